@@ -1,0 +1,78 @@
+/**
+ * The seam between the core's boot code and the SIP stack: what the server hands the stack and what the
+ * stack gives back. The stack itself lives in this folder (transport/, reliability/, parser/, stack/, b2bua/).
+ */
+import type { Logger, Metrics, SipTransportName, SipVerbs } from "@tandem/sdk";
+
+/** One listener from `sip.listen[]`. */
+export interface SipListenConfig {
+  transport: SipTransportName;
+  host: string;
+  port: number;
+  /** PEM paths, TLS only. */
+  cert?: string;
+  key?: string;
+  ca?: string;
+}
+
+/** RFC 3261 §17 timer bases, ms. */
+export interface SipTimerConfig {
+  t1: number;
+  t2: number;
+  t4: number;
+}
+
+/** The `sip` section of the config, defaults applied. */
+export interface SipConfig {
+  listen: SipListenConfig[];
+  /** CIDRs whose requests we accept (RFC 3261 has no such thing; operators need it). Empty = accept all. */
+  trustedPeers: string[];
+  timers: SipTimerConfig;
+  /** Number of sip.js UserAgentCore shards (by Call-ID). */
+  shards: number;
+  /** Host (and port) we put in Via/Contact when it differs from the listen address (NAT); default the listen host. */
+  advertisedHost?: string;
+  /** Max UDP datagram we send before switching to TCP (RFC 3261 §18.1.1); default 1300. */
+  udpMtu: number;
+  /** Log every SIP message in and out at debug level with its Call-ID. */
+  logMessages: boolean;
+}
+
+/** A listener that is up. */
+export interface SipListenInfo {
+  transport: SipTransportName;
+  host: string;
+  port: number;
+}
+
+/** What the stack needs from the rest of the core. */
+export interface SipStackDeps {
+  config: SipConfig;
+  logger: Logger;
+  metrics: Metrics;
+  /** True when `user` (a Request-URI user part) is a DN the registry serves; requests for others get 404. */
+  isServedDn(user: string): boolean;
+}
+
+/** The running stack. */
+export interface SipStack {
+  start(): Promise<SipListenInfo[]>;
+  /** Stops listening and ends timers; dialogs are dropped without signalling. */
+  stop(): Promise<void>;
+  /** The verbs handed to plugins (through the plugin context) and used by the core's call model. */
+  readonly verbs: SipVerbs;
+  /** Counters for `/api/v1/health` and tests. */
+  stats(): SipStackStats;
+}
+
+export interface SipStackStats {
+  messagesIn: number;
+  messagesOut: number;
+  parseErrors: number;
+  retransmissions: number;
+  transactions: number;
+  dialogs: number;
+}
+
+/** Factory the server calls; implemented in `stack/create-sip-stack.ts`. */
+export type CreateSipStack = (deps: SipStackDeps) => SipStack;

@@ -1,0 +1,18 @@
+/**
+ * @tandem/sdk — everything a Tandem plugin imports. Plugins import nothing from the core.
+ * @packageDocumentation
+ */
+export * from "./version.js";
+export * from "./logger.js";
+export * from "./errors.js";
+export * from "./events.js";
+export * from "./hooks.js";
+export * from "./builtin-hooks.js";
+export * from "./dns.js";
+export * from "./storage.js";
+export * from "./http.js";
+export * from "./metrics.js";
+export * from "./sip.js";
+export * from "./extension-points.js";
+export * from "./context.js";
+export * from "./plugin.js";
