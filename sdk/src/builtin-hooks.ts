@@ -4,7 +4,41 @@
  */
 import { defineHook } from "./hooks.js";
 
-/** A call waiting for a routing decision at a Routing Point. */
+/** Why an earlier delivery of the call failed. */
+export type RouteAttemptOutcome =
+  /** The destination answered 486/600 (busy). */
+  | "busy"
+  /** 480/404/other final error, or the agent could not be reserved (not Ready, already on a call). */
+  | "unavailable"
+  /** Ring-no-answer: no final answer within the ring time-out (408 or our own time-out). */
+  | "no-answer"
+  /** Transport failure or no trunk to reach the destination. */
+  | "failed";
+
+/** One earlier try to deliver the call, oldest first in {@link RouteRequest.attempts}. */
+export interface RouteAttempt {
+  /** The DN the call was offered to. */
+  readonly dn: string;
+  readonly outcome: RouteAttemptOutcome;
+  /** SIP status of the failure, when one came. */
+  readonly status?: number;
+  /** Queue the call came from, as the strategy reported it with `report({ kind: "queued" })`. */
+  readonly queue?: string;
+  /** ISO time the attempt ended. */
+  readonly at: string;
+}
+
+/** Progress a strategy reports while it holds the call; the core turns it into call events. */
+export type RouteProgress =
+  /** The call waits in `queue` (EventQueued on the queue's DN, or on the Routing Point). */
+  | { readonly kind: "queued"; readonly queue: string; readonly priority?: number; readonly position?: number }
+  /** The call left `from` for `to` without being answered (EventDiverted), e.g. a queue overflow. */
+  | { readonly kind: "diverted"; readonly from: string; readonly to: string; readonly reason?: string };
+
+/**
+ * A call waiting for a routing decision at a Routing Point. A strategy may take its time (queueing): the
+ * caller hears ringing (180) until the hook's promise settles, and `signal` aborts when the caller hangs up.
+ */
 export interface RouteRequest {
   readonly connId: string;
   /** The Routing Point DN the call arrived at. */
@@ -14,11 +48,34 @@ export interface RouteRequest {
   /** Dialled number (DNIS). */
   readonly dnis: string;
   readonly userData: Readonly<Record<string, unknown>>;
+  /** Aborted when the caller hangs up (CANCEL) or the core gives up on the call; a strategy drops it then. */
+  readonly signal: AbortSignal;
+  /** Earlier deliveries of this call that failed (empty on the first request); a requeue after ring-no-answer sees them. */
+  readonly attempts: readonly RouteAttempt[];
+  /** Set when an earlier decision was `{ kind: "queue" }`: the strategy is asked to hold the call in that queue. */
+  readonly queue?: { readonly queue: string; readonly priority?: number };
+  /**
+   * Reserves an agent DN for this call at once (atomic: the agent is Busy with this call when it returns true;
+   * false when the agent is not Ready or already has a call). A strategy that reserves answers `{ kind: "agent" }`
+   * with the same DN; an agent decision without reservation is reserved by the core.
+   */
+  reserve(dn: string): boolean;
+  /** Gives back a reservation the strategy made but will not use. */
+  unreserve(dn: string): void;
+  /** Reports progress (queued, diverted), emitted as call events with the call's ConnID, ANI, DNIS and user data. */
+  report(progress: RouteProgress): void;
 }
 
 /** Where a call should go. */
 export type RouteDecision =
-  | { readonly kind: "agent"; readonly dn: string }
+  | {
+      readonly kind: "agent";
+      readonly dn: string;
+      /** Ring-no-answer time-out for this delivery (default: the core's `calls.ringTimeoutMs`). */
+      readonly ringTimeoutMs?: number;
+      /** Reason code the agent's NotReady carries after a ring-no-answer (default: the core's). */
+      readonly noAnswerReason?: string;
+    }
   | { readonly kind: "queue"; readonly queue: string; readonly priority?: number }
   | { readonly kind: "dn"; readonly dn: string }
   | { readonly kind: "reject"; readonly status: number; readonly reason?: string };

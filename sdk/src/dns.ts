@@ -88,6 +88,12 @@ export interface AgentStateRequest {
   referenceId?: string;
   /** Admin override: apply even where the priority rule would refuse. */
   force?: boolean;
+  /**
+   * NotReady only: other sources whose Ready may also lift this NotReady. The call model uses it for
+   * ring-no-answer, so the agent's desktop (a person) can make the agent Ready again while an automatic
+   * source (a device observer) cannot put an absent agent back in rotation.
+   */
+  releasableBy?: readonly string[];
 }
 
 /** The arbiter's answer. */

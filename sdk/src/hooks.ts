@@ -30,7 +30,7 @@ export interface TapOptions {
 
 /** Registers handlers and calls hooks. Errors thrown by a handler are wrapped with the plugin id and hook name. */
 export interface Hooks {
-  tap<A extends unknown[], R>(hook: HookRef<A, R>, handler: HookHandler<A, R>, options?: TapOptions): Unsubscribe;
+  tap<A extends unknown[], R>(hook: HookRef<A, R>, handler: NoInfer<HookHandler<A, R>>, options?: TapOptions): Unsubscribe;
   /**
    * Calls a hook. `first`: the winning value or `null`. `sequential`: the final value (the first argument
    * when nobody changed it). `parallel`: `null` after all handlers settle.

@@ -14,5 +14,6 @@ export * from "./http.js";
 export * from "./metrics.js";
 export * from "./sip.js";
 export * from "./extension-points.js";
+export * from "./call-control.js";
 export * from "./context.js";
 export * from "./plugin.js";

@@ -1,0 +1,19 @@
+/** Coded errors of the admin HTTP API (`docs/errors.md`, `## admin`). Every error reply uses `{ error: { code, message, details } }`. */
+import { defineError } from "@tandem/sdk";
+
+export const AdminErrors = {
+  unauthorized: defineError("TANDEM_ERR_API_UNAUTHORIZED", "a valid bearer token from admin.tokens is required", {
+    httpStatus: 401,
+  }),
+  validation: defineError("TANDEM_ERR_API_VALIDATION", "request is invalid: %s", { httpStatus: 400 }),
+  badRequest: defineError("TANDEM_ERR_API_BAD_REQUEST", "request is malformed: %s", { httpStatus: 400 }),
+  notFound: defineError("TANDEM_ERR_API_NOT_FOUND", "no route %s %s", { httpStatus: 404 }),
+  internal: defineError("TANDEM_ERR_API_INTERNAL", "internal error while handling %s %s; see the server log", {
+    httpStatus: 500,
+  }),
+  routesClosed: defineError(
+    "TANDEM_ERR_API_ROUTES_CLOSED",
+    "plugin %s cannot add route %s: routes can only be added before the admin server starts",
+  ),
+  routeInvalid: defineError("TANDEM_ERR_API_ROUTE_INVALID", "plugin %s route %s is invalid: %s"),
+} as const;

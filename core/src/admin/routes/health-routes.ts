@@ -1,0 +1,38 @@
+/** `GET /api/v1/health`: the one route without auth, so load balancers and `npm start` checks can poll it. */
+import { createRequire } from "node:module";
+import type { FastifyInstance } from "fastify";
+import type { AdminDeps } from "../admin-deps.js";
+import { healthSchema } from "../schemas.js";
+
+// src/admin/routes and dist/admin/routes are both three levels below the package root.
+const corePackage = createRequire(import.meta.url)("../../../package.json") as { version: string };
+
+export function healthRoutes(api: FastifyInstance, deps: AdminDeps, startedAt: number): void {
+  api.get(
+    "/health",
+    {
+      config: { auth: "none" },
+      schema: { summary: "Liveness and counts", tags: ["system"], security: [], response: { 200: healthSchema } },
+    },
+    async () => {
+      const extra = deps.health();
+      return {
+        status: "ok",
+        uptimeSeconds: Math.round((Date.now() - startedAt) / 100) / 10,
+        version: corePackage.version,
+        ...extra,
+        counts: {
+          dns: deps.registry.list().length,
+          agents: deps.registry.agents().length,
+          plugins: deps.plugins().length,
+          lastSeq: deps.bus.lastSeq(),
+          ...(isCounts(extra.counts) ? extra.counts : {}),
+        },
+      };
+    },
+  );
+}
+
+function isCounts(value: unknown): value is Record<string, number> {
+  return typeof value === "object" && value !== null && Object.values(value).every((v) => typeof v === "number");
+}

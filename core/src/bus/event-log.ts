@@ -1,0 +1,191 @@
+/**
+ * The durable event log (scope `core.events`). `append` only queues in memory; the queue is written in one
+ * transaction per batch (on a `flushMs` timer, or soon after it grows past {@link SOFT_BATCH}), so emitting on
+ * the SIP hot path never waits on the disk. Readers (`since`) see queued events too, so a client never misses
+ * an event that is emitted but not yet written.
+ */
+import type Database from "better-sqlite3";
+import type { Logger, TandemEvent } from "@tandem/sdk";
+import { applyMigrations } from "../storage/migrations.js";
+import { BusErrors } from "./errors.js";
+import { EventLogStore } from "./event-log-store.js";
+
+/** Queue length that triggers a flush on the next turn of the event loop. */
+export const SOFT_BATCH = 500;
+/** Queue length at which `append` flushes synchronously (back-pressure against a producer that never yields). */
+export const HARD_BATCH = 20_000;
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const MAX_RETRY_MS = 5_000;
+
+export interface EventLogOptions {
+  /** Events older than this many days are deleted; 0 keeps them forever. */
+  retentionDays: number;
+  /** Longest time an event waits in memory before its batch is written. */
+  flushMs: number;
+  logger: Logger;
+}
+
+export class EventLog {
+  private readonly store: EventLogStore;
+  private queue: TandemEvent[] = [];
+  /** `JSON.stringify(event.data)` of each queued event, made once at append. */
+  private queueData: string[] = [];
+  private last: number;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private soonScheduled = false;
+  private readonly pruneTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  /** Set while the database refuses writes: the retry timer flushes, `append` no longer tries inline. */
+  private failing = false;
+  private failures = 0;
+  /** Totals for metrics and the benchmark. */
+  readonly stats = { appended: 0, written: 0, batches: 0, failedBatches: 0 };
+
+  constructor(db: Database.Database, private readonly options: EventLogOptions) {
+    if (!(options.flushMs >= 1)) throw BusErrors.options("flushMs", `expected >= 1, got ${options.flushMs}`);
+    if (!(options.retentionDays >= 0)) throw BusErrors.options("retentionDays", `expected >= 0, got ${options.retentionDays}`);
+    applyMigrations(db, "core.events", EventLogStore.MIGRATIONS);
+    this.store = new EventLogStore(db);
+    this.last = this.store.highestSeq();
+    this.prune();
+    if (options.retentionDays > 0) {
+      this.pruneTimer = setInterval(() => this.prune(), PRUNE_EVERY_MS);
+      this.pruneTimer.unref();
+    }
+  }
+
+  /**
+   * Queues an event whose `seq` is above every seq so far. `dataJson` is its data already serialised (the bus
+   * serialises at emit, so data that cannot become JSON fails for the emitter, never later for the whole batch).
+   */
+  append(event: TandemEvent, dataJson: string = serialiseData(event)): void {
+    if (event.seq <= this.last) throw BusErrors.seqOrder(event.seq, this.last);
+    this.last = event.seq;
+    this.stats.appended++;
+    if (this.closed) {
+      this.options.logger.warn({ seq: event.seq, name: event.name }, BusErrors.closed(event.seq).message);
+      return;
+    }
+    this.queue.push(event);
+    this.queueData.push(dataJson);
+    if (this.failing) return; // the retry timer is armed; trying on every append would only add load
+    if (this.queue.length >= HARD_BATCH) this.flush();
+    else if (this.queue.length >= SOFT_BATCH) this.flushSoon();
+    else this.flushTimer ??= setTimeout(() => this.flush(), this.options.flushMs);
+  }
+
+  /** Events with `seq > after`, oldest first, at most `limit`: the database first, then the queue. */
+  since(after: number, limit: number): TandemEvent[] {
+    const max = Math.max(0, Math.floor(limit));
+    if (max === 0) return [];
+    const firstQueued = this.queue[0]?.seq ?? this.last + 1;
+    const out = after + 1 < firstQueued ? this.store.read(after, max) : [];
+    if (out.length >= max) return out;
+    const from = out.length > 0 ? (out[out.length - 1]?.seq ?? after) : after;
+    for (let i = this.firstQueuedAbove(from); i < this.queue.length && out.length < max; i++) {
+      const event = this.queue[i];
+      if (event) out.push(event);
+    }
+    return out;
+  }
+
+  /** Index of the first queued event with seq > `seq` (binary search: a live reader asks for the tail). */
+  private firstQueuedAbove(seq: number): number {
+    let lo = 0;
+    let hi = this.queue.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.queue[mid]?.seq ?? Infinity) <= seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The highest seq appended (or stored before a restart, even if pruned since). */
+  lastSeq(): number {
+    return this.last;
+  }
+
+  /** Writes the queue in one transaction. On failure the events stay queued for the next attempt. */
+  flush(): void {
+    this.clearFlushTimer();
+    if (this.queue.length === 0) return;
+    const batch = this.queue;
+    const data = this.queueData;
+    this.queue = [];
+    this.queueData = [];
+    try {
+      this.store.write(batch, data);
+      this.stats.written += batch.length;
+      this.stats.batches++;
+      this.failing = false;
+      this.failures = 0;
+    } catch (err) {
+      this.queue = batch.concat(this.queue);
+      this.queueData = data.concat(this.queueData);
+      this.stats.failedBatches++;
+      this.failing = true;
+      this.failures++;
+      const reason = err instanceof Error ? err.message : String(err);
+      const coded = BusErrors.flushFailed(batch.length, reason);
+      this.options.logger.error({ err, code: coded.code }, coded.message);
+      // Back off (up to 5 s) so a database that stays unwritable does not flood the log.
+      const delay = Math.min(MAX_RETRY_MS, this.options.flushMs * 2 ** Math.min(this.failures, 16));
+      if (!this.closed) this.flushTimer = setTimeout(() => this.flush(), delay);
+    }
+  }
+
+  /** Deletes events older than the retention; returns how many. */
+  prune(now: Date = new Date()): number {
+    if (this.options.retentionDays <= 0) return 0;
+    const cutoff = new Date(now.getTime() - this.options.retentionDays * DAY_MS).toISOString();
+    try {
+      const removed = this.store.deleteBefore(cutoff);
+      if (removed > 0) this.options.logger.info({ removed, cutoff }, "event log pruned");
+      return removed;
+    } catch (err) {
+      this.options.logger.error({ err }, "event log pruning failed");
+      return 0;
+    }
+  }
+
+  /** Flushes and stops the timers; later appends are delivered by the bus but not stored. */
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    this.clearFlushTimer();
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+  }
+
+  /** Number of events waiting to be written. */
+  pending(): number {
+    return this.queue.length;
+  }
+
+  private flushSoon(): void {
+    if (this.soonScheduled) return;
+    this.soonScheduled = true;
+    setImmediate(() => {
+      this.soonScheduled = false;
+      this.flush();
+    });
+  }
+
+  private clearFlushTimer(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+  }
+}
+
+/** The event's data as JSON; throws `TANDEM_ERR_BUS_EVENT_DATA` for data JSON cannot hold (cycles, BigInt). */
+export function serialiseData(event: Pick<TandemEvent, "name" | "data">): string {
+  try {
+    const json = JSON.stringify(event.data);
+    if (typeof json !== "string" || !json.startsWith("{")) throw new Error("data must be a plain object");
+    return json;
+  } catch (err) {
+    throw BusErrors.eventData(event.name, err instanceof Error ? err.message : String(err));
+  }
+}

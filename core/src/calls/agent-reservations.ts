@@ -1,0 +1,64 @@
+/**
+ * Atomic agent reservation: one contact-centre call per agent, never two (domain.md §5, pain point 3).
+ * Checking the agent and attaching the call happen in one synchronous step, so no other call can slip in
+ * between; a map of our own guards against a registry that still shows a detached agent as free.
+ */
+import type { CallDetachOptions, DnRegistry, Logger } from "@tandem/sdk";
+
+export class AgentReservations {
+  /** agent DN → ConnID holding it. */
+  private readonly held = new Map<string, string>();
+
+  constructor(
+    private readonly dns: DnRegistry,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Reserves `dn` for `connId`. Routed calls need a Ready agent with no call; a direct (DID) call only needs
+   * the agent to be free of other contact-centre calls. True when `connId` holds the agent afterwards.
+   */
+  reserve(dn: string, connId: string, mode: "routed" | "direct"): boolean {
+    const holder = this.held.get(dn);
+    if (holder !== undefined) return holder === connId;
+    const agent = this.dns.agent(dn);
+    if (!agent) return false;
+    if (agent.calls.length > 0) return false;
+    if (mode === "routed" && agent.state !== "Ready") return false;
+    this.held.set(dn, connId);
+    this.dns.attachCall(dn, connId);
+    return true;
+  }
+
+  holds(dn: string, connId: string): boolean {
+    return this.held.get(dn) === connId;
+  }
+
+  holderOf(dn: string): string | undefined {
+    return this.held.get(dn);
+  }
+
+  /** Agent DNs `connId` holds (a strategy may reserve more than it uses). */
+  heldBy(connId: string): string[] {
+    const out: string[] = [];
+    for (const [dn, holder] of this.held) if (holder === connId) out.push(dn);
+    return out;
+  }
+
+  /** Every hold, for the reconciliation sweep. */
+  entries(): IterableIterator<[string, string]> {
+    return this.held.entries();
+  }
+
+  /** Ends `connId`'s hold on `dn` and detaches it in the registry (the agent leaves Busy). */
+  release(dn: string, connId: string, options?: CallDetachOptions): void {
+    if (this.held.get(dn) !== connId) return;
+    this.held.delete(dn);
+    try {
+      this.dns.detachCall(dn, connId, options);
+    } catch (err) {
+      // The registry refusing must not keep the hold: the sweep retries the detach.
+      this.logger.error({ err, dn, connId }, "detaching the agent from the call failed");
+    }
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * Call events on the bus. Every event carries the ConnID, ANI, DNIS, the DNs the call touched and its user
+ * data, so a desktop can show who is calling from any single event (domain.md §5, pain point 5).
+ */
+import type { CallEventName, EventBus, EventData, TandemEvent } from "@tandem/sdk";
+import type { Call } from "./call.js";
+
+/** The `source` of events the call model emits. */
+export const CALLS_SOURCE = "calls";
+
+export class CallEvents {
+  constructor(private readonly bus: EventBus) {}
+
+  /** Emits `name` about `dn` for `call`; `extra` adds event-specific fields (queue, cause, otherDn …). */
+  emit(name: CallEventName, call: Call, dn: string, extra: EventData = {}): TandemEvent {
+    const data: EventData = {
+      ani: call.ani ?? null,
+      dnis: call.dnis,
+      callType: "Inbound",
+      state: call.state,
+      dns: call.dns(),
+      userData: { ...call.userData },
+      ...extra,
+    };
+    return this.bus.emit(name, { dn, connId: call.connId, source: CALLS_SOURCE, data });
+  }
+}

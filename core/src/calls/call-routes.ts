@@ -1,0 +1,111 @@
+/**
+ * `GET /api/v1/calls` (active calls) and `GET /api/v1/calls/history` (records, newest first, with filters).
+ * The lead mounts them behind the admin auth; the schemas feed the OpenAPI document.
+ */
+import type { FastifyInstance } from "fastify";
+import type { CallHistoryFilter, CallRecord, CallSnapshot } from "./call-types.js";
+import { CallState } from "./call-types.js";
+import { CallErrors } from "./errors.js";
+
+const OUTCOMES = ["answered", "abandoned", "rejected", "failed", "lost"] as const;
+const STATES = Object.values(CallState);
+const str = { type: "string" } as const;
+const int = { type: "integer" } as const;
+const userData = { type: "object", additionalProperties: true } as const;
+
+const partySchema = {
+  type: "object",
+  required: ["role", "dn", "since"],
+  properties: { role: str, dn: str, since: str, until: str },
+} as const;
+
+const snapshotSchema = {
+  type: "object",
+  required: ["connId", "state", "dnis", "entryDn", "startedAt", "parties", "userData"],
+  properties: {
+    connId: str, state: { enum: STATES }, ani: str, dnis: str, entryDn: str, agentDn: str, queue: str,
+    startedAt: str, answeredAt: str, parties: { type: "array", items: partySchema }, userData,
+  },
+} as const;
+
+const legSchema = {
+  type: "object",
+  required: ["role", "sipCallId", "direction", "startedAt"],
+  properties: {
+    role: str, dn: str, sipCallId: str, direction: str, startedAt: str, answeredAt: str, endedAt: str,
+    status: int, endedBy: str,
+  },
+} as const;
+
+const recordSchema = {
+  type: "object",
+  required: ["connId", "state", "dnis", "entryDn", "startedAt", "userData", "legs"],
+  properties: {
+    connId: str, state: { enum: [...STATES] }, outcome: { enum: OUTCOMES }, ani: str, dnis: str, entryDn: str,
+    agentDn: str, queue: str, startedAt: str, answeredAt: str, endedAt: str, queueWaitMs: int, releasedBy: str,
+    rejectStatus: int, userData, legs: { type: "array", items: legSchema },
+  },
+} as const;
+
+const historyQuery = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    from: { type: "string", description: "ISO time; calls that started at or after it" },
+    to: { type: "string", description: "ISO time; calls that started before it" },
+    agentDn: str, ani: str, dnis: str, entryDn: str,
+    outcome: { enum: OUTCOMES },
+    limit: { type: "integer", minimum: 1, maximum: 1000, default: 100 },
+    offset: { type: "integer", minimum: 0, default: 0 },
+  },
+} as const;
+
+const errorSchema = { type: "object", properties: { code: str, message: str } } as const;
+
+export interface CallQueries {
+  active(): CallSnapshot[];
+  history(filter: CallHistoryFilter): CallRecord[];
+}
+
+export function registerCallRoutes(app: FastifyInstance, calls: CallQueries): void {
+  app.get(
+    "/api/v1/calls",
+    {
+      schema: {
+        tags: ["calls"],
+        summary: "Calls in progress",
+        response: { 200: { type: "object", required: ["calls"], properties: { calls: { type: "array", items: snapshotSchema } } } },
+      },
+    },
+    async () => ({ calls: calls.active() }),
+  );
+  app.get<{ Querystring: CallHistoryFilter }>(
+    "/api/v1/calls/history",
+    {
+      schema: {
+        tags: ["calls"],
+        summary: "Call records, newest first",
+        querystring: historyQuery,
+        response: {
+          200: { type: "object", required: ["calls"], properties: { calls: { type: "array", items: recordSchema } } },
+          400: errorSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      for (const key of ["from", "to"] as const) {
+        const value = request.query[key];
+        if (value !== undefined && Number.isNaN(Date.parse(value))) {
+          const err = CallErrors.badFilter(`${key} is not an ISO time: ${value}`);
+          return reply.code(400).send({ code: err.code, message: err.message });
+        }
+      }
+      const filter: CallHistoryFilter = { ...request.query };
+      for (const key of ["from", "to"] as const) {
+        const value = filter[key];
+        if (value !== undefined) filter[key] = new Date(value).toISOString();
+      }
+      return { calls: calls.history(filter) };
+    },
+  );
+}

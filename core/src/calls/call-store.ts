@@ -1,0 +1,241 @@
+/**
+ * Call records in SQLite (scope `core.calls`): one row per call in `calls`, one per SIP leg in `call_legs`.
+ * Rows are written at the few moments that matter (arrival, answer, end) so the SIP path stays cheap.
+ */
+import type Database from "better-sqlite3";
+import { applyMigrations } from "../storage/migrations.js";
+import { CallState, type CallHistoryFilter, type CallOutcome, type CallRecord, type LegRecord } from "./call-types.js";
+
+const MIGRATIONS = [
+  {
+    version: 1,
+    up: `
+      CREATE TABLE calls (
+        conn_id TEXT PRIMARY KEY, state TEXT NOT NULL, outcome TEXT, ani TEXT, dnis TEXT NOT NULL,
+        entry_dn TEXT NOT NULL, agent_dn TEXT, queue TEXT, started_at TEXT NOT NULL, answered_at TEXT,
+        ended_at TEXT, queue_wait_ms INTEGER, released_by TEXT, reject_status INTEGER, user_data TEXT NOT NULL
+      );
+      CREATE INDEX calls_started ON calls (started_at);
+      CREATE INDEX calls_open ON calls (ended_at) WHERE ended_at IS NULL;
+      CREATE TABLE call_legs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        conn_id TEXT NOT NULL REFERENCES calls (conn_id) ON DELETE CASCADE,
+        role TEXT NOT NULL, dn TEXT, sip_call_id TEXT NOT NULL, direction TEXT NOT NULL,
+        started_at TEXT NOT NULL, answered_at TEXT, ended_at TEXT, status INTEGER, ended_by TEXT
+      );
+      CREATE INDEX call_legs_conn ON call_legs (conn_id);
+    `,
+  },
+] as const;
+
+/** What a new call row holds. */
+export interface NewCallRow {
+  connId: string;
+  state: CallState;
+  ani: string | undefined;
+  dnis: string;
+  entryDn: string;
+  startedAt: string;
+  userData: Record<string, unknown>;
+}
+
+/** Columns of a call row that change over its life. */
+export interface CallRowUpdate {
+  state?: CallState;
+  outcome?: CallOutcome;
+  agentDn?: string;
+  queue?: string;
+  answeredAt?: string;
+  endedAt?: string;
+  queueWaitMs?: number;
+  releasedBy?: string;
+  rejectStatus?: number;
+  userData?: Record<string, unknown>;
+}
+
+const UPDATE_COLUMNS: Record<keyof CallRowUpdate, string> = {
+  state: "state",
+  outcome: "outcome",
+  agentDn: "agent_dn",
+  queue: "queue",
+  answeredAt: "answered_at",
+  endedAt: "ended_at",
+  queueWaitMs: "queue_wait_ms",
+  releasedBy: "released_by",
+  rejectStatus: "reject_status",
+  userData: "user_data",
+};
+
+interface CallRow {
+  conn_id: string;
+  state: string;
+  outcome: string | null;
+  ani: string | null;
+  dnis: string;
+  entry_dn: string;
+  agent_dn: string | null;
+  queue: string | null;
+  started_at: string;
+  answered_at: string | null;
+  ended_at: string | null;
+  queue_wait_ms: number | null;
+  released_by: string | null;
+  reject_status: number | null;
+  user_data: string;
+}
+
+interface LegRow {
+  id: number;
+  conn_id: string;
+  role: LegRecord["role"];
+  dn: string | null;
+  sip_call_id: string;
+  direction: LegRecord["direction"];
+  started_at: string;
+  answered_at: string | null;
+  ended_at: string | null;
+  status: number | null;
+  ended_by: string | null;
+}
+
+export class CallStore {
+  private readonly insertCall: Database.Statement;
+  private readonly insertLeg: Database.Statement;
+  private readonly legsOf: Database.Statement;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(private readonly db: Database.Database) {
+    applyMigrations(db, "core.calls", MIGRATIONS);
+    this.insertCall = db.prepare(
+      `INSERT INTO calls (conn_id, state, ani, dnis, entry_dn, started_at, user_data)
+       VALUES (@connId, @state, @ani, @dnis, @entryDn, @startedAt, @userData)`,
+    );
+    this.insertLeg = db.prepare(
+      `INSERT INTO call_legs (conn_id, role, dn, sip_call_id, direction, started_at)
+       VALUES (@connId, @role, @dn, @sipCallId, @direction, @startedAt)`,
+    );
+    this.legsOf = db.prepare("SELECT * FROM call_legs WHERE conn_id = ? ORDER BY id");
+  }
+
+  createCall(row: NewCallRow): void {
+    this.insertCall.run({ ...row, ani: row.ani ?? null, userData: JSON.stringify(row.userData) });
+  }
+
+  updateCall(connId: string, update: CallRowUpdate): void {
+    const sets: string[] = [];
+    const params: Record<string, unknown> = { connId };
+    for (const [key, value] of Object.entries(update) as [keyof CallRowUpdate, unknown][]) {
+      if (value === undefined) continue;
+      sets.push(`${UPDATE_COLUMNS[key]} = @${key}`);
+      params[key] = key === "userData" ? JSON.stringify(value) : value;
+    }
+    if (sets.length === 0) return;
+    this.statement(`UPDATE calls SET ${sets.join(", ")} WHERE conn_id = @connId`).run(params);
+  }
+
+  /** Adds a leg; returns its row id for later updates. */
+  addLeg(connId: string, leg: Pick<LegRecord, "role" | "dn" | "sipCallId" | "direction" | "startedAt">): number {
+    const result = this.insertLeg.run({ connId, ...leg, dn: leg.dn ?? null });
+    return Number(result.lastInsertRowid);
+  }
+
+  updateLeg(id: number, update: Partial<Pick<LegRecord, "answeredAt" | "endedAt" | "status" | "endedBy">>): void {
+    this.statement(
+      `UPDATE call_legs SET answered_at = COALESCE(@answeredAt, answered_at), ended_at = COALESCE(@endedAt, ended_at),
+       status = COALESCE(@status, status), ended_by = COALESCE(@endedBy, ended_by) WHERE id = @id`,
+    ).run({
+        id,
+        answeredAt: update.answeredAt ?? null,
+        endedAt: update.endedAt ?? null,
+        status: update.status ?? null,
+        endedBy: update.endedBy ?? null,
+      });
+  }
+
+  /** Prepared once per distinct SQL text (better-sqlite3 has no cache of its own; few texts occur). */
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** Closes every call and leg still open (the process stopped under them); returns the number of calls closed. */
+  closeOpenAsLost(now: string): number {
+    return this.db.transaction(() => {
+      this.db.prepare("UPDATE call_legs SET ended_at = ?, ended_by = 'lost' WHERE ended_at IS NULL").run(now);
+      return this.db
+        .prepare("UPDATE calls SET state = ?, outcome = 'lost', ended_at = ? WHERE ended_at IS NULL")
+        .run(CallState.Lost, now).changes;
+    })();
+  }
+
+  get(connId: string): CallRecord | undefined {
+    const row = this.db.prepare("SELECT * FROM calls WHERE conn_id = ?").get(connId) as CallRow | undefined;
+    return row ? this.toRecord(row) : undefined;
+  }
+
+  history(filter: CallHistoryFilter): CallRecord[] {
+    const where: string[] = [];
+    const params: Record<string, unknown> = {};
+    const add = (sql: string, key: string, value: unknown): void => {
+      if (value === undefined) return;
+      where.push(sql);
+      params[key] = value;
+    };
+    add("started_at >= @from", "from", filter.from);
+    add("started_at < @to", "to", filter.to);
+    add("agent_dn = @agentDn", "agentDn", filter.agentDn);
+    add("ani = @ani", "ani", filter.ani);
+    add("dnis = @dnis", "dnis", filter.dnis);
+    add("entry_dn = @entryDn", "entryDn", filter.entryDn);
+    add("outcome = @outcome", "outcome", filter.outcome);
+    params.limit = filter.limit ?? 100;
+    params.offset = filter.offset ?? 0;
+    const sql = `SELECT * FROM calls ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+      ORDER BY started_at DESC, rowid DESC LIMIT @limit OFFSET @offset`;
+    return (this.statement(sql).all(params) as CallRow[]).map((row) => this.toRecord(row));
+  }
+
+  private toRecord(row: CallRow): CallRecord {
+    const legs = (this.legsOf.all(row.conn_id) as LegRow[]).map(toLeg);
+    return {
+      connId: row.conn_id,
+      state: row.state as CallState,
+      dnis: row.dnis,
+      entryDn: row.entry_dn,
+      startedAt: row.started_at,
+      userData: JSON.parse(row.user_data) as Record<string, unknown>,
+      legs,
+      ...opt("outcome", row.outcome as CallOutcome | null),
+      ...opt("ani", row.ani),
+      ...opt("agentDn", row.agent_dn),
+      ...opt("queue", row.queue),
+      ...opt("answeredAt", row.answered_at),
+      ...opt("endedAt", row.ended_at),
+      ...opt("queueWaitMs", row.queue_wait_ms),
+      ...opt("releasedBy", row.released_by),
+      ...opt("rejectStatus", row.reject_status),
+    };
+  }
+}
+
+function toLeg(row: LegRow): LegRecord {
+  return {
+    role: row.role,
+    sipCallId: row.sip_call_id,
+    direction: row.direction,
+    startedAt: row.started_at,
+    ...opt("dn", row.dn),
+    ...opt("answeredAt", row.answered_at),
+    ...opt("endedAt", row.ended_at),
+    ...opt("status", row.status),
+    ...opt("endedBy", row.ended_by),
+  };
+}
+
+function opt<K extends string, V>(key: K, value: V | null | undefined): { [P in K]?: V } {
+  return (value === null || value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

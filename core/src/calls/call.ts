@@ -1,0 +1,148 @@
+/**
+ * One contact-centre call: its identity (ConnID, ANI, DNIS), its parties and SIP legs, and the state machine
+ * every flow goes through. Flows (`route-flow.ts`, `agent-delivery.ts`) drive it; only `to()` changes state.
+ */
+import { randomBytes } from "node:crypto";
+import type { Bridge, InboundInvite, OutboundCall, RouteAttempt, SipLeg } from "@tandem/sdk";
+import { CallErrors } from "./errors.js";
+import { CallState, FINAL_STATES, type CallSnapshot, type PartyRole, type PartySnapshot } from "./call-types.js";
+
+const TRANSITIONS: Readonly<Record<CallState, readonly CallState[]>> = {
+  [CallState.Offered]: [CallState.Routing, CallState.Ringing, CallState.Rejected, CallState.Abandoned],
+  [CallState.Routing]: [CallState.Routing, CallState.Queued, CallState.Ringing, CallState.Rejected, CallState.Abandoned],
+  [CallState.Queued]: [CallState.Routing, CallState.Queued, CallState.Ringing, CallState.Rejected, CallState.Abandoned],
+  [CallState.Ringing]: [CallState.Established, CallState.Routing, CallState.Rejected, CallState.Abandoned],
+  [CallState.Established]: [CallState.Released],
+  [CallState.Released]: [],
+  [CallState.Abandoned]: [],
+  [CallState.Rejected]: [],
+  [CallState.Lost]: [],
+};
+
+/** A ConnID: 16 hex digits, like T-Library's 64-bit connection ids, random so they never repeat across restarts. */
+export function newConnId(): string {
+  return randomBytes(8).toString("hex");
+}
+
+interface MutableParty {
+  role: PartyRole;
+  dn: string;
+  since: string;
+  until?: string;
+}
+
+export interface CallInit {
+  invite: InboundInvite;
+  entryDn: string;
+  /** `routed` for a Routing Point or Queue DN, `direct` for an agent's DID. */
+  kind: "routed" | "direct";
+  now: Date;
+}
+
+export class Call {
+  readonly connId = newConnId();
+  readonly invite: InboundInvite;
+  readonly kind: "routed" | "direct";
+  readonly entryDn: string;
+  readonly ani: string | undefined;
+  readonly dnis: string;
+  readonly startedAt: string;
+  readonly startedMs: number;
+  /** Monotonic arrival time, for latency figures. */
+  readonly startedPerf = performance.now();
+  readonly userData: Record<string, unknown> = {};
+  /** Aborted when the caller hangs up or the call ends: strategies and deliveries drop the call then. */
+  readonly abort = new AbortController();
+  readonly attempts: RouteAttempt[] = [];
+
+  state = CallState.Offered;
+  stateSince: number;
+  /** The Routing Point the strategy is asked about (changes when a decision sends the call to another RP). */
+  routingPoint: string;
+  /** Queue the strategy reported, and when the call first entered a queue. */
+  queue: string | undefined;
+  queuedAtMs: number | undefined;
+  /** Pending `{ kind: "queue" }` decision, handed to the next `routeCall`. */
+  queueRequest: { queue: string; priority?: number } | undefined;
+  /** Agent DN reserved for (or talking on) this call. */
+  agentDn: string | undefined;
+  answeredAt: string | undefined;
+  queueWaitMs: number | undefined;
+  customerLeg: SipLeg | undefined;
+  agentLeg: SipLeg | undefined;
+  outbound: OutboundCall | undefined;
+  bridge: Bridge | undefined;
+  /** Row ids of the legs in the call store. */
+  customerLegRow = 0;
+  agentLegRow: number | undefined;
+  lastProbeMs: number;
+  /** When the current delivery's ring time-out passes (ms since epoch). */
+  ringDeadlineMs = 0;
+  /** Set by the CANCEL listener; checked after every await. */
+  callerGone = false;
+
+  private readonly parties: MutableParty[] = [];
+
+  constructor(init: CallInit) {
+    this.invite = init.invite;
+    this.kind = init.kind;
+    this.entryDn = init.entryDn;
+    this.routingPoint = init.entryDn;
+    const from = init.invite.request.from;
+    this.ani = from.user;
+    this.dnis = init.invite.dn ?? init.entryDn;
+    this.startedAt = init.now.toISOString();
+    this.startedMs = init.now.getTime();
+    this.stateSince = this.startedMs;
+    this.lastProbeMs = this.startedMs;
+    this.addParty("customer", this.ani ?? from.uri, init.now);
+  }
+
+  get ended(): boolean {
+    return FINAL_STATES.has(this.state);
+  }
+
+  /** Moves the state machine; a transition the table does not allow is a bug and throws. */
+  to(next: CallState, now = Date.now()): void {
+    if (!TRANSITIONS[this.state].includes(next)) throw CallErrors.badTransition(this.connId, this.state, next);
+    this.state = next;
+    this.stateSince = now;
+  }
+
+  addParty(role: PartyRole, dn: string, now = new Date()): void {
+    this.parties.push({ role, dn, since: now.toISOString() });
+  }
+
+  /** Marks the current party of `dn` (if any) as gone. */
+  endParty(dn: string, now = new Date()): void {
+    for (const party of this.parties) if (party.dn === dn && party.until === undefined) party.until = now.toISOString();
+  }
+
+  /** DNs (not the customer) the call touched, in order, without repeats. */
+  dns(): string[] {
+    const out: string[] = [];
+    for (const party of this.parties) if (party.role !== "customer" && !out.includes(party.dn)) out.push(party.dn);
+    return out;
+  }
+
+  /** DNs still on the call (party not ended). */
+  activeDns(): string[] {
+    return this.parties.filter((p) => p.role !== "customer" && p.until === undefined).map((p) => p.dn);
+  }
+
+  snapshot(): CallSnapshot {
+    return {
+      connId: this.connId,
+      state: this.state,
+      dnis: this.dnis,
+      entryDn: this.entryDn,
+      startedAt: this.startedAt,
+      parties: this.parties.map((p): PartySnapshot => ({ ...p })),
+      userData: { ...this.userData },
+      ...(this.ani === undefined ? {} : { ani: this.ani }),
+      ...(this.agentDn === undefined ? {} : { agentDn: this.agentDn }),
+      ...(this.queue === undefined ? {} : { queue: this.queue }),
+      ...(this.answeredAt === undefined ? {} : { answeredAt: this.answeredAt }),
+    };
+  }
+}

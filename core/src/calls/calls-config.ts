@@ -1,0 +1,59 @@
+/**
+ * The call model's settings (`calls` section, all optional). Kept small: the routing strategy (a plugin)
+ * owns queue behaviour; these are the core's own guards and agent policies.
+ */
+import type { CallDetachOptions } from "@tandem/sdk";
+
+export interface CallsConfig {
+  /** Agent state after a call: `base` (what it was before), `Ready`, `NotReady` or `AfterCallWork`. Default `base`. */
+  afterCall: "base" | NonNullable<CallDetachOptions["after"]>;
+  /** Reason code for the NotReady/AfterCallWork set after a call, if any. */
+  afterCallReasonCode?: string;
+  /** Ring-no-answer time-out of an agent leg, ms, unless the strategy gives one. Default 15000. */
+  ringTimeoutMs: number;
+  /** Set the agent NotReady after a ring-no-answer. Default true. */
+  noAnswerNotReady: boolean;
+  /** Reason code of that NotReady. Default `RingNoAnswer`. */
+  noAnswerReason: string;
+  /** Give up routing a call after this many failed deliveries (480 to the caller). Default 10. */
+  maxRouteAttempts: number;
+  /** Longest a caller waits for a routing decision before getting 480, ms. Default 3600000 (1 h). */
+  maxRouteWaitMs: number;
+  /** Period of the sweep that frees agents left Busy with a call the model no longer has, ms. Default 30000. */
+  sweepIntervalMs: number;
+  /** An established call is probed (session refresh, RFC 4028) after this long without a probe, ms. Default 1800000. */
+  sessionProbeMs: number;
+}
+
+export const CALLS_CONFIG_DEFAULTS: CallsConfig = Object.freeze({
+  afterCall: "base",
+  ringTimeoutMs: 15_000,
+  noAnswerNotReady: true,
+  noAnswerReason: "RingNoAnswer",
+  maxRouteAttempts: 10,
+  maxRouteWaitMs: 3_600_000,
+  sweepIntervalMs: 30_000,
+  sessionProbeMs: 1_800_000,
+});
+
+/** JSON Schema of the `calls` section, for the config validator. */
+export const CALLS_CONFIG_SCHEMA = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    afterCall: { enum: ["base", "Ready", "NotReady", "AfterCallWork"] },
+    afterCallReasonCode: { type: "string" },
+    ringTimeoutMs: { type: "integer", minimum: 1000 },
+    noAnswerNotReady: { type: "boolean" },
+    noAnswerReason: { type: "string", minLength: 1 },
+    maxRouteAttempts: { type: "integer", minimum: 1 },
+    maxRouteWaitMs: { type: "integer", minimum: 1000 },
+    sweepIntervalMs: { type: "integer", minimum: 100 },
+    sessionProbeMs: { type: "integer", minimum: 1000 },
+  },
+} as const;
+
+/** Defaults applied over a partial section. */
+export function resolveCallsConfig(partial: Partial<CallsConfig> = {}): CallsConfig {
+  return { ...CALLS_CONFIG_DEFAULTS, ...partial };
+}

@@ -1,0 +1,170 @@
+/**
+ * The call model: owns every contact-centre call from the INVITE at a Routing Point or agent DID to the last
+ * BYE, on the SDK's SIP verbs only (no sockets; SDP relayed, RTP untouched).
+ */
+import type Database from "better-sqlite3";
+import type { FastifyInstance } from "fastify";
+import {
+  AGENT_DN_TYPES,
+  type DnRegistry,
+  type EventBus,
+  type Hooks,
+  type InboundInvite,
+  type Logger,
+  type Metrics,
+  type SipVerbs,
+  type Unsubscribe,
+} from "@tandem/sdk";
+import { AgentReservations } from "./agent-reservations.js";
+import { Call } from "./call.js";
+import { CallEvents } from "./call-events.js";
+import { createCallMetrics, NO_CALL_METRICS } from "./call-metrics.js";
+import { rejectCall, releaseCall, type CallEndings } from "./call-endings.js";
+import { CallStore } from "./call-store.js";
+import type { CallHistoryFilter, CallRecord, CallSnapshot } from "./call-types.js";
+import { CallState } from "./call-types.js";
+import { resolveCallsConfig, type CallsConfig } from "./calls-config.js";
+import { registerCallRoutes } from "./call-routes.js";
+import { runDirectCall } from "./direct-flow.js";
+import { Reconciler, type SweepResult } from "./reconciler.js";
+import { runRoutedCall } from "./route-flow.js";
+import { CallErrors } from "./errors.js";
+
+export interface CallModelDeps {
+  sip: SipVerbs;
+  dns: DnRegistry;
+  bus: EventBus;
+  hooks: Hooks;
+  db: Database.Database;
+  logger: Logger;
+  config?: Partial<CallsConfig>;
+  /** Where `tandem_calls_*` metrics go (the core's `MetricsRegistry.core`); none when omitted. */
+  metrics?: Metrics;
+}
+
+export interface CallModel {
+  /** Closes calls left open by a previous run as `lost`, frees their agents, starts taking INVITEs and sweeping. */
+  start(): void;
+  /** Stops taking INVITEs; hangs up answered calls and refuses the others with 503. */
+  stop(): Promise<void>;
+  active(): CallSnapshot[];
+  history(filter?: CallHistoryFilter): CallRecord[];
+  get(connId: string): CallRecord | undefined;
+  /** Runs one reconciliation sweep now (tests, admin). */
+  sweep(): SweepResult;
+  registerRoutes(app: FastifyInstance): void;
+}
+
+export function createCallModel(deps: CallModelDeps): CallModel {
+  const logger = deps.logger.child({ area: "calls" });
+  const calls = new Map<string, Call>();
+  const ctx: CallEndings = {
+    sip: deps.sip,
+    dns: deps.dns,
+    hooks: deps.hooks,
+    logger,
+    config: resolveCallsConfig(deps.config),
+    events: new CallEvents(deps.bus),
+    store: new CallStore(deps.db),
+    reservations: new AgentReservations(deps.dns, logger),
+    metrics: deps.metrics ? createCallMetrics(deps.metrics, () => calls.values()) : NO_CALL_METRICS,
+    closed: (call) => calls.delete(call.connId),
+  };
+  const reconciler = new Reconciler(ctx, calls);
+  let unsubscribe: Unsubscribe | undefined;
+
+  const onInvite = (invite: InboundInvite): boolean => {
+    const dn = invite.dn;
+    const record = dn === undefined ? undefined : deps.dns.get(dn);
+    if (dn === undefined || !record) {
+      const err = CallErrors.unknownDn(dn ?? invite.request.ruri);
+      logger.info({ code: err.code, callId: invite.request.callId }, err.message);
+      invite.reject(404);
+      return true;
+    }
+    const routed = record.type === "RoutingPoint" || record.type === "Queue";
+    if (!routed && !AGENT_DN_TYPES.includes(record.type)) return false;
+    const call = new Call({ invite, entryDn: dn, kind: routed ? "routed" : "direct", now: new Date() });
+    if (record.type === "Queue") call.queueRequest = { queue: dn };
+    admit(call);
+    const flow = routed ? runRoutedCall(ctx, call) : runDirectCall(ctx, call);
+    flow
+      .catch((err: unknown) => {
+        logger.error({ err, connId: call.connId }, "call flow failed");
+        if (call.state === CallState.Established) releaseCall(ctx, call, "system");
+        else rejectCall(ctx, call, 500, "internal");
+      })
+      .catch((err: unknown) => {
+        // Even the clean-up failed (e.g. the database is gone): forget the call; the sweep frees its agent.
+        logger.error({ err, connId: call.connId }, "ending the failed call failed");
+        calls.delete(call.connId);
+      });
+    return true;
+  };
+
+  function admit(call: Call): void {
+    calls.set(call.connId, call);
+    ctx.store.createCall({
+      connId: call.connId,
+      state: call.state,
+      ani: call.ani,
+      dnis: call.dnis,
+      entryDn: call.entryDn,
+      startedAt: call.startedAt,
+      userData: call.userData,
+    });
+    call.customerLegRow = ctx.store.addLeg(call.connId, {
+      role: "customer",
+      sipCallId: call.invite.request.callId,
+      direction: "inbound",
+      startedAt: call.startedAt,
+    });
+    const onCancel = (): void => {
+      // The flow awaiting the strategy or the agent's answer sees this and ends the call as abandoned.
+      call.callerGone = true;
+      call.abort.abort();
+      call.outbound?.cancel("caller cancelled");
+    };
+    call.invite.onCancel(onCancel);
+    // A CANCEL may have come while other onInvite handlers were asked (RFC 3261 §9.2: it ends the INVITE at once).
+    if (call.invite.cancelled) onCancel();
+  }
+
+  const active = (): CallSnapshot[] => [...calls.values()].map((call) => call.snapshot());
+  const history = (filter: CallHistoryFilter = {}): CallRecord[] => ctx.store.history(filter);
+  return {
+    start() {
+      const lost = ctx.store.closeOpenAsLost(new Date().toISOString());
+      if (lost > 0) {
+        const err = CallErrors.lost(lost);
+        logger.warn({ code: err.code }, err.message);
+      }
+      reconciler.sweep();
+      unsubscribe = deps.sip.onInvite(onInvite);
+      reconciler.start();
+    },
+    async stop() {
+      unsubscribe?.();
+      unsubscribe = undefined;
+      reconciler.stop();
+      await Promise.all([...calls.values()].map((call) => shutdownCall(ctx, call)));
+    },
+    active,
+    history,
+    get: (connId) => ctx.store.get(connId),
+    sweep: () => reconciler.sweep(),
+    registerRoutes: (app) => registerCallRoutes(app, { active, history }),
+  };
+}
+
+async function shutdownCall(ctx: CallEndings, call: Call): Promise<void> {
+  if (call.state === CallState.Established) {
+    call.bridge?.unbridge();
+    const legs = [call.customerLeg, call.agentLeg];
+    await Promise.all(legs.map((leg) => leg?.bye().catch(() => undefined)));
+    releaseCall(ctx, call, "system", { by: "local" });
+    return;
+  }
+  call.outbound?.cancel("server stopping");
+  rejectCall(ctx, call, 503, "shutdown");
+}

@@ -1,0 +1,147 @@
+/**
+ * The JSON Schema of the core's own config sections. Plugin sections and plugin DN options are merged in
+ * by `build-schema.ts`. Every key is documented so editors can autocomplete from `config.schema.json`.
+ */
+import { DN_TYPES, type JsonSchema } from "@tandem/sdk";
+
+const port = (description: string, fallback?: number): JsonSchema => ({
+  type: "integer",
+  minimum: 0,
+  maximum: 65535,
+  description,
+  ...(fallback === undefined ? {} : { default: fallback }),
+});
+
+const listenEntry: JsonSchema = {
+  type: "object",
+  description: "One SIP listener.",
+  properties: {
+    transport: { enum: ["udp", "tcp", "tls"], description: "Transport of this listener." },
+    host: { type: "string", minLength: 1, description: "Address to bind, e.g. 127.0.0.1." },
+    port: port("Port to bind; 0 picks a free port."),
+    cert: { type: "string", minLength: 1, description: "TLS only: PEM certificate path (relative to the config file)." },
+    key: { type: "string", minLength: 1, description: "TLS only: PEM private key path (relative to the config file)." },
+    ca: { type: "string", minLength: 1, description: "TLS only: PEM CA bundle path (relative to the config file)." },
+  },
+  required: ["transport", "host", "port"],
+  additionalProperties: false,
+  if: { properties: { transport: { const: "tls" } }, required: ["transport"] },
+  then: { required: ["cert", "key"] },
+};
+
+const sip: JsonSchema = {
+  type: "object",
+  description: "The SIP stack.",
+  default: {},
+  properties: {
+    listen: {
+      type: "array",
+      items: listenEntry,
+      minItems: 1,
+      default: [
+        { transport: "udp", host: "127.0.0.1", port: 5060 },
+        { transport: "tcp", host: "127.0.0.1", port: 5060 },
+      ],
+      description: "Listeners: { transport: udp|tcp|tls, host, port }.",
+    },
+    trustedPeers: {
+      type: "array",
+      items: { type: "string", pattern: "^[0-9A-Fa-f:.]+/[0-9]{1,3}$", description: "A CIDR, e.g. 10.0.0.0/8." },
+      default: ["127.0.0.0/8", "::1/128"],
+      description: "CIDRs whose requests are accepted; an empty list accepts everyone.",
+    },
+    timers: {
+      type: "object",
+      description: "RFC 3261 §17 timer bases in ms.",
+      default: {},
+      properties: {
+        t1: { type: "integer", minimum: 1, default: 500, description: "RTT estimate (T1)." },
+        t2: { type: "integer", minimum: 1, default: 4000, description: "Max retransmit interval (T2)." },
+        t4: { type: "integer", minimum: 1, default: 5000, description: "Max time a message stays in the network (T4)." },
+      },
+      additionalProperties: false,
+    },
+    shards: { type: "integer", minimum: 1, maximum: 256, default: 16, description: "sip.js core shards (by Call-ID)." },
+    udpMtu: { type: "integer", minimum: 576, maximum: 65507, default: 1300, description: "Largest UDP request before TCP (RFC 3261 §18.1.1)." },
+    logMessages: { type: "boolean", default: false, description: "Log every SIP message at debug level." },
+    advertisedHost: { type: "string", minLength: 1, description: "Host[:port] for Via/Contact when it differs from the listen address." },
+  },
+  additionalProperties: false,
+};
+
+const admin: JsonSchema = {
+  type: "object",
+  description: "The admin HTTP API (/api/v1, Swagger UI at /docs).",
+  properties: {
+    host: { type: "string", minLength: 1, default: "127.0.0.1", description: "Address to bind." },
+    port: port("Port to bind; 0 picks a free port.", 8080),
+    tokens: {
+      type: "array",
+      minItems: 1,
+      description: "Bearer tokens accepted by the API.",
+      items: {
+        type: "object",
+        properties: {
+          name: { type: "string", minLength: 1, description: "Who holds the token (shown in logs)." },
+          token: { type: "string", minLength: 16, description: "The secret; at least 16 characters." },
+        },
+        required: ["name", "token"],
+        additionalProperties: false,
+      },
+    },
+  },
+  required: ["tokens"],
+  additionalProperties: false,
+};
+
+const storage: JsonSchema = {
+  type: "object",
+  description: "Where Tandem keeps its state.",
+  default: {},
+  properties: {
+    path: { type: "string", minLength: 1, default: "./data/tandem.sqlite", description: "SQLite file (relative to the config file) or :memory:." },
+    eventRetentionDays: { type: "number", exclusiveMinimum: 0, default: 7, description: "Days the event log keeps events." },
+    eventFlushMs: { type: "integer", minimum: 1, maximum: 10000, default: 50, description: "How often the event log writes its batch." },
+  },
+  additionalProperties: false,
+};
+
+const log: JsonSchema = {
+  type: "object",
+  default: {},
+  properties: {
+    level: { enum: ["fatal", "error", "warn", "info", "debug", "trace", "silent"], default: "info", description: "Lowest level logged." },
+  },
+  additionalProperties: false,
+};
+
+/** DN options the core itself reads; plugins add theirs through `manifest.dnOptions`. */
+export const CORE_DN_OPTIONS: Readonly<Record<string, JsonSchema>> = {
+  contact: { type: "string", pattern: "^sips?:", description: "SIP URI that reaches the device or service." },
+  "contact-backup": { type: "array", items: { type: "string", pattern: "^sips?:" }, description: "Other URIs of the same service (cluster members)." },
+  presence: { type: "boolean", description: "Watch this DN's presence on the PBX." },
+  queues: { type: "array", items: { type: "string", minLength: 1 }, description: "Queue DNs this agent DN serves." },
+  "oos-check": { type: "integer", minimum: 0, description: "Seconds between OPTIONS health checks (0 = off)." },
+  "oos-force": { type: "integer", minimum: 0, description: "Seconds without an answer before the DN is out of service." },
+  "service-type": { type: "string", minLength: 1, description: "Kind of VoIP service: softswitch, mcu, recorder, media-server …" },
+  transport: { enum: ["udp", "tcp", "tls"], description: "Transport to reach the contact." },
+  description: { type: "string", description: "Free text for operators." },
+};
+
+/** The schema of one `dns[]` entry with the given options. */
+export function dnEntrySchema(options: Readonly<Record<string, JsonSchema>>): JsonSchema {
+  return {
+    type: "object",
+    description: "A directory number: number, type and the type's options.",
+    properties: {
+      number: { type: "string", pattern: "^[A-Za-z0-9+*#._-]+$", description: "The DN (digits or a name)." },
+      type: { enum: [...DN_TYPES], description: "DN type." },
+      ...options,
+    },
+    required: ["number", "type"],
+    additionalProperties: false,
+  };
+}
+
+/** The core sections; `dns` and `plugins` are filled in by `buildConfigSchema`. */
+export const CORE_SECTIONS: Readonly<Record<string, JsonSchema>> = { sip, admin, storage, log };

@@ -1,0 +1,50 @@
+/** The parsed configuration, defaults applied and relative paths resolved. Shape: `config.schema.json`. */
+import type { DnType } from "@tandem/sdk";
+import type { SipConfig } from "../sip/stack-contract.js";
+
+export interface AdminToken {
+  name: string;
+  token: string;
+}
+
+export interface AdminConfig {
+  host: string;
+  port: number;
+  tokens: AdminToken[];
+}
+
+export interface StorageConfig {
+  /** SQLite file (absolute after loading) or `:memory:`. */
+  path: string;
+  eventRetentionDays: number;
+  eventFlushMs: number;
+}
+
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+
+export interface LogConfig {
+  level: LogLevel;
+}
+
+/** A `dns[]` entry: number, type and the type options flat beside them. */
+export interface ConfigDn {
+  number: string;
+  type: DnType;
+  [option: string]: unknown;
+}
+
+/** A `plugins.<id>` section: `enabled`, optional `module`, and the plugin's own options. */
+export interface PluginSection {
+  enabled: boolean;
+  module?: string;
+  [option: string]: unknown;
+}
+
+export interface TandemConfig {
+  sip: SipConfig;
+  admin: AdminConfig;
+  storage: StorageConfig;
+  log: LogConfig;
+  dns: ConfigDn[];
+  plugins: Record<string, PluginSection>;
+}

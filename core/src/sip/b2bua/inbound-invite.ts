@@ -1,0 +1,134 @@
+/**
+ * An INVITE that reached us (SDK `InboundInvite`) on a sip.js `IncomingInviteRequest`: 18x with optional
+ * SDP, 200 resolving on ACK, negative finals, and CANCEL (sip.js answers the CANCEL 200; we send the
+ * 487, RFC 3261 §9.2).
+ */
+import type { ExtraHeaders, InboundInvite, SipLeg, SipRequestInfo, SipTransportName } from "@tandem/sdk";
+import { SipError } from "@tandem/sdk";
+import type { IncomingInviteRequest, Session } from "sip.js/lib/core/index.js";
+import type { Shard } from "../stack/shard.js";
+import { makeContact } from "../stack/shard.js";
+import type { StackPort } from "../stack/stack-port.js";
+import { sdpOf } from "./message-info.js";
+import { headerLines, sdpBody } from "./sip-bodies.js";
+import { SipLegImpl } from "./sip-leg.js";
+import { uasSessionTimer } from "./session-timer.js";
+
+export interface InboundInit {
+  uas: IncomingInviteRequest;
+  request: SipRequestInfo;
+  shard: Shard;
+  port: StackPort;
+  transport: SipTransportName;
+  onLeg(leg: SipLegImpl): void;
+  onGone(leg: SipLegImpl): void;
+}
+
+export class InboundInviteImpl implements InboundInvite {
+  readonly request: SipRequestInfo;
+  readonly dn: string | undefined;
+  readonly offer: string | undefined;
+  private isCancelled = false;
+  private answered = false;
+  private readonly cancelListeners: Array<() => void> = [];
+  private readonly contact: ReturnType<typeof makeContact>;
+
+  constructor(private readonly init: InboundInit) {
+    this.request = init.request;
+    this.dn = init.request.ruriUser;
+    this.offer = sdpOf(init.uas.message);
+    this.contact = makeContact(init.port.contactUri(this.dn, init.transport));
+    init.uas.delegate = { onCancel: () => this.cancelledByPeer() };
+  }
+
+  get cancelled(): boolean {
+    return this.isCancelled;
+  }
+
+  progress(options: { status?: 180 | 181 | 182 | 183; sdp?: string; headers?: ExtraHeaders } = {}): void {
+    if (this.answered || this.isCancelled) return;
+    this.withContact(() =>
+      this.init.uas.progress({
+        statusCode: options.status ?? 180,
+        extraHeaders: headerLines(options.headers),
+        ...(options.sdp ? { body: sdpBody(options.sdp) } : {}),
+      }),
+    );
+  }
+
+  accept(options: { sdp: string; headers?: ExtraHeaders }): Promise<SipLeg> {
+    if (this.isCancelled) return Promise.reject(new SipError(487, "Request Terminated", { origin: "remote" }));
+    if (this.answered) return Promise.reject(new SipError(500, "Already answered", { origin: "remote" }));
+    this.answered = true;
+    const message = this.init.uas.message;
+    const timer = uasSessionTimer(message.getHeader("session-expires"), message.getHeader("supported"));
+    const extra = [...headerLines(options.headers), ...(timer?.headers ?? [])];
+    let session: Session;
+    try {
+      session = this.withContact(() => this.init.uas.accept({ statusCode: 200, extraHeaders: extra, body: sdpBody(options.sdp) })).session;
+    } catch (error) {
+      return Promise.reject(new SipError(500, String(error), { origin: "remote", cause: error }));
+    }
+    const leg = new SipLegImpl(session, {
+      session,
+      direction: "inbound",
+      transport: this.init.transport,
+      localSdp: options.sdp,
+      remoteSdp: this.offer,
+      contactHeader: `Contact: ${this.contact.toString()}`,
+      ownsCallId: false,
+      sessionTimer: timer?.spec,
+      port: this.init.port,
+      onGone: this.init.onGone,
+    });
+    this.init.onLeg(leg);
+    return new Promise<SipLeg>((resolve, reject) => {
+      leg.ackWaiter = { resolve: () => resolve(leg), reject };
+    });
+  }
+
+  reject(status: number, options: { reason?: string; headers?: ExtraHeaders } = {}): void {
+    if (this.answered || this.isCancelled) return;
+    this.answered = true;
+    const statusCode = status >= 300 && status <= 699 ? status : 500;
+    try {
+      this.init.uas.reject({ statusCode, ...(options.reason ? { reasonPhrase: options.reason } : {}), extraHeaders: headerLines(options.headers) });
+    } catch (error) {
+      this.init.port.deps.logger.debug({ callId: this.request.callId, err: String(error) }, "reject not sent");
+    }
+  }
+
+  onCancel(listener: () => void): void {
+    if (this.isCancelled) queueMicrotask(listener);
+    else this.cancelListeners.push(listener);
+  }
+
+  private cancelledByPeer(): void {
+    if (this.answered || this.isCancelled) return;
+    this.isCancelled = true;
+    try {
+      this.init.uas.reject({ statusCode: 487 });
+    } catch (error) {
+      this.init.port.deps.logger.debug({ callId: this.request.callId, err: String(error) }, "487 not sent");
+    }
+    for (const listener of this.cancelListeners) {
+      try {
+        listener();
+      } catch (error) {
+        this.init.port.deps.logger.warn({ callId: this.request.callId, err: String(error) }, "onCancel listener threw");
+      }
+    }
+  }
+
+  /** sip.js writes `config.contact` into 1xx/2xx; set the DN's own Contact just for this call (synchronous). */
+  private withContact<T>(fn: () => T): T {
+    const config = this.init.shard.config;
+    const previous = config.contact;
+    config.contact = this.contact;
+    try {
+      return fn();
+    } finally {
+      config.contact = previous;
+    }
+  }
+}

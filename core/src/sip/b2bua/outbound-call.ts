@@ -1,0 +1,186 @@
+/**
+ * An INVITE we originate (SDK `OutboundCall`): with our offer, or offerless (RFC 3725 flow I: the 2xx
+ * offers, `onOffer` answers in the ACK). Provisional responses go to `onProgress`; `noAnswerTimeoutMs`
+ * sends CANCEL (RFC 3261 §9.1, only after a provisional arrived); failures are `SipError`s.
+ */
+import type { OutboundCall, OutboundInviteOptions, SipLeg, SipTransportName } from "@tandem/sdk";
+import { SipError } from "@tandem/sdk";
+import type {
+  AckableIncomingResponseWithSession,
+  IncomingResponse,
+  OutgoingInviteRequest,
+  OutgoingRequestMessage,
+} from "sip.js/lib/core/index.js";
+import type { StackPort } from "../stack/stack-port.js";
+import { uriHop } from "../stack/uri-target.js";
+import { failure } from "./leg-reinvite.js";
+import { responseInfo, sdpOf } from "./message-info.js";
+import { randomCallId, randomTag } from "./random-ids.js";
+import { headerLines, sdpBody } from "./sip-bodies.js";
+import { SipLegImpl } from "./sip-leg.js";
+import { uacSessionTimer } from "./session-timer.js";
+import { parseUri, toUriOf } from "./uri-cache.js";
+
+export interface OutboundHooks {
+  onLeg(leg: SipLegImpl): void;
+  onGone(leg: SipLegImpl): void;
+  defaultTransport(): SipTransportName;
+}
+
+export function startOutboundCall(port: StackPort, options: OutboundInviteOptions, hooks: OutboundHooks): OutboundCall {
+  const callId = options.callId ?? randomCallId();
+  const transport = uriHop(options.target)?.transport ?? hooks.defaultTransport();
+  let settle!: { resolve(leg: SipLeg): void; reject(error: Error): void };
+  const answered = new Promise<SipLeg>((resolve, reject) => (settle = { resolve, reject }));
+  answered.catch(() => undefined); // callers may never look; the rejection is still delivered to those who do
+  const call = new OutboundCallState(port, options, hooks, callId, transport, settle);
+  try {
+    call.send();
+  } catch (error) {
+    settle.reject(new SipError(503, String(error), { origin: "transport", cause: error }));
+  }
+  return { callId, answered, cancel: (reason?: string) => call.cancel(reason) };
+}
+
+class OutboundCallState {
+  private request: OutgoingInviteRequest | undefined;
+  private provisional = false;
+  private cancelWanted: string | undefined;
+  private done = false;
+  private leg: SipLegImpl | undefined;
+  private noAnswer: NodeJS.Timeout | undefined;
+  private readonly contactHeader: string;
+
+  constructor(
+    private readonly port: StackPort,
+    private readonly options: OutboundInviteOptions,
+    private readonly hooks: OutboundHooks,
+    private readonly callId: string,
+    private readonly transport: SipTransportName,
+    private readonly settle: { resolve(leg: SipLeg): void; reject(error: Error): void },
+  ) {
+    const fromUser = options.from ? parseUri(options.from).user : undefined;
+    this.contactHeader = `Contact: <${port.contactUri(fromUser, transport).toString()}>`;
+  }
+
+  send(): void {
+    const { options, port } = this;
+    const shard = port.shardFor(this.callId);
+    const ruri = parseUri(options.target);
+    const from = options.from ? parseUri(options.from) : port.contactUri(undefined, this.transport);
+    const to = options.to ? parseUri(options.to) : toUriOf(options.target);
+    const message: OutgoingRequestMessage = shard.core.makeOutgoingRequestMessage(
+      "INVITE",
+      ruri,
+      from,
+      to,
+      { callId: this.callId, fromTag: randomTag(), ...(options.fromDisplayName ? { fromDisplayName: options.fromDisplayName } : {}) },
+      [this.contactHeader, `Allow: ${ALLOW_LINE}`, ...headerLines(options.headers)],
+      options.sdp !== undefined ? sdpBody(options.sdp) : undefined,
+    );
+    this.request = shard.core.invite(message, {
+      onTrying: () => this.gotProvisional(),
+      onProgress: (response) => {
+        this.gotProvisional();
+        if ((response.message.statusCode ?? 0) > 100) this.options.onProgress?.(responseInfo(response.message));
+      },
+      onAccept: (response) => void this.accepted(response),
+      onReject: (response) => this.failed(response),
+      onRedirect: (response) => this.failed(response),
+    });
+    if (options.noAnswerTimeoutMs && options.noAnswerTimeoutMs > 0) {
+      this.noAnswer = setTimeout(() => this.noAnswerTimeout(), options.noAnswerTimeoutMs);
+    }
+  }
+
+  cancel(reason?: string): void {
+    if (this.done) return;
+    if (!this.provisional) {
+      // RFC 3261 §9.1: no CANCEL before a provisional response; send it when one arrives.
+      this.cancelWanted = reason ?? "";
+      return;
+    }
+    try {
+      this.request?.cancel(reason);
+    } catch (error) {
+      this.port.deps.logger.debug({ callId: this.callId, err: String(error) }, "CANCEL not sent");
+    }
+  }
+
+  private gotProvisional(): void {
+    if (this.provisional) return;
+    this.provisional = true;
+    if (this.cancelWanted !== undefined) this.cancel(this.cancelWanted || undefined);
+  }
+
+  private noAnswerTimeout(): void {
+    if (this.done) return;
+    this.cancel("no answer");
+    this.finish();
+    this.settle.reject(new SipError(408, "No Answer", { origin: "timeout" }));
+  }
+
+  private async accepted(response: AckableIncomingResponseWithSession): Promise<void> {
+    if (this.done || this.leg) {
+      // Late or forked 2xx after we gave up or already have a leg: confirm and end it (RFC 3261 §13.2.2.4).
+      if (!this.leg || response.session.id !== this.leg.session.id) ackAndBye(response);
+      return;
+    }
+    const peerSdp = sdpOf(response.message);
+    let localSdp = this.options.sdp;
+    if (localSdp === undefined) {
+      try {
+        localSdp = peerSdp && this.options.onOffer ? await this.options.onOffer(peerSdp) : undefined;
+      } catch (error) {
+        this.port.deps.logger.warn({ callId: this.callId, err: String(error) }, "onOffer failed; ending the call");
+      }
+      if (!localSdp) {
+        ackAndBye(response);
+        this.finish();
+        this.settle.reject(new SipError(488, "Not Acceptable Here", { origin: "remote" }));
+        return;
+      }
+      response.ack({ body: sdpBody(localSdp) });
+    } else {
+      response.ack();
+    }
+    this.leg = new SipLegImpl(response.session, {
+      session: response.session,
+      direction: "outbound",
+      transport: this.transport,
+      localSdp,
+      remoteSdp: peerSdp,
+      contactHeader: this.contactHeader,
+      ownsCallId: true,
+      sessionTimer: uacSessionTimer(response.message.getHeader("session-expires")),
+      port: this.port,
+      onGone: this.hooks.onGone,
+    });
+    this.hooks.onLeg(this.leg);
+    this.finish();
+    this.settle.resolve(this.leg);
+  }
+
+  private failed(response: IncomingResponse): void {
+    if (this.done) return;
+    this.finish();
+    this.settle.reject(failure(response));
+  }
+
+  private finish(): void {
+    this.done = true;
+    if (this.noAnswer) clearTimeout(this.noAnswer);
+    this.noAnswer = undefined;
+  }
+}
+
+function ackAndBye(response: AckableIncomingResponseWithSession): void {
+  try {
+    response.ack();
+    response.session.bye();
+  } catch {
+    /* already confirmed or gone */
+  }
+}
+
+const ALLOW_LINE = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, NOTIFY, UPDATE, REFER";

@@ -1,0 +1,19 @@
+/** Small builders for sip.js bodies and extra header lines. */
+import type { ExtraHeaders } from "@tandem/sdk";
+import type { Body } from "sip.js/lib/core/index.js";
+
+/** An SDP offer/answer body (RFC 3264; disposition `session`, which sip.js's offer/answer state reads). */
+export function sdpBody(sdp: string): Body {
+  return { contentDisposition: "session", contentType: "application/sdp", content: sdp };
+}
+
+/** `{ Name: value }` to `Name: value` lines; CR/LF in values are dropped so a header cannot be injected. */
+export function headerLines(headers: ExtraHeaders | undefined): string[] {
+  if (!headers) return [];
+  const lines: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (!/^[A-Za-z0-9!%*_+`'~.-]+$/.test(name)) continue;
+    lines.push(`${name}: ${String(value).replace(/[\r\n]+/g, " ")}`);
+  }
+  return lines;
+}

@@ -1,0 +1,306 @@
+/**
+ * One confirmed dialog with a peer (SDK `SipLeg`) on top of a sip.js `Session`: BYE, INFO, the peer's
+ * re-INVITEs (answered through `onOffer`), re-INVITEs we send (leg-reinvite.ts), RFC 4028 timers.
+ */
+import { randomUUID } from "node:crypto";
+import type {
+  ExtraHeaders,
+  LegEndReason,
+  OfferHandler,
+  ReinviteOptions,
+  SipLeg,
+  SipReplyInput,
+  SipRequestInfo,
+  SipResponseInfo,
+  SipTransportName,
+  Unsubscribe,
+} from "@tandem/sdk";
+import { SipError } from "@tandem/sdk";
+import type { IncomingRequestMessage, Session, SessionDelegate } from "sip.js/lib/core/index.js";
+import { SipStackErrors } from "../errors.js";
+import type { StackPort } from "../stack/stack-port.js";
+import { sendReinvite } from "./leg-reinvite.js";
+import { requestInfo, responseInfo, sdpOf } from "./message-info.js";
+import { headerLines, sdpBody } from "./sip-bodies.js";
+import { withDirection } from "./sdp-direction.js";
+import { SessionTimer, uasSessionTimer, type SessionTimerSpec } from "./session-timer.js";
+
+export interface LegInit {
+  session: Session;
+  direction: "inbound" | "outbound";
+  transport: SipTransportName;
+  localSdp: string | undefined;
+  remoteSdp: string | undefined;
+  /** Our Contact header line for requests/responses in this dialog. */
+  contactHeader: string;
+  /** True when we chose the Call-ID (we sent the INVITE): RFC 3261 §14.1 glare delays differ. */
+  ownsCallId: boolean;
+  sessionTimer: SessionTimerSpec | undefined;
+  port: StackPort;
+  onGone(leg: SipLegImpl): void;
+}
+
+export class SipLegImpl implements SipLeg {
+  readonly id = randomUUID();
+  readonly direction: "inbound" | "outbound";
+  readonly transport: SipTransportName;
+  localSdp: string | undefined;
+  remoteSdp: string | undefined;
+  /** Set by a bridge: relays the peer's offerless re-INVITE to the other leg (offerless-relay.ts). */
+  relayOfferless: ((message: IncomingRequestMessage, uas: { accept(o?: object): unknown; reject(o?: object): unknown }) => Promise<void>) | undefined;
+  /** Set while we wait for the ACK that answers the offer in our 2xx to an offerless re-INVITE. */
+  ackSdpWaiter: ((sdp: string | undefined) => void) | undefined;
+  /** Set while an accepted inbound INVITE waits for its ACK. */
+  ackWaiter: { resolve(): void; reject(error: Error): void } | undefined;
+  private ended: LegEndReason | undefined;
+  private offerHandler: OfferHandler | undefined;
+  private infoHandler: ((request: SipRequestInfo) => SipReplyInput | void | Promise<SipReplyInput | void>) | undefined;
+  private readonly endListeners = new Set<(reason: LegEndReason) => void>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private timer: SessionTimer | undefined;
+  private timerSpec: SessionTimerSpec | undefined;
+
+  constructor(readonly session: Session, private readonly init: LegInit) {
+    this.direction = init.direction;
+    this.transport = init.transport;
+    this.localSdp = init.localSdp;
+    this.remoteSdp = init.remoteSdp;
+    session.delegate = this.sessionDelegate();
+    if (init.sessionTimer) this.startSessionTimer(init.sessionTimer);
+  }
+
+  get callId(): string {
+    return this.session.callId;
+  }
+  get localUri(): string {
+    return this.session.localURI.toString();
+  }
+  get remoteUri(): string {
+    return this.session.remoteURI.toString();
+  }
+  get state(): "confirmed" | "terminated" {
+    return this.ended ? "terminated" : "confirmed";
+  }
+  get contactHeader(): string {
+    return this.init.contactHeader;
+  }
+  get ownsCallId(): boolean {
+    return this.init.ownsCallId;
+  }
+  get port(): StackPort {
+    return this.init.port;
+  }
+
+  bye(headers?: ExtraHeaders): Promise<void> {
+    if (this.ended) return Promise.resolve();
+    this.end({ by: "local" });
+    return new Promise((resolve) => {
+      try {
+        this.session.bye({ onAccept: () => resolve(), onReject: () => resolve() }, { extraHeaders: headerLines(headers) });
+      } catch (error) {
+        this.port.deps.logger.debug({ callId: this.callId, err: String(error) }, "BYE not sent");
+        resolve();
+      }
+    });
+  }
+
+  reinvite(options: ReinviteOptions): Promise<{ sdp: string | undefined }> {
+    if (this.ended) return Promise.reject(SipStackErrors.legTerminated(this.id, "re-INVITE"));
+    const run = this.queue.then(() => sendReinvite(this, options));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async hold(mode: "sendonly" | "inactive" = "sendonly"): Promise<void> {
+    await this.reinvite({ sdp: withDirection(this.localSdp, mode) });
+  }
+
+  async unhold(): Promise<void> {
+    await this.reinvite({ sdp: withDirection(this.localSdp, "sendrecv") });
+  }
+
+  info(options: { contentType: string; body: string; headers?: ExtraHeaders }): Promise<SipResponseInfo> {
+    if (this.ended) return Promise.reject(SipStackErrors.legTerminated(this.id, "INFO"));
+    return new Promise((resolve, reject) => {
+      const done = (r: { message: Parameters<typeof responseInfo>[0] }): void => resolve(responseInfo(r.message));
+      try {
+        this.session.info(
+          { onAccept: done, onReject: done, onRedirect: done },
+          { body: { contentDisposition: "render", contentType: options.contentType, content: options.body }, extraHeaders: headerLines(options.headers) },
+        );
+      } catch (error) {
+        reject(error);
+      }
+    });
+  }
+
+  onOffer(handler: OfferHandler): void {
+    this.offerHandler = handler;
+  }
+
+  onInfo(handler: (request: SipRequestInfo) => SipReplyInput | void | Promise<SipReplyInput | void>): void {
+    this.infoHandler = handler;
+  }
+
+  onEnded(listener: (reason: LegEndReason) => void): Unsubscribe {
+    if (this.ended) {
+      const reason = this.ended;
+      queueMicrotask(() => listener(reason));
+      return () => undefined;
+    }
+    this.endListeners.add(listener);
+    return () => this.endListeners.delete(listener);
+  }
+
+  /** Answers an offer from the peer (re-INVITE or UPDATE); without a handler we re-offer our last SDP. */
+  async answerOffer(offer: string | undefined, kind: "reinvite" | "update"): Promise<string | undefined> {
+    if (this.offerHandler) return this.offerHandler(offer, kind);
+    return this.localSdp;
+  }
+
+  /** A refresh of the session happened (RFC 4028 §10): re-arm the timer. */
+  sessionRefreshed(spec?: SessionTimerSpec): void {
+    if (spec) this.timerSpec = spec;
+    if (this.timer) this.timer.refreshed(spec);
+    else if (spec) this.startSessionTimer(spec);
+  }
+
+  end(reason: LegEndReason): void {
+    if (this.ended) return;
+    this.ended = reason;
+    this.timer?.stop();
+    // A BYE before the ACK means the ACK was lost (RFC 3261 §13.3.1.4 allows it): the call was answered,
+    // so hand out the (already ended) leg and let its onEnded listeners — e.g. a bridge — clean up.
+    if (reason.by === "remote") this.ackWaiter?.resolve();
+    else this.ackWaiter?.reject(new SipError(408, "ACK Timeout", { origin: "timeout" }));
+    this.ackWaiter = undefined;
+    this.init.onGone(this);
+    for (const listener of this.endListeners) {
+      try {
+        listener(reason);
+      } catch (error) {
+        this.port.deps.logger.warn({ callId: this.callId, err: String(error) }, "onEnded listener threw");
+      }
+    }
+    this.endListeners.clear();
+  }
+
+  private startSessionTimer(spec: SessionTimerSpec): void {
+    this.timerSpec = spec;
+    this.timer = new SessionTimer(spec, {
+      refresh: () => {
+        // RFC 4028 §7.4: the refresh carries Session-Expires, with us (its UAC) as refresher.
+        const expires = this.timerSpec?.expires ?? spec.expires;
+        const headers = { Supported: "timer", "Session-Expires": `${expires};refresher=uac` };
+        this.reinvite({ sdp: this.localSdp, headers }).catch((error: unknown) => {
+          this.port.deps.logger.info({ callId: this.callId, err: String(error) }, "session refresh failed; ending the leg");
+          void this.endBySessionTimer();
+        });
+      },
+      expire: () => void this.endBySessionTimer(),
+    });
+  }
+
+  private async endBySessionTimer(): Promise<void> {
+    if (this.ended) return;
+    this.end({ by: "session-timer" });
+    try {
+      this.session.bye();
+    } catch (error) {
+      this.port.deps.logger.debug({ callId: this.callId, err: String(error) }, "BYE not sent");
+    }
+  }
+
+  private sessionDelegate(): SessionDelegate {
+    return {
+      onAck: (request) => {
+        const sdp = sdpOf(request.message);
+        if (sdp) this.remoteSdp = sdp;
+        this.ackWaiter?.resolve();
+        this.ackWaiter = undefined;
+        this.ackSdpWaiter?.(sdp);
+        this.ackSdpWaiter = undefined;
+      },
+      onAckTimeout: () => {
+        // RFC 3261 §13.3.1.4: no ACK for our 2xx within 64·T1 — end the session with BYE.
+        this.ackWaiter?.reject(new SipError(408, "ACK Timeout", { origin: "timeout" }));
+        this.ackWaiter = undefined;
+        this.end({ by: "ack-timeout" });
+        try {
+          this.session.bye();
+        } catch {
+          /* the dialog may already be gone */
+        }
+      },
+      onBye: (request) => {
+        request.accept();
+        this.end({ by: "remote" });
+      },
+      onInfo: (request) => void this.replyInfo(request.message, request),
+      onInvite: (request) => void this.answerReinvite(request.message, request),
+    };
+  }
+
+  private async replyInfo(message: IncomingRequestMessage, uas: { accept(o?: object): unknown; reject(o?: object): unknown }): Promise<void> {
+    let reply: SipReplyInput | void = undefined;
+    try {
+      const source = this.port.sourceOf(message.viaBranch) ?? { transport: this.transport, address: "", port: 0 };
+      reply = this.infoHandler ? await this.infoHandler(requestInfo(message, source)) : undefined;
+    } catch (error) {
+      this.port.deps.logger.warn({ callId: this.callId, err: String(error) }, "onInfo handler threw");
+      reply = { status: 500 };
+    }
+    const status = reply?.status ?? 200;
+    const options = {
+      statusCode: status,
+      ...(reply?.reason ? { reasonPhrase: reply.reason } : {}),
+      extraHeaders: headerLines(reply?.headers),
+      ...(reply?.body ? { body: { contentDisposition: "render", contentType: reply.contentType ?? "text/plain", content: reply.body } } : {}),
+    };
+    try {
+      if (status < 300) uas.accept(options);
+      else uas.reject(options);
+    } catch (error) {
+      this.port.deps.logger.debug({ callId: this.callId, err: String(error) }, "INFO reply not sent");
+    }
+  }
+
+  /** The peer's re-INVITE: answer its offer (or offer, when it sent none) through `onOffer`. */
+  private async answerReinvite(
+    message: IncomingRequestMessage,
+    uas: { accept(o?: object): unknown; reject(o?: object): unknown },
+  ): Promise<void> {
+    const offer = sdpOf(message);
+    if (!offer && this.relayOfferless) return this.relayOfferless(message, uas);
+    let sdp: string | undefined;
+    try {
+      sdp = await this.answerOffer(offer, "reinvite");
+    } catch (error) {
+      const status = error instanceof SipError ? error.status : 488;
+      try {
+        uas.reject({ statusCode: status >= 400 ? status : 488 });
+      } catch {
+        /* transaction gone */
+      }
+      return;
+    }
+    try {
+      const extra = [this.contactHeader, ...this.sessionTimerHeaders(message)];
+      uas.accept({ statusCode: 200, extraHeaders: extra, ...(sdp ? { body: sdpBody(sdp) } : {}) });
+      if (offer) this.remoteSdp = offer;
+      if (sdp) this.localSdp = sdp;
+    } catch (error) {
+      this.port.deps.logger.debug({ callId: this.callId, err: String(error) }, "re-INVITE answer not sent");
+    }
+  }
+
+  /**
+   * Our 2xx to the peer's refresh (re-INVITE or UPDATE) echoes its Session-Expires (RFC 4028 §9) and
+   * re-arms our timer with the refresher it settles on; without Session-Expires the timer just re-arms.
+   */
+  sessionTimerHeaders(message: IncomingRequestMessage): string[] {
+    const timer = uasSessionTimer(message.getHeader("session-expires"), message.getHeader("supported"));
+    this.sessionRefreshed(timer?.spec);
+    return timer?.headers ?? [];
+  }
+}

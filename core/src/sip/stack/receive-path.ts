@@ -1,0 +1,142 @@
+/**
+ * Receive path: transport → parser → (400 | drop) → trusted-peer check (403) → Via stamping →
+ * reliability layer (UDP) → our own answers (404 unknown DN, OPTIONS to the server, in-dialog UPDATE) →
+ * the sip.js shard chosen by Call-ID. No exception from sip.js escapes (RFC 3261 §8.2: a UAS that fails
+ * answers 500 where it can).
+ */
+import type { Logger } from "@tandem/sdk";
+import { IncomingRequestMessage, type IncomingResponseMessage } from "sip.js/lib/core/index.js";
+import { parse, stampVia, type Flow, type ReliabilityLayer } from "./lower-layers.js";
+import type { BranchMap } from "./branch-map.js";
+import type { ResponseFlows } from "./response-flows.js";
+import type { SendPath } from "./send-path.js";
+import type { Shard } from "./shard.js";
+import type { StackMetrics } from "./stack-metrics.js";
+import { badRequestText, optionsOkText, replyText } from "./stateless-replies.js";
+import type { TrustedPeers } from "./trusted-peers.js";
+
+export interface ReceivePathDeps {
+  metrics: StackMetrics;
+  logger: Logger;
+  logMessages: boolean;
+  trusted: TrustedPeers;
+  reliability: ReliabilityLayer;
+  flows: ResponseFlows;
+  branches: BranchMap;
+  sendPath(): SendPath;
+  shardFor(callId: string): Shard;
+  isServedDn(user: string): boolean;
+  /** In-dialog UPDATE (sip.js answers it 405): returns true when handled. */
+  handleUpdate(message: IncomingRequestMessage, shard: Shard): boolean;
+}
+
+export class ReceivePath {
+  constructor(private readonly deps: ReceivePathDeps) {}
+
+  receive(data: Buffer, flow: Flow): void {
+    try {
+      this.receiveUnsafe(data, flow);
+    } catch (error) {
+      this.deps.metrics.coreError();
+      this.deps.logger.warn({ err: String(error), flow }, "SIP message handling failed");
+    }
+  }
+
+  private receiveUnsafe(data: Buffer, flow: Flow): void {
+    const { metrics } = this.deps;
+    const outcome = parse(data, flow.transport === "udp");
+    if (!outcome.ok) {
+      metrics.parseError();
+      const { error } = outcome;
+      if (error.isRequest && error.respondable && this.deps.trusted.allows(flow.remoteAddress)) {
+        // An unknown SIP version gets 505 (RFC 3261 §21.5.7), everything else 400.
+        const status = error.code === "TANDEM_ERR_SIP_PARSE_VERSION" ? 505 : 400;
+        this.deps.sendPath().sendResponseTo(badRequestText(error.respondable, error.reason, status), flow);
+      } else {
+        metrics.drop("parse-error");
+      }
+      return;
+    }
+    const message = outcome.message;
+    if (this.deps.logMessages) {
+      this.deps.logger.debug({ callId: message.callId, direction: "in", flow }, data.toString("utf8"));
+    }
+    if (message instanceof IncomingRequestMessage) this.request(message, flow);
+    else this.response(message, flow);
+  }
+
+  private request(message: IncomingRequestMessage, flow: Flow): void {
+    const { metrics } = this.deps;
+    metrics.message("in", message.method, undefined);
+    if (!this.deps.trusted.allows(flow.remoteAddress)) {
+      // 403 before any state is kept; never answer an ACK.
+      if (message.method !== "ACK") this.reply(message, flow, 403, "Forbidden", true);
+      metrics.drop("untrusted");
+      return;
+    }
+    stampVia(message, flow);
+    if (message.method !== "ACK") this.deps.flows.remember(message.viaBranch, message.method, flow);
+    if (flow.transport === "udp" && !this.deps.reliability.incomingRequest(message, flow)) return;
+    if (!message.toTag && this.answeredOutOfDialog(message, flow)) return;
+    const shard = this.deps.shardFor(message.callId);
+    if (message.method === "UPDATE" && message.toTag && this.deps.handleUpdate(message, shard)) return;
+    if (message.method === "PRACK" && !message.toTag) {
+      // sip.js throws on an out-of-dialog PRACK; RFC 3262 §3 says 481.
+      this.reply(message, flow, 481);
+      return;
+    }
+    // sip.js 404s any R-URI whose user is not its single AOR; we decide who is served ourselves.
+    if (message.ruri) shard.config.aor = message.ruri;
+    try {
+      shard.core.receiveIncomingRequestFromTransport(message);
+    } catch (error) {
+      metrics.coreError();
+      this.deps.logger.warn({ callId: message.callId, method: message.method, err: String(error) }, "sip.js threw");
+      if (message.method !== "ACK") this.reply(message, flow, 500, "Server Internal Error");
+    }
+  }
+
+  /** Our own policy before sip.js sees an out-of-dialog request (RFC 3261 §8.2.2.1). */
+  private answeredOutOfDialog(message: IncomingRequestMessage, flow: Flow): boolean {
+    if (message.method === "ACK" || message.method === "CANCEL") return false;
+    // Other schemes go on to sip.js, which answers 416 (RFC 3261 §8.2.2.1).
+    if (message.ruri?.scheme !== "sip") return false;
+    const user = message.ruri.user;
+    if (user === undefined || user === "") {
+      // Requests to the server itself, like CUCM's OPTIONS keep-alive.
+      if (message.method !== "OPTIONS") return false;
+      this.deps.sendPath().sendResponseTo(optionsOkText(message), flow);
+      return true;
+    }
+    if (this.deps.isServedDn(user)) return false;
+    this.reply(message, flow, 404, "Not Found");
+    return true;
+  }
+
+  private response(message: IncomingResponseMessage, flow: Flow): void {
+    this.deps.metrics.message("in", message.method, message.statusCode);
+    if (!this.deps.trusted.allows(flow.remoteAddress)) {
+      this.deps.metrics.drop("untrusted");
+      return;
+    }
+    if (flow.transport === "udp" && !this.deps.reliability.incomingResponse(message, flow)) return;
+    // Back to the branch sip.js chose (branch-map.ts); unknown branches are not ours and stay as they are.
+    const sipBranch = this.deps.branches.sipFor(message.viaBranch, (message.statusCode ?? 0) >= 200);
+    if (sipBranch !== undefined) message.viaBranch = sipBranch;
+    const shard = this.deps.shardFor(message.callId);
+    try {
+      shard.core.receiveIncomingResponseFromTransport(message);
+    } catch (error) {
+      this.deps.metrics.coreError();
+      this.deps.logger.warn({ callId: message.callId, err: String(error) }, "sip.js threw on a response");
+    }
+  }
+
+  private reply(message: IncomingRequestMessage, flow: Flow, status: number, reason?: string, keepNoState = false): void {
+    try {
+      this.deps.sendPath().sendResponseTo(replyText(message, status, reason), flow, keepNoState);
+    } catch (error) {
+      this.deps.logger.warn({ err: String(error) }, "cannot build a stateless reply");
+    }
+  }
+}

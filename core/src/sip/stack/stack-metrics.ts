@@ -1,0 +1,78 @@
+/**
+ * Counters of the SIP stack, kept locally for `stats()` and exported through `deps.metrics`
+ * (`tandem_sip_*` in `/api/v1/metrics`).
+ */
+import type { Counter, Metrics } from "@tandem/sdk";
+
+export type Direction = "in" | "out";
+
+export interface StackGauges {
+  transactions(): number;
+  dialogs(): number;
+  retransmissions(): number;
+  absorbed(): number;
+}
+
+export class StackMetrics {
+  messagesIn = 0;
+  messagesOut = 0;
+  parseErrors = 0;
+  dropped = 0;
+  coreErrors = 0;
+  private readonly messages: Counter;
+  private readonly parseErrorCounter: Counter;
+  private readonly dropCounter: Counter;
+  private readonly coreErrorCounter: Counter;
+
+  constructor(metrics: Metrics, gauges: StackGauges) {
+    this.messages = metrics.counter({
+      name: "sip_messages_total",
+      help: "SIP messages received and sent, by request method or response status",
+      labelNames: ["direction", "method", "status"],
+    });
+    this.parseErrorCounter = metrics.counter({ name: "sip_parse_errors_total", help: "Malformed SIP messages received" });
+    this.dropCounter = metrics.counter({
+      name: "sip_dropped_total",
+      help: "Received SIP messages dropped without an answer",
+      labelNames: ["reason"],
+    });
+    this.coreErrorCounter = metrics.counter({
+      name: "sip_core_errors_total",
+      help: "Exceptions caught from the sip.js core while handling a message",
+    });
+    metrics.gauge({ name: "sip_transactions_alive", help: "Live SIP transactions", collect: gauges.transactions });
+    metrics.gauge({ name: "sip_dialogs_alive", help: "Live SIP dialogs", collect: gauges.dialogs });
+    metrics.gauge({
+      name: "sip_retransmissions",
+      help: "UDP retransmissions sent by the reliability layer since start",
+      collect: gauges.retransmissions,
+    });
+    metrics.gauge({
+      name: "sip_absorbed_retransmissions",
+      help: "Retransmitted UDP messages absorbed by the reliability layer since start",
+      collect: gauges.absorbed,
+    });
+  }
+
+  /** Counts one message; `method` is the request method or the CSeq method of a response. */
+  message(direction: Direction, method: string, status: number | undefined): void {
+    if (direction === "in") this.messagesIn++;
+    else this.messagesOut++;
+    this.messages.inc({ direction, method, status: status === undefined ? "" : String(status) });
+  }
+
+  parseError(): void {
+    this.parseErrors++;
+    this.parseErrorCounter.inc();
+  }
+
+  drop(reason: string): void {
+    this.dropped++;
+    this.dropCounter.inc({ reason });
+  }
+
+  coreError(): void {
+    this.coreErrors++;
+    this.coreErrorCounter.inc();
+  }
+}

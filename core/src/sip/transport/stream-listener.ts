@@ -1,0 +1,130 @@
+/**
+ * TCP and TLS listeners, and outgoing TCP/TLS connects. TLS material comes from PEM files named in
+ * `sip.listen[]` (paths relative to the config folder). A listener reports accepted sockets; the
+ * transport layer wraps them in `StreamConnection`s.
+ */
+import { readFileSync } from "node:fs";
+import net from "node:net";
+import { resolve as resolvePath } from "node:path";
+import tls from "node:tls";
+import type { SipTransportName } from "@tandem/sdk";
+import type { SipListenConfig } from "../stack-contract.js";
+import { TransportErrors } from "./errors.js";
+import { normalizeAddress } from "./stream-connection.js";
+
+/** PEM material for TLS, read once at start. */
+export interface TlsMaterial {
+  cert: Buffer;
+  key: Buffer;
+  ca: Buffer | undefined;
+}
+
+export function readTlsMaterial(listen: SipListenConfig, baseDir: string): TlsMaterial {
+  const read = (kind: string, path: string | undefined): Buffer => {
+    if (!path) throw TransportErrors.tlsFiles(listen.host, listen.port, kind, "(none given)", "cert and key are required");
+    try {
+      return readFileSync(resolvePath(baseDir, path));
+    } catch (error) {
+      throw TransportErrors.tlsFiles(listen.host, listen.port, kind, path, (error as Error).message);
+    }
+  };
+  return { cert: read("cert", listen.cert), key: read("key", listen.key), ca: listen.ca ? read("ca", listen.ca) : undefined };
+}
+
+export interface StreamListenerEvents {
+  connection(socket: net.Socket): void;
+  error(error: Error): void;
+  /** TLS handshake failures of accepted sockets. */
+  handshakeError(error: Error): void;
+}
+
+export class StreamListener {
+  private server: net.Server | undefined;
+  address = "";
+  port = 0;
+
+  constructor(
+    readonly transport: Exclude<SipTransportName, "udp">,
+    private readonly host: string,
+    private readonly requestedPort: number,
+    private readonly tlsMaterial: TlsMaterial | undefined,
+    private readonly events: StreamListenerEvents,
+    private readonly maxConnections = 0,
+  ) {}
+
+  async start(): Promise<void> {
+    const server =
+      this.transport === "tls" && this.tlsMaterial
+        ? tls.createServer({ cert: this.tlsMaterial.cert, key: this.tlsMaterial.key, ca: this.tlsMaterial.ca })
+        : net.createServer();
+    if (this.maxConnections > 0) server.maxConnections = this.maxConnections; // beyond it the kernel-accepted socket is closed
+    const event = this.transport === "tls" ? "secureConnection" : "connection";
+    server.on(event, (socket: net.Socket) => this.events.connection(socket));
+    if (this.transport === "tls") server.on("tlsClientError", (error: Error) => this.events.handshakeError(error));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen({ port: this.requestedPort, host: this.host }, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    server.on("error", (error) => this.events.error(error));
+    const bound = server.address() as net.AddressInfo;
+    this.address = normalizeAddress(bound.address);
+    this.port = bound.port;
+    this.server = server;
+  }
+
+  /** Stops accepting; the owner closes the live connections itself. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+/** Options for outgoing TLS: trust anchors and, when we have one, our certificate for mutual TLS. */
+export interface TlsClientOptions {
+  ca?: Buffer | string | undefined;
+  cert?: Buffer | undefined;
+  key?: Buffer | undefined;
+  rejectUnauthorized?: boolean;
+}
+
+/** Opens a TCP or TLS connection; rejects after `timeoutMs`. */
+export function connectStream(
+  transport: Exclude<SipTransportName, "udp">,
+  address: string,
+  port: number,
+  timeoutMs: number,
+  tlsOptions: TlsClientOptions,
+): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket =
+      transport === "tls"
+        ? tls.connect({
+            host: address,
+            port,
+            ca: tlsOptions.ca,
+            cert: tlsOptions.cert,
+            key: tlsOptions.key,
+            rejectUnauthorized: tlsOptions.rejectUnauthorized ?? true,
+            // SNI must not carry an IP literal (RFC 6066 §3).
+            ...(net.isIP(address) ? {} : { servername: address }),
+          })
+        : net.connect({ host: address, port });
+    const timer = setTimeout(() => fail(new Error(`connect timeout after ${timeoutMs} ms`)), timeoutMs);
+    const fail = (error: Error): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(error);
+    };
+    socket.once("error", fail);
+    socket.once(transport === "tls" ? "secureConnect" : "connect", () => {
+      clearTimeout(timer);
+      socket.off("error", fail);
+      resolve(socket);
+    });
+  });
+}

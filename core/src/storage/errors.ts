@@ -1,0 +1,9 @@
+/** Coded errors of the storage area (SQLite). */
+import { defineError } from "@tandem/sdk";
+
+export const StorageErrors = {
+  open: defineError("TANDEM_ERR_STORAGE_OPEN", "cannot open the database %s: %s"),
+  migration: defineError("TANDEM_ERR_STORAGE_MIGRATION", "migration %s of %s failed: %s"),
+  migrationOrder: defineError("TANDEM_ERR_STORAGE_MIGRATION_ORDER", "migrations of %s must have unique positive integer versions: %s"),
+  tableName: defineError("TANDEM_ERR_STORAGE_TABLE_NAME", "table name %s is not allowed; use letters, digits and underscores"),
+} as const;

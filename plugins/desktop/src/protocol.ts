@@ -1,0 +1,111 @@
+/**
+ * The wire protocol's TypeScript shapes; `schemas/requests.schema.json` and `schemas/events.schema.json`
+ * are the published contract and are what ajv checks at run time. Names follow T-Library.
+ */
+import type { AgentSnapshot, CallUserData, TandemEvent, WorkMode } from "@tandem/sdk";
+
+export const AGENT_REQUESTS = ["RequestAgentLogin", "RequestAgentLogout", "RequestAgentReady", "RequestAgentNotReady"] as const;
+export const CALL_REQUESTS = [
+  "RequestMakeCall",
+  "RequestReleaseCall",
+  "RequestHoldCall",
+  "RequestRetrieveCall",
+  "RequestSingleStepTransfer",
+  "RequestInitiateTransfer",
+  "RequestCompleteTransfer",
+  "RequestAlternateCall",
+  "RequestReconnectCall",
+  "RequestAttachUserData",
+  "RequestUpdateUserData",
+  "RequestSendDTMF",
+] as const;
+/** Conference and supervision: names kept in the protocol, answered with TANDEM_ERR_DESKTOP_NOT_IMPLEMENTED. */
+export const RESERVED_REQUESTS = [
+  "RequestInitiateConference",
+  "RequestCompleteConference",
+  "RequestDeleteFromConference",
+  "RequestSingleStepConference",
+  "RequestMergeCalls",
+  "RequestMonitorNextCall",
+  "RequestCancelMonitoring",
+  "RequestSetMuteOn",
+  "RequestSetMuteOff",
+] as const;
+
+export type AgentRequestName = (typeof AGENT_REQUESTS)[number];
+export type CallRequestName = (typeof CALL_REQUESTS)[number];
+export type ReservedRequestName = (typeof RESERVED_REQUESTS)[number];
+
+/** Every field a request may carry; which ones a given request needs is the schema's business. */
+export interface DesktopRequest {
+  request: string;
+  referenceId: string;
+  dn?: string;
+  after?: number;
+  connId?: string;
+  heldConnId?: string;
+  destination?: string;
+  reasonCode?: string;
+  workMode?: WorkMode;
+  userData?: CallUserData;
+  digits?: string;
+}
+
+/** A request whose DN the schema made mandatory. */
+export type DnRequest = DesktopRequest & { dn: string };
+
+/** Messages the server sends that are answers to one session, not log entries (no `seq`). */
+export type SessionMessage =
+  | { event: "EventServerConnected"; principal: string; lastSeq: number; dns: string[]; supervisor: boolean; after?: number }
+  | { event: "EventRegistered"; referenceId: string; dn: string; type?: string; agent?: AgentSnapshot; lastSeq: number; replayed: number }
+  | { event: "EventUnregistered"; referenceId: string; dn: string }
+  | { event: "EventACK"; referenceId: string; request: string; dn?: string; connId?: string; agent?: AgentSnapshot }
+  | { event: "EventError"; referenceId?: string; request?: string; dn?: string; code: string; message: string };
+
+/** A platform event as the client sees it. */
+export interface WireEvent {
+  event: string;
+  seq: number;
+  ts: string;
+  dn?: string;
+  connId?: string;
+  source?: string;
+  referenceId?: string;
+  data: Record<string, unknown>;
+}
+
+export type OutgoingMessage = SessionMessage | WireEvent;
+
+/** A bus event in wire form. */
+export function toWire(event: TandemEvent): WireEvent {
+  const { name, seq, ts, dn, connId, source, referenceId, data } = event;
+  return {
+    event: name,
+    seq,
+    ts,
+    ...(dn === undefined ? {} : { dn }),
+    ...(connId === undefined ? {} : { connId }),
+    ...(source === undefined ? {} : { source }),
+    ...(referenceId === undefined ? {} : { referenceId }),
+    data,
+  };
+}
+
+/** An EventError from any thrown value: coded errors keep their code, anything else is a call-control failure. */
+export function errorMessage(
+  err: { code: string; message: string },
+  request?: { request?: unknown; referenceId?: unknown; dn?: unknown },
+): SessionMessage {
+  const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+  const referenceId = str(request?.referenceId);
+  const name = str(request?.request);
+  const dn = str(request?.dn);
+  return {
+    event: "EventError",
+    ...(referenceId === undefined ? {} : { referenceId }),
+    ...(name === undefined ? {} : { request: name }),
+    ...(dn === undefined ? {} : { dn }),
+    code: err.code,
+    message: err.message,
+  };
+}

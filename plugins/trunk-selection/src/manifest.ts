@@ -1,0 +1,117 @@
+/**
+ * The trunk-selection plugin's manifest: its config schema (defaults applied by the host) and the DN options
+ * it reads beside the core's `contact`, `contact-backup`, `transport`, `oos-check` and `oos-force`.
+ * Defaults follow the issue: any reply to OPTIONS is alive except 503/408, transport errors take a trunk out,
+ * and setup failover happens on time-out, 503 and transport errors, never on 486/600/603/487.
+ */
+import type { PluginManifest } from "@tandem/sdk";
+
+/** How a trunk group spreads calls over its members. */
+export type StrategyName = "round-robin" | "primary-backup";
+
+/** A destination rule: calls whose destination matches `pattern` (a regular expression) use `group`. */
+export interface DestinationRoute {
+  pattern: string;
+  group: string;
+}
+
+/** `plugins.trunk-selection` after validation and defaults. */
+export interface TrunkSelectionConfig {
+  /** Strategy of the implicit group (every Trunk DN, by number) and of TrunkGroup DNs that name none. */
+  strategy: StrategyName;
+  /** TrunkGroup DN used when no Routing Point option or destination rule applies; default the implicit group. */
+  defaultGroup?: string;
+  /** Destination rules, first match wins (checked after the Routing Point's `trunk-group` option). */
+  routes: DestinationRoute[];
+  /** primary-backup: seconds a recovered trunk must stay in service before traffic returns to it. */
+  holdDownSeconds: number;
+  /** Consecutive good OPTIONS answers that bring an out-of-service endpoint back. */
+  upAfter: number;
+  /** OPTIONS answers that mean out of service at once (any other reply counts as alive). */
+  oosCodes: number[];
+  /** A transport error on OPTIONS takes the endpoint out of service at once. */
+  oosOnTransportError: boolean;
+  /** INVITE failures on a trunk that are retried on the next trunk within the same call. */
+  failoverCodes: number[];
+  /** A time-out or transport error on an INVITE also takes the endpoint out of service until OPTIONS bring it back. */
+  oosOnCallFailure: boolean;
+  /** Defaults for Trunk DNs without `oos-check` / `oos-force` (seconds; `oos-check` 0 = no probing). */
+  oosCheck: number;
+  oosForce: number;
+}
+
+/** Codes that are never retried on another trunk whatever the config says (busy, declined, our own CANCEL). */
+export const NEVER_FAILOVER: readonly number[] = [486, 487, 600, 603];
+
+export const TRUNK_SELECTION_DEFAULTS: TrunkSelectionConfig = {
+  strategy: "round-robin",
+  routes: [],
+  holdDownSeconds: 30,
+  upAfter: 2,
+  oosCodes: [503, 408],
+  oosOnTransportError: true,
+  failoverCodes: [408, 503],
+  oosOnCallFailure: true,
+  oosCheck: 10,
+  oosForce: 30,
+};
+
+/** TrunkGroup DN option: member Trunk DNs, in priority order for primary-backup. */
+export const DN_OPTION_TRUNKS = "trunks";
+/** TrunkGroup DN option: the group's strategy. */
+export const DN_OPTION_STRATEGY = "strategy";
+/** TrunkGroup DN option: the group's hold-down in seconds. */
+export const DN_OPTION_HOLD_DOWN = "hold-down";
+/** RoutingPoint DN option: the TrunkGroup its outbound legs use. */
+export const DN_OPTION_TRUNK_GROUP = "trunk-group";
+
+const statusCode = { type: "integer", minimum: 100, maximum: 699 } as const;
+
+export const manifest: PluginManifest = {
+  name: "trunk-selection",
+  version: "0.1.0",
+  sdk: "^0.1.0",
+  description: "Picks the trunk of outbound legs (round-robin or primary/backup) and probes every trunk with SIP OPTIONS",
+  configSchema: {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      strategy: { enum: ["round-robin", "primary-backup"], default: TRUNK_SELECTION_DEFAULTS.strategy },
+      defaultGroup: { type: "string", minLength: 1, description: "TrunkGroup DN used when nothing else applies" },
+      routes: {
+        type: "array",
+        default: [],
+        description: "Destination rules, first match wins: { pattern (regular expression), group (TrunkGroup DN) }",
+        items: {
+          type: "object",
+          additionalProperties: false,
+          required: ["pattern", "group"],
+          properties: { pattern: { type: "string", minLength: 1 }, group: { type: "string", minLength: 1 } },
+        },
+      },
+      holdDownSeconds: { type: "number", minimum: 0, default: TRUNK_SELECTION_DEFAULTS.holdDownSeconds },
+      upAfter: { type: "integer", minimum: 1, maximum: 100, default: TRUNK_SELECTION_DEFAULTS.upAfter },
+      oosCodes: { type: "array", items: statusCode, default: TRUNK_SELECTION_DEFAULTS.oosCodes },
+      oosOnTransportError: { type: "boolean", default: TRUNK_SELECTION_DEFAULTS.oosOnTransportError },
+      failoverCodes: { type: "array", items: statusCode, default: TRUNK_SELECTION_DEFAULTS.failoverCodes },
+      oosOnCallFailure: { type: "boolean", default: TRUNK_SELECTION_DEFAULTS.oosOnCallFailure },
+      oosCheck: { type: "number", minimum: 0, default: TRUNK_SELECTION_DEFAULTS.oosCheck, description: "Default oos-check, seconds" },
+      oosForce: { type: "number", exclusiveMinimum: 0, default: TRUNK_SELECTION_DEFAULTS.oosForce, description: "Default oos-force, seconds" },
+    },
+  },
+  dnOptions: {
+    [DN_OPTION_TRUNKS]: {
+      type: "array",
+      items: { type: "string", minLength: 1 },
+      description: "TrunkGroup: member Trunk DNs (priority order for primary-backup)",
+    },
+    [DN_OPTION_STRATEGY]: { enum: ["round-robin", "primary-backup"], description: "TrunkGroup: how calls spread over the members" },
+    [DN_OPTION_HOLD_DOWN]: { type: "number", minimum: 0, description: "TrunkGroup: seconds before traffic returns to a recovered primary" },
+    [DN_OPTION_TRUNK_GROUP]: { type: "string", minLength: 1, description: "RoutingPoint: TrunkGroup DN for its outbound legs" },
+  },
+};
+
+/** The config with defaults filled in (the host applies them; unit tests may not). */
+export function withDefaults(config: Partial<TrunkSelectionConfig>): TrunkSelectionConfig {
+  return { ...TRUNK_SELECTION_DEFAULTS, ...config };
+}

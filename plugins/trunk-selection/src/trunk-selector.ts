@@ -1,0 +1,101 @@
+/**
+ * Answers `selectTrunk`: finds the trunk group for the leg (the Routing Point's `trunk-group` option, then
+ * the first destination rule that matches, then `defaultGroup`, then every Trunk DN), lets the group's
+ * strategy pick an in-service member not in `exclude`, and builds the Request-URI through the member's
+ * active endpoint.
+ */
+import type { DnRegistry, Logger, TrunkChoice, TrunkSelectionRequest } from "@tandem/sdk";
+import { TrunkErrors } from "./errors.js";
+import { DN_OPTION_TRUNK_GROUP, type TrunkSelectionConfig } from "./manifest.js";
+import { pickPrimaryBackup, pickRoundRobin, type MemberView, type RoundRobinCursor } from "./strategies.js";
+import { ALL_TRUNKS, targetThrough, type GroupDefinition } from "./trunk-directory.js";
+import type { TrunkPool } from "./trunk-pool.js";
+
+interface CompiledRoute {
+  readonly regex: RegExp;
+  readonly group: string;
+}
+
+/** The outcome of one selection, for the caller's counters and events. */
+export interface Selection {
+  readonly group: string;
+  readonly choice: TrunkChoice | null;
+}
+
+export class TrunkSelector {
+  private readonly cursors = new Map<string, RoundRobinCursor>();
+  private readonly routes: CompiledRoute[] = [];
+  private readonly warned = new Set<string>();
+  private readonly defaultGroup: string | undefined;
+
+  constructor(
+    private readonly pool: TrunkPool,
+    private readonly dns: DnRegistry,
+    config: TrunkSelectionConfig,
+    private readonly log: Logger,
+  ) {
+    for (const route of config.routes) {
+      try {
+        this.routes.push({ regex: new RegExp(route.pattern), group: route.group });
+      } catch (err) {
+        const e = TrunkErrors.badPattern(route.pattern, err instanceof Error ? err.message : String(err));
+        log.error({ code: e.code }, e.message);
+      }
+    }
+    this.defaultGroup = config.defaultGroup;
+  }
+
+  select(request: TrunkSelectionRequest): Selection {
+    const group = this.groupFor(request);
+    const members: MemberView[] = [];
+    for (const number of group.members) {
+      const trunk = this.pool.trunk(number);
+      if (trunk) members.push({ number, inService: trunk.inService, inServiceSince: trunk.inServiceSince });
+    }
+    const picked =
+      group.strategy === "round-robin"
+        ? pickRoundRobin(members, this.cursor(group.number), request.exclude)
+        : pickPrimaryBackup(members, group.holdDownMs, request.exclude);
+    const trunk = picked === undefined ? undefined : this.pool.trunk(picked);
+    const endpoint = trunk?.activeEndpoint();
+    if (!trunk || !endpoint) return { group: group.number, choice: null };
+    trunk.counters.selections += 1;
+    if (request.connId !== undefined) trunk.calls.add(request.connId);
+    return { group: group.number, choice: { trunk: trunk.number, target: targetThrough(endpoint.uri, request.destination) } };
+  }
+
+  /** The group a leg uses (see the file comment for the order). */
+  groupFor(request: Pick<TrunkSelectionRequest, "destination" | "routingPoint">): GroupDefinition {
+    const groups = this.pool.groups;
+    const fromPoint = request.routingPoint ? this.dns.get(request.routingPoint)?.options[DN_OPTION_TRUNK_GROUP] : undefined;
+    const fromRoute = this.routes.find((r) => r.regex.test(request.destination))?.group;
+    for (const [name, where] of [
+      [fromPoint, `routing point ${request.routingPoint ?? ""}`],
+      [fromRoute, "a destination rule"],
+      [this.defaultGroup, "defaultGroup"],
+    ] as const) {
+      if (typeof name !== "string") continue;
+      const group = groups.get(name);
+      if (group) return group;
+      this.warnOnce(where, name);
+    }
+    return groups.get(ALL_TRUNKS) ?? { number: ALL_TRUNKS, members: [], strategy: "round-robin", holdDownMs: 0 };
+  }
+
+  private cursor(group: string): RoundRobinCursor {
+    let cursor = this.cursors.get(group);
+    if (!cursor) {
+      cursor = { last: -1 };
+      this.cursors.set(group, cursor);
+    }
+    return cursor;
+  }
+
+  private warnOnce(where: string, group: string): void {
+    const key = `${where}\u0000${group}`;
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    const e = TrunkErrors.unknownGroup(where, group);
+    this.log.warn({ code: e.code }, e.message);
+  }
+}

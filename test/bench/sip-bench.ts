@@ -1,0 +1,125 @@
+/**
+ * `npm run bench:sip`: parse throughput (helper C's parse bench) and B2BUA calls/s measured with
+ * sipp UAC → Tandem B2BUA (onInvite → invite → bridge) → sipp UAS at increasing rates, over UDP and TCP.
+ * Reports the highest rate with < 0.1 % failed calls. Set SIP_BENCH_SECONDS (default 6) per step and
+ * SIP_BENCH_RATES (comma list) to change the ladder.
+ * Run: node --conditions=tandem-src --import tsx test/bench/sip-bench.ts
+ */
+import { SipError } from "@tandem/sdk";
+import { runParseBench } from "./parse-bench.js";
+import { freePort } from "../support/free-port.js";
+import { killAllSipp, runSipp } from "../support/sipp.js";
+import { startTestStack, type TestStack } from "../support/test-stack.js";
+
+const SECONDS = Number(process.env.SIP_BENCH_SECONDS ?? 6);
+const RATES = (process.env.SIP_BENCH_RATES ?? "100,200,300,400,500,600,700,800,1000").split(",").map(Number);
+/** `udp`, `tcp` or both (default); SIP_BENCH_PARSE=0 skips the parse figures (e.g. when profiling). */
+const TRANSPORTS = (process.env.SIP_BENCH_TRANSPORTS ?? "udp,tcp").split(",");
+
+interface Step {
+  rate: number;
+  calls: number;
+  successful: number;
+  failed: number;
+  /** Calls per second actually achieved: sipp slows down when the machine is saturated. */
+  achieved: number;
+  b2buaErrors: number;
+  errorKinds: string;
+}
+
+function b2bua(t: TestStack, target: () => string, errors: { n: number; kinds: Map<string, number> }): void {
+  const verbs = t.stack.verbs;
+  verbs.onInvite(async (inbound) => {
+    const out = verbs.invite({ target: target(), ...(inbound.offer ? { sdp: inbound.offer } : {}), onProgress: () => inbound.progress() });
+    inbound.onCancel(() => out.cancel());
+    try {
+      const b = await out.answered;
+      const a = await inbound.accept({ sdp: b.remoteSdp ?? "" });
+      verbs.bridge(a, b);
+    } catch (error) {
+      errors.n++;
+      const kind = error instanceof SipError ? `${error.status} ${error.origin}` : String(error);
+      errors.kinds.set(kind, (errors.kinds.get(kind) ?? 0) + 1);
+      inbound.reject(error instanceof SipError ? error.status : 500);
+    }
+    return true;
+  });
+}
+
+async function step(
+  t: TestStack,
+  transport: "u1" | "t1",
+  rate: number,
+  errors: { n: number; kinds: Map<string, number> },
+  setUas: (p: number) => void,
+): Promise<Step> {
+  const calls = rate * SECONDS;
+  const uasPort = await freePort();
+  setUas(uasPort);
+  errors.n = 0;
+  errors.kinds.clear();
+  const uas = runSipp({ scenario: "bench-uas.xml", localPort: uasPort, transport, timeoutS: SECONDS + 40, extraArgs: ["-max_recv_loops", "5000"] });
+  await new Promise((r) => setTimeout(r, 300));
+  const started = Date.now();
+  const uac = await runSipp({
+    scenario: "uac-call.xml",
+    remote: `127.0.0.1:${t.port}`,
+    localPort: await freePort(),
+    transport,
+    service: "1001",
+    calls,
+    rate,
+    limit: rate * 10,
+    timeoutS: SECONDS + 35,
+    extraArgs: ["-max_recv_loops", "5000", "-max_sched_loops", "5000"],
+  });
+  // Each call lasts ~0.2 s after its INVITE; the rest of the run time is the arrival period.
+  const seconds = Math.max(0.5, (Date.now() - started) / 1000 - 0.3);
+  killAllSipp(); // the UAS has no -m: end it once the caller side is done
+  await uas;
+  await new Promise((r) => setTimeout(r, 1500)); // let BYE transactions drain before the next step
+  const kinds = [...errors.kinds].map(([k, n]) => `${k} ×${n}`).join(", ");
+  return { rate, calls, successful: uac.successful, failed: calls - uac.successful, achieved: Math.round(uac.successful / seconds), b2buaErrors: errors.n, errorKinds: kinds };
+}
+
+async function ladder(transport: "u1" | "t1"): Promise<{ best: number; steps: Step[] }> {
+  const t = await startTestStack({ shards: 16 });
+  let uasPort = 0;
+  const errors = { n: 0, kinds: new Map<string, number>() };
+  const suffix = transport === "t1" ? ";transport=tcp" : "";
+  b2bua(t, () => `sip:2001@127.0.0.1:${uasPort}${suffix}`, errors);
+  const steps: Step[] = [];
+  let best = 0;
+  try {
+    for (const rate of RATES) {
+      const s = await step(t, transport, rate, errors, (p) => (uasPort = p));
+      steps.push(s);
+      const name = transport === "u1" ? "UDP" : "TCP";
+      const extra = s.b2buaErrors ? ` (B2BUA handler errors: ${s.errorKinds})` : "";
+      console.log(`  ${name} offered ${rate}/s: ${s.successful}/${s.calls} ok, ${s.failed} failed, achieved ${s.achieved} calls/s${extra}`);
+      if (s.failed > s.calls * 0.001) break;
+      best = Math.max(best, Math.min(rate, s.achieved));
+    }
+  } finally {
+    killAllSipp();
+    await t.stack.stop();
+  }
+  return { best, steps };
+}
+
+async function main(): Promise<void> {
+  if (process.env.SIP_BENCH_PARSE !== "0") {
+    console.log("SIP parse throughput (messages/s):");
+    for (const r of await runParseBench({ ms: 2000, sipJs: false })) console.log(`  ${r.name}: ${r.perSecond.toLocaleString("en")}`);
+  }
+  console.log(`B2BUA calls/s (sipp UAC → Tandem → sipp UAS, ${SECONDS} s per step, pass = < 0.1 % failed):`);
+  const udp = TRANSPORTS.includes("udp") ? (await ladder("u1")).best : "skipped";
+  const tcp = TRANSPORTS.includes("tcp") ? (await ladder("t1")).best : "skipped";
+  console.log(`RESULT B2BUA (highest achieved rate with < 0.1 % failed calls) UDP: ${udp} calls/s; TCP: ${tcp} calls/s (target ≥ 500)`);
+}
+
+main().catch((error: unknown) => {
+  killAllSipp();
+  console.error(error);
+  process.exitCode = 1;
+});

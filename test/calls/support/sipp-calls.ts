@@ -1,0 +1,95 @@
+/**
+ * End-to-end rig: the real SIP stack on 127.0.0.1 (helper E's test stack), the call model on the real
+ * registry/bus/hooks, and the routing plugin's router; sipp plays the PBX trunk (customer UAC) and the
+ * agent phones (UAS at the trunk's contact).
+ */
+import type { TestContext } from "node:test";
+import { routeCall, type DnInput } from "@tandem/sdk";
+import { freePort } from "../../support/free-port.js";
+import { killAllSipp, runSipp, type SippResult } from "../../support/sipp.js";
+import { startTestStack } from "../../support/test-stack.js";
+import { Router } from "../../../plugins/routing/src/router.js";
+import { withDefaults, type QueueConfig } from "../../../plugins/routing/src/routing-config.js";
+import type { CallsConfig } from "../../../core/src/calls/index.js";
+import { silentLogger } from "../../../core/src/logging.js";
+import { createCallsHarness, type CallsHarness } from "./calls-harness.js";
+
+export interface SippCallsRig {
+  h: CallsHarness;
+  router: Router;
+  /** Tandem's SIP port. */
+  port: number;
+  /** Where the "PBX" (agent UAS) listens: the trunk's contact. */
+  pbxPort: number;
+  /** The PBX delivering a customer call to `dn`. */
+  customer(
+    scenario: string,
+    dn: string,
+    extra?: { durationMs?: number; calls?: number; rate?: number; timeoutS?: number; transport?: "u1" | "t1" },
+  ): Promise<SippResult>;
+  /** The PBX side of agent legs; resolves when sipp exits. */
+  agents(scenario: string, extra?: { durationMs?: number; calls?: number; timeoutS?: number }): Promise<SippResult>;
+}
+
+export async function startSippCalls(
+  t: TestContext,
+  options: {
+    queues: Record<string, Partial<QueueConfig>>;
+    agents?: string[];
+    config?: Partial<CallsConfig>;
+    /** The trunk's `contact` is a port nobody listens on; the sipp PBX is its `contact-backup`. */
+    deadPrimary?: boolean;
+  },
+): Promise<SippCallsRig> {
+  const pbxPort = await freePort();
+  const pbx = `sip:127.0.0.1:${pbxPort}`;
+  const trunk = options.deadPrimary
+    ? { contact: `sip:127.0.0.1:${await freePort()}`, "contact-backup": [pbx] }
+    : { contact: pbx };
+  const agentDns = options.agents ?? ["1001", "1002"];
+  const dns: DnInput[] = [
+    { number: "5000", type: "RoutingPoint", options: { queues: ["sales"] } },
+    ...agentDns.map((number): DnInput => ({ number, type: "Extension" })),
+    { number: "cucm", type: "Trunk", options: trunk },
+  ];
+  const stack = await startTestStack({ served: dns.map((d) => d.number) });
+  const h = createCallsHarness(undefined, { sip: stack.stack.verbs, dns, config: options.config ?? {} });
+  const router = new Router({ dns: h.dns, bus: h.bus, log: silentLogger(), config: withDefaults({ queues: options.queues }) });
+  h.hooks.tap(routeCall, (r) => router.route(r));
+  router.start();
+  t.after(async () => {
+    killAllSipp();
+    router.stop();
+    await h.close();
+    await stack.stack.stop();
+  });
+  return {
+    h,
+    router,
+    port: stack.port,
+    pbxPort,
+    customer: async (scenario, dn, extra = {}) =>
+      runSipp({
+        scenario,
+        remote: `127.0.0.1:${stack.port}`,
+        localPort: await freePort(),
+        service: dn,
+        transport: extra.transport ?? "u1",
+        calls: extra.calls ?? 1,
+        ...(extra.rate === undefined ? {} : { rate: extra.rate, limit: extra.calls ?? 1 }),
+        timeoutS: extra.timeoutS ?? 20,
+        extraArgs: ["-d", String(extra.durationMs ?? 300)],
+      }),
+    agents: (scenario, extra = {}) =>
+      runSipp({
+        scenario,
+        localPort: pbxPort,
+        calls: extra.calls ?? 1,
+        timeoutS: extra.timeoutS ?? 20,
+        extraArgs: ["-d", String(extra.durationMs ?? 300)],
+      }),
+  };
+}
+
+/** Waits `ms` (lets a sipp UAS bind before the customer call starts). */
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The one test command (`npm test`, and `.ci/run`): installs what a clean clone lacks, type-checks and
+# builds, then runs every test/**/*.test.ts with node:test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d node_modules ]; then
+  echo "run.sh: installing npm dependencies (npm ci)"
+  npm ci
+fi
+
+if ! command -v sipp >/dev/null 2>&1; then
+  echo "run.sh: installing sipp (sip-tester)"
+  apt-get update
+  apt-get install -y sip-tester
+fi
+
+echo "run.sh: type-checking and building (tsc -b)"
+npx tsc -b
+
+mapfile -t files < <(find test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
+if [ "${#files[@]}" -eq 0 ]; then
+  echo "run.sh: no test files found" >&2
+  exit 1
+fi
+
+echo "run.sh: running ${#files[@]} test file(s)"
+exec node --conditions=tandem-src --import tsx --test --test-concurrency=2 --test-timeout=300000 "${files[@]}"

@@ -1,0 +1,85 @@
+/**
+ * Call-level rig for trunk selection: the real SIP stack on 127.0.0.1, the call model (helper G's harness)
+ * on the real registry/bus/hooks, and the trunk-selection plugin registered on the same hooks; sipp nodes
+ * stand in for CUCM nodes behind the trunks (answering OPTIONS and INVITEs) and for the customer's PBX leg.
+ */
+import type { TestContext } from "node:test";
+import type { DnInput, PluginContext, PluginRoute } from "@tandem/sdk";
+import trunkSelection, { type TrunkSelectionConfig } from "@tandem/plugin-trunk-selection";
+import { withDefaults } from "../../../plugins/trunk-selection/src/manifest.js";
+import { freePort } from "../../support/free-port.js";
+import { killAllSipp, runSipp, type SippResult } from "../../support/sipp.js";
+import { countingMetrics, quietLogger, startTestStack } from "../../support/test-stack.js";
+import { createCallsHarness, type CallsHarness } from "../../calls/support/calls-harness.js";
+import { FAST, type TrunkRow } from "./trunk-host.js";
+
+export interface TrunkCallRig {
+  h: CallsHarness;
+  /** Tandem's SIP port. */
+  port: number;
+  /** The plugin's `GET /trunks` body, read from its route handler. */
+  trunks(): Promise<TrunkRow[]>;
+  /** A customer call from the PBX to `dn` (an agent DID); resolves when sipp exits. */
+  customer(
+    scenario: string,
+    dn: string,
+    extra?: { calls?: number; rate?: number; limit?: number; timeoutS?: number; durationMs?: number; extraArgs?: string[] },
+  ): Promise<SippResult>;
+}
+
+/** Registers the plugin on the harness's hooks with a minimal context (no HTTP, storage or extensions needed). */
+async function registerPlugin(t: TestContext, h: CallsHarness, sip: PluginContext["sip"], config: Partial<TrunkSelectionConfig>): Promise<PluginRoute[]> {
+  const routes: PluginRoute[] = [];
+  const ready: Array<() => void | Promise<void>> = [];
+  const close: Array<() => void | Promise<void>> = [];
+  const ctx = {
+    id: "trunk-selection",
+    config: withDefaults({ ...FAST, ...config }),
+    log: quietLogger({ plugin: "trunk-selection" }),
+    bus: h.bus,
+    dns: h.dns,
+    sip,
+    hooks: h.hookHost.forPlugin("trunk-selection"),
+    metrics: countingMetrics(),
+    http: { prefix: "/api/v1/plugins/trunk-selection", route: (r: PluginRoute) => void routes.push(r), websocket: () => undefined },
+    onReady: (fn: () => void | Promise<void>) => void ready.push(fn),
+    onClose: (fn: () => void | Promise<void>) => void close.push(fn),
+  } as unknown as PluginContext<TrunkSelectionConfig>;
+  await trunkSelection.register(ctx as never);
+  for (const fn of ready) await fn();
+  t.after(async () => {
+    for (const fn of close.reverse()) await fn();
+  });
+  return routes;
+}
+
+export async function startTrunkCallRig(
+  t: TestContext,
+  options: { dns: DnInput[]; plugin?: Partial<TrunkSelectionConfig>; ringTimeoutMs?: number },
+): Promise<TrunkCallRig> {
+  const stack = await startTestStack({ served: options.dns.map((d) => d.number) });
+  const h = createCallsHarness(undefined, { sip: stack.stack.verbs, dns: options.dns, config: { ringTimeoutMs: options.ringTimeoutMs ?? 3000 } });
+  t.after(async () => {
+    killAllSipp();
+    await h.close();
+    await stack.stack.stop();
+  });
+  const routes = await registerPlugin(t, h, stack.stack.verbs, options.plugin ?? {});
+  const list = routes.find((r) => r.method === "GET" && r.path === "/trunks");
+  return {
+    h,
+    trunks: async () => ((await list?.handler({ params: {}, query: {}, body: undefined, headers: {} })) as { trunks: TrunkRow[] }).trunks,
+    port: stack.port,
+    customer: async (scenario, dn, extra = {}) =>
+      runSipp({
+        scenario,
+        remote: `127.0.0.1:${stack.port}`,
+        localPort: await freePort(),
+        service: dn,
+        calls: extra.calls ?? 1,
+        ...(extra.rate === undefined ? {} : { rate: extra.rate, limit: extra.limit ?? 10 }),
+        timeoutS: extra.timeoutS ?? 20,
+        extraArgs: ["-d", String(extra.durationMs ?? 200), ...(extra.extraArgs ?? [])],
+      }),
+  };
+}
