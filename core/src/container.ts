@@ -13,6 +13,8 @@ import { MetricsRegistry } from "./metrics/metrics-registry.js";
 import { ExtensionRegistry } from "./plugins/extension-registry.js";
 import { HookHost } from "./plugins/hook-host.js";
 import { PluginHost, type CheckedPlugin } from "./plugins/plugin-host.js";
+import { provideCallControl } from "./calls/control/create-call-control.js";
+import { createCallModel, type CallModel } from "./calls/index.js";
 import { CoreDnRegistry } from "./registry/dn-registry.js";
 import type { CreateSipStack, SipStack } from "./sip/stack-contract.js";
 import { openDatabase } from "./storage/database.js";
@@ -37,10 +39,13 @@ export interface Cradle {
   extensions: ExtensionRegistry;
   admin: AdminServer;
   pluginHost: PluginHost;
+  callModel: CallModel;
 }
 
 export interface ContainerInput {
   config: TandemConfig;
+  /** Folder relative paths in the config resolve against (TLS cert/key files). */
+  configDir: string;
   logger: Logger;
   checkedPlugins: CheckedPlugin[];
   createSipStack: CreateSipStack;
@@ -69,6 +74,7 @@ export function buildContainer(input: ContainerInput): AwilixContainer<Cradle> {
         config: c.config.sip,
         logger: child(c, "sip"),
         metrics: c.metrics.core,
+        baseDir: input.configDir,
         isServedDn: (user) => c.registry.get(user) !== undefined,
       }),
     ).singleton(),
@@ -87,6 +93,22 @@ export function buildContainer(input: ContainerInput): AwilixContainer<Cradle> {
           health: c.health,
         }),
     ).singleton(),
+    callModel: asFunction((c: Cradle) => {
+      const model = createCallModel({
+        sip: c.sipStack.verbs,
+        dns: c.registry,
+        bus: c.bus,
+        hooks: c.hookHost.forPlugin("core"),
+        db: c.db,
+        logger: c.logger,
+        config: c.config.calls,
+        metrics: c.metrics.core,
+      });
+      c.admin.addCoreRoutes("calls", (scope) => model.registerRoutes(scope));
+      // The desktop plugin (and any other) reaches third-party call control through this extension point.
+      provideCallControl(c.extensions, model);
+      return model;
+    }).singleton(),
     pluginHost: asFunction(
       (c: Cradle) =>
         new PluginHost(

@@ -64,6 +64,7 @@ export async function createServer(rawConfig: unknown, options: ServerOptions = 
   let server: ServerImpl | undefined;
   const container = buildContainer({
     config: plan.config,
+    configDir: options.configDir ?? process.cwd(),
     logger,
     checkedPlugins: plan.plugins,
     createSipStack,
@@ -78,7 +79,7 @@ export async function createServer(rawConfig: unknown, options: ServerOptions = 
   try {
     // Boot order: DB → event log and bus → registry (config DNs) → metrics → SIP stack → admin → plugin host.
     services.registry.syncFromConfig(toDnInputs(plan.config));
-    for (const name of ["metrics", "sipStack", "hookHost", "extensions", "admin", "pluginHost"] as const) container.resolve(name);
+    for (const name of ["metrics", "sipStack", "hookHost", "extensions", "admin", "callModel", "pluginHost"] as const) container.resolve(name);
   } catch (err) {
     // Close only what was opened before the failure.
     if (container.cache.has("eventLog")) closeEventLog(services, logger);
@@ -135,6 +136,8 @@ class ServerImpl implements TandemServer {
     try {
       await this.services.pluginHost.registerAll();
       if (this.listenAdmin) this.adminAddress = await this.services.admin.listen();
+      // Takes INVITEs before the SIP listeners open, after plugins tapped routeCall/selectTrunk.
+      this.services.callModel.start();
       this.sipListeners = await this.services.sipStack.start();
       await this.services.pluginHost.ready();
     } catch (err) {
@@ -163,6 +166,8 @@ class ServerImpl implements TandemServer {
     };
     // Stop accepting first, so nothing new arrives while plugins close.
     await step("admin close", () => this.services.admin.close());
+    // Hang up answered calls and refuse waiting ones while SIP can still carry the BYEs and 503s.
+    if (wasRunning) await step("call model stop", () => this.services.callModel.stop());
     if (wasRunning) await step("sip stop", () => this.services.sipStack.stop());
     await step("plugin close", () => this.services.pluginHost.close());
     closeStorage(this.services, this.logger);

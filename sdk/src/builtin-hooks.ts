@@ -2,6 +2,7 @@
  * The decision hooks the core itself calls. Their cards (kind, when, what comes before and after) are in
  * `docs/reference/hooks.md`.
  */
+import type { SipFailureOrigin } from "./errors.js";
 import { defineHook } from "./hooks.js";
 
 /** Why an earlier delivery of the call failed. */
@@ -101,5 +102,36 @@ export interface TrunkChoice {
   readonly target: string;
 }
 
-/** `selectTrunk` (kind `first`): picks the trunk for an outbound leg; without a plugin the single configured trunk is used. */
+/**
+ * `selectTrunk` (kind `first`): picks the trunk for an outbound leg. Without any handler the core uses the single
+ * configured trunk (its `contact`, then each `contact-backup` on failover); once a handler is tapped, `null` from
+ * every handler means no trunk is in service and the leg fails with 503.
+ */
 export const selectTrunk = defineHook<[TrunkSelectionRequest], TrunkChoice>("selectTrunk", "first");
+
+/** One INVITE through a trunk that failed before the far end answered provisionally. */
+export interface TrunkFailureReport {
+  /** Trunk DN the INVITE went through (the `selectTrunk` choice). */
+  readonly trunk: string;
+  readonly connId?: string;
+  /** Number or URI user the leg was for. */
+  readonly destination: string;
+  /** The Request-URI the INVITE went to (tells which node of the trunk failed). */
+  readonly target: string;
+  /** Final status: the far end's, 408 for a time-out, 503 for a transport error. */
+  readonly status: number;
+  /** `remote` (a response came), `timeout` (none came), `transport` (the connection failed). */
+  readonly origin: SipFailureOrigin;
+}
+
+/** Whether the leg tries the next trunk within the same call. */
+export interface TrunkFailureVerdict {
+  readonly retry: boolean;
+}
+
+/**
+ * `reportTrunkFailure` (kind `first`): told of each failed INVITE through a trunk (for health and counters), it
+ * answers whether the same call tries the next trunk. 486, 487, 600 and 603 are never retried whatever the answer;
+ * without a handler the core retries on a time-out, a transport error and 503.
+ */
+export const reportTrunkFailure = defineHook<[TrunkFailureReport], TrunkFailureVerdict>("reportTrunkFailure", "first");

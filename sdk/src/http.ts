@@ -44,6 +44,8 @@ export interface PluginRoute {
   path: string;
   schema?: RouteSchema;
   auth?: RouteAuth;
+  /** Mount at `/api/v1<path>` instead of under the plugin prefix; `path` must lie under one of `manifest.apiPaths`. */
+  root?: boolean;
   /** Returns the JSON body (status 200), a {@link PluginHttpReply}, or throws a `TandemError` with `httpStatus`. */
   handler(request: PluginHttpRequest): unknown | Promise<unknown>;
 }

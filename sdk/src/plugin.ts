@@ -21,6 +21,12 @@ export interface PluginManifest {
   readonly configSchema?: JsonSchema;
   /** JSON Schemas for DN options this plugin reads, by option name (merged into the `dns[]` schema). */
   readonly dnOptions?: Readonly<Record<string, JsonSchema>>;
+  /**
+   * Top-level admin API paths this plugin owns (e.g. `/trunks`), for resources operators address directly:
+   * routes with `root: true` under them are mounted at `/api/v1<path>`. Checked at boot: a path may not clash
+   * with the core's own (`/health`, `/dns`, `/agents`, `/calls`, `/events`, `/metrics`, `/plugins`) or another plugin's.
+   */
+  readonly apiPaths?: readonly string[];
   readonly description?: string;
 }
 

@@ -147,9 +147,7 @@ test("GET /api/v1/calls and /api/v1/calls/history with filters", async (t) => {
   assert.equal(body.calls[0]?.legs.length, 2);
   const none = await app.inject({ method: "GET", url: "/api/v1/calls/history?from=2999-01-01T00:00:00Z" });
   assert.equal(none.json<{ calls: unknown[] }>().calls.length, 0);
-  const bad = await app.inject({ method: "GET", url: "/api/v1/calls/history?from=yesterday" });
-  assert.equal(bad.statusCode, 400);
-  assert.equal(bad.json<{ code: string }>().code, "TANDEM_ERR_CALLS_BAD_FILTER");
+  // The bad-filter error's format is checked through the admin server in test/core-platform/calls-api.test.ts.
   const badLimit = await app.inject({ method: "GET", url: "/api/v1/calls/history?limit=0" });
   assert.equal(badLimit.statusCode, 400);
 });

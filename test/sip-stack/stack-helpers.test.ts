@@ -6,12 +6,13 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { TandemError } from "@tandem/sdk";
 import { createTrustedPeers } from "../../core/src/sip/stack/trusted-peers.js";
-import { isLooseRoute, uriHop } from "../../core/src/sip/stack/uri-target.js";
+import { parseUriHop, uriTransport } from "../../core/src/sip/transport/next-hop.js";
 import { glareDelayMs } from "../../core/src/sip/b2bua/leg-reinvite.js";
 import { parseSubscriptionState } from "../../core/src/sip/b2bua/subscription.js";
 import { directionOf, withDirection } from "../../core/src/sip/b2bua/sdp-direction.js";
 import { shardIndex } from "../../core/src/sip/stack/shard.js";
 import { BranchMap } from "../../core/src/sip/stack/branch-map.js";
+import { ResponseFlows } from "../../core/src/sip/stack/response-flows.js";
 import { testSdp } from "../support/test-stack.js";
 
 describe("trusted peers", () => {
@@ -34,16 +35,21 @@ describe("trusted peers", () => {
 
 describe("next hop from a URI", () => {
   it("reads host, port and transport", () => {
-    assert.deepEqual(uriHop("sip:1001@10.0.0.5:5070;transport=TCP"), { host: "10.0.0.5", port: 5070, transport: "tcp", secure: false });
-    assert.deepEqual(uriHop("<sip:[2001:db8::1]:5080;lr>"), { host: "2001:db8::1", port: 5080, transport: undefined, secure: false });
-    assert.deepEqual(uriHop("sips:pbx.example"), { host: "pbx.example", port: undefined, transport: "tls", secure: true });
-    assert.deepEqual(uriHop("sip:user;par=u%40example.net@10.0.0.1"), { host: "10.0.0.1", port: undefined, transport: undefined, secure: false });
-    assert.equal(uriHop("tel:+15551234"), undefined);
+    const hop = (text: string) => {
+      const h = parseUriHop(text);
+      return h && { host: h.host, port: h.port, transport: uriTransport(text) };
+    };
+    assert.deepEqual(hop("sip:1001@10.0.0.5:5070;transport=TCP"), { host: "10.0.0.5", port: 5070, transport: "tcp" });
+    assert.deepEqual(hop("<sip:[2001:db8::1]:5080;lr>"), { host: "2001:db8::1", port: 5080, transport: undefined });
+    assert.deepEqual(hop("sips:pbx.example"), { host: "pbx.example", port: undefined, transport: "tls" });
+    // RFC 4475 §3.1.1.9: ';' and an escaped '@' in the user part.
+    assert.deepEqual(hop("sip:user;par=u%40example.net@10.0.0.1"), { host: "10.0.0.1", port: undefined, transport: undefined });
+    assert.equal(hop("tel:+15551234"), undefined);
   });
-  it("knows loose routers", () => {
-    assert.equal(isLooseRoute("<sip:10.0.0.1;lr>"), true);
-    assert.equal(isLooseRoute("<sip:10.0.0.1;lr=on;x=y>"), true);
-    assert.equal(isLooseRoute("<sip:10.0.0.1;lrx>"), false);
+  it("knows loose routers (RFC 3261 §19.1.1)", () => {
+    assert.equal(parseUriHop("<sip:10.0.0.1;lr>")?.lr, true);
+    assert.equal(parseUriHop("<sip:10.0.0.1;lr=on;x=y>")?.lr, true);
+    assert.equal(parseUriHop("<sip:10.0.0.1;lrx>")?.lr, false);
   });
 });
 
@@ -95,5 +101,34 @@ describe("wire branches (RFC 3261 §8.1.1.7)", () => {
     assert.equal(map.sipFor(wire), "z9hG4bK1234567");
     assert.equal(map.sipFor("z9hG4bKsomeoneelse"), undefined);
     map.stop();
+  });
+});
+
+describe("per-branch state expiry (RFC 3261 §17: 64·T1 after a final response)", () => {
+  it("a wire branch lives 2·64·T1 after the final response, then maps back no more", (t) => {
+    t.mock.timers.enable({ apis: ["setInterval", "Date"] });
+    const map = new BranchMap(32_000);
+    t.after(() => map.stop());
+    const wire = map.wireFor("z9hG4bKaaaaaaa", "call-1", "INVITE");
+    t.mock.timers.tick(5 * 60_000); // still ringing: an INVITE entry lives 10 minutes
+    assert.equal(map.sipFor(wire, true), "z9hG4bKaaaaaaa");
+    t.mock.timers.tick(60_000);
+    assert.equal(map.sipFor(wire), "z9hG4bKaaaaaaa");
+    t.mock.timers.tick(10_000); // 70 s > 2·32 s after the final
+    assert.equal(map.sipFor(wire), undefined);
+    assert.equal(map.size, 0);
+  });
+  it("a request's flow lives 64·T1 after its final response; the latest flow wins", (t) => {
+    t.mock.timers.enable({ apis: ["setInterval", "Date"] });
+    const flows = new ResponseFlows(32_000);
+    t.after(() => flows.stop());
+    const a = { transport: "udp" as const, remoteAddress: "127.0.0.1", remotePort: 5070, localAddress: "127.0.0.1", localPort: 5060 };
+    flows.remember("z9hG4bKbbb", "OPTIONS", a);
+    flows.remember("z9hG4bKbbb", "OPTIONS", { ...a, remotePort: 5072 });
+    assert.equal(flows.lookup("z9hG4bKbbb", true)?.remotePort, 5072);
+    t.mock.timers.tick(30_000);
+    assert.equal(flows.lookup("z9hG4bKbbb", false)?.remotePort, 5072);
+    t.mock.timers.tick(10_000);
+    assert.equal(flows.lookup("z9hG4bKbbb", false), undefined);
   });
 });

@@ -40,9 +40,10 @@ export interface TestStack {
   metrics: ReturnType<typeof countingMetrics>;
 }
 
-export async function startTestStack(overrides: Partial<SipConfig> & { served?: string[] } = {}): Promise<TestStack> {
+export async function startTestStack(overrides: Partial<SipConfig> & { served?: string[]; baseDir?: string } = {}): Promise<TestStack> {
   const port = await freePort();
   const served = new Set(overrides.served ?? ["1001", "1002", "2001"]);
+  const { served: _served, baseDir, ...sipOverrides } = overrides;
   const config: SipConfig = {
     listen: [
       { transport: "udp", host: "127.0.0.1", port },
@@ -53,10 +54,10 @@ export async function startTestStack(overrides: Partial<SipConfig> & { served?: 
     shards: 8,
     udpMtu: 1300,
     logMessages: process.env.TANDEM_TEST_LOG === "1",
-    ...overrides,
+    ...sipOverrides,
   };
   const metrics = countingMetrics();
-  const stack = createSipStack({ config, logger: quietLogger(), metrics, isServedDn: (user) => served.has(user) });
+  const stack = createSipStack({ config, logger: quietLogger(), metrics, isServedDn: (user) => served.has(user), ...(baseDir ? { baseDir } : {}) });
   await stack.start();
   return { stack, port, metrics };
 }

@@ -101,3 +101,23 @@ describe("trunk directory", () => {
     assert.match(one.body, /TANDEM_ERR_TRUNK_UNKNOWN/, one.body);
   });
 });
+
+describe("GET /api/v1/trunks (the issue's path, a root route of the plugin)", () => {
+  it("serves the same trunk list as the plugin's own prefix, behind the admin token", async (t) => {
+    const host = await createTestHost({
+      plugins: [trunkSelection],
+      config: { plugins: { "trunk-selection": { enabled: true, oosCheck: 0 } } },
+      dns: [{ number: "A", type: "Trunk", options: { contact: "sip:127.0.0.1:5999" } }],
+    });
+    t.after(() => host.close());
+    const root = await host.inject({ method: "GET", url: "/api/v1/trunks" });
+    const own = await host.inject({ method: "GET", url: "/api/v1/plugins/trunk-selection/trunks" });
+    assert.equal(root.statusCode, 200);
+    const names = (body: string) => (JSON.parse(body) as { trunks: Array<{ number: string }> }).trunks.map((r) => r.number);
+    assert.deepEqual(names(root.body), ["A"]);
+    assert.deepEqual(names(root.body), names(own.body));
+    assert.equal((await host.inject({ method: "GET", url: "/api/v1/trunks/A" })).statusCode, 200);
+    const anonymous = await host.inject({ method: "GET", url: "/api/v1/trunks", headers: { authorization: "Bearer wrong" } });
+    assert.equal(anonymous.statusCode, 401);
+  });
+});

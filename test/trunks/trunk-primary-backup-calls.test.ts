@@ -2,7 +2,7 @@
  * Primary/backup at call level (call model + sipp nodes behind two trunks): every call goes to the primary;
  * once the primary's node is dead and out of service the next calls go to the backup; when the node is back
  * the traffic returns to the primary only after the hold-down. (Calls placed in the gap between the node's
- * death and its out-of-service need the call model's failover loop: see plugins/trunk-selection/proposal/.)
+ * death and its out-of-service fail over within the call: trunk-failover-calls.test.ts.)
  */
 import assert from "node:assert/strict";
 import { after, it } from "node:test";

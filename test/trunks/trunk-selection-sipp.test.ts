@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { freePort } from "../support/free-port.js";
-import { reportTrunkFailure } from "@tandem/plugin-trunk-selection";
+import { reportTrunkFailure } from "@tandem/sdk";
 import { FAST, killAllNodes, select, startNode, startTrunkHost, trunkRows, until } from "./support/trunk-host.js";
 
 after(() => killAllNodes());

@@ -69,7 +69,24 @@ export class AdminServer {
     );
   }
 
-  /** Mounts a plugin route under `/api/v1/plugins/<id>`; only before the server starts. */
+  /**
+   * Mounts routes of a core area (the call model's `/api/v1/calls`) behind the admin token; the area's
+   * routes carry their full path. Only before the server starts.
+   */
+  addCoreRoutes(area: string, register: (scope: FastifyInstance) => void): void {
+    if (this.booted) throw AdminErrors.routesClosed(area, "/");
+    void this.app.register(
+      async (scope) => {
+        requireToken(scope, this.checker);
+        register(scope);
+      },
+    );
+  }
+
+  /**
+   * Mounts a plugin route under `/api/v1/plugins/<id>`, or at `/api/v1<path>` for a `root` route (the plugin
+   * host has checked the path against the manifest's `apiPaths`); only before the server starts.
+   */
   addPluginRoute(pluginId: string, route: PluginRoute): void {
     this.beforeStart(pluginId, route.path);
     void this.app.register(
@@ -77,7 +94,7 @@ export class AdminServer {
         requireToken(scope, this.checker);
         mountPluginRoute(scope, pluginId, route);
       },
-      { prefix: `${API_PREFIX}/plugins/${pluginId}` },
+      { prefix: route.root ? API_PREFIX : `${API_PREFIX}/plugins/${pluginId}` },
     );
   }
 

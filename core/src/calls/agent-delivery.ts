@@ -4,15 +4,24 @@
  * two legs bridged. RFC 3725 flow I covers a caller INVITE without SDP: the destination's 2xx offer is relayed
  * to the caller in our 200 and the caller's ACK answer goes back in the destination's ACK.
  */
-import { SipError, type OutboundCall, type RouteAttemptOutcome, type SipLeg, type TrunkChoice } from "@tandem/sdk";
+import { SipError, selectTrunk, type OutboundCall, type RouteAttemptOutcome, type SipLeg, type TrunkChoice } from "@tandem/sdk";
 import type { Call } from "./call.js";
-import { chooseTrunk } from "./trunk-target.js";
+import { chooseTrunk, retryOnNextTrunk } from "./trunk-target.js";
 import type { CallModelContext } from "./call-model-context.js";
+import { CallErrors } from "./errors.js";
 
 /** How a delivery ended. */
 export type DeliveryResult =
   | { readonly ok: true }
-  | { readonly ok: false; readonly outcome: RouteAttemptOutcome | "caller-gone"; readonly status?: number };
+  | {
+      readonly ok: false;
+      readonly outcome: RouteAttemptOutcome | "caller-gone";
+      readonly status?: number;
+      /** No trunk was left for the leg (none in service, or every one failed): the caller gets 503, not another agent. */
+      readonly noTrunk?: boolean;
+    };
+
+type Failure = Exclude<DeliveryResult, { ok: true }>;
 
 /** Maps a failed INVITE to the outcome a strategy sees (never fail over on 487 — it is our own CANCEL). */
 export function outcomeOf(err: unknown, call: Call): DeliveryResult {
@@ -28,48 +37,64 @@ export function outcomeOf(err: unknown, call: Call): DeliveryResult {
 /** At most this many trunks (or cluster members) are tried for one leg. */
 const MAX_TRUNK_TRIES = 4;
 
+type DeliveryOptions = { ringTimeoutMs: number; role: "agent" | "destination" };
+
 /**
  * Rings `dn` for `call` and, when it answers, bridges it to the caller. The caller must still be unanswered.
- * When the trunk itself fails (transport error, 503, or a time-out before any provisional response) the next
- * trunk is tried; never after a provisional response or a final answer from the far end (e.g. 486, 487).
+ * Each INVITE that fails before any provisional response is reported through `reportTrunkFailure`; when the
+ * answer is to retry (by default: time-out, transport error, 503) the next trunk is tried within the same call.
+ * A provisional response proves the trunk alive, so nothing after it fails over (486, 487, ring-no-answer …).
  */
-export async function deliverCall(
-  ctx: CallModelContext,
-  call: Call,
-  dn: string,
-  options: { ringTimeoutMs: number; role: "agent" | "destination" },
-): Promise<DeliveryResult> {
+export async function deliverCall(ctx: CallModelContext, call: Call, dn: string, options: DeliveryOptions): Promise<DeliveryResult> {
   const exclude: string[] = [];
-  let last: DeliveryResult = { ok: false, outcome: "failed" };
+  const triedTargets: string[] = [];
+  let last: Failure | undefined;
   for (let tried = 0; tried < MAX_TRUNK_TRIES; tried++) {
+    const request = { connId: call.connId, destination: dn, routingPoint: call.routingPoint, exclude, tried, triedTargets };
     let choice: TrunkChoice | undefined;
     try {
-      choice = await chooseTrunk(ctx.hooks, ctx.dns, { connId: call.connId, destination: dn, routingPoint: call.routingPoint, exclude, tried });
+      choice = await chooseTrunk(ctx.hooks, ctx.dns, request);
     } catch (err) {
-      ctx.logger.error({ err, connId: call.connId, dn }, "no trunk for the delivery");
-      return { ok: false, outcome: "failed" };
+      ctx.logger.error({ err, connId: call.connId, dn }, "trunk selection failed");
     }
-    if (!choice) break;
     if (call.callerGone) return { ok: false, outcome: "caller-gone" };
-    const attempt = await ringThrough(ctx, call, dn, choice.target, options);
-    if (!attempt.trunkFailed) return attempt.result;
+    // Without a selector the configured trunk's contacts ran out: the last failure stands, as for any delivery.
+    // A selector's null means no trunk in service (it ruled the others out): 503, never another agent.
+    if (!choice) return last && ctx.hooks.count(selectTrunk) === 0 ? last : noTrunkLeft(ctx, call, dn, exclude);
+    const attempt = await ringThrough(ctx, call, dn, choice.target, { ...options, first: tried === 0 });
+    if (!attempt.trunkError) return attempt.result;
+    const { status, origin } = attempt.trunkError;
+    const report = { trunk: choice.trunk, connId: call.connId, destination: dn, target: choice.target, status, origin };
+    const retry = await retryOnNextTrunk(ctx.hooks, ctx.logger, report);
+    if (call.callerGone) return { ok: false, outcome: "caller-gone" };
+    if (!retry || call.ended || attempt.result.ok) return attempt.result;
     last = attempt.result;
-    ctx.logger.warn({ connId: call.connId, dn, trunk: choice.trunk, target: choice.target }, "trunk failed; trying the next one");
-    exclude.push(choice.trunk);
+    ctx.logger.warn({ connId: call.connId, dn, trunk: choice.trunk, target: choice.target, status, origin }, "INVITE failed on a trunk; trying the next one");
+    if (!exclude.includes(choice.trunk)) exclude.push(choice.trunk);
+    triedTargets.push(choice.target);
   }
-  // Nothing left to fail over to: the strategy sees the last trunk's outcome.
-  return last;
+  return last ?? noTrunkLeft(ctx, call, dn, exclude);
 }
 
-/** One INVITE through one trunk. */
+/** Every trunk failed or none is in service: a clear 503, logged with the trunks tried. */
+function noTrunkLeft(ctx: CallModelContext, call: Call, dn: string, tried: readonly string[]): Failure {
+  const err = CallErrors.noTrunk(dn, tried.length > 0 ? `every trunk failed (tried ${tried.join(", ")})` : "no trunk in service");
+  ctx.logger.warn({ code: err.code, connId: call.connId, tried }, err.message);
+  return { ok: false, outcome: "failed", status: 503, noTrunk: true };
+}
+
+/**
+ * One INVITE through one trunk. `trunkError` is set when the failure may be the trunk's (a SIP failure before
+ * any provisional response, the caller still there); the caller of this function decides whether to fail over.
+ */
 async function ringThrough(
   ctx: CallModelContext,
   call: Call,
   dn: string,
   target: string,
-  options: { ringTimeoutMs: number; role: "agent" | "destination" },
-): Promise<{ result: DeliveryResult; trunkFailed: boolean }> {
-  const { outbound, customerLeg, provisional } = sendInvite(ctx, call, target, options.ringTimeoutMs);
+  options: DeliveryOptions & { first: boolean },
+): Promise<{ result: DeliveryResult; trunkError?: SipError }> {
+  const { outbound, customerLeg, provisional } = sendInvite(ctx, call, target, options);
   const legRow = ctx.store.addLeg(call.connId, {
     role: options.role,
     dn,
@@ -88,14 +113,14 @@ async function ringThrough(
       endedBy: result.ok ? "remote" : result.outcome,
       ...(err instanceof SipError ? { status: err.status } : {}),
     });
-    const deadTrunk = err instanceof SipError && (err.origin === "transport" || err.status === 503 || err.origin === "timeout");
-    return { result, trunkFailed: !result.ok && result.outcome !== "caller-gone" && deadTrunk && !provisional() };
+    const trunkError = err instanceof SipError && !result.ok && result.outcome !== "caller-gone" && !provisional() ? err : undefined;
+    return trunkError ? { result, trunkError } : { result };
   } finally {
     call.outbound = undefined;
   }
   call.agentLeg = agentLeg;
   ctx.store.updateLeg(legRow, { answeredAt: new Date().toISOString(), status: 200 });
-  return { result: await answerCaller(ctx, call, agentLeg, customerLeg()), trunkFailed: false };
+  return { result: await answerCaller(ctx, call, agentLeg, customerLeg()) };
 }
 
 /** The INVITE to the destination, with the caller's offer, or none for a delayed-offer caller (RFC 3725 flow I). */
@@ -103,7 +128,7 @@ function sendInvite(
   ctx: CallModelContext,
   call: Call,
   target: string,
-  ringTimeoutMs: number,
+  options: { ringTimeoutMs: number; first: boolean },
 ): { outbound: OutboundCall; customerLeg: () => Promise<SipLeg> | undefined; provisional: () => boolean } {
   let customerLeg: Promise<SipLeg> | undefined;
   let provisional = false;
@@ -115,7 +140,7 @@ function sendInvite(
     ...(call.invite.offer === undefined
       ? { onOffer: async (offer: string) => (await (customerLeg = call.invite.accept({ sdp: offer }))).remoteSdp ?? "" }
       : { sdp: call.invite.offer }),
-    noAnswerTimeoutMs: ringTimeoutMs,
+    noAnswerTimeoutMs: options.ringTimeoutMs,
     headers: { "X-Tandem-ConnID": call.connId },
     onProgress: (response) => {
       provisional = true;
@@ -126,8 +151,9 @@ function sendInvite(
     },
   });
   call.outbound = outbound;
-  call.ringDeadlineMs = Date.now() + ringTimeoutMs;
-  if (call.attempts.length === 0 && call.queuedAtMs === undefined) ctx.metrics.delivered(performance.now() - call.startedPerf);
+  call.ringDeadlineMs = Date.now() + options.ringTimeoutMs;
+  // A failover INVITE is the same delivery: measured once.
+  if (options.first && call.attempts.length === 0 && call.queuedAtMs === undefined) ctx.metrics.delivered(performance.now() - call.startedPerf);
   return { outbound, customerLeg: () => customerLeg, provisional: () => provisional };
 }
 

@@ -16,12 +16,15 @@ export class CallEvents {
     const data: EventData = {
       ani: call.ani ?? null,
       dnis: call.dnis,
-      callType: "Inbound",
+      callType: call.callType,
       state: call.state,
       dns: call.dns(),
       userData: { ...call.userData },
       ...extra,
     };
+    // A call-control request in progress (call.request) names itself on the events it causes.
+    const request = call.request;
+    if (request) return this.bus.emit(name, { dn, connId: call.connId, source: request.source, referenceId: request.referenceId, data });
     return this.bus.emit(name, { dn, connId: call.connId, source: CALLS_SOURCE, data });
   }
 }

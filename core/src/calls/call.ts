@@ -80,6 +80,13 @@ export class Call {
   ringDeadlineMs = 0;
   /** Set by the CANCEL listener; checked after every await. */
   callerGone = false;
+  /** `Inbound` for calls that reached us; `Outbound` for a desktop's RequestMakeCall (control/make-call.ts). */
+  callType: "Inbound" | "Outbound" = "Inbound";
+  /**
+   * Call control (control/*) sets this while it emits the effects of a desktop request, so every event the
+   * model emits meanwhile carries the request's `referenceId` and `source` (call-events.ts reads it).
+   */
+  request: { readonly referenceId: string; readonly source: string } | undefined;
 
   private readonly parties: MutableParty[] = [];
 

@@ -29,6 +29,8 @@ import { runDirectCall } from "./direct-flow.js";
 import { Reconciler, type SweepResult } from "./reconciler.js";
 import { runRoutedCall } from "./route-flow.js";
 import { CallErrors } from "./errors.js";
+import type { CallControl } from "@tandem/sdk";
+import { createCallControl } from "./control/create-call-control.js";
 
 export interface CallModelDeps {
   sip: SipVerbs;
@@ -53,6 +55,8 @@ export interface CallModel {
   /** Runs one reconciliation sweep now (tests, admin). */
   sweep(): SweepResult;
   registerRoutes(app: FastifyInstance): void;
+  /** Third-party call control over this model (helper L): the server provides it as `CALL_CONTROL`/`core`. */
+  readonly callControl: CallControl;
 }
 
 export function createCallModel(deps: CallModelDeps): CallModel {
@@ -103,16 +107,7 @@ export function createCallModel(deps: CallModelDeps): CallModel {
   };
 
   function admit(call: Call): void {
-    calls.set(call.connId, call);
-    ctx.store.createCall({
-      connId: call.connId,
-      state: call.state,
-      ani: call.ani,
-      dnis: call.dnis,
-      entryDn: call.entryDn,
-      startedAt: call.startedAt,
-      userData: call.userData,
-    });
+    record(call);
     call.customerLegRow = ctx.store.addLeg(call.connId, {
       role: "customer",
       sipCallId: call.invite.request.callId,
@@ -130,6 +125,22 @@ export function createCallModel(deps: CallModelDeps): CallModel {
     if (call.invite.cancelled) onCancel();
   }
 
+  /** The call becomes live and gets its record (calls control's make-call has no inbound leg to add). */
+  function record(call: Call): void {
+    calls.set(call.connId, call);
+    ctx.store.createCall({
+      connId: call.connId,
+      state: call.state,
+      ani: call.ani,
+      dnis: call.dnis,
+      entryDn: call.entryDn,
+      startedAt: call.startedAt,
+      userData: call.userData,
+    });
+  }
+
+  // Third-party call control (control/*) acts on the same live calls and context.
+  const callControl = createCallControl({ ctx, calls, admit: record });
   const active = (): CallSnapshot[] => [...calls.values()].map((call) => call.snapshot());
   const history = (filter: CallHistoryFilter = {}): CallRecord[] => ctx.store.history(filter);
   return {
@@ -154,6 +165,7 @@ export function createCallModel(deps: CallModelDeps): CallModel {
     get: (connId) => ctx.store.get(connId),
     sweep: () => reconciler.sweep(),
     registerRoutes: (app) => registerCallRoutes(app, { active, history }),
+    callControl,
   };
 }
 

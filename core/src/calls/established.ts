@@ -22,7 +22,8 @@ export function establishCall(ctx: CallEndings, call: Call, dn: string): void {
   // The bridge relays BYE to the other leg itself (propagateBye); we only account for it.
   bridge.ended
     .then(
-      ({ by, reason }) => releaseCall(ctx, call, by === "a" ? "customer" : by === "b" ? "agent" : "system", reason),
+      // A transfer (control/single-step-transfer.ts) replaced this bridge: its end is not the call's end.
+      ({ by, reason }) => call.bridge !== bridge ? undefined : releaseCall(ctx, call, by === "a" ? "customer" : by === "b" ? "agent" : "system", reason),
       (err: unknown) => {
         ctx.logger.error({ err, connId: call.connId }, "bridge failed");
         releaseCall(ctx, call, "system");

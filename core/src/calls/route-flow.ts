@@ -124,6 +124,11 @@ async function deliverTo(
     abandonCall(ctx, call);
     return "done";
   }
+  if (result.noTrunk) {
+    // No trunk reaches the PBX: any other agent would fail the same way, so the caller gets 503 at once.
+    rejectCall(ctx, call, 503, "no-trunk");
+    return "done";
+  }
   call.endParty(dn);
   ctx.events.emit("EventReleased", call, dn, { cause: result.outcome, status: result.status ?? null });
   if (role === "agent") {

@@ -3,6 +3,7 @@
  * by `build-schema.ts`. Every key is documented so editors can autocomplete from `config.schema.json`.
  */
 import { DN_TYPES, type JsonSchema } from "@tandem/sdk";
+import { CALLS_CONFIG_SCHEMA } from "../calls/calls-config.js";
 
 const port = (description: string, fallback?: number): JsonSchema => ({
   type: "integer",
@@ -144,4 +145,11 @@ export function dnEntrySchema(options: Readonly<Record<string, JsonSchema>>): Js
 }
 
 /** The core sections; `dns` and `plugins` are filled in by `buildConfigSchema`. */
-export const CORE_SECTIONS: Readonly<Record<string, JsonSchema>> = { sip, admin, storage, log };
+/** The call model's section (optional; defaults live beside the call model). */
+const calls: JsonSchema = {
+  ...CALLS_CONFIG_SCHEMA,
+  default: {},
+  description: "Contact-centre call model: ring time-out, after-call policy, routing guards, reconciliation.",
+};
+
+export const CORE_SECTIONS: Readonly<Record<string, JsonSchema>> = { sip, admin, storage, log, calls };

@@ -1,5 +1,6 @@
 /** The parsed configuration, defaults applied and relative paths resolved. Shape: `config.schema.json`. */
 import type { DnType } from "@tandem/sdk";
+import type { CallsConfig } from "../calls/calls-config.js";
 import type { SipConfig } from "../sip/stack-contract.js";
 
 export interface AdminToken {
@@ -45,6 +46,8 @@ export interface TandemConfig {
   admin: AdminConfig;
   storage: StorageConfig;
   log: LogConfig;
+  /** The call model's options as given (defaults are applied by the call model). */
+  calls: Partial<CallsConfig>;
   dns: ConfigDn[];
   plugins: Record<string, PluginSection>;
 }

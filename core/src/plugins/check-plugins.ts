@@ -26,6 +26,7 @@ const manifestSchema = {
     dependsOn: { type: "array", items: { type: "string", minLength: 1 }, uniqueItems: true },
     configSchema: { type: "object" },
     dnOptions: { type: "object", additionalProperties: { type: "object" } },
+    apiPaths: { type: "array", items: { type: "string", pattern: "^/[a-z0-9][a-z0-9-]*$" }, uniqueItems: true },
     description: { type: "string" },
   },
   required: ["name", "version", "sdk"],
@@ -75,6 +76,25 @@ function dnOptionClashes(candidates: readonly Candidate[]): BootProblem[] {
       const first = owner.get(option);
       if (first === undefined) owner.set(option, `plugin ${id}`);
       else problems.push(problem(`plugins.${id}`, PluginErrors.dnOptionClash(id, option, first)));
+    }
+  }
+  return problems;
+}
+
+/** Admin API paths the core serves itself; a plugin's `apiPaths` may not take them. */
+export const CORE_API_PATHS: readonly string[] = ["/health", "/dns", "/agents", "/calls", "/events", "/metrics", "/plugins"];
+
+/** A top-level API path may be owned once: by the core or by one plugin. */
+function apiPathClashes(candidates: readonly Candidate[]): BootProblem[] {
+  const owner = new Map<string, string>(CORE_API_PATHS.map((p) => [p, "the core"]));
+  const problems: BootProblem[] = [];
+  for (const { id, definition } of candidates) {
+    const paths = definition.manifest?.apiPaths;
+    if (!Array.isArray(paths)) continue;
+    for (const path of paths) {
+      const first = owner.get(path);
+      if (first === undefined) owner.set(path, `plugin ${id}`);
+      else problems.push(problem(`plugins.${id}`, PluginErrors.apiPathClash(id, path, first)));
     }
   }
   return problems;
@@ -136,6 +156,7 @@ export function checkPlugins(
     if (found.length === 0) soundManifests.push(definition.manifest);
   }
   problems.push(...dnOptionClashes(candidates));
+  problems.push(...apiPathClashes(candidates));
   const ids = new Set(candidates.map((c) => c.id));
   const graph = new Map<string, string[]>();
   for (const { id, definition } of candidates) {

@@ -16,6 +16,8 @@ export const PluginErrors = {
   ready: defineError("TANDEM_ERR_PLUGIN_READY", "plugin %s failed in onReady: %s"),
   hook: defineError("TANDEM_ERR_PLUGIN_HOOK", "plugin %s failed in hook %s: %s"),
   httpClosed: defineError("TANDEM_ERR_PLUGIN_HTTP_CLOSED", "plugin %s added route %s after register returned; add routes during register"),
+  apiPathClash: defineError("TANDEM_ERR_PLUGIN_API_PATH_CLASH", "plugin %s claims the API path %s, which %s already serves"),
+  rootRoute: defineError("TANDEM_ERR_PLUGIN_ROOT_ROUTE", "plugin %s: root route %s is not under a path its manifest lists in apiPaths"),
   routePath: defineError("TANDEM_ERR_PLUGIN_ROUTE_PATH", "plugin %s: route path %s must start with /"),
   extensionDuplicate: defineError("TANDEM_ERR_PLUGIN_EXTENSION_DUPLICATE", "extension point %s already has an implementation named %s"),
 } as const;

@@ -46,8 +46,9 @@ export function createPluginContext(
   host: HostInfo,
   lifecycle: PluginLifecycle,
   onLateReady: (fn: () => void | Promise<void>) => void,
+  manifestApiPaths: readonly string[] = [],
 ): { context: PluginContext<Record<string, unknown>>; http: PluginHttpFacade } {
-  const http = new PluginHttpFacade(id, deps.routes);
+  const http = new PluginHttpFacade(id, deps.routes, manifestApiPaths);
   const context: PluginContext<Record<string, unknown>> = Object.freeze({
     id,
     config,

@@ -57,7 +57,9 @@ export class PluginHost {
       const late = (fn: () => void | Promise<void>): void => {
         if (this.isReady) void this.runLate(plugin, fn);
       };
-      const { context, http } = createPluginContext(this.deps, plugin.id, plugin.config, host, plugin.lifecycle, late);
+      const { context, http } = createPluginContext(
+        this.deps, plugin.id, plugin.config, host, plugin.lifecycle, late, plugin.definition.manifest.apiPaths ?? [],
+      );
       try {
         await plugin.definition.register(context as never);
         plugin.state = "registered";

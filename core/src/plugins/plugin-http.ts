@@ -18,12 +18,16 @@ export class PluginHttpFacade implements PluginHttp {
   constructor(
     private readonly pluginId: string,
     private readonly sink: PluginRouteSink,
+    /** `manifest.apiPaths`: where this plugin may mount `root` routes. */
+    private readonly apiPaths: readonly string[] = [],
   ) {
     this.prefix = `/api/v1/plugins/${pluginId}`;
   }
 
   route(route: PluginRoute): void {
     this.check(route.path);
+    const owned = (base: string) => route.path === base || route.path.startsWith(`${base}/`);
+    if (route.root && !this.apiPaths.some(owned)) throw PluginErrors.rootRoute(this.pluginId, route.path);
     this.sink.addPluginRoute(this.pluginId, route);
   }
 

@@ -52,12 +52,17 @@ export interface SipStackDeps {
   metrics: Metrics;
   /** True when `user` (a Request-URI user part) is a DN the registry serves; requests for others get 404. */
   isServedDn(user: string): boolean;
+  /** Folder of the config file: relative TLS `cert`/`key`/`ca` paths resolve against it (default: the cwd). */
+  baseDir?: string;
 }
 
 /** The running stack. */
 export interface SipStack {
   start(): Promise<SipListenInfo[]>;
-  /** Stops listening and ends timers; dialogs are dropped without signalling. */
+  /**
+   * Stops listening and ends every timer; dialogs are dropped without signalling, and requests still
+   * waiting for an answer reject with `SipError` 503 (origin `transport`).
+   */
   stop(): Promise<void>;
   /** The verbs handed to plugins (through the plugin context) and used by the core's call model. */
   readonly verbs: SipVerbs;

@@ -3,11 +3,10 @@
  * trunk group), probes every trunk endpoint with SIP OPTIONS after Genesys's `oos-check` / `oos-force`, and
  * tells the call model whether a failed INVITE should be retried on the next trunk. See README.md.
  */
-import { definePlugin, selectTrunk, type PluginContext } from "@tandem/sdk";
+import { definePlugin, reportTrunkFailure, selectTrunk, type PluginContext } from "@tandem/sdk";
 import { CallTracker } from "./call-tracker.js";
 import { TrunkErrors } from "./errors.js";
 import { manifest, withDefaults, type TrunkSelectionConfig } from "./manifest.js";
-import { reportTrunkFailure } from "./trunk-hooks.js";
 import { createTrunkMetrics, type TrunkMetrics } from "./trunk-metrics.js";
 import { ALL_TRUNKS } from "./trunk-directory.js";
 import type { ProbeObserver } from "./trunk-prober.js";
@@ -16,16 +15,18 @@ import { TrunkSelector } from "./trunk-selector.js";
 import { registerTrunksApi } from "./trunks-api.js";
 
 export { manifest, NEVER_FAILOVER, TRUNK_SELECTION_DEFAULTS, type TrunkSelectionConfig, type StrategyName } from "./manifest.js";
-export { reportTrunkFailure, defaultTrunkVerdict, type TrunkFailureReport, type TrunkFailureVerdict } from "./trunk-hooks.js";
 export { HealthMachine, type HealthOptions, type HealthState, type ProbeOutcome } from "./health-machine.js";
 export { pickRoundRobin, pickPrimaryBackup, type MemberView, type RoundRobinCursor } from "./strategies.js";
 export { readDirectory, targetThrough, endpointUri } from "./trunk-directory.js";
 export { TrunkErrors } from "./errors.js";
 
-/** Answers `selectTrunk`; when nothing is in service, logs, counts and emits EventError with the reason. */
-function tapSelection(ctx: PluginContext<TrunkSelectionConfig>, selector: TrunkSelector, metrics: TrunkMetrics): void {
+/**
+ * Answers `selectTrunk`; when nothing is in service (or every trunk failed for the call), logs, counts and emits
+ * EventError with the reason and answers `null`, which the call model turns into 503 for the caller.
+ */
+function tapSelection(ctx: PluginContext<TrunkSelectionConfig>, selector: TrunkSelector, tracker: CallTracker, metrics: TrunkMetrics): void {
   ctx.hooks.tap(selectTrunk, (request) => {
-    const { group, choice } = selector.select(request);
+    const { group, choice } = selector.select(request, tracker.failedFor(request.connId));
     if (choice) {
       metrics.selections.inc({ trunk: choice.trunk, group });
       return choice;
@@ -62,7 +63,7 @@ export default definePlugin<TrunkSelectionConfig>({
     const pool = new TrunkPool({ sip, dns, bus, log, config, source: ctx.id, observe: probeObserver(config, () => metrics) });
     metrics = createTrunkMetrics(ctx.metrics, pool);
     const tracker = new CallTracker(pool, config, metrics);
-    tapSelection(ctx, new TrunkSelector(pool, dns, config, log), metrics);
+    tapSelection(ctx, new TrunkSelector(pool, dns, config, log), tracker, metrics);
     ctx.hooks.tap(reportTrunkFailure, (report) => tracker.failed(report));
     registerTrunksApi(ctx.http, pool);
 

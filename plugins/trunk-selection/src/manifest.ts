@@ -31,7 +31,10 @@ export interface TrunkSelectionConfig {
   oosCodes: number[];
   /** A transport error on OPTIONS takes the endpoint out of service at once. */
   oosOnTransportError: boolean;
-  /** INVITE failures on a trunk that are retried on the next trunk within the same call. */
+  /**
+   * INVITE failures on a trunk (before any provisional response) retried on the next trunk within the same call;
+   * a time-out counts as 408 and a transport error as 503. 486, 487, 600 and 603 are refused by the schema.
+   */
   failoverCodes: number[];
   /** A time-out or transport error on an INVITE also takes the endpoint out of service until OPTIONS bring it back. */
   oosOnCallFailure: boolean;
@@ -71,6 +74,8 @@ export const manifest: PluginManifest = {
   name: "trunk-selection",
   version: "0.1.0",
   sdk: "^0.1.0",
+  // Operators address trunks directly: GET /api/v1/trunks (issue 6), besides the plugin's own prefix.
+  apiPaths: ["/trunks"],
   description: "Picks the trunk of outbound legs (round-robin or primary/backup) and probes every trunk with SIP OPTIONS",
   configSchema: {
     type: "object",
@@ -93,7 +98,13 @@ export const manifest: PluginManifest = {
       upAfter: { type: "integer", minimum: 1, maximum: 100, default: TRUNK_SELECTION_DEFAULTS.upAfter },
       oosCodes: { type: "array", items: statusCode, default: TRUNK_SELECTION_DEFAULTS.oosCodes },
       oosOnTransportError: { type: "boolean", default: TRUNK_SELECTION_DEFAULTS.oosOnTransportError },
-      failoverCodes: { type: "array", items: statusCode, default: TRUNK_SELECTION_DEFAULTS.failoverCodes },
+      failoverCodes: {
+        type: "array",
+        // Busy, decline and our own CANCEL never fail over (the destination answered); listing them is a mistake.
+        items: { ...statusCode, not: { enum: [...NEVER_FAILOVER] } },
+        default: TRUNK_SELECTION_DEFAULTS.failoverCodes,
+        description: "INVITE failures retried on the next trunk within the same call (a time-out counts as 408, a transport error as 503); never 486, 487, 600, 603",
+      },
       oosOnCallFailure: { type: "boolean", default: TRUNK_SELECTION_DEFAULTS.oosOnCallFailure },
       oosCheck: { type: "number", minimum: 0, default: TRUNK_SELECTION_DEFAULTS.oosCheck, description: "Default oos-check, seconds" },
       oosForce: { type: "number", exclusiveMinimum: 0, default: TRUNK_SELECTION_DEFAULTS.oosForce, description: "Default oos-force, seconds" },

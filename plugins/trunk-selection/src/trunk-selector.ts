@@ -10,6 +10,7 @@ import { DN_OPTION_TRUNK_GROUP, type TrunkSelectionConfig } from "./manifest.js"
 import { pickPrimaryBackup, pickRoundRobin, type MemberView, type RoundRobinCursor } from "./strategies.js";
 import { ALL_TRUNKS, targetThrough, type GroupDefinition } from "./trunk-directory.js";
 import type { TrunkPool } from "./trunk-pool.js";
+import type { TrunkState } from "./trunk-state.js";
 
 interface CompiledRoute {
   readonly regex: RegExp;
@@ -45,8 +46,15 @@ export class TrunkSelector {
     this.defaultGroup = config.defaultGroup;
   }
 
-  select(request: TrunkSelectionRequest): Selection {
+  /**
+   * Picks the trunk for a leg. `failed` holds the Request-URIs that already failed for this call: a trunk in
+   * `exclude` whose other node (a `contact-backup`) is in service and untried is offered again through that
+   * node first, as the core's own default walks a trunk's contacts; then the strategy picks among the rest.
+   */
+  select(request: TrunkSelectionRequest, failed: ReadonlySet<string> = new Set()): Selection {
     const group = this.groupFor(request);
+    const sameTrunk = this.otherNode(group, request, failed);
+    if (sameTrunk) return { group: group.number, choice: sameTrunk };
     const members: MemberView[] = [];
     for (const number of group.members) {
       const trunk = this.pool.trunk(number);
@@ -59,9 +67,26 @@ export class TrunkSelector {
     const trunk = picked === undefined ? undefined : this.pool.trunk(picked);
     const endpoint = trunk?.activeEndpoint();
     if (!trunk || !endpoint) return { group: group.number, choice: null };
+    return { group: group.number, choice: this.take(trunk, endpoint.uri, request) };
+  }
+
+  /** An in-service node not yet tried for this call, of a trunk of the group that already failed for it. */
+  private otherNode(group: GroupDefinition, request: TrunkSelectionRequest, failed: ReadonlySet<string>): TrunkChoice | undefined {
+    if (failed.size === 0) return undefined;
+    for (const number of request.exclude) {
+      const trunk = group.members.includes(number) ? this.pool.trunk(number) : undefined;
+      for (const endpoint of trunk?.endpoints ?? []) {
+        if (endpoint.machine.state !== "in-service" || failed.has(targetThrough(endpoint.uri, request.destination))) continue;
+        return trunk ? this.take(trunk, endpoint.uri, request) : undefined;
+      }
+    }
+    return undefined;
+  }
+
+  private take(trunk: TrunkState, endpoint: string, request: TrunkSelectionRequest): TrunkChoice {
     trunk.counters.selections += 1;
     if (request.connId !== undefined) trunk.calls.add(request.connId);
-    return { group: group.number, choice: { trunk: trunk.number, target: targetThrough(endpoint.uri, request.destination) } };
+    return { trunk: trunk.number, target: targetThrough(endpoint, request.destination) };
   }
 
   /** The group a leg uses (see the file comment for the order). */

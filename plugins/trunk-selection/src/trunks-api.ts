@@ -37,27 +37,32 @@ export function presentTrunk(trunk: TrunkState): Record<string, unknown> {
 }
 
 export function registerTrunksApi(http: PluginHttp, pool: TrunkPool): void {
-  http.route({
-    method: "GET",
-    path: "/trunks",
-    schema: { summary: "Every trunk with its health, last probe, calls in progress and counters, and every trunk group" },
-    handler: () => ({
-      trunks: pool.trunks.map(presentTrunk),
-      groups: [...pool.groups.values()].map((g) => ({ number: g.number, strategy: g.strategy, members: g.members, holdDownSeconds: g.holdDownMs / 1000 })),
-    }),
-  });
-  http.route({
-    method: "GET",
-    path: "/trunks/:dn",
-    schema: {
-      summary: "One trunk's health, last probe, calls in progress and counters",
-      params: { type: "object", properties: { dn: { type: "string" } }, required: ["dn"] },
-    },
-    handler: (request) => {
-      const dn = String((request.params as Record<string, string>).dn);
-      const trunk = pool.trunk(dn);
-      if (!trunk) throw TrunkErrors.unknownTrunk(dn);
-      return presentTrunk(trunk);
-    },
-  });
+  // The same two routes under the plugin's prefix and at /api/v1/trunks (`root`, declared in `apiPaths`).
+  for (const root of [false, true]) {
+    http.route({
+      method: "GET",
+      path: "/trunks",
+      root,
+      schema: { summary: "Every trunk with its health, last probe, calls in progress and counters, and every trunk group" },
+      handler: () => ({
+        trunks: pool.trunks.map(presentTrunk),
+        groups: [...pool.groups.values()].map((g) => ({ number: g.number, strategy: g.strategy, members: g.members, holdDownSeconds: g.holdDownMs / 1000 })),
+      }),
+    });
+    http.route({
+      method: "GET",
+      path: "/trunks/:dn",
+      root,
+      schema: {
+        summary: "One trunk's health, last probe, calls in progress and counters",
+        params: { type: "object", properties: { dn: { type: "string" } }, required: ["dn"] },
+      },
+      handler: (request) => {
+        const dn = String((request.params as Record<string, string>).dn);
+        const trunk = pool.trunk(dn);
+        if (!trunk) throw TrunkErrors.unknownTrunk(dn);
+        return presentTrunk(trunk);
+      },
+    });
+  }
 }

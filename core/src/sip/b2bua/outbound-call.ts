@@ -12,7 +12,7 @@ import type {
   OutgoingRequestMessage,
 } from "sip.js/lib/core/index.js";
 import type { StackPort } from "../stack/stack-port.js";
-import { uriHop } from "../stack/uri-target.js";
+import { uriTransport } from "../stack/lower-layers.js";
 import { failure } from "./leg-reinvite.js";
 import { responseInfo, sdpOf } from "./message-info.js";
 import { randomCallId, randomTag } from "./random-ids.js";
@@ -25,18 +25,22 @@ export interface OutboundHooks {
   onLeg(leg: SipLegImpl): void;
   onGone(leg: SipLegImpl): void;
   defaultTransport(): SipTransportName;
+  /** Registers an abort run when the stack stops; returns the unregister function. */
+  track?(abort: () => void): () => void;
 }
 
 export function startOutboundCall(port: StackPort, options: OutboundInviteOptions, hooks: OutboundHooks): OutboundCall {
   const callId = options.callId ?? randomCallId();
-  const transport = uriHop(options.target)?.transport ?? hooks.defaultTransport();
+  const transport = uriTransport(options.target) ?? hooks.defaultTransport();
   let settle!: { resolve(leg: SipLeg): void; reject(error: Error): void };
   const answered = new Promise<SipLeg>((resolve, reject) => (settle = { resolve, reject }));
   answered.catch(() => undefined); // callers may never look; the rejection is still delivered to those who do
   const call = new OutboundCallState(port, options, hooks, callId, transport, settle);
+  call.untrack = hooks.track?.(() => call.abort()) ?? (() => undefined);
   try {
     call.send();
   } catch (error) {
+    call.untrack();
     settle.reject(new SipError(503, String(error), { origin: "transport", cause: error }));
   }
   return { callId, answered, cancel: (reason?: string) => call.cancel(reason) };
@@ -50,6 +54,8 @@ class OutboundCallState {
   private leg: SipLegImpl | undefined;
   private noAnswer: NodeJS.Timeout | undefined;
   private readonly contactHeader: string;
+  /** Set by startOutboundCall: leaves the stack's in-flight list once the call settled. */
+  untrack: () => void = () => undefined;
 
   constructor(
     private readonly port: StackPort,
@@ -161,6 +167,13 @@ class OutboundCallState {
     this.settle.resolve(this.leg);
   }
 
+  /** The stack stops before the call settled: it fails as a transport failure would (sip.js is disposed). */
+  abort(): void {
+    if (this.done) return;
+    this.finish();
+    this.settle.reject(new SipError(503, "SIP stack stopped", { origin: "transport" }));
+  }
+
   private failed(response: IncomingResponse): void {
     if (this.done) return;
     this.finish();
@@ -169,6 +182,7 @@ class OutboundCallState {
 
   private finish(): void {
     this.done = true;
+    this.untrack();
     if (this.noAnswer) clearTimeout(this.noAnswer);
     this.noAnswer = undefined;
   }

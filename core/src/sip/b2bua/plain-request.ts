@@ -7,7 +7,8 @@ import { SipError } from "@tandem/sdk";
 import type { IncomingResponse } from "sip.js/lib/core/index.js";
 import { SipStackErrors } from "../errors.js";
 import type { StackPort } from "../stack/stack-port.js";
-import { uriHop } from "../stack/uri-target.js";
+import { uriTransport } from "../stack/lower-layers.js";
+import type { Inflight } from "./inflight.js";
 import { failure } from "./leg-reinvite.js";
 import { responseInfo } from "./message-info.js";
 import { randomCallId, randomTag } from "./random-ids.js";
@@ -17,14 +18,28 @@ import { parseUri, toUriOf } from "./uri-cache.js";
 /** Methods with their own verbs or no meaning outside a transaction we own. */
 const NOT_PLAIN = new Set(["INVITE", "ACK", "CANCEL", "BYE", "SUBSCRIBE", "PRACK", "UPDATE"]);
 
-export function sendPlainRequest(port: StackPort, options: RequestOptions, fallback: SipTransportName): Promise<SipResponseInfo> {
+export function sendPlainRequest(
+  port: StackPort,
+  options: RequestOptions,
+  fallback: SipTransportName,
+  inflight?: Inflight,
+): Promise<SipResponseInfo> {
   const method = options.method.toUpperCase();
   if (NOT_PLAIN.has(method) || !/^[A-Z]+$/.test(method)) {
     return Promise.reject(SipStackErrors.badTarget(options.method, "use the dedicated verb for this method"));
   }
-  return new Promise((resolve, reject) => {
+  return new Promise((resolveOuter, rejectOuter) => {
+    const untrack = inflight?.track(() => reject(new SipError(503, "SIP stack stopped", { origin: "transport" }))) ?? (() => undefined);
+    const resolve = (info: SipResponseInfo): void => {
+      untrack();
+      resolveOuter(info);
+    };
+    const reject = (error: Error): void => {
+      untrack();
+      rejectOuter(error);
+    };
     const callId = randomCallId();
-    const transport = uriHop(options.target)?.transport ?? fallback;
+    const transport = uriTransport(options.target) ?? fallback;
     const shard = port.shardFor(callId);
     const from = options.from ? parseUri(options.from) : port.contactUri(undefined, transport);
     const to = options.to ? parseUri(options.to) : toUriOf(options.target);

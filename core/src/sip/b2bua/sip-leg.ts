@@ -1,6 +1,7 @@
 /**
  * One confirmed dialog with a peer (SDK `SipLeg`) on top of a sip.js `Session`: BYE, INFO, the peer's
- * re-INVITEs (answered through `onOffer`), re-INVITEs we send (leg-reinvite.ts), RFC 4028 timers.
+ * re-INVITEs (answered through `onOffer`, leg-requests.ts), re-INVITEs we send (leg-reinvite.ts),
+ * RFC 4028 timers.
  */
 import { randomUUID } from "node:crypto";
 import type {
@@ -9,8 +10,6 @@ import type {
   OfferHandler,
   ReinviteOptions,
   SipLeg,
-  SipReplyInput,
-  SipRequestInfo,
   SipResponseInfo,
   SipTransportName,
   Unsubscribe,
@@ -20,8 +19,9 @@ import type { IncomingRequestMessage, Session, SessionDelegate } from "sip.js/li
 import { SipStackErrors } from "../errors.js";
 import type { StackPort } from "../stack/stack-port.js";
 import { sendReinvite } from "./leg-reinvite.js";
-import { requestInfo, responseInfo, sdpOf } from "./message-info.js";
-import { headerLines, sdpBody } from "./sip-bodies.js";
+import { answerReinvite, replyInfo, type InfoHandler } from "./leg-requests.js";
+import { responseInfo, sdpOf } from "./message-info.js";
+import { headerLines } from "./sip-bodies.js";
 import { withDirection } from "./sdp-direction.js";
 import { SessionTimer, uasSessionTimer, type SessionTimerSpec } from "./session-timer.js";
 
@@ -54,7 +54,7 @@ export class SipLegImpl implements SipLeg {
   ackWaiter: { resolve(): void; reject(error: Error): void } | undefined;
   private ended: LegEndReason | undefined;
   private offerHandler: OfferHandler | undefined;
-  private infoHandler: ((request: SipRequestInfo) => SipReplyInput | void | Promise<SipReplyInput | void>) | undefined;
+  private infoHandler: InfoHandler | undefined;
   private readonly endListeners = new Set<(reason: LegEndReason) => void>();
   private queue: Promise<unknown> = Promise.resolve();
   private timer: SessionTimer | undefined;
@@ -138,7 +138,7 @@ export class SipLegImpl implements SipLeg {
     this.offerHandler = handler;
   }
 
-  onInfo(handler: (request: SipRequestInfo) => SipReplyInput | void | Promise<SipReplyInput | void>): void {
+  onInfo(handler: InfoHandler): void {
     this.infoHandler = handler;
   }
 
@@ -236,62 +236,9 @@ export class SipLegImpl implements SipLeg {
         request.accept();
         this.end({ by: "remote" });
       },
-      onInfo: (request) => void this.replyInfo(request.message, request),
-      onInvite: (request) => void this.answerReinvite(request.message, request),
+      onInfo: (request) => void replyInfo(this, this.infoHandler, request.message, request),
+      onInvite: (request) => void answerReinvite(this, request.message, request),
     };
-  }
-
-  private async replyInfo(message: IncomingRequestMessage, uas: { accept(o?: object): unknown; reject(o?: object): unknown }): Promise<void> {
-    let reply: SipReplyInput | void = undefined;
-    try {
-      const source = this.port.sourceOf(message.viaBranch) ?? { transport: this.transport, address: "", port: 0 };
-      reply = this.infoHandler ? await this.infoHandler(requestInfo(message, source)) : undefined;
-    } catch (error) {
-      this.port.deps.logger.warn({ callId: this.callId, err: String(error) }, "onInfo handler threw");
-      reply = { status: 500 };
-    }
-    const status = reply?.status ?? 200;
-    const options = {
-      statusCode: status,
-      ...(reply?.reason ? { reasonPhrase: reply.reason } : {}),
-      extraHeaders: headerLines(reply?.headers),
-      ...(reply?.body ? { body: { contentDisposition: "render", contentType: reply.contentType ?? "text/plain", content: reply.body } } : {}),
-    };
-    try {
-      if (status < 300) uas.accept(options);
-      else uas.reject(options);
-    } catch (error) {
-      this.port.deps.logger.debug({ callId: this.callId, err: String(error) }, "INFO reply not sent");
-    }
-  }
-
-  /** The peer's re-INVITE: answer its offer (or offer, when it sent none) through `onOffer`. */
-  private async answerReinvite(
-    message: IncomingRequestMessage,
-    uas: { accept(o?: object): unknown; reject(o?: object): unknown },
-  ): Promise<void> {
-    const offer = sdpOf(message);
-    if (!offer && this.relayOfferless) return this.relayOfferless(message, uas);
-    let sdp: string | undefined;
-    try {
-      sdp = await this.answerOffer(offer, "reinvite");
-    } catch (error) {
-      const status = error instanceof SipError ? error.status : 488;
-      try {
-        uas.reject({ statusCode: status >= 400 ? status : 488 });
-      } catch {
-        /* transaction gone */
-      }
-      return;
-    }
-    try {
-      const extra = [this.contactHeader, ...this.sessionTimerHeaders(message)];
-      uas.accept({ statusCode: 200, extraHeaders: extra, ...(sdp ? { body: sdpBody(sdp) } : {}) });
-      if (offer) this.remoteSdp = offer;
-      if (sdp) this.localSdp = sdp;
-    } catch (error) {
-      this.port.deps.logger.debug({ callId: this.callId, err: String(error) }, "re-INVITE answer not sent");
-    }
   }
 
   /**

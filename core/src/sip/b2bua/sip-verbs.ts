@@ -8,6 +8,7 @@ import type { IncomingInviteRequest, IncomingRequestMessage, UserAgentCoreDelega
 import type { Shard } from "../stack/shard.js";
 import type { StackPort } from "../stack/stack-port.js";
 import { createBridge } from "./bridge.js";
+import { Inflight } from "./inflight.js";
 import { InboundInviteImpl } from "./inbound-invite.js";
 import { requestInfo } from "./message-info.js";
 import { startOutboundCall } from "./outbound-call.js";
@@ -29,7 +30,9 @@ export interface VerbsEngine {
 export function createVerbs(port: StackPort): VerbsEngine {
   const handlers: InviteHandler[] = [];
   const legs = new Map<string, SipLegImpl>();
+  const inflight = new Inflight();
   const hooks = {
+    track: (abort: () => void) => inflight.track(abort),
     onLeg: (leg: SipLegImpl) => legs.set(leg.session.id, leg),
     onGone: (leg: SipLegImpl) => legs.delete(leg.session.id),
     defaultTransport: () => defaultTransport(port),
@@ -46,8 +49,8 @@ export function createVerbs(port: StackPort): VerbsEngine {
     },
     invite: (options) => startOutboundCall(port, options, hooks),
     bridge: (a, b, options) => createBridge(a, b, options),
-    subscribe: (options) => new SubscriptionImpl(port, options, defaultTransport(port)),
-    request: (options) => sendPlainRequest(port, options, defaultTransport(port)),
+    subscribe: (options) => new SubscriptionImpl(port, options, defaultTransport(port), inflight),
+    request: (options) => sendPlainRequest(port, options, defaultTransport(port), inflight),
   };
 
   const inbound = (uas: IncomingInviteRequest): void => {
@@ -86,6 +89,7 @@ export function createVerbs(port: StackPort): VerbsEngine {
     }),
     handleUpdate: (message, shard) => handleUpdate(shard.core, message, legs),
     stop: () => {
+      inflight.abortAll();
       for (const leg of [...legs.values()]) leg.end({ by: "local" });
       legs.clear();
       handlers.length = 0;

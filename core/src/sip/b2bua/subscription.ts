@@ -10,7 +10,8 @@ import type { NotifyInfo, SipSubscription, SubscribeOptions, SubscriptionEnd, Un
 import { SipError } from "@tandem/sdk";
 import type { IncomingNotifyRequest, IncomingResponse, Subscription } from "sip.js/lib/core/index.js";
 import type { StackPort } from "../stack/stack-port.js";
-import { uriHop } from "../stack/uri-target.js";
+import { uriTransport } from "../stack/lower-layers.js";
+import type { Inflight } from "./inflight.js";
 import { failure } from "./leg-reinvite.js";
 import { contentTypeOf, requestInfo } from "./message-info.js";
 import { randomCallId, randomTag } from "./random-ids.js";
@@ -33,13 +34,21 @@ export class SubscriptionImpl implements SipSubscription {
   private readonly event: string;
   private readonly baseHeaders: string[];
 
-  constructor(private readonly port: StackPort, private readonly options: SubscribeOptions, fallback: "udp" | "tcp" | "tls") {
+  private untrack: () => void = () => undefined;
+
+  constructor(
+    private readonly port: StackPort,
+    private readonly options: SubscribeOptions,
+    fallback: "udp" | "tcp" | "tls",
+    inflight?: Inflight,
+  ) {
     this.target = options.target;
     // sip.js keys the first NOTIFY by the parsed (lower-cased) event, the subscriber by the raw header.
     this.event = options.event.trim().toLowerCase();
     this.accepted = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
     this.accepted.catch(() => undefined);
-    const transport = uriHop(options.target)?.transport ?? fallback;
+    if (inflight) this.untrack = inflight.track(() => this.abort());
+    const transport = uriTransport(options.target) ?? fallback;
     const from = options.from ? parseUri(options.from) : port.contactUri(undefined, transport);
     const contact = `Contact: <${port.contactUri(from.user, transport).toString()}>`;
     this.baseHeaders = [`Event: ${this.event}`, contact, ...(options.accept?.length ? [`Accept: ${options.accept.join(", ")}`] : [])];
@@ -128,6 +137,12 @@ export class SubscriptionImpl implements SipSubscription {
     this.settle.resolve({ expires });
   }
 
+  /** The stack stops: a SUBSCRIBE still waiting for its answer fails as a transport failure would. */
+  private abort(): void {
+    this.settle.reject(new SipError(503, "SIP stack stopped", { origin: "transport" }));
+    this.terminate({ by: "local" });
+  }
+
   private refused(response: IncomingResponse): void {
     const error = failure(response);
     this.settle.reject(error);
@@ -162,6 +177,7 @@ export class SubscriptionImpl implements SipSubscription {
   private terminate(end: SubscriptionEnd): void {
     if (this.state === "terminated") return;
     this.state = "terminated";
+    this.untrack();
     this.settle.reject(new SipError(end.status ?? 481, end.reason ?? end.by, { origin: end.by === "timeout" ? "timeout" : "remote" }));
     for (const listener of this.endListeners) safe(() => listener(end));
   }

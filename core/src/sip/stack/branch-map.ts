@@ -5,36 +5,22 @@
  * them. ACKs to non-2xx and CANCELs reuse their INVITE's sip.js branch, so they get the same wire branch.
  */
 import { newBranch } from "../reliability/random-ids.js";
-
-interface Entry {
-  wire: string;
-  expiresAt: number;
-}
+import { ExpiringMap } from "./expiring-map.js";
 
 /** An INVITE may ring for minutes before its final response. */
 const INVITE_TTL_MS = 10 * 60_000;
 
 export class BranchMap {
-  private readonly toWire = new Map<string, Entry>();
   private readonly toSip = new Map<string, { branch: string; key: string }>();
-  private readonly sweep: NodeJS.Timeout;
+  private readonly toWire = new ExpiringMap<string, string>(5000, (_key, wire) => this.toSip.delete(wire));
 
-  constructor(private readonly ttlMs: number) {
-    this.sweep = setInterval(() => this.expire(Date.now()), 5000);
-    this.sweep.unref();
-  }
+  constructor(private readonly ttlMs: number) {}
 
   /** The wire branch for sip.js's `branch` in the dialog/transaction of `callId`. */
   wireFor(branch: string, callId: string, method: string): string {
     const key = `${branch}\n${callId}`;
-    const ttl = method === "INVITE" ? INVITE_TTL_MS : 2 * this.ttlMs;
-    const existing = this.toWire.get(key);
-    if (existing) {
-      existing.expiresAt = Math.max(existing.expiresAt, Date.now() + ttl);
-      return existing.wire;
-    }
-    const wire = newBranch();
-    this.toWire.set(key, { wire, expiresAt: Date.now() + ttl });
+    const wire = this.toWire.get(key) ?? newBranch();
+    this.toWire.set(key, wire, method === "INVITE" ? INVITE_TTL_MS : 2 * this.ttlMs);
     this.toSip.set(wire, { branch, key });
     return wire;
   }
@@ -46,10 +32,7 @@ export class BranchMap {
   sipFor(wire: string, final = false): string | undefined {
     const back = this.toSip.get(wire);
     if (!back) return undefined;
-    if (final) {
-      const entry = this.toWire.get(back.key);
-      if (entry) entry.expiresAt = Math.min(entry.expiresAt, Date.now() + 2 * this.ttlMs);
-    }
+    if (final) this.toWire.shorten(back.key, 2 * this.ttlMs);
     return back.branch;
   }
 
@@ -58,16 +41,7 @@ export class BranchMap {
   }
 
   stop(): void {
-    clearInterval(this.sweep);
-    this.toWire.clear();
+    this.toWire.stop();
     this.toSip.clear();
-  }
-
-  private expire(now: number): void {
-    for (const [key, entry] of this.toWire) {
-      if (entry.expiresAt > now) continue;
-      this.toWire.delete(key);
-      this.toSip.delete(entry.wire);
-    }
   }
 }

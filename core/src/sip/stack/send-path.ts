@@ -8,12 +8,19 @@ import { isIP } from "node:net";
 import { lookup } from "node:dns/promises";
 import type { Logger, SipTransportName } from "@tandem/sdk";
 import { TransportError, type Transport } from "sip.js/lib/core/index.js";
-import type { SipListenInfo } from "../stack-contract.js";
-import { peek, type Flow, type PeekInfo, type ReliabilityLayer, type Target, type TransportLayer } from "./lower-layers.js";
+import {
+  peek,
+  requestNextHop,
+  responseDestination,
+  type Flow,
+  type PeekInfo,
+  type ReliabilityLayer,
+  type Target,
+  type TransportLayer,
+} from "./lower-layers.js";
 import type { BranchMap } from "./branch-map.js";
 import type { ResponseFlows } from "./response-flows.js";
 import type { StackMetrics } from "./stack-metrics.js";
-import { isLooseRoute, uriHop } from "./uri-target.js";
 
 export interface SendPathDeps {
   transport: TransportLayer;
@@ -23,7 +30,6 @@ export interface SendPathDeps {
   metrics: StackMetrics;
   logger: Logger;
   logMessages: boolean;
-  listeners: SipListenInfo[];
   /** sent-by we put in Via for a transport ("host:port"). */
   viaSentBy(transport: SipTransportName): string;
   defaultTransport: SipTransportName;
@@ -46,8 +52,12 @@ export class SendPath implements Transport {
       return Promise.reject(new TransportError(`cannot read outgoing message: ${String(error)}`));
     }
     if (info.isResponse) return this.sendResponse(text, info);
-    const hop = this.requestHop(info);
-    if (!hop) return Promise.reject(new TransportError(`no route for ${info.method} to ${info.ruri ?? "?"}`));
+    let hop: Target;
+    try {
+      hop = requestNextHop(info.raw, this.deps.defaultTransport);
+    } catch (error) {
+      return Promise.reject(new TransportError(`no route for ${info.method} to ${info.ruri ?? "?"}: ${String(error)}`));
+    }
     return this.sendRequest(text, info, hop);
   }
 
@@ -68,12 +78,21 @@ export class SendPath implements Transport {
 
   private sendResponse(text: string, info: PeekInfo): Promise<void> {
     const final = (info.status ?? 0) >= 200;
-    const flow = this.deps.flows.lookup(info.branch, final) ?? info.viaTarget;
-    if (!flow) return Promise.reject(new TransportError(`no flow for response branch ${info.branch}`));
-    return this.transmit(text, info, flow);
+    const flow = this.deps.flows.lookup(info.branch, final);
+    let to: Flow | Target;
+    try {
+      // A UDP request's source is where its answer goes (what RFC 3581 asks for with `rport`): §18.2.2's
+      // sent-by port differs from it only for a peer behind a port-mapping that did not ask, and that
+      // peer would otherwise get no answer. TCP/TLS: the request's connection (§18.2.2). With no flow
+      // known (it expired): the Via's received + rport for UDP, the sent-by port for TCP/TLS.
+      to = flow?.transport === "udp" ? flow : responseDestination(info.raw, flow);
+    } catch (error) {
+      return Promise.reject(new TransportError(`no destination for response branch ${info.branch}: ${String(error)}`));
+    }
+    return this.transmit(text, info, to);
   }
 
-  private async sendRequest(text: string, info: PeekInfo, hop: HopText): Promise<void> {
+  private async sendRequest(text: string, info: PeekInfo, hop: Target): Promise<void> {
     const target = await this.resolve(hop);
     let out = text;
     if (target.transport !== this.deps.defaultTransport) {
@@ -108,32 +127,12 @@ export class SendPath implements Transport {
     });
   }
 
-  private requestHop(info: PeekInfo): HopText | undefined {
-    const route = info.topRoute;
-    const uri = route && isLooseRoute(route) ? route : info.ruri;
-    if (!uri) return undefined;
-    const hop = uriHop(uri);
-    if (!hop) return undefined;
-    const transport = hop.transport ?? (this.has("udp") ? "udp" : this.deps.defaultTransport);
-    return { host: hop.host, port: hop.port ?? (transport === "tls" ? 5061 : 5060), transport };
-  }
-
-  private async resolve(hop: HopText): Promise<Target> {
-    if (isIP(hop.host)) return { transport: hop.transport, address: hop.host, port: hop.port };
+  private async resolve(hop: Target): Promise<Target> {
+    if (isIP(hop.address)) return hop;
     // RFC 3263 SRV/NAPTR is out of scope: CUCM trunks are configured by address; A/AAAA is enough.
-    const { address } = await lookup(hop.host).catch(() => {
-      throw new TransportError(`cannot resolve ${hop.host}`);
+    const { address } = await lookup(hop.address).catch(() => {
+      throw new TransportError(`cannot resolve ${hop.address}`);
     });
-    return { transport: hop.transport, address, port: hop.port };
+    return { ...hop, address };
   }
-
-  private has(transport: SipTransportName): boolean {
-    return this.deps.listeners.some((l) => l.transport === transport);
-  }
-}
-
-interface HopText {
-  host: string;
-  port: number;
-  transport: SipTransportName;
 }

@@ -61,6 +61,15 @@ export function createShard(options: ShardOptions): Shard {
   return { index: options.index, core, config };
 }
 
+/**
+ * Ends every transaction, dialog and subscriber of a shard, with their timers. sip.js's `dispose()` leaves
+ * a SUBSCRIBE client's Timer N (RFC 6665 §4.1.2.4, 64·T1) running, so stop that wait first.
+ */
+export function disposeShard(shard: Shard): void {
+  for (const subscriber of [...shard.core.subscribers.values()]) subscriber.waitNotifyStop();
+  shard.core.dispose();
+}
+
 /** sip.js logs at `error` only, into our logger at debug (its warnings are expected traffic on a server). */
 function sipJsLoggerFactory(logger: Logger): LoggerFactory {
   const factory = new LoggerFactory();

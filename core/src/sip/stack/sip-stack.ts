@@ -13,7 +13,7 @@ import { BranchMap } from "./branch-map.js";
 import { ReceivePath } from "./receive-path.js";
 import { ResponseFlows } from "./response-flows.js";
 import { SendPath } from "./send-path.js";
-import { applySipJsTimers, createShard, makeContact, shardIndex, type Shard } from "./shard.js";
+import { applySipJsTimers, createShard, disposeShard, makeContact, shardIndex, type Shard } from "./shard.js";
 import { StackMetrics } from "./stack-metrics.js";
 import { createTrustedPeers } from "./trusted-peers.js";
 import type { StackPort } from "./stack-port.js";
@@ -46,16 +46,19 @@ export class SipStackImpl implements SipStack, StackPort {
       listen: config.listen,
       logger: logger.child({ component: "sip-transport" }),
       udpMtu: config.udpMtu,
+      ...(deps.baseDir !== undefined ? { baseDir: deps.baseDir } : {}),
       onMessage: (data: Buffer, flow: Flow) => this.receivePath.receive(data, flow),
     });
     this.reliability = new ReliabilityLayer({
       timers: config.timers,
       logger: logger.child({ component: "sip-reliability" }),
-      send: (data, to) => {
+      udpMtu: config.udpMtu,
+      // Return the promise: the layer learns the flow really used, so a request the transport moved to TCP
+      // (RFC 3261 §18.1.1) stops its UDP timers and one that fell back to UDP keeps Timer A/E.
+      send: (data, to) =>
         this.transport.send(data, to).catch((error: unknown) => {
           logger.warn({ err: String(error) }, "UDP send failed");
-        });
-      },
+        }),
     });
     this.engine = createVerbs(this);
     this.verbs = this.engine.verbs;
@@ -85,7 +88,6 @@ export class SipStackImpl implements SipStack, StackPort {
       metrics: this.metrics,
       logger: this.deps.logger,
       logMessages: this.deps.config.logMessages,
-      listeners: this.listening,
       viaSentBy: (t) => this.sentBy(t),
       defaultTransport,
     });
@@ -109,7 +111,7 @@ export class SipStackImpl implements SipStack, StackPort {
     this.engine.stop();
     for (const shard of this.shards) {
       try {
-        shard.core.dispose();
+        disposeShard(shard);
       } catch (error) {
         this.deps.logger.debug({ err: String(error) }, "sip.js dispose threw");
       }

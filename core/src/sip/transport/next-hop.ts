@@ -68,8 +68,19 @@ function splitHostPort(hostport: string): { host: string; port: number | undefin
 }
 
 function transportOf(hop: UriHop, fallback: SipTransportName): SipTransportName {
+  return explicitTransport(hop) ?? fallback;
+}
+
+/** The transport a URI asks for (`transport` parameter, else TLS for `sips:`), or undefined. */
+function explicitTransport(hop: UriHop): SipTransportName | undefined {
   if (hop.transport === "udp" || hop.transport === "tcp" || hop.transport === "tls") return hop.transport;
-  return hop.scheme === "sips" ? "tls" : fallback;
+  return hop.scheme === "sips" ? "tls" : undefined;
+}
+
+/** The transport a target URI names, if it names one: decides our Contact/From for a request to it. */
+export function uriTransport(text: string): SipTransportName | undefined {
+  const hop = parseUriHop(text);
+  return hop ? explicitTransport(hop) : undefined;
 }
 
 /** Next hop of an outgoing request. Throws `TANDEM_ERR_SIP_TRANSPORT_NO_ROUTE` when no usable URI is found. */

@@ -1,8 +1,9 @@
 /**
  * Failover during call setup, end to end: customer calls through Tandem's call model to an agent DID, the agent
  * leg goes out through the trunk the plugin picks, and sipp nodes stand in for CUCM nodes behind the trunks.
- * 503 → next trunk within the same call; 486 → not retried; all trunks down → 503 and EventError; the primary's
- * node killed mid-run → no call lost (the calls placed meanwhile fail over) and new calls go to the backup.
+ * 503 → next trunk within the same call (or the trunk's next node); 486 → not retried; the codes come from the
+ * plugin's `failoverCodes`; all trunks down or all failing → 503 and EventError; the primary's node killed mid-run
+ * → no call lost (the calls placed meanwhile fail over) and new calls go to the backup.
  */
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
@@ -12,7 +13,11 @@ import { startTrunkCallRig } from "./support/trunk-call-rig.js";
 
 after(() => killAllNodes());
 
-const trunkDn = (number: string, port: number) => ({ number, type: "Trunk" as const, options: { contact: `sip:127.0.0.1:${port}` } });
+const trunkDn = (number: string, port: number, backup?: number) => ({
+  number,
+  type: "Trunk" as const,
+  options: { contact: `sip:127.0.0.1:${port}`, ...(backup === undefined ? {} : { "contact-backup": [`sip:127.0.0.1:${backup}`] }) },
+});
 const agent = { number: "1001", type: "Extension" as const };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -53,6 +58,55 @@ describe("trunk failover during call setup (call model + sipp nodes)", () => {
     assert.equal(record?.outcome, "rejected");
     assert.equal(record?.rejectStatus, 486);
     assert.equal((await rig.trunks())[1]?.counters.selections, 0);
+  });
+
+  it("503 from a trunk's contact: the same call goes to that trunk's contact-backup node", async (t) => {
+    const [p1, p2] = [await freePort(), await freePort()];
+    const nodes = [startNode(p1, { scenario: "trunk-node-503.xml" }), startNode(p2, { scenario: "trunk-node-answer.xml" })];
+    t.after(() => Promise.all(nodes.map((n) => n.kill())));
+    const rig = await startTrunkCallRig(t, { dns: [agent, trunkDn("T1", p1, p2)] });
+    await sleep(300);
+    const customer = await rig.customer("calls-customer-bye.xml", "1001");
+    assert.equal(customer.successful, 1, customer.errors || customer.stderr);
+    await sleep(100);
+    assert.deepEqual(legs(rig), [["agent", 503], ["agent", 200]]);
+    assert.equal(rig.h.model.history()[0]?.outcome, "answered");
+    assert.equal(rig.h.events.filter((e) => e.name === "EventError").length, 0);
+    const [row] = await rig.trunks();
+    assert.deepEqual([row?.counters.selections, row?.counters.failedCalls], [2, 1]);
+  });
+
+  it("failoverCodes is the plugin's config: without 503 in it a 503 is not retried", async (t) => {
+    const [p1, p2] = [await freePort(), await freePort()];
+    const nodes = [startNode(p1, { scenario: "trunk-node-503.xml" }), startNode(p2, { scenario: "trunk-node-answer.xml" })];
+    t.after(() => Promise.all(nodes.map((n) => n.kill())));
+    const rig = await startTrunkCallRig(t, { dns: [agent, trunkDn("T1", p1), trunkDn("T2", p2)], plugin: { failoverCodes: [408] } });
+    await sleep(300);
+    const customer = await rig.customer("trunk-customer-fail.xml", "1001");
+    assert.equal(customer.successful, 1, customer.errors || customer.stderr);
+    await sleep(100);
+    assert.deepEqual(legs(rig), [["agent", 503]]);
+    assert.equal(rig.h.model.history()[0]?.rejectStatus, 503);
+    assert.equal((await rig.trunks())[1]?.counters.selections, 0);
+  });
+
+  it("every trunk answers 503: the call tries each once, then 503 to the caller and EventError naming them", async (t) => {
+    const [p1, p2] = [await freePort(), await freePort()];
+    const nodes = [startNode(p1, { scenario: "trunk-node-503.xml" }), startNode(p2, { scenario: "trunk-node-503.xml" })];
+    t.after(() => Promise.all(nodes.map((n) => n.kill())));
+    const rig = await startTrunkCallRig(t, { dns: [agent, trunkDn("T1", p1), trunkDn("T2", p2)] });
+    await sleep(300);
+    const customer = await rig.customer("trunk-customer-fail.xml", "1001");
+    assert.equal(customer.successful, 1, customer.errors || customer.stderr);
+    await sleep(100);
+    assert.deepEqual(legs(rig), [["agent", 503], ["agent", 503]]);
+    const record = rig.h.model.history()[0];
+    assert.deepEqual([record?.outcome, record?.rejectStatus], ["rejected", 503]);
+    const error = rig.h.events.find((e) => e.name === "EventError");
+    assert.equal(error?.data["code"], "TANDEM_ERR_TRUNK_NONE_IN_SERVICE");
+    assert.deepEqual(error?.data["tried"], ["T1", "T2"]);
+    assert.equal(error?.connId, record?.connId);
+    assert.equal(rig.h.model.active().length, 0);
   });
 
   it("every trunk down: 503 to the caller, EventError with the reason, no stuck call", async (t) => {

@@ -1,0 +1,86 @@
+/**
+ * The whole path of issue 7: a scripted WebSocket desktop → the desktop plugin → `CALL_CONTROL` (this call
+ * model, provided as `core` the way the server wiring does it) → re-INVITEs on real sockets to sipp as the
+ * PBX trunk and the agent's phone.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { PluginDefinition } from "@tandem/sdk";
+import desktopPlugin from "@tandem/plugin-desktop";
+import { createServer } from "../../core/src/server.js";
+import { freePort } from "../support/free-port.js";
+import { killAllSipp, runSipp } from "../support/sipp.js";
+import { DesktopClient, TOKEN_A, TOKEN_B } from "../desktop/support/desktop-harness.js";
+import { sippOk, sleep } from "./support/desktop-rig.js";
+
+test("desktop over WebSocket: hold/retrieve reach the customer's sipp leg; agent B's token cannot touch agent A's call", async (t) => {
+  const [sipPort, pbxPort] = [await freePort(), await freePort()];
+  const server = await createServer(
+    {
+      sip: { listen: [{ transport: "udp", host: "127.0.0.1", port: sipPort }] },
+      admin: { host: "127.0.0.1", port: 0, tokens: [{ name: "admin", token: "admin-token-not-for-desktops" }] },
+      storage: { path: ":memory:", eventFlushMs: 5 },
+      log: { level: process.env["TANDEM_TEST_LOG"] ?? "silent" },
+      dns: [
+        { number: "1001", type: "Extension" },
+        { number: "1002", type: "Extension" },
+        { number: "cucm", type: "Trunk", contact: `sip:127.0.0.1:${pbxPort}` },
+      ],
+      plugins: {
+        desktop: {
+          enabled: true,
+          tokens: [
+            { name: "agent-a", token: TOKEN_A, dns: ["1001"] },
+            { name: "agent-b", token: TOKEN_B, dns: ["1002"] },
+          ],
+        },
+      },
+    },
+    { plugins: [desktopPlugin] as ReadonlyArray<PluginDefinition<unknown>> },
+  );
+  // The server registers the call model as the `core` provider of CALL_CONTROL itself.
+  await server.start();
+  t.after(async () => {
+    killAllSipp();
+    await server.stop();
+  });
+  const address = server.adminAddress;
+  assert.ok(address);
+  const wsUrl = `ws://${address.host}:${address.port}/api/v1/plugins/desktop/ws`;
+  const a = await DesktopClient.connect(wsUrl, TOKEN_A);
+  const b = await DesktopClient.connect(wsUrl, TOKEN_B);
+  t.after(() => Promise.all([a.close(), b.close()]));
+  await a.request({ request: "RequestRegisterAddress", referenceId: "reg", dn: "1001" });
+  await b.request({ request: "RequestRegisterAddress", referenceId: "reg", dn: "1002" });
+
+  const phone = runSipp({ scenario: "desktop-agent-hold.xml", localPort: pbxPort, calls: 1, timeoutS: 20 });
+  await sleep(200);
+  const customer = runSipp({
+    scenario: "desktop-customer-hold.xml",
+    remote: `127.0.0.1:${sipPort}`,
+    localPort: await freePort(),
+    service: "1001",
+    calls: 1,
+    timeoutS: 20,
+    extraArgs: ["-d", "200"],
+  });
+  const { match: established } = await a.until((m) => m.event === "EventEstablished", 5000);
+  const connId = established["connId"];
+  assert.equal(typeof connId, "string");
+
+  const refused = await b.request({ request: "RequestHoldCall", referenceId: "steal", dn: "1001", connId });
+  assert.equal(refused.at(-1)?.event, "EventError");
+  const notParty = await b.request({ request: "RequestHoldCall", referenceId: "steal2", dn: "1002", connId });
+  assert.deepEqual([notParty.at(-1)?.event, notParty.at(-1)?.["code"]], ["EventError", "TANDEM_ERR_CALL_CONTROL_NOT_PARTY"]);
+
+  const held = await a.request({ request: "RequestHoldCall", referenceId: "h1", dn: "1001", connId }, (m) => m.event === "EventACK");
+  assert.deepEqual(held.map((m) => m.event), ["EventHeld", "EventACK"]);
+  const bogus = await a.request({ request: "RequestAlternateCall", referenceId: "alt", dn: "1001", connId, heldConnId: connId });
+  assert.deepEqual([bogus.at(-1)?.event, bogus.at(-1)?.["code"]], ["EventError", "TANDEM_ERR_CALL_CONTROL_UNKNOWN_CALL"]);
+  const back = await a.request({ request: "RequestRetrieveCall", referenceId: "r1", dn: "1001", connId }, (m) => m.event === "EventACK");
+  assert.deepEqual(back.map((m) => m.event), ["EventRetrieved", "EventACK"]);
+  assert.equal(sippOk(await customer), undefined);
+  assert.equal(sippOk(await phone), undefined);
+  const { match: released } = await a.until((m) => m.event === "EventReleased", 3000);
+  assert.equal(released["connId"], connId);
+});
