@@ -59,9 +59,10 @@ describe("desktop HTTP requests", () => {
     const invalid = await post({ request: "RequestAgentNotReady", referenceId: "h6" });
     assert.equal(invalid.status, 400);
     assert.match(String(invalid.messages[0]?.["message"]), /required property 'dn'/);
+    // The server provides the call model's call control: holding a call that does not exist is a 404.
     const call = await post({ request: "RequestHoldCall", referenceId: "h7", dn: "1001", connId: "c" });
-    assert.equal(call.status, 503);
-    assert.equal(call.messages[0]?.["code"], "TANDEM_ERR_DESKTOP_CALL_CONTROL_UNAVAILABLE");
+    assert.equal(call.status, 404);
+    assert.equal(call.messages[0]?.["code"], "TANDEM_ERR_CALL_CONTROL_UNKNOWN_CALL");
   });
 
   it("a body that is not JSON gets the admin API's 400", async () => {
