@@ -5,48 +5,25 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { PluginDefinition } from "@tandem/sdk";
-import desktopPlugin from "@tandem/plugin-desktop";
-import { createServer } from "../../core/src/server.js";
 import { freePort } from "../support/free-port.js";
 import { killAllSipp, runSipp } from "../support/sipp.js";
-import { DesktopClient, TOKEN_A, TOKEN_B } from "../desktop/support/desktop-harness.js";
+import { customerCall } from "../support/sipp-peers.js";
+import { AGENT_TOKENS, DesktopClient, startDesktopServer, TOKEN_A, TOKEN_B } from "../desktop/support/desktop-harness.js";
 import { sippOk, sleep } from "./support/desktop-rig.js";
 
 test("desktop over WebSocket: hold/retrieve reach the customer's sipp leg; agent B's token cannot touch agent A's call", async (t) => {
   const [sipPort, pbxPort] = [await freePort(), await freePort()];
-  const server = await createServer(
-    {
-      sip: { listen: [{ transport: "udp", host: "127.0.0.1", port: sipPort }] },
-      admin: { host: "127.0.0.1", port: 0, tokens: [{ name: "admin", token: "admin-token-not-for-desktops" }] },
-      storage: { path: ":memory:", eventFlushMs: 5 },
-      log: { level: process.env["TANDEM_TEST_LOG"] ?? "silent" },
-      dns: [
-        { number: "1001", type: "Extension" },
-        { number: "1002", type: "Extension" },
-        { number: "cucm", type: "Trunk", contact: `sip:127.0.0.1:${pbxPort}` },
-      ],
-      plugins: {
-        desktop: {
-          enabled: true,
-          tokens: [
-            { name: "agent-a", token: TOKEN_A, dns: ["1001"] },
-            { name: "agent-b", token: TOKEN_B, dns: ["1002"] },
-          ],
-        },
-      },
-    },
-    { plugins: [desktopPlugin] as ReadonlyArray<PluginDefinition<unknown>> },
-  );
-  // The server registers the call model as the `core` provider of CALL_CONTROL itself.
-  await server.start();
+  // A real SIP stack: the server registers the call model as the `core` provider of CALL_CONTROL itself.
+  const server = await startDesktopServer({
+    sipPort,
+    dns: [{ number: "cucm", type: "Trunk", contact: `sip:127.0.0.1:${pbxPort}` }],
+    desktop: { tokens: AGENT_TOKENS },
+  });
   t.after(async () => {
     killAllSipp();
-    await server.stop();
+    await server.close();
   });
-  const address = server.adminAddress;
-  assert.ok(address);
-  const wsUrl = `ws://${address.host}:${address.port}/api/v1/plugins/desktop/ws`;
+  const wsUrl = server.wsUrl;
   const a = await DesktopClient.connect(wsUrl, TOKEN_A);
   const b = await DesktopClient.connect(wsUrl, TOKEN_B);
   t.after(() => Promise.all([a.close(), b.close()]));
@@ -55,15 +32,7 @@ test("desktop over WebSocket: hold/retrieve reach the customer's sipp leg; agent
 
   const phone = runSipp({ scenario: "desktop-agent-hold.xml", localPort: pbxPort, calls: 1, timeoutS: 20 });
   await sleep(200);
-  const customer = runSipp({
-    scenario: "desktop-customer-hold.xml",
-    remote: `127.0.0.1:${sipPort}`,
-    localPort: await freePort(),
-    service: "1001",
-    calls: 1,
-    timeoutS: 20,
-    extraArgs: ["-d", "200"],
-  });
+  const customer = customerCall(sipPort, "desktop-customer-hold.xml", "1001", { durationMs: 200 });
   const { match: established } = await a.until((m) => m.event === "EventEstablished", 5000);
   const connId = established["connId"];
   assert.equal(typeof connId, "string");

@@ -8,16 +8,10 @@ import { IncomingRequestMessage, IncomingResponseMessage } from "sip.js/lib/core
 import type { Flow, Target } from "../../core/src/sip/transport/flow.js";
 import { peekOutgoing } from "../../core/src/sip/transport/outgoing-peek.js";
 import { ReliabilityLayer } from "../../core/src/sip/reliability/reliability-layer.js";
+import { quietLogger } from "../support/test-stack.js";
 
-export const silentLogger: Logger = {
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  fatal: () => undefined,
-  child: () => silentLogger,
-};
+/** Silent unless TANDEM_TEST_LOG=1 (the shared test logger). */
+export const silentLogger: Logger = quietLogger();
 
 export const PEER: Target = { transport: "udp", address: "127.0.0.1", port: 5070 };
 export const PEER_FLOW: Flow = { transport: "udp", remoteAddress: "127.0.0.1", remotePort: 5070, localAddress: "127.0.0.1", localPort: 5060 };

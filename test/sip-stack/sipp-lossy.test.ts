@@ -42,7 +42,8 @@ describe("UDP with 10 % loss", () => {
   it("Tandem UAC → sipp UAS: 100 % complete, no 481/500", async () => {
     const uasPort = await freePort();
     const calls = 30;
-    const uas = runSipp({ scenario: "uas-answer.xml", localPort: uasPort, calls, lost: 10, timeoutS: 55 });
+    const retransmittedBefore = t.stack.stats().retransmissions;
+    const uas = runSipp({ scenario: "uas-answer-lossy.xml", localPort: uasPort, calls, lost: 10, timeoutS: 55 });
     await new Promise((r) => setTimeout(r, 300));
     const outcomes = await Promise.all(
       Array.from({ length: calls }, async (_, i) => {
@@ -58,5 +59,7 @@ describe("UDP with 10 % loss", () => {
     assert.deepEqual(outcomes.filter((o) => o !== "ok"), []);
     assert.equal(result.failed, 0, result.errors);
     assert.equal(result.successful, calls, result.errors);
+    // The loss was real: our layer had to retransmit (INVITEs sipp dropped, BYEs, re-ACKs).
+    assert.ok(t.stack.stats().retransmissions > retransmittedBefore, "no retransmission happened: the run proved nothing");
   });
 });

@@ -3,22 +3,16 @@
  * (RFC 3725 flow I), and `noAnswerTimeoutMs` cancelling a ringing call (RFC 3261 §9.1) with the
  * `answered` promise rejected as a 408 timeout.
  */
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { SipError } from "@tandem/sdk";
 import { freePort } from "../support/free-port.js";
-import { killAllSipp, runSipp } from "../support/sipp.js";
-import { startTestStack, testSdp, type TestStack } from "../support/test-stack.js";
+import { runSipp } from "../support/sipp.js";
+import { suiteTestStack } from "../support/suite-stack.js";
+import { startTestStack, testSdp } from "../support/test-stack.js";
 
 describe("outbound legs", () => {
-  let t: TestStack;
-  before(async () => {
-    t = await startTestStack();
-  });
-  after(async () => {
-    killAllSipp();
-    await t.stack.stop();
-  });
+  const t = suiteTestStack();
 
   it("answers the 2xx offer of an offerless INVITE in the ACK", async () => {
     const port = await freePort();

@@ -3,22 +3,15 @@
  * every NOTIFY is answered 200 and delivered in order, and `Subscription-State: terminated` ends the
  * subscription with its reason and retry-after.
  */
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { NotifyInfo, SubscriptionEnd } from "@tandem/sdk";
 import { freePort } from "../support/free-port.js";
-import { killAllSipp, runSipp } from "../support/sipp.js";
-import { startTestStack, type TestStack } from "../support/test-stack.js";
+import { runSipp } from "../support/sipp.js";
+import { suiteTestStack } from "../support/suite-stack.js";
 
 describe("SUBSCRIBE/NOTIFY with a sipp notifier", () => {
-  let t: TestStack;
-  before(async () => {
-    t = await startTestStack();
-  });
-  after(async () => {
-    killAllSipp();
-    await t.stack.stop();
-  });
+  const t = suiteTestStack();
 
   for (const transport of ["u1", "t1"] as const) {
     it(`delivers NOTIFYs and the termination over ${transport === "u1" ? "UDP" : "TCP"}`, async () => {

@@ -12,16 +12,10 @@ import type { TestContext } from "node:test";
 import type { Logger } from "@tandem/sdk";
 import type { SipListenConfig, SipListenInfo } from "../../core/src/sip/stack-contract.js";
 import { TransportLayer, type Flow, type TransportLayerOptions } from "../../core/src/sip/transport/transport-layer.js";
+import { quietLogger } from "../support/test-stack.js";
 
-export const silentLogger: Logger = {
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  fatal: () => undefined,
-  child: () => silentLogger,
-};
+/** Silent unless TANDEM_TEST_LOG=1 (the shared test logger). */
+export const silentLogger: Logger = quietLogger();
 
 export interface Received {
   text: string;

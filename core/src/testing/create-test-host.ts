@@ -26,26 +26,33 @@ function deepMerge(base: Json, over: Json): Json {
   return out;
 }
 
-/** A stack with no sockets, for hosts started without `sip: true`; its verbs say how to get a real one. */
-const noSipStack: CreateSipStack = (): SipStack => {
-  const unavailable = (): never => {
-    throw TestHostErrors.noSip();
+/**
+ * A stack with no sockets whose verbs throw `failure()`: for hosts started without `sip: true` (the error
+ * says how to get a real one) and for other in-process servers that need no SIP (desktop tests).
+ */
+export function socketlessSipStack(failure: () => Error = () => TestHostErrors.noSip()): CreateSipStack {
+  return (): SipStack => {
+    const unavailable = (): never => {
+      throw failure();
+    };
+    const verbs: SipVerbs = {
+      localUri: (user) => `sip:${user ?? "tandem"}@127.0.0.1`,
+      onInvite: () => () => undefined,
+      invite: unavailable,
+      bridge: unavailable,
+      subscribe: unavailable,
+      request: unavailable,
+    };
+    return {
+      start: async () => [],
+      stop: async () => undefined,
+      verbs,
+      stats: () => ({ messagesIn: 0, messagesOut: 0, parseErrors: 0, retransmissions: 0, transactions: 0, dialogs: 0 }),
+    };
   };
-  const verbs: SipVerbs = {
-    localUri: (user) => `sip:${user ?? "tandem"}@127.0.0.1`,
-    onInvite: () => () => undefined,
-    invite: unavailable,
-    bridge: unavailable,
-    subscribe: unavailable,
-    request: unavailable,
-  };
-  return {
-    start: async () => [],
-    stop: async () => undefined,
-    verbs,
-    stats: () => ({ messagesIn: 0, messagesOut: 0, parseErrors: 0, retransmissions: 0, transactions: 0, dialogs: 0 }),
-  };
-};
+}
+
+const noSipStack = socketlessSipStack();
 
 /** Records every event and resolves waiters on the next matching one. */
 function eventRecorder(bus: EventBus): Pick<TestHost, "events" | "waitForEvent"> & { stop(): void } {

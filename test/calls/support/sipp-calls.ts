@@ -6,7 +6,8 @@
 import type { TestContext } from "node:test";
 import { routeCall, type DnInput } from "@tandem/sdk";
 import { freePort } from "../../support/free-port.js";
-import { killAllSipp, runSipp, type SippResult } from "../../support/sipp.js";
+import { killAllSipp, type SippResult } from "../../support/sipp.js";
+import { customerCall, sippUas } from "../../support/sipp-peers.js";
 import { startTestStack } from "../../support/test-stack.js";
 import { Router } from "../../../plugins/routing/src/router.js";
 import { withDefaults, type QueueConfig } from "../../../plugins/routing/src/routing-config.js";
@@ -68,26 +69,8 @@ export async function startSippCalls(
     router,
     port: stack.port,
     pbxPort,
-    customer: async (scenario, dn, extra = {}) =>
-      runSipp({
-        scenario,
-        remote: `127.0.0.1:${stack.port}`,
-        localPort: await freePort(),
-        service: dn,
-        transport: extra.transport ?? "u1",
-        calls: extra.calls ?? 1,
-        ...(extra.rate === undefined ? {} : { rate: extra.rate, limit: extra.calls ?? 1 }),
-        timeoutS: extra.timeoutS ?? 20,
-        extraArgs: ["-d", String(extra.durationMs ?? 300)],
-      }),
-    agents: (scenario, extra = {}) =>
-      runSipp({
-        scenario,
-        localPort: pbxPort,
-        calls: extra.calls ?? 1,
-        timeoutS: extra.timeoutS ?? 20,
-        extraArgs: ["-d", String(extra.durationMs ?? 300)],
-      }),
+    customer: (scenario, dn, extra = {}) => customerCall(stack.port, scenario, dn, extra),
+    agents: sippUas(pbxPort),
   };
 }
 

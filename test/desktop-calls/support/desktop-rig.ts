@@ -7,7 +7,8 @@
 import type { TestContext } from "node:test";
 import { selectTrunk, type DnInput, type EventName, type TandemEvent } from "@tandem/sdk";
 import { freePort } from "../../support/free-port.js";
-import { killAllSipp, runSipp, type SippResult } from "../../support/sipp.js";
+import { killAllSipp, type SippResult } from "../../support/sipp.js";
+import { customerCall, sippUas } from "../../support/sipp-peers.js";
 import { startTestStack } from "../../support/test-stack.js";
 import type { CallsConfig } from "../../../core/src/calls/index.js";
 import { createCallsHarness, type CallsHarness } from "../../calls/support/calls-harness.js";
@@ -46,25 +47,13 @@ export async function startDesktopRig(t: TestContext, options: { far?: string[];
     await h.close();
     await stack.stack.stop();
   });
-  const uas = (port: number) => (scenario: string, extra: { calls?: number; durationMs?: number; timeoutS?: number } = {}) =>
-    runSipp({ scenario, localPort: port, calls: extra.calls ?? 1, timeoutS: extra.timeoutS ?? 20, extraArgs: ["-d", String(extra.durationMs ?? 300)] });
   return {
     h,
     pbxPort,
     farPort,
-    customer: async (scenario, dn, extra = {}) =>
-      runSipp({
-        scenario,
-        remote: `127.0.0.1:${stack.port}`,
-        localPort: await freePort(),
-        service: dn,
-        transport: "u1",
-        calls: 1,
-        timeoutS: extra.timeoutS ?? 20,
-        extraArgs: ["-d", String(extra.durationMs ?? 300)],
-      }),
-    agents: uas(pbxPort),
-    far: uas(farPort),
+    customer: (scenario, dn, extra = {}) => customerCall(stack.port, scenario, dn, extra),
+    agents: sippUas(pbxPort),
+    far: sippUas(farPort),
     byRef: (referenceId) => h.events.filter((e) => e.referenceId === referenceId).map((e) => `${e.name}@${e.dn ?? ""}`),
     waitRef: (name, referenceId, timeoutMs) => h.waitFor(name, (e) => e.referenceId === referenceId, timeoutMs),
   };

@@ -1,41 +1,29 @@
 /**
  * Test harness for the desktop plugin: a real server with the admin API listening on an ephemeral
- * loopback port (no SIP sockets), and a WebSocket client that checks every message it receives against
- * the published `events.schema.json`.
+ * loopback port (no SIP sockets unless a test asks for a SIP port), and a WebSocket client that checks
+ * every message it receives against the published `events.schema.json`.
  */
 import { readFileSync } from "node:fs";
 import assert from "node:assert/strict";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import WebSocket from "ws";
-import type { PluginDefinition, SipVerbs } from "@tandem/sdk";
+import type { PluginDefinition } from "@tandem/sdk";
 import desktopPlugin, { EVENTS_SCHEMA_URL } from "@tandem/plugin-desktop";
 import { createServer, type TandemServer } from "../../../core/src/server.js";
-import type { CreateSipStack } from "../../../core/src/sip/stack-contract.js";
+import { socketlessSipStack } from "../../../core/src/testing/create-test-host.js";
 
 export const TOKEN_A = "token-for-agent-a-0001";
 export const TOKEN_B = "token-for-agent-b-0002";
 export const TOKEN_AB = "token-for-agents-ab-03";
 
-/** A SIP stack without sockets: the desktop tests need none. */
-const noSip: CreateSipStack = () => {
-  const unavailable = (): never => {
-    throw new Error("no SIP in desktop tests");
-  };
-  const verbs: SipVerbs = {
-    localUri: (user) => `sip:${user ?? "tandem"}@127.0.0.1`,
-    onInvite: () => () => undefined,
-    invite: unavailable,
-    bridge: unavailable,
-    subscribe: unavailable,
-    request: unavailable,
-  };
-  return {
-    start: async () => [],
-    stop: async () => undefined,
-    verbs,
-    stats: () => ({ messagesIn: 0, messagesOut: 0, parseErrors: 0, retransmissions: 0, transactions: 0, dialogs: 0 }),
-  };
-};
+/** The agent tokens every desktop server has: A → 1001, B → 1002. */
+export const AGENT_TOKENS = [
+  { name: "agent-a", token: TOKEN_A, dns: ["1001"] },
+  { name: "agent-b", token: TOKEN_B, dns: ["1002"] },
+];
+
+/** Desktop tests that need no SIP get the test host's socketless stack. */
+const noSip = socketlessSipStack(() => new Error("no SIP in desktop tests"));
 
 export interface DesktopServer {
   readonly server: TandemServer;
@@ -44,35 +32,35 @@ export interface DesktopServer {
   close(): Promise<void>;
 }
 
+export interface DesktopServerOptions {
+  plugins?: ReadonlyArray<PluginDefinition<never>>;
+  /** Merged over the desktop plugin's config (tokens A, B and AB by default). */
+  desktop?: Record<string, unknown>;
+  /** With a port, a real SIP stack listens there on UDP; without, the server has no SIP sockets. */
+  sipPort?: number;
+  /** DNs besides the agents 1001 and 1002 (default: routing point 5000). */
+  dns?: ReadonlyArray<Record<string, unknown>>;
+}
+
 /** Starts a server with agent DNs 1001 and 1002 and three desktop tokens (A → 1001, B → 1002, AB → both). */
-export async function startDesktopServer(
-  options: { plugins?: ReadonlyArray<PluginDefinition<never>>; desktop?: Record<string, unknown> } = {},
-): Promise<DesktopServer> {
+export async function startDesktopServer(options: DesktopServerOptions = {}): Promise<DesktopServer> {
   const config = {
-    sip: { listen: [{ transport: "udp", host: "127.0.0.1", port: 0 }] },
+    sip: { listen: [{ transport: "udp", host: "127.0.0.1", port: options.sipPort ?? 0 }] },
     admin: { host: "127.0.0.1", port: 0, tokens: [{ name: "admin", token: "admin-token-not-for-desktops" }] },
     storage: { path: ":memory:", eventFlushMs: 5 },
     log: { level: process.env["TANDEM_TEST_LOG"] ?? "silent" },
-    dns: [
-      { number: "1001", type: "Extension" },
-      { number: "1002", type: "Extension" },
-      { number: "5000", type: "RoutingPoint" },
-    ],
+    dns: [{ number: "1001", type: "Extension" }, { number: "1002", type: "Extension" }, ...(options.dns ?? [{ number: "5000", type: "RoutingPoint" }])],
     plugins: {
       desktop: {
         enabled: true,
-        tokens: [
-          { name: "agent-a", token: TOKEN_A, dns: ["1001"] },
-          { name: "agent-b", token: TOKEN_B, dns: ["1002"] },
-          { name: "agent-ab", token: TOKEN_AB, dns: ["1001", "1002", "5000", "9999"] },
-        ],
+        tokens: [...AGENT_TOKENS, { name: "agent-ab", token: TOKEN_AB, dns: ["1001", "1002", "5000", "9999"] }],
         ...options.desktop,
       },
     },
   };
   const server = await createServer(config, {
     plugins: [desktopPlugin, ...(options.plugins ?? [])] as ReadonlyArray<PluginDefinition<unknown>>,
-    overrides: { createSipStack: noSip },
+    ...(options.sipPort === undefined ? { overrides: { createSipStack: noSip } } : {}),
   });
   await server.start();
   const address = server.adminAddress;

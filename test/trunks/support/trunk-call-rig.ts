@@ -7,8 +7,8 @@ import type { TestContext } from "node:test";
 import type { DnInput, PluginContext, PluginRoute } from "@tandem/sdk";
 import trunkSelection, { type TrunkSelectionConfig } from "@tandem/plugin-trunk-selection";
 import { withDefaults } from "../../../plugins/trunk-selection/src/manifest.js";
-import { freePort } from "../../support/free-port.js";
-import { killAllSipp, runSipp, type SippResult } from "../../support/sipp.js";
+import { killAllSipp, type SippResult } from "../../support/sipp.js";
+import { customerCall } from "../../support/sipp-peers.js";
 import { countingMetrics, quietLogger, startTestStack } from "../../support/test-stack.js";
 import { createCallsHarness, type CallsHarness } from "../../calls/support/calls-harness.js";
 import { FAST, type TrunkRow } from "./trunk-host.js";
@@ -70,16 +70,7 @@ export async function startTrunkCallRig(
     h,
     trunks: async () => ((await list?.handler({ params: {}, query: {}, body: undefined, headers: {} })) as { trunks: TrunkRow[] }).trunks,
     port: stack.port,
-    customer: async (scenario, dn, extra = {}) =>
-      runSipp({
-        scenario,
-        remote: `127.0.0.1:${stack.port}`,
-        localPort: await freePort(),
-        service: dn,
-        calls: extra.calls ?? 1,
-        ...(extra.rate === undefined ? {} : { rate: extra.rate, limit: extra.limit ?? 10 }),
-        timeoutS: extra.timeoutS ?? 20,
-        extraArgs: ["-d", String(extra.durationMs ?? 200), ...(extra.extraArgs ?? [])],
-      }),
+    customer: (scenario, dn, extra = {}) =>
+      customerCall(stack.port, scenario, dn, { ...extra, limit: extra.limit ?? 10, durationMs: extra.durationMs ?? 200 }),
   };
 }
