@@ -15,8 +15,9 @@ if ! command -v sipp >/dev/null 2>&1; then
   apt-get install -y sip-tester
 fi
 
-echo "run.sh: type-checking and building (tsc -b)"
+echo "run.sh: type-checking and building (tsc -b), then type-checking the tests"
 npx tsc -b
+npx tsc -p test/tsconfig.json
 
 mapfile -t files < <(find test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
 if [ "${#files[@]}" -eq 0 ]; then
