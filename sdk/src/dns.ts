@@ -114,6 +114,8 @@ export interface CallDetachOptions {
   after?: "Ready" | "NotReady" | "AfterCallWork";
   reasonCode?: string;
   source?: string;
+  /** With `after: "NotReady"`: other sources whose Ready may lift it (see `AgentStateRequest.releasableBy`). */
+  releasableBy?: readonly string[];
 }
 
 /** The registry as plugins see it. */

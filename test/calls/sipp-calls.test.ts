@@ -112,7 +112,9 @@ test("ring-no-answer: the agent leg is cancelled, the call requeued, the agent N
     "EventQueued@5000",
     "EventAbandoned@5000",
   ]);
-  assert.equal(rig.h.dns.requestAgentState({ dn: "1001", request: "Ready", source: "presence" }).applied, true);
+  // Only a person lifts a ring-no-answer NotReady: presence (the phone idle again) is refused, the desktop is not.
+  assert.equal(rig.h.dns.requestAgentState({ dn: "1001", request: "Ready", source: "presence" }).code, "TANDEM_ERR_AGENT_PRIORITY");
+  assert.equal(rig.h.dns.requestAgentState({ dn: "1001", request: "Ready", source: "desktop" }).applied, true);
   const record = rig.h.model.get(requeued.connId ?? "");
   assert.deepEqual(record?.legs.map((l) => [l.role, l.endedBy]), [
     ["customer", "cancel"],

@@ -163,4 +163,7 @@ test("no trunk configured at all: 503 to the caller at once", async (t) => {
   assert.equal(sip.outbound.length, 0);
   assert.equal(invite.rejected, 503);
   assert.equal(h.model.history()[0]?.rejectStatus, 503);
+  const error = h.events.find((e) => e.name === "EventError");
+  assert.equal(error?.data["code"], "TANDEM_ERR_CALLS_NO_TRUNK", "the core tells desktops why, as the plugin would");
+  assert.equal(error?.connId, h.model.history()[0]?.connId);
 });

@@ -80,6 +80,8 @@ export async function deliverCall(ctx: CallModelContext, call: Call, dn: string,
 function noTrunkLeft(ctx: CallModelContext, call: Call, dn: string, tried: readonly string[]): Failure {
   const err = CallErrors.noTrunk(dn, tried.length > 0 ? `every trunk failed (tried ${tried.join(", ")})` : "no trunk in service");
   ctx.logger.warn({ code: err.code, connId: call.connId, tried }, err.message);
+  // A trunk-selection plugin reports its own EventError when it answers null; without one the core tells desktops.
+  if (ctx.hooks.count(selectTrunk) === 0) ctx.events.error(call, call.routingPoint, err, { destination: dn, tried: [...tried] });
   return { ok: false, outcome: "failed", status: 503, noTrunk: true };
 }
 

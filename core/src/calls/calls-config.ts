@@ -15,6 +15,12 @@ export interface CallsConfig {
   noAnswerNotReady: boolean;
   /** Reason code of that NotReady. Default `RingNoAnswer`. */
   noAnswerReason: string;
+  /**
+   * Interfaces whose Ready lifts that NotReady (besides the call model). Default `desktop` and `admin`: a person
+   * puts the agent back in rotation; presence (the phone going idle) does not, or an absent agent would be rung
+   * again and again (Genesys: agent-no-answer-action = notready).
+   */
+  noAnswerReleasableBy: string[];
   /** Give up routing a call after this many failed deliveries (480 to the caller). Default 10. */
   maxRouteAttempts: number;
   /** Longest a caller waits for a routing decision before getting 480, ms. Default 3600000 (1 h). */
@@ -30,6 +36,7 @@ export const CALLS_CONFIG_DEFAULTS: CallsConfig = Object.freeze({
   ringTimeoutMs: 15_000,
   noAnswerNotReady: true,
   noAnswerReason: "RingNoAnswer",
+  noAnswerReleasableBy: ["desktop", "admin"],
   maxRouteAttempts: 10,
   maxRouteWaitMs: 3_600_000,
   sweepIntervalMs: 30_000,
@@ -46,6 +53,7 @@ export const CALLS_CONFIG_SCHEMA = {
     ringTimeoutMs: { type: "integer", minimum: 1000 },
     noAnswerNotReady: { type: "boolean" },
     noAnswerReason: { type: "string", minLength: 1 },
+    noAnswerReleasableBy: { type: "array", items: { type: "string", minLength: 1 }, uniqueItems: true },
     maxRouteAttempts: { type: "integer", minimum: 1 },
     maxRouteWaitMs: { type: "integer", minimum: 1000 },
     sweepIntervalMs: { type: "integer", minimum: 100 },

@@ -161,10 +161,15 @@ function leaveRouting(ctx: CallEndings, call: Call): void {
 }
 
 /**
- * Ring-no-answer: the agent leaves Busy straight into NotReady with the reason, never Ready in between. It is
- * the registry's after-call NotReady (workMode AfterCallWork), because that is the one any interface's Ready
- * clears; a plain NotReady from the call model would be a priority block only the call model could lift.
+ * Ring-no-answer: the agent leaves Busy straight into NotReady with the reason, never Ready in between. The
+ * call model holds that NotReady with `releasableBy` (default desktop and admin), so a person's Ready lifts it
+ * while the phone merely going idle (presence) does not put an absent agent back in rotation.
  */
 function noAnswerDetach(ctx: CallEndings, reason?: string): CallDetachOptions {
-  return { after: "AfterCallWork", reasonCode: reason ?? ctx.config.noAnswerReason, source: "calls" };
+  return {
+    after: "NotReady",
+    reasonCode: reason ?? ctx.config.noAnswerReason,
+    source: "calls",
+    releasableBy: ctx.config.noAnswerReleasableBy,
+  };
 }

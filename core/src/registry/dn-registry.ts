@@ -159,7 +159,16 @@ export class CoreDnRegistry implements DnRegistry {
     const outcome =
       options.after === "AfterCallWork"
         ? afterCallWork(detached, source, reason, now)
-        : decide(detached, { request: options.after, source, ...(reason === undefined ? {} : { reasonCode: reason }) }, now);
+        : decide(
+            detached,
+            {
+              request: options.after,
+              source,
+              ...(reason === undefined ? {} : { reasonCode: reason }),
+              ...(options.releasableBy === undefined ? {} : { releasableBy: options.releasableBy }),
+            },
+            now,
+          );
     if (outcome.code) {
       // Refused (e.g. another interface holds NotReady): the agent keeps its base state, only the call is gone.
       this.save(outcome.state);
