@@ -6,7 +6,8 @@
  * → no call lost (the calls placed meanwhile fail over) and new calls go to the backup.
  */
 import assert from "node:assert/strict";
-import { after, describe, it } from "node:test";
+import { after, describe, it, type TestContext } from "node:test";
+import type { DnInput } from "@tandem/sdk";
 import { freePort } from "../support/free-port.js";
 import { killAllNodes, startNode } from "./support/trunk-host.js";
 import { startTrunkCallRig } from "./support/trunk-call-rig.js";
@@ -26,16 +27,32 @@ function legs(rig: Awaited<ReturnType<typeof startTrunkCallRig>>): Array<[string
   return (record?.legs ?? []).filter((l) => l.role !== "customer").map((l) => [l.role, l.status]);
 }
 
+/**
+ * Two sipp CUCM nodes answering with the given scenarios, the rig's trunks on them (`dns(p1, p2)`), and one
+ * customer call to agent 1001 that must complete its own scenario; returns the rig for the assertions.
+ */
+async function callThroughNodes(
+  t: TestContext,
+  setup: { nodes: [string, string]; dns: (p1: number, p2: number) => DnInput[]; customer: string; plugin?: Record<string, unknown> },
+) {
+  const [p1, p2] = [await freePort(), await freePort()];
+  const nodes = setup.nodes.map((scenario, i) => startNode(i === 0 ? p1 : p2, { scenario }));
+  t.after(() => Promise.all(nodes.map((n) => n.kill())));
+  const rig = await startTrunkCallRig(t, { dns: [agent, ...setup.dns(p1, p2)], ...(setup.plugin ? { plugin: setup.plugin } : {}) });
+  await sleep(300);
+  const customer = await rig.customer(setup.customer, "1001");
+  assert.equal(customer.successful, 1, customer.errors || customer.stderr);
+  await sleep(100);
+  return rig;
+}
+
 describe("trunk failover during call setup (call model + sipp nodes)", () => {
   it("503 from the first trunk: the same call is retried on the next trunk and answered", async (t) => {
-    const [p1, p2] = [await freePort(), await freePort()];
-    const nodes = [startNode(p1, { scenario: "trunk-node-503.xml" }), startNode(p2, { scenario: "trunk-node-answer.xml" })];
-    t.after(() => Promise.all(nodes.map((n) => n.kill())));
-    const rig = await startTrunkCallRig(t, { dns: [agent, trunkDn("T1", p1), trunkDn("T2", p2)] });
-    await sleep(300);
-    const customer = await rig.customer("calls-customer-bye.xml", "1001");
-    assert.equal(customer.successful, 1, customer.errors || customer.stderr);
-    await sleep(100);
+    const rig = await callThroughNodes(t, {
+      nodes: ["trunk-node-503.xml", "trunk-node-answer.xml"],
+      dns: (p1, p2) => [trunkDn("T1", p1), trunkDn("T2", p2)],
+      customer: "calls-customer-bye.xml",
+    });
     assert.deepEqual(legs(rig), [["agent", 503], ["agent", 200]]);
     assert.equal(rig.h.model.history()[0]?.outcome, "answered");
     const rows = await rig.trunks();
@@ -45,14 +62,11 @@ describe("trunk failover during call setup (call model + sipp nodes)", () => {
   });
 
   it("486 from the first trunk is not retried: the caller gets 486", async (t) => {
-    const [p1, p2] = [await freePort(), await freePort()];
-    const nodes = [startNode(p1, { scenario: "trunk-node-486.xml" }), startNode(p2, { scenario: "trunk-node-answer.xml" })];
-    t.after(() => Promise.all(nodes.map((n) => n.kill())));
-    const rig = await startTrunkCallRig(t, { dns: [agent, trunkDn("T1", p1), trunkDn("T2", p2)] });
-    await sleep(300);
-    const customer = await rig.customer("trunk-customer-fail.xml", "1001");
-    assert.equal(customer.successful, 1, customer.errors || customer.stderr);
-    await sleep(100);
+    const rig = await callThroughNodes(t, {
+      nodes: ["trunk-node-486.xml", "trunk-node-answer.xml"],
+      dns: (p1, p2) => [trunkDn("T1", p1), trunkDn("T2", p2)],
+      customer: "trunk-customer-fail.xml",
+    });
     assert.deepEqual(legs(rig), [["agent", 486]]);
     const record = rig.h.model.history()[0];
     assert.equal(record?.outcome, "rejected");
@@ -61,14 +75,11 @@ describe("trunk failover during call setup (call model + sipp nodes)", () => {
   });
 
   it("503 from a trunk's contact: the same call goes to that trunk's contact-backup node", async (t) => {
-    const [p1, p2] = [await freePort(), await freePort()];
-    const nodes = [startNode(p1, { scenario: "trunk-node-503.xml" }), startNode(p2, { scenario: "trunk-node-answer.xml" })];
-    t.after(() => Promise.all(nodes.map((n) => n.kill())));
-    const rig = await startTrunkCallRig(t, { dns: [agent, trunkDn("T1", p1, p2)] });
-    await sleep(300);
-    const customer = await rig.customer("calls-customer-bye.xml", "1001");
-    assert.equal(customer.successful, 1, customer.errors || customer.stderr);
-    await sleep(100);
+    const rig = await callThroughNodes(t, {
+      nodes: ["trunk-node-503.xml", "trunk-node-answer.xml"],
+      dns: (p1, p2) => [trunkDn("T1", p1, p2)],
+      customer: "calls-customer-bye.xml",
+    });
     assert.deepEqual(legs(rig), [["agent", 503], ["agent", 200]]);
     assert.equal(rig.h.model.history()[0]?.outcome, "answered");
     assert.equal(rig.h.events.filter((e) => e.name === "EventError").length, 0);
@@ -77,28 +88,23 @@ describe("trunk failover during call setup (call model + sipp nodes)", () => {
   });
 
   it("failoverCodes is the plugin's config: without 503 in it a 503 is not retried", async (t) => {
-    const [p1, p2] = [await freePort(), await freePort()];
-    const nodes = [startNode(p1, { scenario: "trunk-node-503.xml" }), startNode(p2, { scenario: "trunk-node-answer.xml" })];
-    t.after(() => Promise.all(nodes.map((n) => n.kill())));
-    const rig = await startTrunkCallRig(t, { dns: [agent, trunkDn("T1", p1), trunkDn("T2", p2)], plugin: { failoverCodes: [408] } });
-    await sleep(300);
-    const customer = await rig.customer("trunk-customer-fail.xml", "1001");
-    assert.equal(customer.successful, 1, customer.errors || customer.stderr);
-    await sleep(100);
+    const rig = await callThroughNodes(t, {
+      nodes: ["trunk-node-503.xml", "trunk-node-answer.xml"],
+      dns: (p1, p2) => [trunkDn("T1", p1), trunkDn("T2", p2)],
+      customer: "trunk-customer-fail.xml",
+      plugin: { failoverCodes: [408] },
+    });
     assert.deepEqual(legs(rig), [["agent", 503]]);
     assert.equal(rig.h.model.history()[0]?.rejectStatus, 503);
     assert.equal((await rig.trunks())[1]?.counters.selections, 0);
   });
 
   it("every trunk answers 503: the call tries each once, then 503 to the caller and EventError naming them", async (t) => {
-    const [p1, p2] = [await freePort(), await freePort()];
-    const nodes = [startNode(p1, { scenario: "trunk-node-503.xml" }), startNode(p2, { scenario: "trunk-node-503.xml" })];
-    t.after(() => Promise.all(nodes.map((n) => n.kill())));
-    const rig = await startTrunkCallRig(t, { dns: [agent, trunkDn("T1", p1), trunkDn("T2", p2)] });
-    await sleep(300);
-    const customer = await rig.customer("trunk-customer-fail.xml", "1001");
-    assert.equal(customer.successful, 1, customer.errors || customer.stderr);
-    await sleep(100);
+    const rig = await callThroughNodes(t, {
+      nodes: ["trunk-node-503.xml", "trunk-node-503.xml"],
+      dns: (p1, p2) => [trunkDn("T1", p1), trunkDn("T2", p2)],
+      customer: "trunk-customer-fail.xml",
+    });
     assert.deepEqual(legs(rig), [["agent", 503], ["agent", 503]]);
     const record = rig.h.model.history()[0];
     assert.deepEqual([record?.outcome, record?.rejectStatus], ["rejected", 503]);
