@@ -170,6 +170,8 @@ describe("parseSipMessage: validation and coded errors", () => {
     ["missing CSeq", request([], { drop: ["CSeq"] }), "MISSING_HEADER"],
     ["missing Via", request([], { drop: ["Via"] }), "MISSING_HEADER"],
     ["missing Max-Forwards (RFC 3261 request)", request([], { drop: ["Max-Forwards"] }), "MISSING_HEADER"],
+    // RFC 3261 §7.4.1; sip.js would throw inside a dialog constructor and leave a timer that crashes the process.
+    ["a body without Content-Type", request([], { body: "v=0\r\n" }), "MISSING_HEADER"],
     ["CSeq 2^31", request([]).replace("CSeq: 1 INVITE", "CSeq: 2147483648 INVITE"), "CSEQ"],
     ["CSeq without method", request([]).replace("CSeq: 1 INVITE", "CSeq: 1"), "CSEQ"],
     ["CSeq method mismatch", request([]).replace("CSeq: 1 INVITE", "CSeq: 1 BYE"), "CSEQ_METHOD"],

@@ -86,6 +86,10 @@ function parseOrThrow(data: Buffer, datagram: boolean): ParseOutcome {
     fail(SipParseErrors.missingHeader, "Content-Length");
   }
   const body = bodyEnd > bodyStart ? data.toString("utf8", bodyStart, bodyEnd) : "";
+  // RFC 3261 §7.4.1: a non-empty body needs a Content-Type. sip.js's getBody() throws without one, and when it
+  // does so inside the SessionDialog constructor of an accepted INVITE it leaves a 2xx retransmission timer armed
+  // that later crashes the process (found by the fuzz test): reject such messages here, before sip.js sees them.
+  if (body.length > 0 && !message.hasHeader("Content-Type")) fail(SipParseErrors.missingHeader, "Content-Type");
   message.body = body;
   message.data = head + "\r\n\r\n" + body;
   return { ok: true, message, size: bodyEnd };
