@@ -61,6 +61,23 @@ describe("outbound legs", () => {
     assert.equal(r.successful, 1, r.errors);
   });
 
+  it("still CANCELs when the first provisional arrives only after noAnswerTimeoutMs (RFC 3261 §9.1)", async () => {
+    const port = await freePort();
+    // Over TCP (no INVITE retransmissions during sipp's pause): 180 after 1,200 ms, then it waits for our CANCEL.
+    const uas = runSipp({ scenario: "media-server-uas-ring.xml", localPort: port, transport: "t1", calls: 1, timeoutS: 15, extraArgs: ["-d", "1200"] });
+    await new Promise((r) => setTimeout(r, 300));
+    const call = t.stack.verbs.invite({ target: `sip:annc@127.0.0.1:${port};transport=tcp;play=x`, sdp: testSdp(), noAnswerTimeoutMs: 500 });
+    const error = await call.answered.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof SipError);
+    assert.equal(error.status, 408);
+    const r = await uas;
+    assert.equal(r.failed, 0, r.errors);
+    assert.equal(r.successful, 1, r.errors);
+  });
+
   it("fails fast with 503 (origin transport) when a TCP target refuses the connection", async () => {
     const port = await freePort(); // nothing listens there
     const started = Date.now();

@@ -105,17 +105,27 @@ describe("wire branches (RFC 3261 §8.1.1.7)", () => {
 });
 
 describe("per-branch state expiry (RFC 3261 §17: 64·T1 after a final response)", () => {
-  it("a wire branch lives 2·64·T1 after the final response, then maps back no more", (t) => {
+  it("a wire branch lives 64·T1 after the final response (RFC 6026 Timer L/M), then maps back no more", (t) => {
     t.mock.timers.enable({ apis: ["setInterval", "Date"] });
     const map = new BranchMap(32_000);
     t.after(() => map.stop());
     const wire = map.wireFor("z9hG4bKaaaaaaa", "call-1", "INVITE");
     t.mock.timers.tick(5 * 60_000); // still ringing: an INVITE entry lives 10 minutes
     assert.equal(map.sipFor(wire, true), "z9hG4bKaaaaaaa");
-    t.mock.timers.tick(60_000);
-    assert.equal(map.sipFor(wire), "z9hG4bKaaaaaaa");
-    t.mock.timers.tick(10_000); // 70 s > 2·32 s after the final
+    t.mock.timers.tick(30_000); // a 2xx retransmitted within 64·T1 still maps back
+    assert.equal(map.sipFor(wire, true), "z9hG4bKaaaaaaa");
+    t.mock.timers.tick(10_000); // 40 s > 32 s after the first final (and the 5 s sweep)
     assert.equal(map.sipFor(wire), undefined);
+    assert.equal(map.size, 0);
+  });
+  it("an ACK's wire branch stays the same for re-sent ACKs within 64·T1, then goes", (t) => {
+    t.mock.timers.enable({ apis: ["setInterval", "Date"] });
+    const map = new BranchMap(32_000);
+    t.after(() => map.stop());
+    const wire = map.wireFor("z9hG4bKack0001", "call-1", "ACK");
+    t.mock.timers.tick(20_000);
+    assert.equal(map.wireFor("z9hG4bKack0001", "call-1", "ACK"), wire); // sip.js re-sends it for a 2xx copy
+    t.mock.timers.tick(40_000); // > 32 s after the last send (and the 5 s sweep)
     assert.equal(map.size, 0);
   });
   it("a request's flow lives 64·T1 after its final response; the latest flow wins", (t) => {

@@ -2,34 +2,30 @@
  * Contact-centre call benchmark: sipp plays the PBX trunk (customer UAC) and the agent phones (UAS); Tandem's
  * real SIP stack, call model, registry, bus and routing plugin in between, agents made Ready through the
  * registry. Prints calls/s with the failed share, INVITE-in → agent-INVITE-out latency p50/p99 at half that
- * rate, and memory per established call.
+ * rate, and memory per established call: (a) in a call's first 64·T1, while its INVITE transactions live, and
+ * (b) after that, the per-active-call figure (measured on the compiled output, bench-rig.ts says why).
  *
+ *   CALLS_BENCH_PHASE=throughput|latency|memory  one phase only
+ *   CALLS_BENCH_BUILD=src                        memory phase on the sources under tsx
  *   node --expose-gc --conditions=tandem-src --import tsx test/calls/bench/calls-bench.ts [rate] [seconds]
  */
 import { performance } from "node:perf_hooks";
-import { routeCall, type DnInput, type InboundInvite, type OutboundInviteOptions, type SipVerbs } from "@tandem/sdk";
+import type { InboundInvite, OutboundInviteOptions, SipVerbs } from "@tandem/sdk";
 import { freePort } from "../../support/free-port.js";
 import { killAllSipp, runSipp, type SippResult } from "../../support/sipp.js";
-import { startTestStack } from "../../support/test-stack.js";
-import { Router } from "../../../plugins/routing/src/router.js";
-import { withDefaults } from "../../../plugins/routing/src/routing-config.js";
-import { silentLogger } from "../../../core/src/logging.js";
-import { createCallsHarness, type CallsHarness } from "../support/calls-harness.js";
+import type { CoreEventBus } from "../../../core/src/bus/event-bus.js";
+import { staleDist, startRig as startBenchRig, type Build, type Rig as BenchRig } from "./bench-rig.js";
 
 const RATE = Number(process.argv[2] ?? 300);
 const SECONDS = Number(process.argv[3] ?? 10);
 const AGENTS = 400;
 
-interface Rig {
-  h: CallsHarness;
-  port: number;
-  pbxPort: number;
+interface Rig extends BenchRig {
   latencies: number[];
-  close(): Promise<void>;
 }
 
 /** Wraps the verbs to time each call from the INVITE handed to the model to the agent INVITE it sends. */
-function timedVerbs(verbs: SipVerbs, h: () => CallsHarness, latencies: number[]): SipVerbs {
+function timedVerbs(verbs: SipVerbs, bus: () => CoreEventBus, latencies: number[]): SipVerbs {
   const started = new Map<string, number>();
   let current = 0;
   let listening = false;
@@ -37,7 +33,7 @@ function timedVerbs(verbs: SipVerbs, h: () => CallsHarness, latencies: number[])
     onInvite: (handler: (invite: InboundInvite) => boolean | Promise<boolean>) => {
       if (!listening) {
         listening = true;
-        h().bus.on("EventRouteRequest", (e) => e.connId && started.set(e.connId, current));
+        bus().on("EventRouteRequest", (e) => e.connId && started.set(e.connId, current));
       }
       return verbs.onInvite((invite) => {
         current = performance.now();
@@ -56,47 +52,36 @@ function timedVerbs(verbs: SipVerbs, h: () => CallsHarness, latencies: number[])
   });
 }
 
-async function startRig(agentCount: number): Promise<Rig> {
-  const pbxPort = await freePort();
-  const agents = Array.from({ length: agentCount }, (_, i) => String(10000 + i));
-  const dns: DnInput[] = [
-    { number: "5000", type: "RoutingPoint", options: { queues: ["sales"] } },
-    ...agents.map((number): DnInput => ({ number, type: "Extension" })),
-    { number: "cucm", type: "Trunk", options: { contact: `sip:127.0.0.1:${pbxPort}` } },
-  ];
-  const stack = await startTestStack({ served: dns.map((d) => d.number), logMessages: false });
+async function startRig(agents: number, build: Build = "src"): Promise<Rig> {
   const latencies: number[] = [];
-  let harness: CallsHarness | undefined;
-  const verbs = timedVerbs(stack.stack.verbs, () => harness as CallsHarness, latencies);
-  harness = createCallsHarness(undefined, { sip: verbs, dns, noStart: true });
-  const h = harness;
-  h.model.start();
-  const router = new Router({ dns: h.dns, bus: h.bus, log: silentLogger(), config: withDefaults({ queues: { sales: { agents } } }) });
-  h.hooks.tap(routeCall, (r) => router.route(r));
-  router.start();
-  for (const dn of agents) h.ready(dn);
+  const rig = await startBenchRig({ build, agents, wrapVerbs: (verbs, bus) => timedVerbs(verbs, bus, latencies) });
   return {
-    h,
-    port: stack.port,
-    pbxPort,
+    ...rig,
     latencies,
     async close() {
       killAllSipp();
-      router.stop();
-      await h.close();
-      await stack.stack.stop();
+      await rig.close();
     },
   };
 }
 
-/** Short calls use helper E's tolerant peers; long calls (`talkMs`) use ours, whose customer hangs up after -d. */
-async function run(rig: Rig, rate: number, calls: number, talkMs?: number): Promise<{ uac: SippResult; uas: SippResult; seconds: number }> {
+/**
+ * Short calls use helper E's tolerant peers; long calls (`talkMs`) use ours, whose customer hangs up after -d
+ * (`longAgent`: an agent phone that waits for that BYE for up to 120 s).
+ */
+async function run(
+  rig: Rig,
+  rate: number,
+  calls: number,
+  talkMs?: number,
+  longAgent = false,
+): Promise<{ uac: SippResult; uas: SippResult; seconds: number }> {
   const uas = runSipp({
     // helper E's UAS tolerates the retransmissions an overloaded machine causes.
-    scenario: talkMs === undefined ? "uas-answer.xml" : "calls-agent-answer.xml",
+    scenario: talkMs === undefined ? "uas-answer.xml" : longAgent ? "calls-agent-answer-long.xml" : "calls-agent-answer.xml",
     localPort: rig.pbxPort,
     calls,
-    timeoutS: 120,
+    timeoutS: 180,
     ...(process.env.CALLS_BENCH_UAS_ERRORS ? { extraArgs: ["-error_file", process.env.CALLS_BENCH_UAS_ERRORS] } : {}),
   });
   await new Promise((r) => setTimeout(r, 300));
@@ -110,7 +95,7 @@ async function run(rig: Rig, rate: number, calls: number, talkMs?: number): Prom
     calls,
     rate,
     limit: Math.max(calls, 100),
-    timeoutS: 120,
+    timeoutS: 180,
     extraArgs: ["-d", String(talkMs ?? 0)],
   });
   const seconds = (performance.now() - start) / 1000;
@@ -126,7 +111,7 @@ async function throughput(): Promise<void> {
   const rig = await startRig(AGENTS);
   const calls = RATE * SECONDS;
   const { uac, uas, seconds } = await run(rig, RATE, calls);
-  const answered = rig.h.model.history({ outcome: "answered", limit: calls + 10 }).length;
+  const answered = rig.model.history({ outcome: "answered", limit: calls + 10 }).length;
   const failed = calls - Math.min(uac.successful, answered);
   console.log(`throughput: offered ${RATE}/s, ${calls} calls in ${seconds.toFixed(1)} s → ${(answered / seconds).toFixed(0)} answered calls/s`);
   console.log(`  sipp UAC ok ${uac.successful} failed ${uac.failed}; UAS ok ${uas.successful} failed ${uas.failed}; records answered ${answered}`);
@@ -145,23 +130,70 @@ async function latency(): Promise<void> {
   await rig.close();
 }
 
-async function memory(): Promise<void> {
-  const calls = 1000;
-  const rig = await startRig(calls);
+const MEMORY_CALLS = 1000;
+const WARM_UP_CALLS = MEMORY_CALLS;
+/**
+ * How long a call attempt's transient state lives: 64·T1 with the rig's T1 of 500 ms (the INVITE transactions'
+ * Timer L/M, RFC 6026 §7.1, §8.4; the stack's branch and flow maps) plus the 5 s sweep of those maps.
+ */
+const TRANSIENT_MS = 64 * 500 + 6000;
+
+function heapAfterGc(): number {
   const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) console.log("  (run with --expose-gc for a stable memory figure)");
-  gc?.();
-  const before = process.memoryUsage().heapUsed;
-  const done = run(rig, 500, calls, 8000);
+  if (!gc) throw new Error("the memory phase needs node --expose-gc (npm run bench:calls passes it)");
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function establishedCount(rig: Rig): number {
+  return rig.model.active().filter((c) => c.state === "Established").length;
+}
+
+/** Compiled output unless CALLS_BENCH_BUILD=src, or when it is stale (then it says so and uses the sources). */
+function memoryBuild(): Build {
+  if (process.env.CALLS_BENCH_BUILD === "src") return "src";
+  const stale = staleDist();
+  if (stale === undefined) return "dist";
+  console.log(`  (compiled output is stale, ${stale} is newer: run npx tsc -b; measuring the sources under tsx)`);
+  return "src";
+}
+
+/**
+ * Heap per established call, (a) while every call is within its first 64·T1 (INVITE transactions alive) and
+ * (b) once those ended (the calls still up): (b) is what an active call costs, (a) − (b) what a call attempt
+ * costs for 64·T1. A warm-up first, and a wait for its transient state to end, keep JIT code and lazily
+ * loaded modules out of the figure.
+ */
+async function memory(): Promise<void> {
+  const build = memoryBuild();
+  const rig = await startRig(MEMORY_CALLS, build);
+  // As many calls, as fast, with the same scenarios (talk time 0): the same code is compiled and optimised
+  // before the baseline, so JIT code does not count as per-call memory.
+  await run(rig, 500, WARM_UP_CALLS, 0, true);
+  await sleep(TRANSIENT_MS);
+  const before = heapAfterGc();
+  // Held past the (b) sample even when bringing the calls up takes 15 s on a loaded machine.
+  const done = run(rig, 500, MEMORY_CALLS, TRANSIENT_MS + 15_000, true);
   const deadline = Date.now() + 30_000;
-  while (rig.h.model.active().filter((c) => c.state === "Established").length < calls && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  const up = rig.h.model.active().filter((c) => c.state === "Established").length;
-  gc?.();
-  const after = process.memoryUsage().heapUsed;
-  console.log(`memory: ${up} established calls, ${((after - before) / 1024 / Math.max(1, up)).toFixed(1)} KB heap per call (SIP dialogs, transactions, call model)`);
-  await done;
+  while (establishedCount(rig) < MEMORY_CALLS && Date.now() < deadline) await sleep(100);
+  const upAt = Date.now();
+  const upA = establishedCount(rig);
+  const perCallA = (heapAfterGc() - before) / 1024 / Math.max(1, upA);
+  await sleep(TRANSIENT_MS - (Date.now() - upAt));
+  const upB = establishedCount(rig);
+  const perCallB = (heapAfterGc() - before) / 1024 / Math.max(1, upB);
+  const source = build === "dist" ? "compiled core/dist" : "sources under tsx";
+  console.log(`memory (${source}): ${upA} established calls, then ${upB} still up ${(TRANSIENT_MS / 1000).toFixed(0)} s later`);
+  console.log(`  (a) ${perCallA.toFixed(1)} KB heap per call while its INVITE transactions live (first 64·T1 = 32 s)`);
+  console.log(`  (b) ${perCallB.toFixed(1)} KB heap per active call after that (dialogs, legs, call model): the per-active-call figure`);
+  console.log(
+    `  (a) − (b) = ${(perCallA - perCallB).toFixed(1)} KB is per call attempt for 32 s: it scales with call rate × 32 s, not with active calls`,
+  );
+  const { uac, uas } = await done;
+  if (uac.failed + uas.failed > 0) console.log(`  sipp: UAC ok ${uac.successful} failed ${uac.failed}; UAS ok ${uas.successful} failed ${uas.failed}`);
   await rig.close();
 }
 

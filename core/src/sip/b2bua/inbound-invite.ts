@@ -37,7 +37,7 @@ export class InboundInviteImpl implements InboundInvite {
     this.request = init.request;
     this.dn = init.request.ruriUser;
     this.offer = sdpOf(init.uas.message);
-    this.contact = makeContact(init.port.contactUri(this.dn, init.transport));
+    this.contact = init.port.contact(this.dn, init.transport); // shared per DN: a call keeps no copy
     init.uas.delegate = { onCancel: () => this.cancelledByPeer() };
   }
 
@@ -60,6 +60,7 @@ export class InboundInviteImpl implements InboundInvite {
     if (this.isCancelled) return Promise.reject(new SipError(487, "Request Terminated", { origin: "remote" }));
     if (this.answered) return Promise.reject(new SipError(500, "Already answered", { origin: "remote" }));
     this.answered = true;
+    this.cancelListeners.length = 0; // a CANCEL after the answer changes nothing (RFC 3261 §9.2): kept for the call's life otherwise
     const message = this.init.uas.message;
     const timer = uasSessionTimer(message.getHeader("session-expires"), message.getHeader("supported"));
     const extra = [...headerLines(options.headers), ...(timer?.headers ?? [])];

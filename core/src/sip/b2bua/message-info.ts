@@ -4,6 +4,7 @@
  */
 import type { NameAddr, SipRequestInfo, SipResponseInfo, SipSource } from "@tandem/sdk";
 import type { IncomingRequestMessage, IncomingResponseMessage, NameAddrHeader } from "sip.js/lib/core/index.js";
+import { readableHeaders } from "./invite-release.js";
 
 /** RFC 3261 §7.3.3 compact forms, plus the RFC 4028 / RFC 6665 ones. */
 const COMPACT: Record<string, string> = {
@@ -70,8 +71,9 @@ export function requestInfo(message: IncomingRequestMessage, source: SipSource):
     body: message.body ?? "",
     ...(contentType ? { contentType } : {}),
     source,
-    header: (name) => headerOf(message, name),
-    headers: (name) => headersOf(message, name),
+    // Late reads go through readableHeaders(): sip.js's copy of an INVITE loses its parsed headers (invite-release.ts).
+    header: (name) => headerOf(readableHeaders(message), name),
+    headers: (name) => headersOf(readableHeaders(message), name),
   };
 }
 

@@ -9,10 +9,13 @@ import type {
   AckableIncomingResponseWithSession,
   IncomingResponse,
   OutgoingInviteRequest,
+  OutgoingInviteRequestDelegate,
   OutgoingRequestMessage,
 } from "sip.js/lib/core/index.js";
+import { flat } from "../flat-string.js";
 import type { StackPort } from "../stack/stack-port.js";
 import { uriTransport } from "../stack/lower-layers.js";
+import { releaseWhenTerminated } from "./invite-release.js";
 import { failure } from "./leg-reinvite.js";
 import { responseInfo, sdpOf } from "./message-info.js";
 import { randomCallId, randomTag } from "./random-ids.js";
@@ -36,14 +39,21 @@ export function startOutboundCall(port: StackPort, options: OutboundInviteOption
   const answered = new Promise<SipLeg>((resolve, reject) => (settle = { resolve, reject }));
   answered.catch(() => undefined); // callers may never look; the rejection is still delivered to those who do
   const call = new OutboundCallState(port, options, hooks, callId, transport, settle);
-  call.untrack = hooks.track?.(() => call.abort()) ?? (() => undefined);
+  // The caller keeps the returned object for the call's life: once settled it must not keep the state alive, so
+  // no closure here captures `call` itself (they share one scope), only `live`.
+  let live: OutboundCallState | undefined = call;
+  const untrack = hooks.track?.(() => live?.abort()) ?? (() => undefined);
+  call.untrack = () => {
+    untrack();
+    live = undefined;
+  };
   try {
     call.send();
   } catch (error) {
     call.untrack();
     settle.reject(new SipError(503, String(error), { origin: "transport", cause: error }));
   }
-  return { callId, answered, cancel: (reason?: string) => call.cancel(reason) };
+  return { callId, answered, cancel: (reason?: string) => live?.cancel(reason) };
 }
 
 class OutboundCallState {
@@ -66,7 +76,8 @@ class OutboundCallState {
     private readonly settle: { resolve(leg: SipLeg): void; reject(error: Error): void },
   ) {
     const fromUser = options.from ? parseUri(options.from).user : undefined;
-    this.contactHeader = `Contact: <${port.contactUri(fromUser, transport).toString()}>`;
+    // Kept by the leg and by sip.js's INVITE for the dialog's life: one flat string, not a concatenation tree.
+    this.contactHeader = flat(`Contact: <${port.contactUri(fromUser, transport).toString()}>`);
   }
 
   send(): void {
@@ -81,7 +92,7 @@ class OutboundCallState {
       from,
       to,
       { callId: this.callId, fromTag: randomTag(), ...(options.fromDisplayName ? { fromDisplayName: options.fromDisplayName } : {}) },
-      [this.contactHeader, `Allow: ${ALLOW_LINE}`, ...headerLines(options.headers)],
+      [this.contactHeader, ALLOW_HEADER, ...headerLines(options.headers)],
       options.sdp !== undefined ? sdpBody(options.sdp) : undefined,
     );
     this.request = shard.core.invite(message, {
@@ -101,6 +112,14 @@ class OutboundCallState {
 
   cancel(reason?: string): void {
     if (this.done) return;
+    this.sendCancel(reason);
+  }
+
+  /**
+   * CANCEL now, or once a provisional response arrives (RFC 3261 §9.1). Also after we gave up on the call (no-answer
+   * time-out before any 1xx): the far end must still be told, or it rings on.
+   */
+  private sendCancel(reason?: string): void {
     if (!this.provisional) {
       // RFC 3261 §9.1: no CANCEL before a provisional response; send it when one arrives.
       this.cancelWanted = reason ?? "";
@@ -116,12 +135,12 @@ class OutboundCallState {
   private gotProvisional(): void {
     if (this.provisional) return;
     this.provisional = true;
-    if (this.cancelWanted !== undefined) this.cancel(this.cancelWanted || undefined);
+    if (this.cancelWanted !== undefined) this.sendCancel(this.cancelWanted || undefined);
   }
 
   private noAnswerTimeout(): void {
     if (this.done) return;
-    this.cancel("no answer");
+    this.sendCancel("no answer");
     this.finish();
     this.settle.reject(new SipError(408, "No Answer", { origin: "timeout" }));
   }
@@ -146,10 +165,9 @@ class OutboundCallState {
         this.settle.reject(new SipError(488, "Not Acceptable Here", { origin: "remote" }));
         return;
       }
-      response.ack({ body: sdpBody(localSdp) });
-    } else {
-      response.ack();
     }
+    const ack = this.options.sdp === undefined ? response.ack({ body: sdpBody(localSdp) }) : response.ack();
+    if (this.request) releaseWhenTerminated(this.request, [this.request.message, ack.message]);
     this.leg = new SipLegImpl(response.session, {
       session: response.session,
       direction: "outbound",
@@ -185,7 +203,47 @@ class OutboundCallState {
     this.untrack();
     if (this.noAnswer) clearTimeout(this.noAnswer);
     this.noAnswer = undefined;
+    // sip.js keeps the INVITE transaction, and through it this delegate, for the dialog's life: from now on it
+    // only needs to send a CANCEL still owed and to end a 2xx from another fork or one after we gave up
+    // (RFC 3261 §9.1, §13.2.2.4), not this state.
+    if (this.request) {
+      const owed = this.provisional ? undefined : this.cancelWanted;
+      this.request.delegate = settledDelegate(this.request, this.leg?.session.id, owed, this.port, this.callId);
+    }
+    this.request = undefined;
   }
+}
+
+/**
+ * What an INVITE needs once its call settled: the CANCEL owed (`owedCancel`, a reason or "") goes out with the first
+ * provisional response (RFC 3261 §9.1), and every 2xx but the one of the leg we kept (`keptSessionId`, which
+ * sip.js re-ACKs itself) is ACKed and ended with BYE (§13.2.2.4).
+ */
+function settledDelegate(
+  request: OutgoingInviteRequest,
+  keptSessionId: string | undefined,
+  owedCancel: string | undefined,
+  port: StackPort,
+  callId: string,
+): OutgoingInviteRequestDelegate {
+  let owed = owedCancel;
+  const provisional = (): void => {
+    if (owed === undefined) return;
+    const reason = owed || undefined;
+    owed = undefined;
+    try {
+      request.cancel(reason);
+    } catch (error) {
+      port.deps.logger.debug({ callId, err: String(error) }, "CANCEL not sent");
+    }
+  };
+  return {
+    onTrying: provisional,
+    onProgress: provisional,
+    onAccept: (response) => {
+      if (response.session.id !== keptSessionId) ackAndBye(response);
+    },
+  };
 }
 
 function ackAndBye(response: AckableIncomingResponseWithSession): void {
@@ -197,4 +255,4 @@ function ackAndBye(response: AckableIncomingResponseWithSession): void {
   }
 }
 
-const ALLOW_LINE = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, NOTIFY, UPDATE, REFER";
+const ALLOW_HEADER = "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, NOTIFY, UPDATE, REFER";

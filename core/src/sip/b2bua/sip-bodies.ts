@@ -1,6 +1,7 @@
 /** Small builders for sip.js bodies and extra header lines. */
 import type { ExtraHeaders } from "@tandem/sdk";
 import type { Body } from "sip.js/lib/core/index.js";
+import { flat } from "../flat-string.js";
 
 /** An SDP offer/answer body (RFC 3264; disposition `session`, which sip.js's offer/answer state reads). */
 export function sdpBody(sdp: string): Body {
@@ -13,7 +14,8 @@ export function headerLines(headers: ExtraHeaders | undefined): string[] {
   const lines: string[] = [];
   for (const [name, value] of Object.entries(headers)) {
     if (!/^[A-Za-z0-9!%*_+`'~.-]+$/.test(name)) continue;
-    lines.push(`${name}: ${String(value).replace(/[\r\n]+/g, " ")}`);
+    // Flat: sip.js keeps an INVITE's header lines for the dialog's life (flat-string.ts).
+    lines.push(flat(`${name}: ${String(value).replace(/[\r\n]+/g, " ")}`));
   }
   return lines;
 }

@@ -10,6 +10,7 @@ import type { StackPort } from "../stack/stack-port.js";
 import { createBridge } from "./bridge.js";
 import { Inflight } from "./inflight.js";
 import { InboundInviteImpl } from "./inbound-invite.js";
+import { releaseHeadersWhenTerminated } from "./invite-release.js";
 import { requestInfo } from "./message-info.js";
 import { startOutboundCall } from "./outbound-call.js";
 import { sendPlainRequest } from "./plain-request.js";
@@ -72,6 +73,7 @@ export function createVerbs(port: StackPort): VerbsEngine {
       onLeg: hooks.onLeg,
       onGone: hooks.onGone,
     });
+    releaseHeadersWhenTerminated(uas);
     void offer(invite, [...handlers], port);
   };
 

@@ -14,6 +14,7 @@ import { parseNameAddrList, parseSingleNameAddr, type NameAddrElement } from "./
 import {
   checkCallId,
   checkContentType,
+  internContentType,
   parseCSeq,
   parseContentDisposition,
   parseDigits,
@@ -181,9 +182,11 @@ function dispatch(name: HeaderName, value: string, message: Message, headers: He
       return parseList(name, value, headers, "route");
     case HeaderKind.ContentLength:
       return parseContentLength(name, value, headers, state);
-    case HeaderKind.ContentType:
+    case HeaderKind.ContentType: {
       checkContentType(value);
-      return single(headers, state, name, { raw: value, parsed: value });
+      const type = internContentType(value);
+      return single(headers, state, name, { raw: type, parsed: type });
+    }
     case HeaderKind.MaxForwards:
       return parseMaxForwards(name, value, headers, state);
     case HeaderKind.Event:

@@ -7,6 +7,7 @@
  * Never throws: every failure is a coded `SipParseError`, with what a 400 needs when one can be built.
  */
 import { IncomingRequestMessage, IncomingResponseMessage } from "sip.js/lib/core/index.js";
+import { flat } from "../flat-string.js";
 import { SipParseErrors } from "./errors.js";
 import { ParseFailure, fail, reasonOf } from "./failure.js";
 import { HeaderKind } from "./header-names.js";
@@ -122,6 +123,9 @@ function finishMessage(
     if (state.cseqMethod !== startLine.method) fail(SipParseErrors.cseqMethod, state.cseqMethod, startLine.method);
   } else {
     (message as unknown as MessageFields).method = state.cseqMethod;
+    // A dialog keeps the To-tag of the response that created it for its life (RFC 3261 §12.1.2): a copy, so the
+    // tag does not keep this whole response alive.
+    if (message.toTag) message.toTag = flat(message.toTag);
   }
 }
 

@@ -4,6 +4,7 @@
  * numbers (Content-Length §20.14, Max-Forwards §20.22, Expires §20.19).
  */
 import { TOKEN, WORD, isDigits, skipWs, spanClass } from "./chars.js";
+import { flat } from "../flat-string.js";
 import { SipParseErrors } from "./errors.js";
 import { fail } from "./failure.js";
 import { nextSemi, readParam } from "./params.js";
@@ -45,6 +46,23 @@ export function checkCallId(value: string): void {
 }
 
 /** media-type = m-type SLASH m-subtype *(SEMI m-parameter); sip.js's parsed value is the text itself. */
+/** Content-Type values repeat (application/sdp, …); at most this many distinct ones are shared. */
+const MAX_INTERNED_TYPES = 64;
+const contentTypes = new Map<string, string>();
+
+/**
+ * One shared copy per Content-Type value: sip.js keeps a dialog's offer/answer body with its content type for the
+ * dialog's life (RFC 3264), and a value sliced from the message text would keep that whole message alive.
+ */
+export function internContentType(value: string): string {
+  const known = contentTypes.get(value);
+  if (known !== undefined) return known;
+  if (contentTypes.size >= MAX_INTERNED_TYPES) return flat(value);
+  const copy = flat(value);
+  contentTypes.set(copy, copy);
+  return copy;
+}
+
 export function checkContentType(value: string): void {
   const end = value.length;
   const type = spanClass(value, 0, end, TOKEN);

@@ -5,6 +5,7 @@
  * Random bytes are drawn from a pooled `crypto.randomBytes` buffer so each id costs no system call.
  */
 import { randomBytes, randomUUID } from "node:crypto";
+import { flat } from "../flat-string.js";
 
 /** RFC 3261 §8.1.1.7 magic cookie. */
 export const BRANCH_COOKIE = "z9hG4bK";
@@ -33,7 +34,10 @@ export function newTag(): string {
   return take(9).toString("base64url");
 }
 
-/** A Call-ID: a random UUID (122 random bits), optionally `@host`. */
+/**
+ * A Call-ID: a random UUID (122 random bits), optionally `@host`. Flattened: Node builds a UUID by concatenation
+ * (~20 string nodes, ~0.5 KB), and a dialog keeps its Call-ID for its life.
+ */
 export function newCallId(host?: string): string {
-  return host ? `${randomUUID()}@${host}` : randomUUID();
+  return flat(host ? `${randomUUID()}@${host}` : randomUUID());
 }

@@ -15,6 +15,7 @@ import {
   type UserAgentCoreDelegate,
 } from "sip.js/lib/core/index.js";
 import type { Logger } from "@tandem/sdk";
+import { flat } from "../flat-string.js";
 import type { SipTimerConfig } from "../stack-contract.js";
 import { SUPPORTED, USER_AGENT } from "./stateless-replies.js";
 
@@ -26,7 +27,7 @@ export interface Shard {
 
 /** A Contact value sip.js writes as `Contact: <uri>` in 1xx/2xx and re-SUBSCRIBEs. */
 export function makeContact(uri: URI): Contact {
-  const text = `<${uri.toString()}>`;
+  const text = flat(`<${uri.toString()}>`);
   return { pubGruu: undefined, tempGruu: undefined, uri, toString: () => text };
 }
 

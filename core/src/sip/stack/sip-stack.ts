@@ -4,10 +4,11 @@
  */
 import { isIP } from "node:net";
 import type { SipTransportName, SipVerbs } from "@tandem/sdk";
-import { URI } from "sip.js/lib/core/index.js";
+import { URI, type Contact } from "sip.js/lib/core/index.js";
 import type { SipListenInfo, SipStack, SipStackDeps, SipStackStats } from "../stack-contract.js";
 import { SipStackErrors } from "../errors.js";
 import { createVerbs, type VerbsEngine } from "../b2bua/sip-verbs.js";
+import { flat } from "../flat-string.js";
 import { ReliabilityLayer, TransportLayer, type Flow } from "./lower-layers.js";
 import { BranchMap } from "./branch-map.js";
 import { ReceivePath } from "./receive-path.js";
@@ -17,6 +18,9 @@ import { applySipJsTimers, createShard, disposeShard, makeContact, shardIndex, t
 import { StackMetrics } from "./stack-metrics.js";
 import { createTrustedPeers } from "./trusted-peers.js";
 import type { StackPort } from "./stack-port.js";
+
+/** Contacts kept for reuse (one per served DN and transport); the table starts over when full. */
+const MAX_CONTACTS = 4096;
 
 export class SipStackImpl implements SipStack, StackPort {
   readonly verbs: SipVerbs;
@@ -30,6 +34,7 @@ export class SipStackImpl implements SipStack, StackPort {
   private shards: Shard[] = [];
   private sendPath: SendPath | undefined;
   private listening: SipListenInfo[] = [];
+  private readonly contacts = new Map<string, Contact>();
 
   constructor(readonly deps: SipStackDeps) {
     const { config, logger } = deps;
@@ -117,6 +122,7 @@ export class SipStackImpl implements SipStack, StackPort {
       }
     }
     this.shards = [];
+    this.contacts.clear();
     this.reliability.stop();
     this.flows.stop();
     this.branches.stop();
@@ -160,6 +166,19 @@ export class SipStackImpl implements SipStack, StackPort {
     const [host = "", portText] = splitSentBy(this.sentBy(transport));
     const params: Record<string, string> = transport === "udp" ? {} : { transport };
     return new URI("sip", user ?? "", host, portText === undefined ? undefined : Number(portText), params);
+  }
+
+  contact(user: string | undefined, transport: SipTransportName): Contact {
+    const key = `${transport}:${user ?? ""}`;
+    let contact = this.contacts.get(key);
+    if (contact === undefined) {
+      // Every call to a DN would otherwise keep its own copy for the call's life (~0.4 KB).
+      // Copies (flat-string.ts): `user` is usually sliced from an INVITE, which the table must not keep alive.
+      if (this.contacts.size >= MAX_CONTACTS) this.contacts.clear();
+      contact = makeContact(this.contactUri(user === undefined ? undefined : flat(user), transport));
+      this.contacts.set(flat(key), contact);
+    }
+    return contact;
   }
 
   sourceOf(branch: string): { transport: SipTransportName; address: string; port: number } | undefined {

@@ -1,0 +1,181 @@
+/**
+ * The calls bench's rig: Tandem's real SIP stack, call model, DN registry, bus and routing plugin, built from the
+ * sources (tsx) or from the compiled output of `npx tsc -b` (what `node core/dist/cli.js` runs).
+ *
+ * Memory is measured on the compiled output: tsx compiles with esbuild's `keepNames`, which wraps every named
+ * arrow function in `__name()`; defining `name` on a function moves it to a ~0.25 KB property dictionary, so
+ * under tsx each closure a call keeps costs 5× what it costs in production (about +6 KB per call here).
+ */
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { routeCall, type DnInput, type Logger, type Metrics, type SipVerbs } from "@tandem/sdk";
+import type * as SipIndex from "../../../core/src/sip/index.js";
+import type * as CallsIndex from "../../../core/src/calls/index.js";
+import type * as DatabaseModule from "../../../core/src/storage/database.js";
+import type * as EventLogModule from "../../../core/src/bus/event-log.js";
+import type * as EventBusModule from "../../../core/src/bus/event-bus.js";
+import type * as DnRegistryModule from "../../../core/src/registry/dn-registry.js";
+import type * as HookHostModule from "../../../core/src/plugins/hook-host.js";
+import type * as LoggingModule from "../../../core/src/logging.js";
+import type * as RouterModule from "../../../plugins/routing/src/router.js";
+import type * as RoutingConfigModule from "../../../plugins/routing/src/routing-config.js";
+import type { SipStack } from "../../../core/src/sip/stack-contract.js";
+import { freePort } from "../../support/free-port.js";
+
+export type Build = "src" | "dist";
+
+interface CoreModules {
+  sip: typeof SipIndex;
+  calls: typeof CallsIndex;
+  database: typeof DatabaseModule;
+  eventLog: typeof EventLogModule;
+  eventBus: typeof EventBusModule;
+  dnRegistry: typeof DnRegistryModule;
+  hookHost: typeof HookHostModule;
+  logging: typeof LoggingModule;
+  router: typeof RouterModule;
+  routingConfig: typeof RoutingConfigModule;
+}
+
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+/** Each tree's sources, its compiled output and the build info `npx tsc -b` writes when it built them. */
+const TREES = [
+  { src: "core/src", dist: "core/dist", buildInfo: "core/tsconfig.tsbuildinfo" },
+  { src: "plugins/routing/src", dist: "plugins/routing/dist", buildInfo: "plugins/routing/tsconfig.tsbuildinfo" },
+];
+
+/** Paths (relative to a tree's src) of the modules the rig loads, without extension. */
+const MODULES: Record<keyof CoreModules, [tree: number, path: string]> = {
+  sip: [0, "sip/index"],
+  calls: [0, "calls/index"],
+  database: [0, "storage/database"],
+  eventLog: [0, "bus/event-log"],
+  eventBus: [0, "bus/event-bus"],
+  dnRegistry: [0, "registry/dn-registry"],
+  hookHost: [0, "plugins/hook-host"],
+  logging: [0, "logging"],
+  router: [1, "router"],
+  routingConfig: [1, "routing-config"],
+};
+
+/** A source file newer than the last `npx tsc -b` of its tree (tsc's own up-to-date rule), if any. */
+export function staleDist(): string | undefined {
+  for (const tree of TREES) {
+    let built = 0;
+    try {
+      built = statSync(join(ROOT, tree.buildInfo)).mtimeMs;
+    } catch {
+      return tree.buildInfo;
+    }
+    const stale = walk(join(ROOT, tree.src)).find((file) => statSync(file).mtimeMs > built);
+    if (stale) return stale.slice(ROOT.length);
+  }
+  return undefined;
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return walk(path);
+    return entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts") ? [path] : [];
+  });
+}
+
+async function loadModules(build: Build): Promise<CoreModules> {
+  const entries = await Promise.all(
+    Object.entries(MODULES).map(async ([name, [tree, path]]) => {
+      const t = TREES[tree] as { src: string; dist: string };
+      const file = join(ROOT, build === "src" ? t.src : t.dist, `${path}${build === "src" ? ".ts" : ".js"}`);
+      return [name, (await import(file)) as unknown] as const;
+    }),
+  );
+  return Object.fromEntries(entries) as unknown as CoreModules;
+}
+
+const noopMetrics: Metrics = {
+  counter: () => ({ inc: () => undefined }),
+  gauge: () => ({ set: () => undefined, inc: () => undefined, dec: () => undefined }),
+  histogram: () => ({ observe: () => undefined }),
+};
+
+export interface Rig {
+  build: Build;
+  stack: SipStack;
+  model: CallsIndex.CallModel;
+  bus: EventBusModule.CoreEventBus;
+  port: number;
+  pbxPort: number;
+  close(): Promise<void>;
+}
+
+export interface RigOptions {
+  build: Build;
+  agents: number;
+  /** Wraps the stack's verbs (the latency phase times INVITE in → agent INVITE out). */
+  wrapVerbs?: (verbs: SipVerbs, bus: () => EventBusModule.CoreEventBus) => SipVerbs;
+}
+
+/** A Routing Point `5000` with one queue of `agents` Ready agents (10000…), a trunk to the PBX port. */
+export async function startRig(options: RigOptions): Promise<Rig> {
+  const m = await loadModules(options.build);
+  const pbxPort = await freePort();
+  const port = await freePort();
+  const agents = Array.from({ length: options.agents }, (_, i) => String(10000 + i));
+  const dns: DnInput[] = [
+    { number: "5000", type: "RoutingPoint", options: { queues: ["sales"] } },
+    ...agents.map((number): DnInput => ({ number, type: "Extension" })),
+    { number: "cucm", type: "Trunk", options: { contact: `sip:127.0.0.1:${pbxPort}` } },
+  ];
+  const served = new Set(dns.map((d) => d.number));
+  const logger: Logger = m.logging.silentLogger();
+  const stack = m.sip.createSipStack({
+    config: {
+      listen: [
+        { transport: "udp", host: "127.0.0.1", port },
+        { transport: "tcp", host: "127.0.0.1", port },
+      ],
+      trustedPeers: ["127.0.0.0/8"],
+      timers: { t1: 500, t2: 4000, t4: 5000 },
+      shards: 8,
+      udpMtu: 1300,
+      logMessages: false,
+    },
+    logger,
+    metrics: noopMetrics,
+    isServedDn: (user) => served.has(user),
+  });
+  await stack.start();
+  const db = m.database.openDatabase(":memory:");
+  const log = new m.eventLog.EventLog(db, { retentionDays: 0, flushMs: 20, logger });
+  const bus = new m.eventBus.CoreEventBus(log, logger);
+  const registry = new m.dnRegistry.CoreDnRegistry(db, bus, logger);
+  registry.syncFromConfig(dns);
+  const hooks = new m.hookHost.HookHost().forPlugin("core");
+  const sip = options.wrapVerbs ? options.wrapVerbs(stack.verbs, () => bus) : stack.verbs;
+  const model = m.calls.createCallModel({ sip, dns: registry, bus, hooks, db, logger, config: {} });
+  model.start();
+  const config = m.routingConfig.withDefaults({ queues: { sales: { agents } } });
+  const router = new m.router.Router({ dns: registry, bus, log: logger, config });
+  hooks.tap(routeCall, (r) => router.route(r));
+  router.start();
+  for (const dn of agents) {
+    registry.requestAgentState({ dn, request: "Login", source: "desktop" });
+    registry.requestAgentState({ dn, request: "Ready", source: "desktop" });
+  }
+  return {
+    build: options.build,
+    stack,
+    model,
+    bus,
+    port,
+    pbxPort,
+    async close() {
+      router.stop();
+      await model.stop();
+      log.close();
+      db.close();
+      await stack.stop();
+    },
+  };
+}

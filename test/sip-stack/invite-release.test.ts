@@ -1,0 +1,171 @@
+/**
+ * invite-release.ts: our INVITE and its ACK lose their header text only once sip.js's INVITE client transaction
+ * has terminated (Timer M, RFC 6026 §8.4). Before that a retransmitted 2xx is still ACKed with the very same ACK
+ * (RFC 3261 §13.2.2.4); after it the dialog still builds a correct BYE from its own state. A real sip.js core,
+ * fed by our parser, with fake timers.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import {
+  Timers,
+  URI,
+  type IncomingInviteRequest,
+  type OutgoingAckRequest,
+  type OutgoingInviteRequest,
+  type Session,
+} from "sip.js/lib/core/index.js";
+import { parseSipMessage } from "../../core/src/sip/parser/parse-message.js";
+import { releaseHeadersWhenTerminated, releaseWhenTerminated } from "../../core/src/sip/b2bua/invite-release.js";
+import { requestInfo } from "../../core/src/sip/b2bua/message-info.js";
+import { headerOf, makeHarness, withLength, type Message } from "../sip-parser/core-harness.js";
+
+function parse(text: string): Message {
+  const outcome = parseSipMessage(Buffer.from(text), { datagram: false });
+  if (!outcome.ok) throw new Error(outcome.error.reason);
+  return outcome.message;
+}
+
+const SDP = ["v=0", "o=agent 1 1 IN IP4 10.0.0.2", "s=-", "c=IN IP4 10.0.0.2", "t=0 0", "m=audio 40000 RTP/AVP 0", ""].join("\r\n");
+
+function okFor(invite: string): string {
+  return withLength(
+    [
+      "SIP/2.0 200 OK",
+      `Via: ${headerOf(invite, "Via")}`,
+      `From: ${headerOf(invite, "From")}`,
+      `To: ${headerOf(invite, "To")};tag=agent-tag-1`,
+      `Call-ID: ${headerOf(invite, "Call-ID")}`,
+      `CSeq: ${headerOf(invite, "CSeq")}`,
+      "Contact: <sip:10001@10.0.0.2:5060;transport=tcp>",
+      "Content-Type: application/sdp",
+    ],
+    SDP,
+  );
+}
+
+describe("releasing an INVITE's messages when its transaction ends", () => {
+  it("keeps the ACK for retransmitted 2xx until Timer M, then drops the header text; BYE still correct", (t) => {
+    t.mock.timers.enable({ apis: ["setTimeout"] });
+    const h = makeHarness(parse);
+    const message = h.core.makeOutgoingRequestMessage(
+      "INVITE",
+      new URI("sip", "10001", "10.0.0.2", 5060, { transport: "tcp" }),
+      new URI("sip", "5000", "10.0.0.1"),
+      new URI("sip", "10001", "10.0.0.2"),
+      { callId: "release-test-call", fromTag: "our-tag" },
+      ["Contact: <sip:5000@10.0.0.1:5060;transport=tcp>", "X-Tandem-ConnID: 0123456789abcdef"],
+      { contentDisposition: "session", contentType: "application/sdp", content: SDP },
+    );
+    let ack: OutgoingAckRequest | undefined;
+    let session: Session | undefined;
+    let accepted = 0;
+    const request: OutgoingInviteRequest = h.core.invite(message, {
+      onAccept: (response) => {
+        accepted++;
+        session = response.session;
+        ack = response.ack();
+        releaseWhenTerminated(request, [message, ack.message]);
+      },
+    });
+    const invite = h.sent[0] ?? "";
+    assert.match(invite, /^INVITE /);
+    h.receive(okFor(invite));
+    assert.equal(accepted, 1);
+    const firstAck = h.sent[1] ?? "";
+    assert.match(firstAck, /^ACK /);
+
+    // A retransmitted 2xx within 64·T1: sip.js sends the same ACK again, the message is intact.
+    t.mock.timers.tick(Timers.TIMER_M / 2);
+    h.receive(okFor(invite));
+    assert.equal(h.sent[2], firstAck);
+    assert.equal(accepted, 1);
+    assert.equal(message.getHeader("X-Tandem-ConnID"), "0123456789abcdef");
+    assert.equal(message.getHeader("Call-ID"), "release-test-call");
+
+    // Timer M fires: the transaction terminates and both messages lose their header text.
+    t.mock.timers.tick(Timers.TIMER_M);
+    assert.equal(message.getHeader("call-id"), undefined);
+    assert.equal(message.getHeader("X-Tandem-ConnID"), undefined);
+    assert.equal(message.extraHeaders.length, 0);
+    assert.equal(message.body, undefined);
+    assert.equal(ack?.message.getHeader("cseq"), undefined);
+    assert.equal(message.callId, "release-test-call"); // what the dialog reads stays
+    assert.equal(message.cseq, 1);
+
+    // The dialog builds its BYE from its own state (RFC 3261 §12.2.1.1).
+    session?.bye();
+    const bye = h.sent[h.sent.length - 1] ?? "";
+    assert.match(bye, /^BYE sip:10001@10\.0\.0\.2:5060;transport=tcp SIP\/2\.0\r\n/);
+    assert.equal(headerOf(bye, "Call-ID"), "release-test-call");
+    assert.match(headerOf(bye, "From"), /;tag=our-tag/);
+    assert.match(headerOf(bye, "To"), /;tag=agent-tag-1/);
+    assert.equal(headerOf(bye, "CSeq"), "2 BYE");
+  });
+
+  it("keeps a received INVITE's parsed headers until Timer L, then drops them; request.header() still reads them", (t) => {
+    t.mock.timers.enable({ apis: ["setTimeout"] });
+    const invites: IncomingInviteRequest[] = [];
+    const h = makeHarness(parse, {
+      onInvite: (uas) => {
+        invites.push(uas);
+        releaseHeadersWhenTerminated(uas);
+      },
+    });
+    const invite = withLength(
+      [
+        "INVITE sip:5000@10.0.0.1:5060;transport=tcp SIP/2.0",
+        "Via: SIP/2.0/TCP 10.0.0.9:5060;branch=z9hG4bK-release-uas-1",
+        "Max-Forwards: 70",
+        "From: \"Customer\" <sip:5551234@10.0.0.9>;tag=customer-tag",
+        "To: <sip:5000@10.0.0.1>",
+        "Call-ID: release-uas-call",
+        "CSeq: 7 INVITE",
+        "Contact: <sip:5551234@10.0.0.9:5060;transport=tcp>",
+        "X-Customer-Id: 4711",
+        "Content-Type: application/sdp",
+      ],
+      SDP,
+    );
+    h.receive(invite);
+    const uas = invites[0];
+    assert.ok(uas);
+    const info = requestInfo(uas.message, { transport: "tcp", address: "10.0.0.9", port: 5060 });
+    const session = uas.accept({ statusCode: 200, body: { contentDisposition: "session", contentType: "application/sdp", content: SDP } }).session;
+    const ok = h.sent[h.sent.length - 1] ?? "";
+    assert.match(ok, /^SIP\/2\.0 200 OK/);
+    const ack = withLength([
+      `ACK sip:tandem@10.0.0.1:5060;transport=tcp SIP/2.0`,
+      "Via: SIP/2.0/TCP 10.0.0.9:5060;branch=z9hG4bK-release-uas-ack",
+      "Max-Forwards: 70",
+      "From: \"Customer\" <sip:5551234@10.0.0.9>;tag=customer-tag",
+      `To: ${headerOf(ok, "To")}`,
+      "Call-ID: release-uas-call",
+      "CSeq: 7 ACK",
+    ]);
+    h.receive(ack);
+
+    // Within 64·T1 a retransmitted INVITE is absorbed (RFC 6026 §7.1) and the parsed headers are all there.
+    t.mock.timers.tick(Timers.TIMER_L / 2);
+    h.receive(invite);
+    assert.equal(invites.length, 1);
+    assert.equal(uas.message.getHeader("X-Customer-Id"), "4711");
+
+    // Timer L: the server transaction ends, its copy of the INVITE loses the parsed headers…
+    t.mock.timers.tick(Timers.TIMER_L);
+    assert.equal(uas.message.getHeader("X-Customer-Id"), undefined);
+    assert.equal(uas.message.ruri, undefined);
+    assert.equal(uas.message.cseq, 7);
+    // …the SDK view still reads them (parsed again from the text)…
+    assert.equal(info.header("X-Customer-Id"), "4711");
+    assert.equal(info.header("i"), "release-uas-call");
+    assert.deepEqual(info.headers("Via"), ["SIP/2.0/TCP 10.0.0.9:5060;branch=z9hG4bK-release-uas-1"]);
+    // …a late ACK copy is still matched by CSeq (RFC 3261 §13.3.1.4) without error, and BYE comes from dialog state.
+    assert.doesNotThrow(() => h.receive(ack));
+    const before = h.sent.length;
+    session.bye();
+    const bye = h.sent[before] ?? "";
+    assert.match(bye, /^BYE sip:5551234@10\.0\.0\.9:5060;transport=tcp SIP\/2\.0\r\n/);
+    assert.equal(headerOf(bye, "Call-ID"), "release-uas-call");
+    assert.match(headerOf(bye, "To"), /;tag=customer-tag/);
+  });
+});
