@@ -35,6 +35,8 @@ function sleep(ms: number): Promise<void> {
 }
 
 function attemptReinvite(leg: SipLegImpl, options: ReinviteOptions): Promise<{ sdp: string | undefined }> {
+  // Stamped once per attempt: a retry after 491 re-sends the same description with the same version.
+  const offer = options.sdp === undefined ? undefined : leg.outgoingSdp(options.sdp);
   return new Promise((resolve, reject) => {
     let acked: OutgoingRequestMessage | undefined;
     const onAccept = (response: AckableIncomingResponseWithSession): void => {
@@ -46,9 +48,9 @@ function attemptReinvite(leg: SipLegImpl, options: ReinviteOptions): Promise<{ s
       const peerSdp = sdpOf(response.message);
       // RFC 4028 §7.2: the 2xx settles interval and refresher for the next round.
       const timer = uacSessionTimer(response.message.getHeader("session-expires"));
-      if (options.sdp !== undefined) {
+      if (offer !== undefined) {
         acked = response.ack().message;
-        leg.localSdp = options.sdp;
+        leg.localSdp = offer;
         if (peerSdp) leg.remoteSdp = peerSdp;
         leg.sessionRefreshed(timer);
         resolve({ sdp: peerSdp });
@@ -67,7 +69,7 @@ function attemptReinvite(leg: SipLegImpl, options: ReinviteOptions): Promise<{ s
       leg.session.invite(
         { onAccept, onReject, onRedirect: onReject },
         {
-          ...(options.sdp !== undefined ? { body: sdpBody(options.sdp) } : {}),
+          ...(offer !== undefined ? { body: sdpBody(offer) } : {}),
           extraHeaders: [leg.contactHeader, ...headerLines(options.headers)],
         },
       );
@@ -91,6 +93,7 @@ async function answerInAck(
   } catch {
     answer = leg.localSdp;
   }
+  if (answer) answer = leg.outgoingSdp(answer);
   const message = response.ack(answer ? { body: sdpBody(answer) } : {}).message;
   if (offer) leg.remoteSdp = offer;
   if (answer) leg.localSdp = answer;

@@ -45,6 +45,7 @@ export async function answerReinvite(leg: SipLegImpl, message: IncomingRequestMe
   let sdp: string | undefined;
   try {
     sdp = await leg.answerOffer(offer, "reinvite");
+    if (sdp) sdp = leg.outgoingSdp(sdp);
   } catch (error) {
     const status = error instanceof SipError ? error.status : 488;
     try {

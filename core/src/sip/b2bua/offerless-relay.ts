@@ -28,7 +28,8 @@ export async function relayOfferless(from: SipLegImpl, to: SipLegImpl, message: 
 }
 
 /** Sends 200 with `offer` to the pending re-INVITE and resolves with the answer from the ACK. */
-function offerAndAwaitAnswer(leg: SipLegImpl, message: IncomingRequestMessage, uas: ReinviteUas, offer: string): Promise<string> {
+function offerAndAwaitAnswer(leg: SipLegImpl, message: IncomingRequestMessage, uas: ReinviteUas, given: string): Promise<string> {
+  const offer = leg.outgoingSdp(given);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       leg.ackSdpWaiter = undefined;

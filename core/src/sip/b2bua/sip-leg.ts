@@ -4,6 +4,7 @@
  * RFC 4028 timers.
  */
 import { randomUUID } from "node:crypto";
+import { flat } from "../flat-string.js";
 import type {
   ExtraHeaders,
   LegEndReason,
@@ -23,6 +24,7 @@ import { answerReinvite, replyInfo, type InfoHandler } from "./leg-requests.js";
 import { responseInfo, sdpOf } from "./message-info.js";
 import { headerLines } from "./sip-bodies.js";
 import { withDirection } from "./sdp-direction.js";
+import { SdpOrigin } from "./sdp-origin.js";
 import { SessionTimer, uasSessionTimer, type SessionTimerSpec } from "./session-timer.js";
 
 export interface LegInit {
@@ -41,7 +43,7 @@ export interface LegInit {
 }
 
 export class SipLegImpl implements SipLeg {
-  readonly id = randomUUID();
+  readonly id = flat(randomUUID()); // one flat string, not Node's ~0.35 KB concatenation tree (flat-string.ts)
   readonly direction: "inbound" | "outbound";
   readonly transport: SipTransportName;
   localSdp: string | undefined;
@@ -59,12 +61,14 @@ export class SipLegImpl implements SipLeg {
   private queue: Promise<unknown> = Promise.resolve();
   private timer: SessionTimer | undefined;
   private timerSpec: SessionTimerSpec | undefined;
+  private readonly sdpOrigin: SdpOrigin;
 
   constructor(readonly session: Session, private readonly init: LegInit) {
     this.direction = init.direction;
     this.transport = init.transport;
     this.localSdp = init.localSdp;
     this.remoteSdp = init.remoteSdp;
+    this.sdpOrigin = new SdpOrigin(init.localSdp);
     session.delegate = this.sessionDelegate();
     if (init.sessionTimer) this.startSessionTimer(init.sessionTimer);
   }
@@ -150,6 +154,14 @@ export class SipLegImpl implements SipLeg {
     }
     this.endListeners.add(listener);
     return () => this.endListeners.delete(listener);
+  }
+
+  /**
+   * Every SDP we send on this leg after the first goes through here: it keeps the leg's own `o=` line and
+   * version sequence (RFC 3264 §8) whichever party the description came from (sdp-origin.ts).
+   */
+  outgoingSdp(sdp: string): string {
+    return this.sdpOrigin.stamp(sdp);
   }
 
   /** Answers an offer from the peer (re-INVITE or UPDATE); without a handler we re-offer our last SDP. */

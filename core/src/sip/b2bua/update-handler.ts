@@ -29,7 +29,8 @@ export function handleUpdate(core: UserAgentCore, message: IncomingRequestMessag
     return true;
   }
   leg.answerOffer(offer, "update").then(
-    (answer) => {
+    (given) => {
+      const answer = given ? leg.outgoingSdp(given) : given;
       leg.remoteSdp = offer;
       if (answer) leg.localSdp = answer;
       core.replyStateless(message, { statusCode: 200, extraHeaders: extra, ...(answer ? { body: sdpBody(answer) } : {}) });
