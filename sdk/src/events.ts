@@ -32,7 +32,10 @@ export type CallEventName =
   | "EventPartyAdded"
   | "EventPartyDeleted"
   | "EventAttachedDataChanged"
-  | "EventDTMFSent";
+  | "EventDTMFSent"
+  | "EventTreatmentApplied"
+  | "EventTreatmentNotApplied"
+  | "EventTreatmentEnd";
 
 /** DN and link events. */
 export type DnEventName =

@@ -8,6 +8,7 @@ export * from "./errors.js";
 export * from "./events.js";
 export * from "./hooks.js";
 export * from "./builtin-hooks.js";
+export * from "./treatment.js";
 export * from "./dns.js";
 export * from "./storage.js";
 export * from "./http.js";

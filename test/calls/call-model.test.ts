@@ -316,3 +316,38 @@ test("early media: a 183 with SDP from the agent's side is relayed to the caller
   assert.deepEqual(invite.progressed, [180, 183]);
   assert.deepEqual(invite.earlySdp, ["v=0 ringback"]);
 });
+
+test("early media from one agent, another answers: the 200 repeats the early answer, a re-INVITE moves the media (RFC 3261 §13.2.1)", async (t) => {
+  let next = "1001";
+  const { sip, h } = setup(t, () => ({ kind: "agent", dn: next }));
+  h.ready("1001");
+  h.ready("1002");
+  const invite = await sip.offer({ dn: "5000" });
+  await settle();
+  const progress = (i: number, body: string) =>
+    sip.outbound[i]?.options.onProgress?.({ status: 183, reason: "", body, header: () => undefined, headers: () => [] });
+  progress(0, "v=0 ringback-1001");
+  next = "1002";
+  sip.outbound[0]?.fail(486);
+  await settle();
+  // The second agent's own 183 cannot be offered: the caller already has an answer.
+  progress(1, "v=0 ringback-1002");
+  assert.deepEqual(invite.earlySdp, ["v=0 ringback-1001"]);
+  sip.outbound[1]?.answer("v=0 agent-1002");
+  await settle();
+  assert.equal(invite.leg?.localSdp, "v=0 ringback-1001");
+  assert.deepEqual(invite.leg?.reinviteSdps, ["v=0 agent-1002"]);
+  assert.equal(h.model.active()[0]?.state, "Established");
+});
+
+test("the agent who sent the early media answers with the same SDP: no re-INVITE", async (t) => {
+  const { sip, h } = setup(t, () => ({ kind: "agent", dn: "1001" }));
+  h.ready("1001");
+  const invite = await sip.offer({ dn: "5000" });
+  await settle();
+  sip.outbound[0]?.options.onProgress?.({ status: 183, reason: "", body: "v=0\r\no=agent 1 1 IN IP4 127.0.0.1\r\nm=audio 4000 RTP/AVP 0", header: () => undefined, headers: () => [] });
+  sip.outbound[0]?.answer("v=0\r\no=agent 1 2 IN IP4 127.0.0.1\r\nm=audio 4000 RTP/AVP 0");
+  await settle();
+  assert.equal(invite.leg?.reinvites, 0);
+  assert.equal(h.model.active()[0]?.state, "Established");
+});

@@ -9,10 +9,16 @@ import type { Call } from "./call.js";
 import { chooseTrunk, retryOnNextTrunk } from "./trunk-target.js";
 import type { CallModelContext } from "./call-model-context.js";
 import { CallErrors } from "./errors.js";
+import { callerAnswer, mediaMoveNeeded, moveCallerMedia } from "./early-answer.js";
+import { endTreatment } from "./queue-treatment.js";
 
 /** How a delivery ended. */
 export type DeliveryResult =
-  | { readonly ok: true }
+  | {
+      readonly ok: true;
+      /** The destination answered but the caller's media could not be moved to it (early-answer.ts): release the call. */
+      readonly mediaFailed?: boolean;
+    }
   | {
       readonly ok: false;
       readonly outcome: RouteAttemptOutcome | "caller-gone";
@@ -122,7 +128,7 @@ async function ringThrough(
   }
   call.agentLeg = agentLeg;
   ctx.store.updateLeg(legRow, { answeredAt: new Date().toISOString(), status: 200 });
-  return { result: await answerCaller(ctx, call, agentLeg, customerLeg()) };
+  return { result: await answerCaller(ctx, call, agentLeg, customerLeg(), dn) };
 }
 
 /** The INVITE to the destination, with the caller's offer, or none for a delayed-offer caller (RFC 3725 flow I). */
@@ -146,8 +152,11 @@ function sendInvite(
     headers: { "X-Tandem-ConnID": call.connId },
     onProgress: (response) => {
       provisional = true;
-      // Early media from the far end (ringback, announcements) reaches the caller: the 183's SDP is relayed as is.
-      if (response.status === 183 && response.body && !call.callerGone && call.invite.offer !== undefined) {
+      // Early media from the far end (ringback, announcements) reaches the caller: the 183's SDP is relayed as is,
+      // unless the caller already has an early answer (a queue treatment, an earlier agent): the 200 must repeat
+      // that one (RFC 3261 §13.2.1), so a second, different one cannot be offered.
+      if (response.status === 183 && response.body && !call.callerGone && call.invite.offer !== undefined && call.earlySdp === undefined) {
+        call.earlySdp = response.body;
         call.invite.progress({ status: 183, sdp: response.body });
       }
     },
@@ -159,19 +168,25 @@ function sendInvite(
   return { outbound, customerLeg: () => customerLeg, provisional: () => provisional };
 }
 
-/** Answers the caller with the destination's SDP and bridges the legs; on failure hangs up the destination. */
+/**
+ * Answers the caller with the destination's SDP (or the early answer it already has, then moves its media: see
+ * early-answer.ts) and bridges the legs; on failure hangs up the destination.
+ */
 async function answerCaller(
   ctx: CallModelContext,
   call: Call,
   agentLeg: SipLeg,
   pending: Promise<SipLeg> | undefined,
+  dn: string,
 ): Promise<DeliveryResult> {
   if (call.callerGone) {
     await agentLeg.bye().catch(() => undefined);
     return { ok: false, outcome: "caller-gone" };
   }
+  call.answering = true;
+  const partySdp = agentLeg.remoteSdp ?? "";
   try {
-    call.customerLeg = await (pending ?? call.invite.accept({ sdp: agentLeg.remoteSdp ?? "" }));
+    call.customerLeg = await (pending ?? call.invite.accept({ sdp: callerAnswer(call, partySdp) }));
   } catch (err) {
     // No ACK from the caller (RFC 3261 §13.3.1.4): the call never came up; free the agent's side too.
     ctx.logger.warn({ err, connId: call.connId }, "the caller never acknowledged our 200");
@@ -179,6 +194,8 @@ async function answerCaller(
     await agentLeg.bye().catch(() => undefined);
     return { ok: false, outcome: "caller-gone" };
   }
+  void endTreatment(ctx, call, "answered");
+  const moved = pending !== undefined || !mediaMoveNeeded(call, partySdp) || (await moveCallerMedia(ctx, call, call.customerLeg, agentLeg, dn));
   call.bridge = ctx.sip.bridge(call.customerLeg, agentLeg);
-  return { ok: true };
+  return moved ? { ok: true } : { ok: true, mediaFailed: true };
 }

@@ -6,6 +6,7 @@ import type { CallDetachOptions, LegEndReason } from "@tandem/sdk";
 import type { Call } from "./call.js";
 import { CallState, type CallOutcome } from "./call-types.js";
 import type { CallModelContext } from "./call-model-context.js";
+import { endTreatment } from "./queue-treatment.js";
 
 /** What the model does with a call once it is over (forget it). */
 export interface CallEndings extends CallModelContext {
@@ -34,6 +35,7 @@ function releaseParties(ctx: CallModelContext, call: Call, name: "EventReleased"
 function close(ctx: CallEndings, call: Call, outcome: CallOutcome, extra: { releasedBy?: string; rejectStatus?: number }): void {
   const now = new Date();
   call.abort.abort();
+  void endTreatment(ctx, call, "call-ended");
   call.queueWaitMs ??= queueWait(call, now.getTime());
   ctx.store.updateCall(call.connId, {
     state: call.state,
@@ -63,6 +65,7 @@ export function releaseCall(ctx: CallEndings, call: Call, by: string, reason?: L
 /** The caller hung up (CANCEL) before anyone answered: EventAbandoned where the call waited. */
 export function abandonCall(ctx: CallEndings, call: Call): void {
   if (call.ended) return;
+  void endTreatment(ctx, call, "call-ended");
   const where = call.state === CallState.Queued && call.queue !== undefined ? queueDn(ctx, call) : call.routingPoint;
   call.to(CallState.Abandoned);
   ctx.store.updateLeg(call.customerLegRow, { endedAt: new Date().toISOString(), endedBy: "cancel", status: 487 });
@@ -81,6 +84,7 @@ export function abandonCall(ctx: CallEndings, call: Call): void {
 /** The call is refused with a final error to the caller (`status` 4xx–6xx). */
 export function rejectCall(ctx: CallEndings, call: Call, status: number, cause: string, reason?: string): void {
   if (call.ended) return;
+  void endTreatment(ctx, call, "call-ended");
   call.to(CallState.Rejected);
   if (!call.callerGone) call.invite.reject(status, reason ? { reason } : undefined);
   ctx.store.updateLeg(call.customerLegRow, { endedAt: new Date().toISOString(), endedBy: "local", status });

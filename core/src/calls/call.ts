@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import type { Bridge, InboundInvite, OutboundCall, RouteAttempt, SipLeg } from "@tandem/sdk";
 import { CallErrors } from "./errors.js";
+import type { TreatmentState } from "./queue-treatment.js";
 import { CallState, FINAL_STATES, type CallSnapshot, type PartyRole, type PartySnapshot } from "./call-types.js";
 
 const TRANSITIONS: Readonly<Record<CallState, readonly CallState[]>> = {
@@ -78,6 +79,15 @@ export class Call {
   lastProbeMs: number;
   /** When the current delivery's ring time-out passes (ms since epoch). */
   ringDeadlineMs = 0;
+  /** Queue treatment (early media from a media server), once one was asked for (queue-treatment.ts). */
+  treatment: TreatmentState | undefined;
+  /**
+   * The SDP answer the caller already got in a 183 (a treatment's or a ringing party's): the 200 must repeat it
+   * (RFC 3261 §13.2.1) and a re-INVITE then moves the media (early-answer.ts).
+   */
+  earlySdp: string | undefined;
+  /** Set once a party answered and the caller is being answered: no early media may start after that. */
+  answering = false;
   /** Set by the CANCEL listener; checked after every await. */
   callerGone = false;
   /** `Inbound` for calls that reached us; `Outbound` for a desktop's RequestMakeCall (control/make-call.ts). */

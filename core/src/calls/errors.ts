@@ -17,5 +17,7 @@ export const CallErrors = {
   lost: defineError("TANDEM_ERR_CALLS_LOST", "%s calls were active when the server stopped and are closed as lost"),
   stuckAgent: defineError("TANDEM_ERR_CALLS_STUCK_AGENT", "agent %s was Busy with call %s that no longer exists; freed"),
   probeFailed: defineError("TANDEM_ERR_CALLS_PROBE_FAILED", "call %s did not answer a session refresh (%s); released"),
+  treatmentFailed: defineError("TANDEM_ERR_CALLS_TREATMENT_FAILED", "queue treatment for call %s failed: %s"),
+  mediaMoveFailed: defineError("TANDEM_ERR_CALLS_MEDIA_MOVE_FAILED", "call %s: the caller's media could not be moved to %s (%s); released"),
   badFilter: defineError("TANDEM_ERR_CALLS_BAD_FILTER", "bad call history filter: %s", { httpStatus: 400 }),
 } as const;

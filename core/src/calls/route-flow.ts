@@ -6,7 +6,7 @@
 import { AGENT_DN_TYPES, type CallDetachOptions, type RouteDecision } from "@tandem/sdk";
 import type { Call } from "./call.js";
 import { CallState } from "./call-types.js";
-import { abandonCall, queueDn, rejectCall, releaseStrategyHolds, type CallEndings } from "./call-endings.js";
+import { abandonCall, queueDn, rejectCall, releaseCall, releaseStrategyHolds, type CallEndings } from "./call-endings.js";
 import { deliverCall } from "./agent-delivery.js";
 import { establishCall } from "./established.js";
 import { askStrategy, reportProgress } from "./route-strategy.js";
@@ -118,6 +118,7 @@ async function deliverTo(
   if (call.ended) return "done";
   if (result.ok) {
     establishCall(ctx, call, dn);
+    if (result.mediaFailed) await releaseWithoutMedia(ctx, call);
     return "done";
   }
   if (result.outcome === "caller-gone") {
@@ -147,6 +148,13 @@ async function deliverTo(
   call.addParty("routing-point", call.routingPoint);
   ctx.store.updateCall(call.connId, { state: call.state });
   return "again";
+}
+
+/** The party answered but the caller's media could not be moved to it: release rather than leave dead air. */
+async function releaseWithoutMedia(ctx: CallEndings, call: Call): Promise<void> {
+  releaseCall(ctx, call, "system", { by: "local" });
+  call.bridge?.unbridge();
+  await Promise.all([call.customerLeg?.bye(), call.agentLeg?.bye()].map((p) => p?.catch(() => undefined)));
 }
 
 /** The call leaves its Routing Point (EventRouteUsed) and queue (EventDiverted) for a destination. */

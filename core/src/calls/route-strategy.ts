@@ -9,6 +9,7 @@ import { CallState } from "./call-types.js";
 import { queueDn } from "./call-endings.js";
 import type { CallModelContext } from "./call-model-context.js";
 import { CallErrors } from "./errors.js";
+import { startQueueTreatment } from "./queue-treatment.js";
 
 /** What asking gave: a decision, nobody answered, the caller left, or an error (coded). */
 export type StrategyAnswer =
@@ -57,6 +58,7 @@ export function reportProgress(ctx: CallModelContext, call: Call, progress: Rout
     priority: progress.priority ?? 0,
     position: progress.position ?? null,
   });
+  startQueueTreatment(ctx, call);
 }
 
 /** Calls `routeCall`, racing it against the caller hanging up and the route-wait bound. */

@@ -24,6 +24,8 @@ export class FakeLeg implements SipLeg {
   /** What a re-INVITE (probe) gets: undefined = 200, else the status to fail with. */
   reinviteStatus: number | undefined;
   reinvites = 0;
+  /** The SDP of each re-INVITE we sent on this leg (undefined for offerless ones). */
+  readonly reinviteSdps: Array<string | undefined> = [];
   private readonly listeners = new Set<(reason: LegEndReason) => void>();
 
   constructor(
@@ -49,8 +51,9 @@ export class FakeLeg implements SipLeg {
     this.state = "terminated";
     for (const l of this.listeners) l(reason);
   }
-  async reinvite(_options: ReinviteOptions): Promise<{ sdp: string | undefined }> {
+  async reinvite(options: ReinviteOptions): Promise<{ sdp: string | undefined }> {
     this.reinvites++;
+    this.reinviteSdps.push(options.sdp);
     if (this.reinviteStatus !== undefined) throw new SipError(this.reinviteStatus, "probe failed");
     return { sdp: this.remoteSdp };
   }

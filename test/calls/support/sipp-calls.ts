@@ -4,7 +4,7 @@
  * agent phones (UAS at the trunk's contact).
  */
 import type { TestContext } from "node:test";
-import { routeCall, type DnInput } from "@tandem/sdk";
+import { routeCall, type DnInput, type SipVerbs } from "@tandem/sdk";
 import { freePort } from "../../support/free-port.js";
 import { killAllSipp, type SippResult } from "../../support/sipp.js";
 import { customerCall, sippUas } from "../../support/sipp-peers.js";
@@ -20,13 +20,15 @@ export interface SippCallsRig {
   router: Router;
   /** Tandem's SIP port. */
   port: number;
+  /** The real stack's verbs (for plugins a test wires in, e.g. a media server's). */
+  sip: SipVerbs;
   /** Where the "PBX" (agent UAS) listens: the trunk's contact. */
   pbxPort: number;
   /** The PBX delivering a customer call to `dn`. */
   customer(
     scenario: string,
     dn: string,
-    extra?: { durationMs?: number; calls?: number; rate?: number; timeoutS?: number; transport?: "u1" | "t1" },
+    extra?: { durationMs?: number; calls?: number; rate?: number; timeoutS?: number; transport?: "u1" | "t1"; extraArgs?: string[] },
   ): Promise<SippResult>;
   /** The PBX side of agent legs; resolves when sipp exits. */
   agents(scenario: string, extra?: { durationMs?: number; calls?: number; timeoutS?: number }): Promise<SippResult>;
@@ -40,6 +42,8 @@ export async function startSippCalls(
     config?: Partial<CallsConfig>;
     /** The trunk's `contact` is a port nobody listens on; the sipp PBX is its `contact-backup`. */
     deadPrimary?: boolean;
+    /** More DNs (e.g. a media server's VoipService DN). */
+    extraDns?: DnInput[];
   },
 ): Promise<SippCallsRig> {
   const pbxPort = await freePort();
@@ -52,6 +56,7 @@ export async function startSippCalls(
     { number: "5000", type: "RoutingPoint", options: { queues: ["sales"] } },
     ...agentDns.map((number): DnInput => ({ number, type: "Extension" })),
     { number: "cucm", type: "Trunk", options: trunk },
+    ...(options.extraDns ?? []),
   ];
   const stack = await startTestStack({ served: dns.map((d) => d.number) });
   const h = createCallsHarness(undefined, { sip: stack.stack.verbs, dns, config: options.config ?? {} });
@@ -68,6 +73,7 @@ export async function startSippCalls(
     h,
     router,
     port: stack.port,
+    sip: stack.stack.verbs,
     pbxPort,
     customer: (scenario, dn, extra = {}) => customerCall(stack.port, scenario, dn, extra),
     agents: sippUas(pbxPort),

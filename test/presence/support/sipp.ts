@@ -7,6 +7,9 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { until } from "../../support/until.js";
+
+export { until };
 
 export interface SippRun {
   readonly port: number;
@@ -57,11 +60,3 @@ export function startSipp(
   };
 }
 
-/** Polls `predicate` every 10 ms until it holds (rejects after `timeoutMs`). */
-export async function until(predicate: () => boolean | Promise<boolean>, timeoutMs = 8000, what = "condition"): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

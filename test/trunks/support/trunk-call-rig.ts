@@ -4,13 +4,14 @@
  * stand in for CUCM nodes behind the trunks (answering OPTIONS and INVITEs) and for the customer's PBX leg.
  */
 import type { TestContext } from "node:test";
-import type { DnInput, PluginContext, PluginRoute } from "@tandem/sdk";
+import type { DnInput } from "@tandem/sdk";
 import trunkSelection, { type TrunkSelectionConfig } from "@tandem/plugin-trunk-selection";
 import { withDefaults } from "../../../plugins/trunk-selection/src/manifest.js";
 import { killAllSipp, type SippResult } from "../../support/sipp.js";
 import { customerCall } from "../../support/sipp-peers.js";
-import { countingMetrics, quietLogger, startTestStack } from "../../support/test-stack.js";
+import { startTestStack } from "../../support/test-stack.js";
 import { createCallsHarness, type CallsHarness } from "../../calls/support/calls-harness.js";
+import { registerOnHarness } from "../../calls/support/plugin-on-harness.js";
 import { FAST, type TrunkRow } from "./trunk-host.js";
 
 export interface TrunkCallRig {
@@ -27,32 +28,6 @@ export interface TrunkCallRig {
   ): Promise<SippResult>;
 }
 
-/** Registers the plugin on the harness's hooks with a minimal context (no HTTP, storage or extensions needed). */
-async function registerPlugin(t: TestContext, h: CallsHarness, sip: PluginContext["sip"], config: Partial<TrunkSelectionConfig>): Promise<PluginRoute[]> {
-  const routes: PluginRoute[] = [];
-  const ready: Array<() => void | Promise<void>> = [];
-  const close: Array<() => void | Promise<void>> = [];
-  const ctx = {
-    id: "trunk-selection",
-    config: withDefaults({ ...FAST, ...config }),
-    log: quietLogger({ plugin: "trunk-selection" }),
-    bus: h.bus,
-    dns: h.dns,
-    sip,
-    hooks: h.hookHost.forPlugin("trunk-selection"),
-    metrics: countingMetrics(),
-    http: { prefix: "/api/v1/plugins/trunk-selection", route: (r: PluginRoute) => void routes.push(r), websocket: () => undefined },
-    onReady: (fn: () => void | Promise<void>) => void ready.push(fn),
-    onClose: (fn: () => void | Promise<void>) => void close.push(fn),
-  } as unknown as PluginContext<TrunkSelectionConfig>;
-  await trunkSelection.register(ctx as never);
-  for (const fn of ready) await fn();
-  t.after(async () => {
-    for (const fn of close.reverse()) await fn();
-  });
-  return routes;
-}
-
 export async function startTrunkCallRig(
   t: TestContext,
   options: { dns: DnInput[]; plugin?: Partial<TrunkSelectionConfig>; ringTimeoutMs?: number },
@@ -64,7 +39,7 @@ export async function startTrunkCallRig(
     await h.close();
     await stack.stack.stop();
   });
-  const routes = await registerPlugin(t, h, stack.stack.verbs, options.plugin ?? {});
+  const routes = await registerOnHarness(t, h, stack.stack.verbs, trunkSelection, withDefaults({ ...FAST, ...options.plugin }));
   const list = routes.find((r) => r.method === "GET" && r.path === "/trunks");
   return {
     h,

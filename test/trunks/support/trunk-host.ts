@@ -9,6 +9,9 @@ import { fileURLToPath } from "node:url";
 import { createTestHost, type TestHost } from "@tandem/sdk/testing";
 import { selectTrunk, type TrunkChoice } from "@tandem/sdk";
 import trunkSelection from "@tandem/plugin-trunk-selection";
+import { until } from "../../support/until.js";
+
+export { until };
 
 const SIPP_DIR = fileURLToPath(new URL("../../sipp/", import.meta.url));
 const running = new Set<ChildProcess>();
@@ -85,14 +88,6 @@ export function select(host: TestHost, destination: string, extra: { routingPoin
   return host.hooks.call(selectTrunk, { destination, exclude: extra.exclude ?? [], ...extra });
 }
 
-/** Polls `predicate` every 20 ms until it holds (rejects after `timeoutMs`). */
-export async function until(predicate: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 export interface TrunkRow {
   number: string;
