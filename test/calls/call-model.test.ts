@@ -351,3 +351,30 @@ test("the agent who sent the early media answers with the same SDP: no re-INVITE
   assert.equal(invite.leg?.reinvites, 0);
   assert.equal(h.model.active()[0]?.state, "Established");
 });
+
+test("a call waiting in a queue gets its provisional again every provisionalRefreshMs (RFC 3261 §13.3.1.1), 183 once it has early media", async (t) => {
+  const sip = new FakeSip();
+  const h = createCallsHarness(t, { sip, dns: DNS, config: { provisionalRefreshMs: 1000 } });
+  let release!: (d: RouteDecision) => void;
+  h.hooks.tap(routeCall, () => new Promise<RouteDecision>((r) => (release = r)));
+  h.ready("1001");
+  const invite = await sip.offer({ dn: "5000" });
+  await settle();
+  assert.deepEqual(invite.progressed, [180]);
+  await new Promise((r) => setTimeout(r, 1100));
+  assert.ok(invite.progressed.length >= 2 && invite.progressed.every((s) => s === 180), String(invite.progressed));
+  release({ kind: "agent", dn: "1001" });
+  await settle();
+  sip.outbound[0]?.options.onProgress?.({ status: 183, reason: "", body: "v=0 early", header: () => undefined, headers: () => [] });
+  const relayed = invite.progressed.length;
+  await new Promise((r) => setTimeout(r, 1100));
+  // After the early answer the refresh repeats the 183 with the same SDP, never a bare 180.
+  assert.ok(invite.progressed.length > relayed, String(invite.progressed));
+  assert.ok(invite.progressed.slice(relayed - 1).every((s) => s === 183), String(invite.progressed));
+  assert.ok(invite.earlySdp.length >= 2 && invite.earlySdp.every((sdp) => sdp === "v=0 early"));
+  sip.outbound[0]?.answer("v=0 early");
+  await settle();
+  const answered = invite.progressed.length;
+  await new Promise((r) => setTimeout(r, 1100));
+  assert.equal(invite.progressed.length, answered, "nothing after the answer");
+});

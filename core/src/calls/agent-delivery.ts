@@ -11,6 +11,7 @@ import type { CallModelContext } from "./call-model-context.js";
 import { CallErrors } from "./errors.js";
 import { callerAnswer, mediaMoveNeeded, moveCallerMedia } from "./early-answer.js";
 import { endTreatment } from "./queue-treatment.js";
+import { stopRinging } from "./provisional-refresh.js";
 
 /** How a delivery ended. */
 export type DeliveryResult =
@@ -184,6 +185,7 @@ async function answerCaller(
     return { ok: false, outcome: "caller-gone" };
   }
   call.answering = true;
+  stopRinging(call);
   const partySdp = agentLeg.remoteSdp ?? "";
   try {
     call.customerLeg = await (pending ?? call.invite.accept({ sdp: callerAnswer(call, partySdp) }));

@@ -7,6 +7,7 @@ import type { Call } from "./call.js";
 import { CallState, type CallOutcome } from "./call-types.js";
 import type { CallModelContext } from "./call-model-context.js";
 import { endTreatment } from "./queue-treatment.js";
+import { stopRinging } from "./provisional-refresh.js";
 
 /** What the model does with a call once it is over (forget it). */
 export interface CallEndings extends CallModelContext {
@@ -35,6 +36,7 @@ function releaseParties(ctx: CallModelContext, call: Call, name: "EventReleased"
 function close(ctx: CallEndings, call: Call, outcome: CallOutcome, extra: { releasedBy?: string; rejectStatus?: number }): void {
   const now = new Date();
   call.abort.abort();
+  stopRinging(call);
   void endTreatment(ctx, call, "call-ended");
   call.queueWaitMs ??= queueWait(call, now.getTime());
   ctx.store.updateCall(call.connId, {

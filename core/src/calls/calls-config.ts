@@ -27,6 +27,11 @@ export interface CallsConfig {
   maxRouteWaitMs: number;
   /** Period of the sweep that frees agents left Busy with a call the model no longer has, ms. Default 30000. */
   sweepIntervalMs: number;
+  /**
+   * While a routed call is unanswered its provisional response (180, or the 183 of a treatment) is sent again
+   * this often, ms (RFC 3261 §13.3.1.1: every minute, so proxies do not cancel a call waiting in a queue). Default 60000.
+   */
+  provisionalRefreshMs: number;
   /** An established call is probed (session refresh, RFC 4028) after this long without a probe, ms. Default 1800000. */
   sessionProbeMs: number;
 }
@@ -40,6 +45,7 @@ export const CALLS_CONFIG_DEFAULTS: CallsConfig = Object.freeze({
   maxRouteAttempts: 10,
   maxRouteWaitMs: 3_600_000,
   sweepIntervalMs: 30_000,
+  provisionalRefreshMs: 60_000,
   sessionProbeMs: 1_800_000,
 });
 
@@ -57,6 +63,7 @@ export const CALLS_CONFIG_SCHEMA = {
     maxRouteAttempts: { type: "integer", minimum: 1 },
     maxRouteWaitMs: { type: "integer", minimum: 1000 },
     sweepIntervalMs: { type: "integer", minimum: 100 },
+    provisionalRefreshMs: { type: "integer", minimum: 1000, maximum: 170000 },
     sessionProbeMs: { type: "integer", minimum: 1000 },
   },
 } as const;

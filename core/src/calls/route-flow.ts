@@ -11,6 +11,7 @@ import { deliverCall } from "./agent-delivery.js";
 import { establishCall } from "./established.js";
 import { askStrategy, reportProgress } from "./route-strategy.js";
 import { CallErrors } from "./errors.js";
+import { keepRinging } from "./provisional-refresh.js";
 
 /**
  * Max decisions that send the call on without delivering it (to another Routing Point, or into a queue the
@@ -22,6 +23,7 @@ export async function runRoutedCall(ctx: CallEndings, call: Call): Promise<void>
   call.to(CallState.Routing);
   call.addParty("routing-point", call.routingPoint);
   if (!call.callerGone) call.invite.progress();
+  keepRinging(call, ctx.config.provisionalRefreshMs);
   ctx.events.emit("EventRouteRequest", call, call.routingPoint);
   let reroutes = 0;
   while (!call.ended) {
