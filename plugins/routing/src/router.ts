@@ -7,6 +7,7 @@
  */
 import type { AgentSnapshot, DnRegistry, EventBus, Logger, RouteDecision, RouteRequest, Unsubscribe } from "@tandem/sdk";
 import { anyLoggedIn, availableAgents, hasSkills } from "./agent-selection.js";
+import { AbortWatches } from "./abort-watches.js";
 import { CallQueue, compareEntries, type QueueEntry } from "./call-queue.js";
 import { RoutingErrors } from "./errors.js";
 import type { QueueConfig, RoutingConfig } from "./routing-config.js";
@@ -55,6 +56,8 @@ export class Router {
   private dispatchScheduled = false;
   private watchdog: NodeJS.Timeout | undefined;
   private unsubscribe: Unsubscribe[] = [];
+  /** Once a call aborts (it ended, however) the router forgets it; dropped once the call is answered. */
+  private readonly abortWatches = new AbortWatches((connId) => this.forget(connId));
 
   constructor(private readonly deps: RouterDeps) {
     for (const name of Object.keys(deps.config.queues)) this.queues.set(name, new CallQueue(name));
@@ -66,7 +69,13 @@ export class Router {
     for (const name of ["EventAgentReady", "EventReleased", "EventAbandoned", "EventAgentLogin"] as const) {
       this.unsubscribe.push(this.deps.bus.on(name, later));
     }
-    this.unsubscribe.push(this.deps.bus.on("EventEstablished", (e) => e.connId && this.placements.delete(e.connId)));
+    this.unsubscribe.push(
+      this.deps.bus.on("EventEstablished", (e) => {
+        if (!e.connId) return;
+        this.placements.delete(e.connId);
+        this.abortWatches.unwatch(e.connId);
+      }),
+    );
     this.watchdog = setInterval(later, this.deps.config.dispatchIntervalMs);
     this.watchdog.unref();
   }
@@ -79,6 +88,7 @@ export class Router {
       for (const entry of [...queue.list()]) this.take(entry.value)?.resolve(null);
     }
     this.placements.clear();
+    this.abortWatches.clear();
   }
 
   /** The `routeCall` handler: null when the call is not for one of our queues. */
@@ -100,8 +110,7 @@ export class Router {
       if (config.whenNoAgents === "reject" || !config.overflow) return { kind: "reject", status: config.rejectStatus };
     }
     const priority = request.queue?.priority ?? placed?.priority ?? this.priorityOf(request);
-    // Every ask of a call carries the same signal; once it aborts (the call ended, however) forget the call.
-    request.signal.addEventListener("abort", () => this.forget(request.connId), { once: true });
+    this.abortWatches.watch(request.connId, request.signal);
     const direct = this.deliverAtOnce(request, name, config, priority);
     if (direct) return direct;
     return new Promise((resolve) => {

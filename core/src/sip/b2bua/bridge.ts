@@ -2,64 +2,98 @@
  * Two legs relayed to each other (SDK `Bridge`): an offer from one side (re-INVITE or UPDATE) becomes a
  * re-INVITE to the other and its answer goes back (RFC 3264 offer/answer end to end), INFO is relayed,
  * and a BYE on either side ends the other (unless `propagateBye: false`).
+ *
+ * A bridge lives as long as its call, so it is kept small: one object per direction with prototype methods,
+ * hung on our own legs directly (`SipLegImpl.link`) instead of handler closures; other `SipLeg`s get thin
+ * closures through the public API.
  */
-import type { Bridge, BridgeOptions, LegEndReason, SipLeg, Unsubscribe } from "@tandem/sdk";
+import type { Bridge, BridgeOptions, LegEndReason, SipLeg, SipReplyInput, SipRequestInfo, Unsubscribe } from "@tandem/sdk";
 import { SipError } from "@tandem/sdk";
 import { SipStackErrors } from "../errors.js";
-import { relayOfferless } from "./offerless-relay.js";
-import { SipLegImpl } from "./sip-leg.js";
+import { SipLegImpl, type LegPeer } from "./sip-leg.js";
 
 const bridged = new WeakSet<SipLeg>();
+
+type BridgeEnd = { by: "a" | "b" | "unbridge"; reason?: LegEndReason };
 
 export function createBridge(a: SipLeg, b: SipLeg, options: BridgeOptions = {}): Bridge {
   for (const leg of [a, b]) if (bridged.has(leg)) throw SipStackErrors.bridgeBusy(leg.id);
   bridged.add(a);
   bridged.add(b);
-  let active = true;
-  let finish!: (end: { by: "a" | "b" | "unbridge"; reason?: LegEndReason }) => void;
-  const ended = new Promise<{ by: "a" | "b" | "unbridge"; reason?: LegEndReason }>((resolve) => (finish = resolve));
-  const unsubscribers: Unsubscribe[] = [];
-
-  const stop = (end: { by: "a" | "b" | "unbridge"; reason?: LegEndReason }): void => {
-    if (!active) return;
-    active = false;
-    bridged.delete(a);
-    bridged.delete(b);
-    for (const u of unsubscribers) u();
-    // Leave each leg answering offers with its own SDP again.
-    a.onOffer(async () => a.localSdp ?? "");
-    b.onOffer(async () => b.localSdp ?? "");
-    a.onInfo(() => undefined);
-    b.onInfo(() => undefined);
-    if (a instanceof SipLegImpl) a.relayOfferless = undefined;
-    if (b instanceof SipLegImpl) b.relayOfferless = undefined;
-    finish(end);
-  };
-
-  wireDirection(a, b, () => active);
-  wireDirection(b, a, () => active);
-  if (a instanceof SipLegImpl && b instanceof SipLegImpl) {
-    a.relayOfferless = (message, uas) => relayOfferless(a, b, message, uas);
-    b.relayOfferless = (message, uas) => relayOfferless(b, a, message, uas);
-  }
-  const propagate = options.propagateBye ?? true;
-  unsubscribers.push(
-    a.onEnded((reason) => {
-      stop({ by: "a", reason });
-      if (propagate) void b.bye();
-    }),
-    b.onEnded((reason) => {
-      stop({ by: "b", reason });
-      if (propagate) void a.bye();
-    }),
-  );
-  return { a, b, ended, unbridge: () => stop({ by: "unbridge" }) };
+  return new LegBridge(a, b, options.propagateBye ?? true);
 }
 
-/** Offers and INFO that arrive on `from` go to `to`. */
-function wireDirection(from: SipLeg, to: SipLeg, active: () => boolean): void {
-  from.onOffer(async (offer) => {
-    if (!active() || to.state === "terminated") throw new SipError(488, "Not Acceptable Here");
+class LegBridge implements Bridge {
+  readonly ended: Promise<BridgeEnd>;
+  active = true;
+  private finish: ((end: BridgeEnd) => void) | undefined;
+  private readonly sideA: BridgeSide;
+  private readonly sideB: BridgeSide;
+
+  constructor(readonly a: SipLeg, readonly b: SipLeg, readonly propagate: boolean) {
+    this.ended = new Promise<BridgeEnd>((resolve) => (this.finish = resolve));
+    this.sideA = new BridgeSide(this, "a", a, b);
+    this.sideB = new BridgeSide(this, "b", b, a);
+    this.sideA.wireOffers();
+    this.sideB.wireOffers();
+    this.sideA.wireEnd();
+    this.sideB.wireEnd();
+  }
+
+  unbridge(): void {
+    this.stop({ by: "unbridge" });
+  }
+
+  stop(end: BridgeEnd): void {
+    if (!this.active) return;
+    this.active = false;
+    bridged.delete(this.a);
+    bridged.delete(this.b);
+    // Leaves each leg answering offers with its own SDP again, and INFO with a plain 200.
+    this.sideA.unwire();
+    this.sideB.unwire();
+    const finish = this.finish;
+    this.finish = undefined;
+    finish?.(end);
+  }
+}
+
+/** Offers, INFO and the end of `from`, relayed to `to`. */
+class BridgeSide implements LegPeer {
+  private unsubscribe: Unsubscribe | undefined;
+
+  constructor(
+    private readonly bridge: LegBridge,
+    private readonly by: "a" | "b",
+    private readonly from: SipLeg,
+    private readonly to: SipLeg,
+  ) {}
+
+  wireOffers(): void {
+    const { from, to } = this;
+    // Our own legs relay an offerless re-INVITE themselves when both sides are ours (offerless-relay.ts).
+    if (from instanceof SipLegImpl) return from.link(this, to instanceof SipLegImpl ? to : undefined);
+    from.onOffer((offer) => this.offer(offer));
+    from.onInfo((request) => this.info(request));
+  }
+
+  wireEnd(): void {
+    if (this.from instanceof SipLegImpl) this.from.onEndedPeer(this);
+    else this.unsubscribe = this.from.onEnded((reason) => this.legEnded(reason));
+  }
+
+  unwire(): void {
+    const from = this.from;
+    if (from instanceof SipLegImpl) return from.unlink(this);
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    from.onOffer(async () => from.localSdp ?? "");
+    from.onInfo(() => undefined);
+  }
+
+  async offer(offer: string | undefined): Promise<string> {
+    const { from, to } = this;
+    if (!this.bridge.active || to.state === "terminated") throw new SipError(488, "Not Acceptable Here");
     if (offer === undefined) {
       // Offerless re-INVITE between legs we do not own (offerless-relay.ts handles ours): offer what the
       // other side last described.
@@ -68,13 +102,20 @@ function wireDirection(from: SipLeg, to: SipLeg, active: () => boolean): void {
     const { sdp } = await to.reinvite({ sdp: offer });
     if (!sdp) throw new SipError(488, "Not Acceptable Here");
     return sdp;
-  });
-  from.onInfo(async (request) => {
-    if (!active() || to.state === "terminated") return { status: 481 };
+  }
+
+  async info(request: SipRequestInfo): Promise<SipReplyInput> {
+    const to = this.to;
+    if (!this.bridge.active || to.state === "terminated") return { status: 481 };
     const response = await to.info({
       contentType: request.contentType ?? "application/octet-stream",
       body: request.body,
     });
     return { status: response.status, reason: response.reason, body: response.body, ...(response.contentType ? { contentType: response.contentType } : {}) };
-  });
+  }
+
+  legEnded(reason: LegEndReason): void {
+    this.bridge.stop({ by: this.by, reason });
+    if (this.bridge.propagate) void this.to.bye();
+  }
 }

@@ -33,7 +33,14 @@ export class InboundInviteImpl implements InboundInvite {
   private readonly cancelListeners: Array<() => void> = [];
   private readonly contact: ReturnType<typeof makeContact>;
 
-  constructor(private readonly init: InboundInit) {
+  /**
+   * Dropped once the INVITE is answered (accepted, rejected or cancelled): nothing reads it afterwards, and the
+   * call keeps its `InboundInvite` for its whole life (memory per active call).
+   */
+  private init: InboundInit | undefined;
+
+  constructor(init: InboundInit) {
+    this.init = init;
     this.request = init.request;
     this.dn = init.request.ruriUser;
     this.offer = sdpOf(init.uas.message);
@@ -46,9 +53,10 @@ export class InboundInviteImpl implements InboundInvite {
   }
 
   progress(options: { status?: 180 | 181 | 182 | 183; sdp?: string; headers?: ExtraHeaders } = {}): void {
-    if (this.answered || this.isCancelled) return;
-    this.withContact(() =>
-      this.init.uas.progress({
+    const init = this.init;
+    if (this.answered || this.isCancelled || !init) return;
+    this.withContact(init, () =>
+      init.uas.progress({
         statusCode: options.status ?? 180,
         extraHeaders: headerLines(options.headers),
         ...(options.sdp ? { body: sdpBody(options.sdp) } : {}),
@@ -59,43 +67,49 @@ export class InboundInviteImpl implements InboundInvite {
   accept(options: { sdp: string; headers?: ExtraHeaders }): Promise<SipLeg> {
     if (this.isCancelled) return Promise.reject(new SipError(487, "Request Terminated", { origin: "remote" }));
     if (this.answered) return Promise.reject(new SipError(500, "Already answered", { origin: "remote" }));
+    const init = this.init;
+    if (!init) return Promise.reject(new SipError(500, "Already answered", { origin: "remote" }));
     this.answered = true;
+    this.init = undefined;
+    init.uas.delegate = undefined; // sip.js keeps the request for the dialog's life; a CANCEL now changes nothing
     this.cancelListeners.length = 0; // a CANCEL after the answer changes nothing (RFC 3261 §9.2): kept for the call's life otherwise
-    const message = this.init.uas.message;
+    const message = init.uas.message;
     const timer = uasSessionTimer(message.getHeader("session-expires"), message.getHeader("supported"));
     const extra = [...headerLines(options.headers), ...(timer?.headers ?? [])];
     let session: Session;
     try {
-      session = this.withContact(() => this.init.uas.accept({ statusCode: 200, extraHeaders: extra, body: sdpBody(options.sdp) })).session;
+      session = this.withContact(init, () => init.uas.accept({ statusCode: 200, extraHeaders: extra, body: sdpBody(options.sdp) })).session;
     } catch (error) {
       return Promise.reject(new SipError(500, String(error), { origin: "remote", cause: error }));
     }
     const leg = new SipLegImpl(session, {
       session,
       direction: "inbound",
-      transport: this.init.transport,
+      transport: init.transport,
       localSdp: options.sdp,
       remoteSdp: this.offer,
       contactHeader: `Contact: ${this.contact.toString()}`,
       ownsCallId: false,
       sessionTimer: timer?.spec,
-      port: this.init.port,
-      onGone: this.init.onGone,
+      port: init.port,
+      onGone: init.onGone,
     });
-    this.init.onLeg(leg);
+    init.onLeg(leg);
     return new Promise<SipLeg>((resolve, reject) => {
       leg.ackWaiter = { resolve: () => resolve(leg), reject };
     });
   }
 
   reject(status: number, options: { reason?: string; headers?: ExtraHeaders } = {}): void {
-    if (this.answered || this.isCancelled) return;
+    const init = this.init;
+    if (this.answered || this.isCancelled || !init) return;
     this.answered = true;
+    this.init = undefined;
     const statusCode = status >= 300 && status <= 699 ? status : 500;
     try {
-      this.init.uas.reject({ statusCode, ...(options.reason ? { reasonPhrase: options.reason } : {}), extraHeaders: headerLines(options.headers) });
+      init.uas.reject({ statusCode, ...(options.reason ? { reasonPhrase: options.reason } : {}), extraHeaders: headerLines(options.headers) });
     } catch (error) {
-      this.init.port.deps.logger.debug({ callId: this.request.callId, err: String(error) }, "reject not sent");
+      init.port.deps.logger.debug({ callId: this.request.callId, err: String(error) }, "reject not sent");
     }
   }
 
@@ -105,25 +119,27 @@ export class InboundInviteImpl implements InboundInvite {
   }
 
   private cancelledByPeer(): void {
-    if (this.answered || this.isCancelled) return;
+    const init = this.init;
+    if (this.answered || this.isCancelled || !init) return;
     this.isCancelled = true;
+    this.init = undefined;
     try {
-      this.init.uas.reject({ statusCode: 487 });
+      init.uas.reject({ statusCode: 487 });
     } catch (error) {
-      this.init.port.deps.logger.debug({ callId: this.request.callId, err: String(error) }, "487 not sent");
+      init.port.deps.logger.debug({ callId: this.request.callId, err: String(error) }, "487 not sent");
     }
     for (const listener of this.cancelListeners) {
       try {
         listener();
       } catch (error) {
-        this.init.port.deps.logger.warn({ callId: this.request.callId, err: String(error) }, "onCancel listener threw");
+        init.port.deps.logger.warn({ callId: this.request.callId, err: String(error) }, "onCancel listener threw");
       }
     }
   }
 
   /** sip.js writes `config.contact` into 1xx/2xx; set the DN's own Contact just for this call (synchronous). */
-  private withContact<T>(fn: () => T): T {
-    const config = this.init.shard.config;
+  private withContact<T>(init: InboundInit, fn: () => T): T {
+    const config = init.shard.config;
     const previous = config.contact;
     config.contact = this.contact;
     try {

@@ -10,8 +10,10 @@ import {
   type IncomingInviteRequest,
   type IncomingRequestMessage,
   type IncomingResponseMessage,
+  type NameAddrHeader,
   type OutgoingInviteRequest,
   type OutgoingRequestMessage,
+  type URI,
 } from "sip.js/lib/core/index.js";
 import { parseSipMessage } from "../parser/parse-message.js";
 
@@ -25,24 +27,51 @@ Object.freeze(NO_VALUES);
  * matches responses to it and the dialog builds every later request from its own state (§12.2.1.1). So their
  * header lines are dropped then; the fields the dialog still reads (Call-ID, CSeq, tags, URIs) stay.
  */
-export function releaseWhenTerminated(request: OutgoingInviteRequest, messages: readonly OutgoingRequestMessage[]): void {
+export function releaseWhenTerminated(
+  request: OutgoingInviteRequest,
+  messages: readonly OutgoingRequestMessage[],
+  dialogUris: readonly URI[] = [],
+): void {
   if (!(request instanceof InviteUserAgentClient)) return;
   const transaction = request.transaction;
-  if (transaction.state === TransactionState.Terminated) return release(messages);
+  if (transaction.state === TransactionState.Terminated) return release(messages, dialogUris);
   const onChange = (): void => {
     if (transaction.state !== TransactionState.Terminated) return;
     transaction.removeStateChangeListener(onChange);
-    release(messages);
+    release(messages, dialogUris);
   };
   transaction.addStateChangeListener(onChange);
 }
 
-function release(messages: readonly OutgoingRequestMessage[]): void {
+function release(messages: readonly OutgoingRequestMessage[], dialogUris: readonly URI[]): void {
+  const first = messages[0];
   for (const message of messages) {
     for (const name of Object.keys(message.headers)) message.setHeader(name, NO_VALUES);
     message.extraHeaders = [];
     message.body = undefined;
+    if (first && message !== first) shareParts(first, message, dialogUris);
   }
+}
+
+type UriFields = { ruri: URI; fromURI: URI; toURI: URI; from: NameAddrHeader; to: NameAddrHeader };
+
+/**
+ * The ACK carries its own copies of URIs (and a From) equal to the INVITE's or the dialog's (~0.3 KB each, parsed
+ * parts and all); once neither message can be sent again, the ACK points at those objects instead. Same values
+ * only, so nothing reads differently.
+ */
+function shareParts(first: OutgoingRequestMessage, other: OutgoingRequestMessage, dialogUris: readonly URI[]): void {
+  const target = other as unknown as UriFields;
+  const pool = [first.ruri, first.fromURI, first.toURI, ...dialogUris];
+  target.ruri = equalIn(pool, target.ruri);
+  target.fromURI = equalIn(pool, target.fromURI);
+  target.toURI = equalIn(pool, target.toURI);
+  if (target.from !== first.from && target.from.toString() === first.from.toString()) target.from = first.from;
+}
+
+function equalIn(pool: readonly URI[], uri: URI): URI {
+  const text = uri.toString();
+  return pool.find((candidate) => candidate === uri || candidate.toString() === text) ?? uri;
 }
 
 const released = new WeakSet<object>();

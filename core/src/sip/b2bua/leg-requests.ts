@@ -6,6 +6,7 @@ import type { SipReplyInput, SipRequestInfo } from "@tandem/sdk";
 import { SipError } from "@tandem/sdk";
 import type { IncomingRequestMessage } from "sip.js/lib/core/index.js";
 import { requestInfo, sdpOf } from "./message-info.js";
+import { relayOfferless } from "./offerless-relay.js";
 import { headerLines, sdpBody } from "./sip-bodies.js";
 import type { SipLegImpl } from "./sip-leg.js";
 
@@ -41,7 +42,7 @@ export async function replyInfo(leg: SipLegImpl, handler: InfoHandler | undefine
 /** The peer's re-INVITE (RFC 3261 §14.2): answer its offer (or offer, when it sent none) through `onOffer`. */
 export async function answerReinvite(leg: SipLegImpl, message: IncomingRequestMessage, uas: Uas): Promise<void> {
   const offer = sdpOf(message);
-  if (!offer && leg.relayOfferless) return leg.relayOfferless(message, uas);
+  if (!offer && leg.relayPeer) return relayOfferless(leg, leg.relayPeer, message, uas);
   let sdp: string | undefined;
   try {
     sdp = await leg.answerOffer(offer, "reinvite");

@@ -4,6 +4,7 @@
  */
 import type { NameAddr, SipRequestInfo, SipResponseInfo, SipSource } from "@tandem/sdk";
 import type { IncomingRequestMessage, IncomingResponseMessage, NameAddrHeader } from "sip.js/lib/core/index.js";
+import { flat } from "../flat-string.js";
 import { readableHeaders } from "./invite-release.js";
 
 /** RFC 3261 §7.3.3 compact forms, plus the RFC 4028 / RFC 6665 ones. */
@@ -45,7 +46,9 @@ export function nameAddr(header: NameAddrHeader | undefined): NameAddr {
   const tag = header.getParam("tag");
   const displayName = header.displayName;
   return {
-    uri: header.uri.toString(),
+    // flat(): sip.js builds URI text by concatenation (a tree of 32-byte nodes); an INVITE's view is kept
+    // for its call's life (`call.invite.request`).
+    uri: flat(header.uri.toString()),
     host: header.uri.host,
     ...(header.uri.user ? { user: header.uri.user } : {}),
     ...(displayName ? { displayName } : {}),
@@ -62,7 +65,7 @@ export function requestInfo(message: IncomingRequestMessage, source: SipSource):
   const contentType = contentTypeOf(message);
   return {
     method: message.method,
-    ruri: ruri ? ruri.toString() : "",
+    ruri: ruri ? flat(ruri.toString()) : "",
     ...(ruri?.user ? { ruriUser: ruri.user } : {}),
     callId: message.callId,
     cseq: message.cseq,

@@ -16,6 +16,7 @@ import { flat } from "../flat-string.js";
 import type { StackPort } from "../stack/stack-port.js";
 import { uriTransport } from "../stack/lower-layers.js";
 import { releaseWhenTerminated } from "./invite-release.js";
+import { ackAndBye, settledDelegate } from "./settled-delegate.js";
 import { failure } from "./leg-reinvite.js";
 import { responseInfo, sdpOf } from "./message-info.js";
 import { randomCallId, randomTag } from "./random-ids.js";
@@ -95,16 +96,7 @@ class OutboundCallState {
       [this.contactHeader, ALLOW_HEADER, ...headerLines(options.headers)],
       options.sdp !== undefined ? sdpBody(options.sdp) : undefined,
     );
-    this.request = shard.core.invite(message, {
-      onTrying: () => this.gotProvisional(),
-      onProgress: (response) => {
-        this.gotProvisional();
-        if ((response.message.statusCode ?? 0) > 100) this.options.onProgress?.(responseInfo(response.message));
-      },
-      onAccept: (response) => void this.accepted(response),
-      onReject: (response) => this.failed(response),
-      onRedirect: (response) => this.failed(response),
-    });
+    this.request = shard.core.invite(message, new InviteDelegate(this));
     if (options.noAnswerTimeoutMs && options.noAnswerTimeoutMs > 0) {
       this.noAnswer = setTimeout(() => this.noAnswerTimeout(), options.noAnswerTimeoutMs);
     }
@@ -132,7 +124,8 @@ class OutboundCallState {
     }
   }
 
-  private gotProvisional(): void {
+  /** Internal (InviteDelegate): a 1xx arrived. */
+  gotProvisional(): void {
     if (this.provisional) return;
     this.provisional = true;
     if (this.cancelWanted !== undefined) this.sendCancel(this.cancelWanted || undefined);
@@ -145,7 +138,14 @@ class OutboundCallState {
     this.settle.reject(new SipError(408, "No Answer", { origin: "timeout" }));
   }
 
-  private async accepted(response: AckableIncomingResponseWithSession): Promise<void> {
+  /** Internal (InviteDelegate): a 1xx above 100 goes to the caller's `onProgress`. */
+  progressed(response: IncomingResponse): void {
+    this.gotProvisional();
+    if ((response.message.statusCode ?? 0) > 100) this.options.onProgress?.(responseInfo(response.message));
+  }
+
+  /** Internal (InviteDelegate): a 2xx arrived (the first, a retransmission or a forked one). */
+  async accepted(response: AckableIncomingResponseWithSession): Promise<void> {
     if (this.done || this.leg) {
       // Late or forked 2xx after we gave up or already have a leg: confirm and end it (RFC 3261 §13.2.2.4).
       if (!this.leg || response.session.id !== this.leg.session.id) ackAndBye(response);
@@ -167,7 +167,10 @@ class OutboundCallState {
       }
     }
     const ack = this.options.sdp === undefined ? response.ack({ body: sdpBody(localSdp) }) : response.ack();
-    if (this.request) releaseWhenTerminated(this.request, [this.request.message, ack.message]);
+    if (this.request) {
+      const { session } = response;
+      releaseWhenTerminated(this.request, [this.request.message, ack.message], [session.remoteTarget, session.localURI, session.remoteURI]);
+    }
     this.leg = new SipLegImpl(response.session, {
       session: response.session,
       direction: "outbound",
@@ -192,7 +195,8 @@ class OutboundCallState {
     this.settle.reject(new SipError(503, "SIP stack stopped", { origin: "transport" }));
   }
 
-  private failed(response: IncomingResponse): void {
+  /** Internal (InviteDelegate): a final non-2xx. */
+  failed(response: IncomingResponse): void {
     if (this.done) return;
     this.finish();
     this.settle.reject(failure(response));
@@ -214,45 +218,32 @@ class OutboundCallState {
   }
 }
 
-/**
- * What an INVITE needs once its call settled: the CANCEL owed (`owedCancel`, a reason or "") goes out with the first
- * provisional response (RFC 3261 §9.1), and every 2xx but the one of the leg we kept (`keptSessionId`, which
- * sip.js re-ACKs itself) is ACKed and ended with BYE (§13.2.2.4).
- */
-function settledDelegate(
-  request: OutgoingInviteRequest,
-  keptSessionId: string | undefined,
-  owedCancel: string | undefined,
-  port: StackPort,
-  callId: string,
-): OutgoingInviteRequestDelegate {
-  let owed = owedCancel;
-  const provisional = (): void => {
-    if (owed === undefined) return;
-    const reason = owed || undefined;
-    owed = undefined;
-    try {
-      request.cancel(reason);
-    } catch (error) {
-      port.deps.logger.debug({ callId, err: String(error) }, "CANCEL not sent");
-    }
-  };
-  return {
-    onTrying: provisional,
-    onProgress: provisional,
-    onAccept: (response) => {
-      if (response.session.id !== keptSessionId) ackAndBye(response);
-    },
-  };
-}
+const ALLOW_HEADER = "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, NOTIFY, UPDATE, REFER";
 
-function ackAndBye(response: AckableIncomingResponseWithSession): void {
-  try {
-    response.ack();
-    response.session.bye();
-  } catch {
-    /* already confirmed or gone */
+/**
+ * sip.js keeps an INVITE's delegate for the dialog's life (through its client transaction): prototype methods
+ * and one back-reference cost less than five closures per call.
+ */
+class InviteDelegate implements OutgoingInviteRequestDelegate {
+  constructor(private readonly call: OutboundCallState) {}
+
+  onTrying(): void {
+    this.call.gotProvisional();
+  }
+
+  onProgress(response: IncomingResponse): void {
+    this.call.progressed(response);
+  }
+
+  onAccept(response: AckableIncomingResponseWithSession): void {
+    void this.call.accepted(response);
+  }
+
+  onReject(response: IncomingResponse): void {
+    this.call.failed(response);
+  }
+
+  onRedirect(response: IncomingResponse): void {
+    this.call.failed(response);
   }
 }
-
-const ALLOW_HEADER = "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, NOTIFY, UPDATE, REFER";

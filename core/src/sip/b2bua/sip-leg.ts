@@ -11,16 +11,19 @@ import type {
   OfferHandler,
   ReinviteOptions,
   SipLeg,
+  SipReplyInput,
+  SipRequestInfo,
   SipResponseInfo,
   SipTransportName,
   Unsubscribe,
 } from "@tandem/sdk";
 import { SipError } from "@tandem/sdk";
-import type { IncomingRequestMessage, Session, SessionDelegate } from "sip.js/lib/core/index.js";
+import type { IncomingInfoRequest, IncomingRequestMessage, Session } from "sip.js/lib/core/index.js";
 import { SipStackErrors } from "../errors.js";
 import type { StackPort } from "../stack/stack-port.js";
 import { sendReinvite } from "./leg-reinvite.js";
-import { answerReinvite, replyInfo, type InfoHandler } from "./leg-requests.js";
+import { LegDelegate } from "./leg-delegate.js";
+import { replyInfo, type InfoHandler } from "./leg-requests.js";
 import { responseInfo, sdpOf } from "./message-info.js";
 import { headerLines } from "./sip-bodies.js";
 import { withDirection } from "./sdp-direction.js";
@@ -42,34 +45,58 @@ export interface LegInit {
   onGone(leg: SipLegImpl): void;
 }
 
+/**
+ * What a bridge hangs on one of our legs (bridge.ts) in place of `onOffer`/`onInfo`/`onEnded` closures: the
+ * leg's offers and INFO go to it, and it hears the leg's end. A bridge lives as long as its call.
+ */
+export interface LegPeer {
+  offer(offer: string | undefined, kind: "reinvite" | "update"): Promise<string>;
+  info(request: SipRequestInfo): Promise<SipReplyInput>;
+  legEnded(reason: LegEndReason): void;
+}
+
+type EndListener = ((reason: LegEndReason) => void) | LegPeer;
+
 export class SipLegImpl implements SipLeg {
   readonly id = flat(randomUUID()); // one flat string, not Node's ~0.35 KB concatenation tree (flat-string.ts)
   readonly direction: "inbound" | "outbound";
   readonly transport: SipTransportName;
   localSdp: string | undefined;
   remoteSdp: string | undefined;
-  /** Set by a bridge: relays the peer's offerless re-INVITE to the other leg (offerless-relay.ts). */
-  relayOfferless: ((message: IncomingRequestMessage, uas: { accept(o?: object): unknown; reject(o?: object): unknown }) => Promise<void>) | undefined;
+  /** Set by a bridge of two of our legs: the peer's offerless re-INVITE is relayed to this one (offerless-relay.ts). */
+  relayPeer: SipLegImpl | undefined;
   /** Set while we wait for the ACK that answers the offer in our 2xx to an offerless re-INVITE. */
   ackSdpWaiter: ((sdp: string | undefined) => void) | undefined;
   /** Set while an accepted inbound INVITE waits for its ACK. */
   ackWaiter: { resolve(): void; reject(error: Error): void } | undefined;
+  /** Our Contact header line for requests/responses in this dialog. */
+  readonly contactHeader: string;
+  /** True when we chose the Call-ID (we sent the INVITE): RFC 3261 §14.1 glare delays differ. */
+  readonly ownsCallId: boolean;
+  readonly port: StackPort;
   private ended: LegEndReason | undefined;
-  private offerHandler: OfferHandler | undefined;
-  private infoHandler: InfoHandler | undefined;
-  private readonly endListeners = new Set<(reason: LegEndReason) => void>();
-  private queue: Promise<unknown> = Promise.resolve();
+  private offerHandler: OfferHandler | LegPeer | undefined;
+  private infoHandler: InfoHandler | LegPeer | undefined;
+  // Allocated on first use, like `queue`, `timer` and `sdpOrigin`: a leg lives as long as its call, and
+  // most legs never send a re-INVITE or a second SDP (memory per active call).
+  /** One listener as is (the usual case: the bridge), a Set from the second on. */
+  private endListeners: EndListener | Set<EndListener> | undefined;
+  private queue: Promise<unknown> | undefined;
   private timer: SessionTimer | undefined;
   private timerSpec: SessionTimerSpec | undefined;
-  private readonly sdpOrigin: SdpOrigin;
+  private sdpOrigin: SdpOrigin | undefined;
+  private readonly onGone: (leg: SipLegImpl) => void;
 
-  constructor(readonly session: Session, private readonly init: LegInit) {
+  constructor(readonly session: Session, init: LegInit) {
     this.direction = init.direction;
     this.transport = init.transport;
     this.localSdp = init.localSdp;
     this.remoteSdp = init.remoteSdp;
-    this.sdpOrigin = new SdpOrigin(init.localSdp);
-    session.delegate = this.sessionDelegate();
+    this.contactHeader = init.contactHeader;
+    this.ownsCallId = init.ownsCallId;
+    this.port = init.port;
+    this.onGone = init.onGone;
+    session.delegate = new LegDelegate(this);
     if (init.sessionTimer) this.startSessionTimer(init.sessionTimer);
   }
 
@@ -84,15 +111,6 @@ export class SipLegImpl implements SipLeg {
   }
   get state(): "confirmed" | "terminated" {
     return this.ended ? "terminated" : "confirmed";
-  }
-  get contactHeader(): string {
-    return this.init.contactHeader;
-  }
-  get ownsCallId(): boolean {
-    return this.init.ownsCallId;
-  }
-  get port(): StackPort {
-    return this.init.port;
   }
 
   bye(headers?: ExtraHeaders): Promise<void> {
@@ -110,8 +128,13 @@ export class SipLegImpl implements SipLeg {
 
   reinvite(options: ReinviteOptions): Promise<{ sdp: string | undefined }> {
     if (this.ended) return Promise.reject(SipStackErrors.legTerminated(this.id, "re-INVITE"));
-    const run = this.queue.then(() => sendReinvite(this, options));
-    this.queue = run.catch(() => undefined);
+    const run = (this.queue ?? Promise.resolve()).then(() => sendReinvite(this, options));
+    const tail = run.catch(() => undefined);
+    this.queue = tail;
+    // Once nothing is queued behind it, let the settled chain go (no promise kept for the call's life).
+    void tail.then(() => {
+      if (this.queue === tail) this.queue = undefined;
+    });
     return run;
   }
 
@@ -152,8 +175,33 @@ export class SipLegImpl implements SipLeg {
       queueMicrotask(() => listener(reason));
       return () => undefined;
     }
-    this.endListeners.add(listener);
-    return () => this.endListeners.delete(listener);
+    this.addEndListener(listener);
+    return () => this.removeEndListener(listener);
+  }
+
+  /** A bridge takes over this leg's offers and INFO (bridge.ts); `relayTo` gets its offerless re-INVITEs. */
+  link(peer: LegPeer, relayTo: SipLegImpl | undefined): void {
+    this.offerHandler = peer;
+    this.infoHandler = peer;
+    this.relayPeer = relayTo;
+  }
+
+  /** `peer` hears this leg's end, like an `onEnded` listener (a leg already ended tells it in a microtask). */
+  onEndedPeer(peer: LegPeer): void {
+    if (this.ended) {
+      const reason = this.ended;
+      queueMicrotask(() => peer.legEnded(reason));
+      return;
+    }
+    this.addEndListener(peer);
+  }
+
+  /** The bridge let go: offers are answered with our own SDP again and INFO with a plain 200. */
+  unlink(peer: LegPeer): void {
+    this.removeEndListener(peer);
+    this.offerHandler = undefined;
+    this.infoHandler = undefined;
+    this.relayPeer = undefined;
   }
 
   /**
@@ -161,12 +209,16 @@ export class SipLegImpl implements SipLeg {
    * version sequence (RFC 3264 §8) whichever party the description came from (sdp-origin.ts).
    */
   outgoingSdp(sdp: string): string {
-    return this.sdpOrigin.stamp(sdp);
+    // Created on the first SDP after the leg's first: until then `localSdp` is still that first one (every
+    // later `localSdp` assignment follows a stamp here).
+    return (this.sdpOrigin ??= new SdpOrigin(this.localSdp)).stamp(sdp);
   }
 
   /** Answers an offer from the peer (re-INVITE or UPDATE); without a handler we re-offer our last SDP. */
   async answerOffer(offer: string | undefined, kind: "reinvite" | "update"): Promise<string | undefined> {
-    if (this.offerHandler) return this.offerHandler(offer, kind);
+    const handler = this.offerHandler;
+    if (typeof handler === "function") return handler(offer, kind);
+    if (handler) return handler.offer(offer, kind);
     return this.localSdp;
   }
 
@@ -186,15 +238,34 @@ export class SipLegImpl implements SipLeg {
     if (reason.by === "remote") this.ackWaiter?.resolve();
     else this.ackWaiter?.reject(new SipError(408, "ACK Timeout", { origin: "timeout" }));
     this.ackWaiter = undefined;
-    this.init.onGone(this);
-    for (const listener of this.endListeners) {
-      try {
-        listener(reason);
-      } catch (error) {
-        this.port.deps.logger.warn({ callId: this.callId, err: String(error) }, "onEnded listener threw");
-      }
+    this.onGone(this);
+    const listeners = this.endListeners;
+    if (listeners instanceof Set) for (const listener of listeners) this.tellEnded(listener, reason);
+    else if (listeners) this.tellEnded(listeners, reason);
+    this.endListeners = undefined;
+  }
+
+  private tellEnded(listener: EndListener, reason: LegEndReason): void {
+    try {
+      if (typeof listener === "function") listener(reason);
+      else listener.legEnded(reason);
+    } catch (error) {
+      this.port.deps.logger.warn({ callId: this.callId, err: String(error) }, "onEnded listener threw");
     }
-    this.endListeners.clear();
+  }
+
+  private addEndListener(listener: EndListener): void {
+    const current = this.endListeners;
+    if (current === undefined) this.endListeners = listener;
+    else if (current instanceof Set) current.add(listener);
+    else if (current !== listener) this.endListeners = new Set([current, listener]);
+  }
+
+  /** Also while `end` notifies: a listener removed by an earlier one is not told (as with a Set). */
+  private removeEndListener(listener: EndListener): void {
+    const current = this.endListeners;
+    if (current === listener) this.endListeners = undefined;
+    else if (current instanceof Set) current.delete(listener);
   }
 
   private startSessionTimer(spec: SessionTimerSpec): void {
@@ -223,34 +294,32 @@ export class SipLegImpl implements SipLeg {
     }
   }
 
-  private sessionDelegate(): SessionDelegate {
-    return {
-      onAck: (request) => {
-        const sdp = sdpOf(request.message);
-        if (sdp) this.remoteSdp = sdp;
-        this.ackWaiter?.resolve();
-        this.ackWaiter = undefined;
-        this.ackSdpWaiter?.(sdp);
-        this.ackSdpWaiter = undefined;
-      },
-      onAckTimeout: () => {
-        // RFC 3261 §13.3.1.4: no ACK for our 2xx within 64·T1 — end the session with BYE.
-        this.ackWaiter?.reject(new SipError(408, "ACK Timeout", { origin: "timeout" }));
-        this.ackWaiter = undefined;
-        this.end({ by: "ack-timeout" });
-        try {
-          this.session.bye();
-        } catch {
-          /* the dialog may already be gone */
-        }
-      },
-      onBye: (request) => {
-        request.accept();
-        this.end({ by: "remote" });
-      },
-      onInfo: (request) => void replyInfo(this, this.infoHandler, request.message, request),
-      onInvite: (request) => void answerReinvite(this, request.message, request),
-    };
+  /** The ACK for our 2xx (initial or re-INVITE) arrived. */
+  acked(request: IncomingRequestMessage): void {
+    const sdp = sdpOf(request);
+    if (sdp) this.remoteSdp = sdp;
+    this.ackWaiter?.resolve();
+    this.ackWaiter = undefined;
+    this.ackSdpWaiter?.(sdp);
+    this.ackSdpWaiter = undefined;
+  }
+
+  /** RFC 3261 §13.3.1.4: no ACK for our 2xx within 64·T1 — end the session with BYE. */
+  ackTimedOut(): void {
+    this.ackWaiter?.reject(new SipError(408, "ACK Timeout", { origin: "timeout" }));
+    this.ackWaiter = undefined;
+    this.end({ by: "ack-timeout" });
+    try {
+      this.session.bye();
+    } catch {
+      /* the dialog may already be gone */
+    }
+  }
+
+  /** An INFO from the peer, answered through the `onInfo` handler (leg-requests.ts). */
+  infoReceived(request: IncomingInfoRequest): void {
+    const handler = this.infoHandler;
+    void replyInfo(this, typeof handler === "object" ? (info) => handler.info(info) : handler, request.message, request);
   }
 
   /**
