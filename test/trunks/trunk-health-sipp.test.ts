@@ -110,7 +110,15 @@ describe("trunk health with sipp nodes", () => {
       dns: [trunkDn("cucm", dead, { "contact-backup": [`sip:127.0.0.1:${backup}`], transport: "tcp" })],
     });
     t.after(() => host.close());
-    await until(async () => (await trunkRows(host))[0]?.endpoints[0]?.state === "out-of-service", 4000, "contact out of service");
+    // The dead contact (TCP refused) can go out of service before the backup's first probe is answered: wait for both.
+    await until(
+      async () => {
+        const endpoints = (await trunkRows(host))[0]?.endpoints;
+        return endpoints?.[0]?.state === "out-of-service" && endpoints[1]?.lastProbe?.status === 200;
+      },
+      4000,
+      "contact out of service and the backup's probe answered",
+    );
     const row = (await trunkRows(host))[0];
     assert.equal(row?.state, "in-service");
     assert.equal(row?.activeEndpoint, `sip:127.0.0.1:${backup};transport=tcp`);
