@@ -6,6 +6,7 @@ import type { Counter, Gauge, Histogram, Logger, Metrics } from "@tandem/sdk";
 import { createSipStack } from "../../core/src/sip/index.js";
 import type { SipConfig, SipStack } from "../../core/src/sip/stack-contract.js";
 import { freePort } from "./free-port.js";
+import { loopbackSipConfig } from "./loopback-sip-config.js";
 
 export function quietLogger(bindings: Record<string, unknown> = {}): Logger {
   const verbose = process.env.TANDEM_TEST_LOG === "1";
@@ -44,18 +45,7 @@ export async function startTestStack(overrides: Partial<SipConfig> & { served?: 
   const port = await freePort();
   const served = new Set(overrides.served ?? ["1001", "1002", "2001"]);
   const { served: _served, baseDir, ...sipOverrides } = overrides;
-  const config: SipConfig = {
-    listen: [
-      { transport: "udp", host: "127.0.0.1", port },
-      { transport: "tcp", host: "127.0.0.1", port },
-    ],
-    trustedPeers: ["127.0.0.0/8"],
-    timers: { t1: 500, t2: 4000, t4: 5000 },
-    shards: 8,
-    udpMtu: 1300,
-    logMessages: process.env.TANDEM_TEST_LOG === "1",
-    ...sipOverrides,
-  };
+  const config: SipConfig = loopbackSipConfig(port, sipOverrides);
   const metrics = countingMetrics();
   const stack = createSipStack({ config, logger: quietLogger(), metrics, isServedDn: (user) => served.has(user), ...(baseDir ? { baseDir } : {}) });
   await stack.start();

@@ -22,6 +22,7 @@ import type * as RouterModule from "../../../plugins/routing/src/router.js";
 import type * as RoutingConfigModule from "../../../plugins/routing/src/routing-config.js";
 import type { SipStack } from "../../../core/src/sip/stack-contract.js";
 import { freePort } from "../../support/free-port.js";
+import { loopbackSipConfig } from "../../support/loopback-sip-config.js";
 
 export type Build = "src" | "dist";
 
@@ -130,17 +131,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
   const served = new Set(dns.map((d) => d.number));
   const logger: Logger = m.logging.silentLogger();
   const stack = m.sip.createSipStack({
-    config: {
-      listen: [
-        { transport: "udp", host: "127.0.0.1", port },
-        { transport: "tcp", host: "127.0.0.1", port },
-      ],
-      trustedPeers: ["127.0.0.0/8"],
-      timers: { t1: 500, t2: 4000, t4: 5000 },
-      shards: 8,
-      udpMtu: 1300,
-      logMessages: false,
-    },
+    config: loopbackSipConfig(port, { logMessages: false }),
     logger,
     metrics: noopMetrics,
     isServedDn: (user) => served.has(user),
