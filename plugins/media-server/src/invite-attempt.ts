@@ -45,11 +45,11 @@ export function classifyFailure(error: unknown): Exclude<AttemptOutcome, { kind:
 }
 
 /**
- * Sends the INVITE; settles once there is an outcome: the final answer, the answer timer, or an abort of the
- * signal (at once). Giving up — timer or abort — CANCELs the INVITE; RFC 3261 §9.1 lets the CANCEL go only
- * after a provisional response, and the stack holds it until one arrives, so a server that answers 100/180
- * late still gets it. A 2xx that arrives after we gave up (it crossed the CANCEL, or the server never sent a
- * provisional) is BYEd: no dialog is left up.
+ * Sends the INVITE; settles once there is an outcome: the final answer, the stack's no-answer time-out
+ * (`noAnswerTimeoutMs`: 408, origin `timeout`), or an abort of the signal (at once). Giving up CANCELs the
+ * INVITE; RFC 3261 §9.1 lets the CANCEL go only after a provisional response, and the stack holds it until one
+ * arrives, so a server that answers 100/180 late still gets it. A 2xx that crosses our CANCEL is BYEd (the
+ * stack does the same for one after its time-out): no dialog is left up.
  */
 export function attemptInvite(sip: SipVerbs, request: AttemptRequest): Promise<AttemptOutcome> {
   const { signal } = request;
@@ -61,6 +61,7 @@ export function attemptInvite(sip: SipVerbs, request: AttemptRequest): Promise<A
       ...(request.from === undefined ? {} : { from: request.from }),
       sdp: request.offer,
       headers: { "X-Tandem-ConnID": request.connId },
+      noAnswerTimeoutMs: request.answerTimeoutMs,
     });
   } catch (error) {
     return Promise.resolve(classifyFailure(error));
@@ -70,17 +71,14 @@ export function attemptInvite(sip: SipVerbs, request: AttemptRequest): Promise<A
     const settle = (result: AttemptOutcome): void => {
       if (outcome !== undefined) return;
       outcome = result;
-      clearTimeout(timer);
       signal.removeEventListener("abort", onAbort);
       resolve(result);
     };
-    const giveUp = (result: AttemptOutcome, reason: string): void => {
+    const onAbort = (): void => {
       if (outcome !== undefined) return;
-      call.cancel(reason);
-      settle(result);
+      call.cancel("treatment no longer wanted");
+      settle({ kind: "aborted" });
     };
-    const onAbort = (): void => giveUp({ kind: "aborted" }, "treatment no longer wanted");
-    const timer = setTimeout(() => giveUp({ kind: "failover", label: "timeout", reason: "no answer" }, "no answer"), request.answerTimeoutMs);
     signal.addEventListener("abort", onAbort, { once: true });
     call.answered.then(
       (leg) => {
