@@ -12,6 +12,7 @@ import type { StackPort } from "../stack/stack-port.js";
 import { sdpOf } from "./message-info.js";
 import { headerLines, sdpBody } from "./sip-bodies.js";
 import { SipLegImpl } from "./sip-leg.js";
+import { releaseInitialTransaction } from "./initial-transaction.js";
 import { uasSessionTimer } from "./session-timer.js";
 
 export interface InboundInit {
@@ -82,6 +83,7 @@ export class InboundInviteImpl implements InboundInvite {
     } catch (error) {
       return Promise.reject(new SipError(500, String(error), { origin: "remote", cause: error }));
     }
+    releaseInitialTransaction(session, init.uas);
     const leg = new SipLegImpl(session, {
       session,
       direction: "inbound",

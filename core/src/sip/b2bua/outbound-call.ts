@@ -15,7 +15,7 @@ import type {
 import { flat } from "../flat-string.js";
 import type { StackPort } from "../stack/stack-port.js";
 import { uriTransport } from "../stack/lower-layers.js";
-import { releaseWhenTerminated } from "./invite-release.js";
+import { releaseInitialTransaction } from "./initial-transaction.js";
 import { ackAndBye, settledDelegate } from "./settled-delegate.js";
 import { failure } from "./leg-reinvite.js";
 import { responseInfo, sdpOf } from "./message-info.js";
@@ -166,11 +166,9 @@ class OutboundCallState {
         return;
       }
     }
-    const ack = this.options.sdp === undefined ? response.ack({ body: sdpBody(localSdp) }) : response.ack();
-    if (this.request) {
-      const { session } = response;
-      releaseWhenTerminated(this.request, [this.request.message, ack.message], [session.remoteTarget, session.localURI, session.remoteURI]);
-    }
+    if (this.options.sdp === undefined) response.ack({ body: sdpBody(localSdp) });
+    else response.ack();
+    if (this.request) releaseInitialTransaction(response.session, this.request);
     this.leg = new SipLegImpl(response.session, {
       session: response.session,
       direction: "outbound",
