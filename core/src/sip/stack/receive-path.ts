@@ -1,8 +1,8 @@
 /**
  * Receive path: transport → parser → (400 | drop) → trusted-peer check (403) → Via stamping →
- * reliability layer (UDP) → our own answers (404 unknown DN, OPTIONS to the server, in-dialog UPDATE) →
- * the sip.js shard chosen by Call-ID. No exception from sip.js escapes (RFC 3261 §8.2: a UAS that fails
- * answers 500 where it can).
+ * reliability layer (UDP) → our own answers (404 unknown DN, 420 unknown Require, OPTIONS to the server,
+ * in-dialog UPDATE) → the sip.js shard chosen by Call-ID. No exception from sip.js escapes (RFC 3261 §8.2:
+ * a UAS that fails answers 500 where it can).
  */
 import type { Logger } from "@tandem/sdk";
 import { IncomingRequestMessage, type IncomingResponseMessage } from "sip.js/lib/core/index.js";
@@ -12,8 +12,12 @@ import type { ResponseFlows } from "./response-flows.js";
 import type { SendPath } from "./send-path.js";
 import type { Shard } from "./shard.js";
 import type { StackMetrics } from "./stack-metrics.js";
-import { badRequestText, optionsOkText, replyText } from "./stateless-replies.js";
+import { unsupportedTags } from "./option-tags.js";
+import { ALLOW, badRequestText, optionsOkText, replyText } from "./stateless-replies.js";
 import type { TrustedPeers } from "./trusted-peers.js";
+
+/** Methods we serve (ALLOW); anything else reaches sip.js for its 405 (RFC 3261 §8.2.1). */
+const SERVED_METHODS: ReadonlySet<string> = new Set(ALLOW.split(",").map((method) => method.trim()));
 
 export interface ReceivePathDeps {
   metrics: StackMetrics;
@@ -78,6 +82,8 @@ export class ReceivePath {
     if (message.method !== "ACK") this.deps.flows.remember(message.viaBranch, message.method, flow);
     if (flow.transport === "udp" && !this.deps.reliability.incomingRequest(message, flow)) return;
     if (!message.toTag && this.answeredOutOfDialog(message, flow)) return;
+    if (this.rejectedRequire(message, flow)) return;
+    if (!message.toTag && this.answeredOptions(message, flow)) return;
     const shard = this.deps.shardFor(message.callId);
     if (message.method === "UPDATE" && message.toTag && this.deps.handleUpdate(message, shard)) return;
     if (message.method === "PRACK" && !message.toTag) {
@@ -102,14 +108,32 @@ export class ReceivePath {
     // Other schemes go on to sip.js, which answers 416 (RFC 3261 §8.2.2.1).
     if (message.ruri?.scheme !== "sip") return false;
     const user = message.ruri.user;
-    if (user === undefined || user === "") {
-      // Requests to the server itself, like CUCM's OPTIONS keep-alive.
-      if (message.method !== "OPTIONS") return false;
-      this.deps.sendPath().sendResponseTo(optionsOkText(message), flow);
-      return true;
-    }
-    if (this.deps.isServedDn(user)) return false;
+    // Requests to the server itself (no user part), like CUCM's OPTIONS keep-alive: see answeredOptions.
+    if (user === undefined || user === "" || this.deps.isServedDn(user)) return false;
     this.reply(message, flow, 404, "Not Found");
+    return true;
+  }
+
+  /**
+   * RFC 3261 §8.2.2.3: a Require listing a tag we do not understand gets 420 with those tags in Unsupported
+   * (§20.40), in and out of dialog (§12.2.2 applies §8.2 first). Require is ignored in CANCEL and ACK, and
+   * ACK is never answered. Comes after §8.2.2.1 (404 above, 416 from sip.js) and after §8.2.1: a method we
+   * do not serve at all goes on to sip.js for its 405. `Proxy-Require` is for proxies; a UAS ignores it.
+   */
+  private rejectedRequire(message: IncomingRequestMessage, flow: Flow): boolean {
+    if (message.method === "ACK" || message.method === "CANCEL") return false;
+    if (message.ruri?.scheme !== "sip" || !SERVED_METHODS.has(message.method)) return false;
+    const unsupported = unsupportedTags(message.getHeaders("require"));
+    if (unsupported.length === 0) return false;
+    this.reply(message, flow, 420, "Bad Extension", false, [`Unsupported: ${unsupported.join(", ")}`]);
+    return true;
+  }
+
+  /** OPTIONS to the server itself: 200 with what we can do (RFC 3261 §11.2), after the §8.2.2 checks. */
+  private answeredOptions(message: IncomingRequestMessage, flow: Flow): boolean {
+    if (message.method !== "OPTIONS" || message.ruri?.scheme !== "sip") return false;
+    if (message.ruri.user !== undefined && message.ruri.user !== "") return false;
+    this.deps.sendPath().sendResponseTo(optionsOkText(message), flow);
     return true;
   }
 
@@ -132,9 +156,17 @@ export class ReceivePath {
     }
   }
 
-  private reply(message: IncomingRequestMessage, flow: Flow, status: number, reason?: string, keepNoState = false): void {
+  /** A stateless answer; `extra` are full header lines (e.g. `Unsupported:` on a 420). */
+  private reply(
+    message: IncomingRequestMessage,
+    flow: Flow,
+    status: number,
+    reason?: string,
+    keepNoState = false,
+    extra: string[] = [],
+  ): void {
     try {
-      this.deps.sendPath().sendResponseTo(replyText(message, status, reason), flow, keepNoState);
+      this.deps.sendPath().sendResponseTo(replyText(message, status, reason, extra), flow, keepNoState);
     } catch (error) {
       this.deps.logger.warn({ err: String(error) }, "cannot build a stateless reply");
     }

@@ -17,7 +17,8 @@ import {
 import type { Logger } from "@tandem/sdk";
 import { flat } from "../flat-string.js";
 import type { SipTimerConfig } from "../stack-contract.js";
-import { SUPPORTED, USER_AGENT } from "./stateless-replies.js";
+import { SUPPORTED_IN_REQUESTS, SUPPORTED_IN_RESPONSES } from "./option-tags.js";
+import { USER_AGENT } from "./stateless-replies.js";
 
 export interface Shard {
   readonly index: number;
@@ -50,8 +51,9 @@ export function createShard(options: ShardOptions): Shard {
     routeSet: [],
     sipjsId: "",
     // Without a list sip.js writes an empty `Supported:` header (sipjs-fastpath.md, pitfalls).
-    supportedOptionTags: [SUPPORTED],
-    supportedOptionTagsResponse: [SUPPORTED],
+    // Requests say `timer` only (we never PRACK as a UAC); responses add `100rel` (RFC 3262).
+    supportedOptionTags: [...SUPPORTED_IN_REQUESTS],
+    supportedOptionTagsResponse: [...SUPPORTED_IN_RESPONSES],
     userAgentHeaderFieldValue: USER_AGENT,
     viaForceRport: true,
     viaHost: options.viaHost,

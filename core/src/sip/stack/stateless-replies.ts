@@ -1,14 +1,15 @@
 /**
  * Responses our own layer gives without any transaction state (RFC 3261 §8.2.6, §8.2.7): 400 to
- * malformed requests, 403 to untrusted sources, 404 to unknown DNs, OPTIONS 200 for the server itself.
+ * malformed requests, 403 to untrusted sources, 404 to unknown DNs, 420 to a Require we do not understand,
+ * OPTIONS 200 for the server itself.
  */
 import { randomBytes } from "node:crypto";
 import { constructOutgoingResponse, type IncomingRequestMessage } from "sip.js/lib/core/index.js";
+import { SUPPORTED_IN_RESPONSES } from "./option-tags.js";
 
 /** Methods we answer (sip.js's list plus UPDATE, which our layer handles: RFC 3311). */
 export const ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, NOTIFY, UPDATE, PRACK, REFER, MESSAGE, SUBSCRIBE";
 export const ACCEPT = "application/sdp, application/pidf+xml, application/dtmf-relay";
-export const SUPPORTED = "timer";
 export const USER_AGENT = "Tandem";
 
 /** The header fields RFC 3261 §8.2.6.2 copies from a request we could not fully parse. */
@@ -37,7 +38,7 @@ export function replyText(message: IncomingRequestMessage, status: number, reaso
     statusCode: status,
     reasonPhrase: reason,
     userAgent: USER_AGENT,
-    supported: [SUPPORTED],
+    supported: [...SUPPORTED_IN_RESPONSES],
     extraHeaders: extra,
   }).message;
 }
