@@ -123,7 +123,11 @@ export interface InboundInvite {
   /** The caller's SDP offer; undefined for a delayed-offer INVITE. */
   readonly offer: string | undefined;
   readonly cancelled: boolean;
-  /** Sends a provisional response (180 by default; 183 with `sdp` for early media). */
+  /**
+   * Sends a provisional response (180 by default; 183 with `sdp` for early media). When the caller requires 100rel,
+   * every one goes reliably; when it only supports 100rel, the ones with `sdp` do (RFC 3262 §3): the stack sends
+   * them again until the caller's PRACK, and holds a later one until then.
+   */
   progress(options?: { status?: 180 | 181 | 182 | 183; sdp?: string; headers?: ExtraHeaders }): void;
   /**
    * Sends 200 with `sdp` (our answer, or our offer for a delayed-offer INVITE) and resolves with the
@@ -132,7 +136,10 @@ export interface InboundInvite {
   accept(options: { sdp: string; headers?: ExtraHeaders }): Promise<SipLeg>;
   /** Sends a final negative response. */
   reject(status: number, options?: { reason?: string; headers?: ExtraHeaders }): void;
-  /** Called when the caller CANCELs (the stack has already answered 200 and 487). */
+  /**
+   * Called when the caller is gone before any answer: it CANCELled (the stack has already answered 200 and 487),
+   * or it never PRACKed a reliable provisional response within 64·T1 (RFC 3262 §3; the stack has answered 504).
+   */
   onCancel(listener: () => void): void;
 }
 

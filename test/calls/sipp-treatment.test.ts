@@ -134,3 +134,19 @@ test("a treatment that fails leaves the caller on ringback (EventTreatmentNotApp
   ok(await agentDone);
   assert.equal(rig.h.model.history()[0]?.outcome, "answered");
 });
+
+test("a customer that supports 100rel gets the treatment's 183 reliably and PRACKs it (RFC 3262)", async (t) => {
+  const { rig, ms, agent } = await treatmentRig(t);
+  const agentDone = agent("calls-agent-answer.xml");
+  const customer = rig.customer("calls-customer-early-media-100rel.xml", "5000", { durationMs: 300, extraArgs: ["-set", "answer_port", "40000"] });
+  const applied = await rig.h.waitFor("EventTreatmentApplied");
+  // Time for the PRACK and its 200 before the agent rings (the scenario checks that order).
+  await sleep(300);
+  rig.h.dns.requestAgentState({ dn: "1001", request: "Ready", source: "desktop" });
+  ok(await customer);
+  ok(await agentDone);
+  ok(await ms);
+  await sleep(50);
+  assert.equal(rig.h.trace(applied.connId ?? "").at(-1), "EventReleased@1001");
+  assert.equal(rig.h.model.history()[0]?.outcome, "answered");
+});

@@ -13,6 +13,7 @@ import { sdpOf } from "./message-info.js";
 import { headerLines, sdpBody } from "./sip-bodies.js";
 import { SipLegImpl } from "./sip-leg.js";
 import { releaseInitialTransaction } from "./initial-transaction.js";
+import { ReliableProvisionals, reliabilityOf } from "./reliable-provisional.js";
 import { uasSessionTimer } from "./session-timer.js";
 
 export interface InboundInit {
@@ -40,6 +41,9 @@ export class InboundInviteImpl implements InboundInvite {
    */
   private init: InboundInit | undefined;
 
+  /** RFC 3262 state while unanswered: made on the first 18x (`false`: the caller knows nothing of 100rel). */
+  private reliable: ReliableProvisionals | false | undefined;
+
   constructor(init: InboundInit) {
     this.init = init;
     this.request = init.request;
@@ -56,13 +60,41 @@ export class InboundInviteImpl implements InboundInvite {
   progress(options: { status?: 180 | 181 | 182 | 183; sdp?: string; headers?: ExtraHeaders } = {}): void {
     const init = this.init;
     if (this.answered || this.isCancelled || !init) return;
-    this.withContact(init, () =>
-      init.uas.progress({
-        statusCode: options.status ?? 180,
-        extraHeaders: headerLines(options.headers),
-        ...(options.sdp ? { body: sdpBody(options.sdp) } : {}),
-      }),
-    );
+    const extraHeaders = headerLines(options.headers);
+    const reliable = this.reliableProvisionals(init);
+    // SDP in an 18x to an offerless INVITE is an offer; a caller that requires 100rel would answer it in its PRACK
+    // (RFC 3262 §5), which we do not take: it gets the 18x without SDP, and the offer in the 200 (RFC 3261 §13.2.1).
+    const sdp = reliable?.mode === "required" && this.offer === undefined ? undefined : options.sdp;
+    const body = sdp ? { body: sdpBody(sdp) } : {};
+    const send = (reliability: string[]): Session | undefined => {
+      try {
+        const statusCode = options.status ?? 180;
+        return this.withContact(init, () => init.uas.progress({ statusCode, extraHeaders: [...extraHeaders, ...reliability], ...body }).session);
+      } catch (error) {
+        init.port.deps.logger.debug({ callId: this.request.callId, err: String(error) }, "provisional response not sent");
+        return undefined;
+      }
+    };
+    if (reliable?.wants(sdp !== undefined)) reliable.send(send, sdp !== undefined);
+    else send([]);
+  }
+
+  /** RFC 3262: made the first time an 18x goes to a caller that knows 100rel (offerless ones: only if required). */
+  private reliableProvisionals(init: InboundInit): ReliableProvisionals | undefined {
+    if (this.reliable !== undefined) return this.reliable || undefined;
+    const mode = reliabilityOf(init.uas.message);
+    // A caller that only supports 100rel and sent no offer gets its 18x as before (unreliable, SDP and all).
+    const usable = mode === "required" || (mode === "supported" && this.offer !== undefined);
+    this.reliable = usable && mode ? new ReliableProvisionals(mode, init.uas.message.cseq, () => this.noPrack()) : false;
+    return this.reliable || undefined;
+  }
+
+  /** RFC 3262 §3: no PRACK for 64·T1 — the INVITE is rejected with a 5xx, and it ends for us as a CANCEL would. */
+  private noPrack(): void {
+    const init = this.init;
+    if (this.answered || this.isCancelled || !init) return;
+    init.port.deps.logger.info({ callId: this.request.callId }, "no PRACK for a reliable provisional response; rejecting the INVITE");
+    this.endUnanswered(init, 504, "Reliable Response Time-out");
   }
 
   accept(options: { sdp: string; headers?: ExtraHeaders }): Promise<SipLeg> {
@@ -72,6 +104,7 @@ export class InboundInviteImpl implements InboundInvite {
     if (!init) return Promise.reject(new SipError(500, "Already answered", { origin: "remote" }));
     this.answered = true;
     this.init = undefined;
+    this.dropReliability();
     init.uas.delegate = undefined; // sip.js keeps the request for the dialog's life; a CANCEL now changes nothing
     this.cancelListeners.length = 0; // a CANCEL after the answer changes nothing (RFC 3261 §9.2): kept for the call's life otherwise
     const message = init.uas.message;
@@ -107,6 +140,7 @@ export class InboundInviteImpl implements InboundInvite {
     if (this.answered || this.isCancelled || !init) return;
     this.answered = true;
     this.init = undefined;
+    this.dropReliability();
     const statusCode = status >= 300 && status <= 699 ? status : 500;
     try {
       init.uas.reject({ statusCode, ...(options.reason ? { reasonPhrase: options.reason } : {}), extraHeaders: headerLines(options.headers) });
@@ -123,12 +157,18 @@ export class InboundInviteImpl implements InboundInvite {
   private cancelledByPeer(): void {
     const init = this.init;
     if (this.answered || this.isCancelled || !init) return;
+    this.endUnanswered(init, 487);
+  }
+
+  /** The caller is gone before any answer (CANCEL, or no PRACK): the final response, then the cancel listeners. */
+  private endUnanswered(init: InboundInit, statusCode: number, reasonPhrase?: string): void {
     this.isCancelled = true;
     this.init = undefined;
+    this.dropReliability();
     try {
-      init.uas.reject({ statusCode: 487 });
+      init.uas.reject({ statusCode, ...(reasonPhrase ? { reasonPhrase } : {}) });
     } catch (error) {
-      init.port.deps.logger.debug({ callId: this.request.callId, err: String(error) }, "487 not sent");
+      init.port.deps.logger.debug({ callId: this.request.callId, err: String(error) }, `${statusCode} not sent`);
     }
     for (const listener of this.cancelListeners) {
       try {
@@ -137,6 +177,12 @@ export class InboundInviteImpl implements InboundInvite {
         init.port.deps.logger.warn({ callId: this.request.callId, err: String(error) }, "onCancel listener threw");
       }
     }
+  }
+
+  /** A final response went: no 18x is sent again or waits (RFC 3262 §3). */
+  private dropReliability(): void {
+    if (this.reliable) this.reliable.stop();
+    this.reliable = undefined;
   }
 
   /** sip.js writes `config.contact` into 1xx/2xx; set the DN's own Contact just for this call (synchronous). */

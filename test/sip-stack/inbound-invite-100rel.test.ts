@@ -1,0 +1,122 @@
+/**
+ * InboundInviteImpl with 100rel (RFC 3262 §3) on a real sip.js core fed by our parser, with fake timers: which
+ * 18x go reliably, the 504 and the cancel listeners when no PRACK comes within 64·T1, and no more copies once
+ * the INVITE is answered. The end-to-end flow with a PRACKing customer is in test/calls/sipp-treatment.test.ts.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { Timers, URI, type IncomingInviteRequest } from "sip.js/lib/core/index.js";
+import { parseSipMessage } from "../../core/src/sip/parser/parse-message.js";
+import { InboundInviteImpl, type InboundInit } from "../../core/src/sip/b2bua/inbound-invite.js";
+import { requestInfo } from "../../core/src/sip/b2bua/message-info.js";
+import { makeContact } from "../../core/src/sip/stack/shard.js";
+import { headerOf, makeHarness, withLength, type Harness, type Message } from "../sip-parser/core-harness.js";
+
+function parse(text: string): Message {
+  const outcome = parseSipMessage(Buffer.from(text), { datagram: false });
+  if (!outcome.ok) throw new Error(outcome.error.reason);
+  return outcome.message;
+}
+
+const SDP = ["v=0", "o=caller 1 1 IN IP4 10.0.0.9", "s=-", "c=IN IP4 10.0.0.9", "t=0 0", "m=audio 40000 RTP/AVP 0", ""].join("\r\n");
+const ANSWER = SDP.replace("o=caller", "o=ms");
+
+function invite(extra: string[], withOffer = true): string {
+  const lines = [
+    "INVITE sip:5000@10.0.0.1:5060;transport=tcp SIP/2.0",
+    "Via: SIP/2.0/TCP 10.0.0.9:5060;branch=z9hG4bK-in100rel",
+    "Max-Forwards: 70",
+    "From: <sip:5551234@10.0.0.9>;tag=caller-tag",
+    "To: <sip:5000@10.0.0.1>",
+    "Call-ID: in100rel-call",
+    "CSeq: 3 INVITE",
+    "Contact: <sip:5551234@10.0.0.9:5060;transport=tcp>",
+    ...extra,
+  ];
+  return withOffer ? withLength([...lines, "Content-Type: application/sdp"], SDP) : withLength(lines);
+}
+
+type TimeTravel = { mock: { timers: { tick(ms: number): void } } };
+
+function advance(t: TimeTravel, ms: number): void {
+  for (let left = ms; left > 0; left -= Math.min(100, left)) t.mock.timers.tick(Math.min(100, left));
+}
+
+/** An InboundInviteImpl on the harness's core, with just the port and shard parts it uses. */
+function receive(text: string): { h: Harness; invite: InboundInviteImpl; cancels: number[]; sent: (prefix: string) => string[] } {
+  const uases: IncomingInviteRequest[] = [];
+  const h = makeHarness(parse, { onInvite: (uas) => void uases.push(uas) });
+  h.receive(text);
+  const uas = uases[0];
+  assert.ok(uas);
+  const quiet = { debug() {}, info() {}, warn() {} };
+  const contact = makeContact(new URI("sip", "5000", "10.0.0.1", 5060, { transport: "tcp" }));
+  const init = {
+    uas,
+    request: requestInfo(uas.message, { transport: "tcp", address: "10.0.0.9", port: 5060 }),
+    shard: { config: h.config },
+    port: { contact: () => contact, deps: { logger: quiet } },
+    transport: "tcp",
+    onLeg: () => undefined,
+    onGone: () => undefined,
+  } as unknown as InboundInit;
+  const invite = new InboundInviteImpl(init);
+  const cancels: number[] = [];
+  invite.onCancel(() => void cancels.push(1));
+  return { h, invite, cancels, sent: (prefix) => h.sent.filter((m) => m.startsWith(prefix)) };
+}
+
+describe("InboundInvite and 100rel (RFC 3262 §3)", () => {
+  it("Require: 100rel and no PRACK: every 18x reliable, then 504 after 64·T1 and the cancel listeners run", (t) => {
+    t.mock.timers.enable({ apis: ["setTimeout"] });
+    const r = receive(invite(["Require: 100rel"]));
+    r.invite.progress();
+    const ringing = r.sent("SIP/2.0 180")[0] ?? "";
+    assert.equal(headerOf(ringing, "Require"), "100rel");
+    assert.match(headerOf(ringing, "RSeq"), /^\d+$/);
+    advance(t, 64 * Timers.T1);
+    assert.equal(r.sent("SIP/2.0 180").length, 7);
+    const final = r.sent("SIP/2.0 504")[0] ?? "";
+    assert.match(final, /^SIP\/2\.0 504 Reliable Response Time-out\r\n/);
+    assert.deepEqual(r.cancels, [1]);
+    assert.equal(r.invite.cancelled, true);
+    advance(t, 2 * 64 * Timers.T1); // the 504's own transaction runs out
+  });
+
+  it("Supported: 100rel: the 180 goes unreliably, the 183 with SDP reliably; the 200 stops its copies", (t) => {
+    t.mock.timers.enable({ apis: ["setTimeout"] });
+    const r = receive(invite(["Supported: timer, 100rel"]));
+    r.invite.progress();
+    assert.throws(() => headerOf(r.sent("SIP/2.0 180")[0] ?? "", "RSeq"));
+    r.invite.progress({ status: 183, sdp: ANSWER });
+    assert.match(headerOf(r.sent("SIP/2.0 183")[0] ?? "", "RSeq"), /^\d+$/);
+    t.mock.timers.tick(Timers.T1);
+    assert.equal(r.sent("SIP/2.0 183").length, 2);
+    const leg = r.invite.accept({ sdp: ANSWER });
+    leg.catch(() => undefined);
+    advance(t, 64 * Timers.T1);
+    assert.equal(r.sent("SIP/2.0 183").length, 2, "no copy after the 200");
+    assert.deepEqual(r.cancels, []);
+  });
+
+  it("an offerless INVITE that only supports 100rel gets its 183 as before (its SDP would be an offer)", (t) => {
+    t.mock.timers.enable({ apis: ["setTimeout"] });
+    const r = receive(invite(["Supported: 100rel"], false));
+    r.invite.progress({ status: 183, sdp: ANSWER });
+    assert.throws(() => headerOf(r.sent("SIP/2.0 183")[0] ?? "", "RSeq"));
+    r.invite.reject(486);
+    advance(t, 2 * 64 * Timers.T1);
+    assert.equal(r.sent("SIP/2.0 183").length, 1);
+  });
+
+  it("an offerless INVITE that requires 100rel gets its 183 reliably but without SDP (it would be an offer)", (t) => {
+    t.mock.timers.enable({ apis: ["setTimeout"] });
+    const r = receive(invite(["Require: 100rel"], false));
+    r.invite.progress({ status: 183, sdp: ANSWER });
+    const progress = r.sent("SIP/2.0 183")[0] ?? "";
+    assert.match(headerOf(progress, "RSeq"), /^\d+$/);
+    assert.match(progress, /Content-Length: 0\r\n/);
+    r.invite.reject(486);
+    advance(t, 2 * 64 * Timers.T1);
+  });
+});
