@@ -52,13 +52,21 @@ export function uacSessionTimer(sessionExpires: string | undefined): SessionTime
   return { expires: se.expires, refresher: se.refresher === "uas" ? "peer" : "us" };
 }
 
+/** What a session timer does when it fires (leg-session-timer.ts for a leg's). */
+export interface SessionTimerActions {
+  /** We are the refresher and half the interval passed (§10): refresh with the current `spec`. */
+  refresh(spec: SessionTimerSpec): void;
+  /** The peer is the refresher and its refresh did not come in time (§10). */
+  expire(): void;
+}
+
 /** Drives one dialog's session timer. */
 export class SessionTimer {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private spec: SessionTimerSpec,
-    private readonly actions: { refresh(): void; expire(): void },
+    private readonly actions: SessionTimerActions,
   ) {
     this.arm();
   }
@@ -80,7 +88,7 @@ export class SessionTimer {
     const delay = this.spec.refresher === "us" ? s / 2 : s - Math.min(32, s / 3);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      if (this.spec.refresher === "us") this.actions.refresh();
+      if (this.spec.refresher === "us") this.actions.refresh(this.spec);
       else this.actions.expire();
     }, delay * 1000);
     this.timer.unref();

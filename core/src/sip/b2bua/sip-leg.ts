@@ -1,7 +1,7 @@
 /**
  * One confirmed dialog with a peer (SDK `SipLeg`) on top of a sip.js `Session`: BYE, INFO, the peer's
  * re-INVITEs (answered through `onOffer`, leg-requests.ts), re-INVITEs we send (leg-reinvite.ts),
- * RFC 4028 timers.
+ * RFC 4028 timers (leg-session-timer.ts), who hears its end (leg-end-listeners.ts).
  */
 import { randomUUID } from "node:crypto";
 import { flat } from "../flat-string.js";
@@ -23,12 +23,14 @@ import { SipStackErrors } from "../errors.js";
 import type { StackPort } from "../stack/stack-port.js";
 import { sendReinvite } from "./leg-reinvite.js";
 import { LegDelegate } from "./leg-delegate.js";
+import { tellEnded, withEndListener, withoutEndListener, type EndListeners } from "./leg-end-listeners.js";
 import { replyInfo, type InfoHandler } from "./leg-requests.js";
+import { legSessionTimer } from "./leg-session-timer.js";
 import { responseInfo, sdpOf } from "./message-info.js";
 import { headerLines } from "./sip-bodies.js";
 import { withDirection } from "./sdp-direction.js";
 import { SdpOrigin } from "./sdp-origin.js";
-import { SessionTimer, uasSessionTimer, type SessionTimerSpec } from "./session-timer.js";
+import { uasSessionTimer, type SessionTimer, type SessionTimerSpec } from "./session-timer.js";
 
 export interface LegInit {
   session: Session;
@@ -55,8 +57,6 @@ export interface LegPeer {
   legEnded(reason: LegEndReason): void;
 }
 
-type EndListener = ((reason: LegEndReason) => void) | LegPeer;
-
 export class SipLegImpl implements SipLeg {
   readonly id = flat(randomUUID()); // one flat string, not Node's ~0.35 KB concatenation tree (flat-string.ts)
   readonly direction: "inbound" | "outbound";
@@ -79,11 +79,11 @@ export class SipLegImpl implements SipLeg {
   private infoHandler: InfoHandler | LegPeer | undefined;
   // Allocated on first use, like `queue`, `timer` and `sdpOrigin`: a leg lives as long as its call, and
   // most legs never send a re-INVITE or a second SDP (memory per active call).
-  /** One listener as is (the usual case: the bridge), a Set from the second on. */
-  private endListeners: EndListener | Set<EndListener> | undefined;
+  /** One listener as is (the usual case: the bridge), a Set from the second on (leg-end-listeners.ts). */
+  private endListeners: EndListeners;
   private queue: Promise<unknown> | undefined;
+  /** RFC 4028, only when Session-Expires was negotiated (leg-session-timer.ts). */
   private timer: SessionTimer | undefined;
-  private timerSpec: SessionTimerSpec | undefined;
   private sdpOrigin: SdpOrigin | undefined;
   private readonly onGone: (leg: SipLegImpl) => void;
 
@@ -97,7 +97,7 @@ export class SipLegImpl implements SipLeg {
     this.port = init.port;
     this.onGone = init.onGone;
     session.delegate = new LegDelegate(this);
-    if (init.sessionTimer) this.startSessionTimer(init.sessionTimer);
+    if (init.sessionTimer) this.timer = legSessionTimer(this, init.sessionTimer);
   }
 
   get callId(): string {
@@ -175,8 +175,10 @@ export class SipLegImpl implements SipLeg {
       queueMicrotask(() => listener(reason));
       return () => undefined;
     }
-    this.addEndListener(listener);
-    return () => this.removeEndListener(listener);
+    this.endListeners = withEndListener(this.endListeners, listener);
+    return () => {
+      this.endListeners = withoutEndListener(this.endListeners, listener);
+    };
   }
 
   /** A bridge takes over this leg's offers and INFO (bridge.ts); `relayTo` gets its offerless re-INVITEs. */
@@ -193,12 +195,12 @@ export class SipLegImpl implements SipLeg {
       queueMicrotask(() => peer.legEnded(reason));
       return;
     }
-    this.addEndListener(peer);
+    this.endListeners = withEndListener(this.endListeners, peer);
   }
 
   /** The bridge let go: offers are answered with our own SDP again and INFO with a plain 200. */
   unlink(peer: LegPeer): void {
-    this.removeEndListener(peer);
+    this.endListeners = withoutEndListener(this.endListeners, peer);
     this.offerHandler = undefined;
     this.infoHandler = undefined;
     this.relayPeer = undefined;
@@ -224,9 +226,9 @@ export class SipLegImpl implements SipLeg {
 
   /** A refresh of the session happened (RFC 4028 §10): re-arm the timer. */
   sessionRefreshed(spec?: SessionTimerSpec): void {
-    if (spec) this.timerSpec = spec;
+    if (this.ended) return; // a late 2xx to a refresh after the leg ended starts nothing again
     if (this.timer) this.timer.refreshed(spec);
-    else if (spec) this.startSessionTimer(spec);
+    else if (spec) this.timer = legSessionTimer(this, spec);
   }
 
   end(reason: LegEndReason): void {
@@ -239,59 +241,8 @@ export class SipLegImpl implements SipLeg {
     else this.ackWaiter?.reject(new SipError(408, "ACK Timeout", { origin: "timeout" }));
     this.ackWaiter = undefined;
     this.onGone(this);
-    const listeners = this.endListeners;
-    if (listeners instanceof Set) for (const listener of listeners) this.tellEnded(listener, reason);
-    else if (listeners) this.tellEnded(listeners, reason);
+    tellEnded(this.endListeners, reason, this);
     this.endListeners = undefined;
-  }
-
-  private tellEnded(listener: EndListener, reason: LegEndReason): void {
-    try {
-      if (typeof listener === "function") listener(reason);
-      else listener.legEnded(reason);
-    } catch (error) {
-      this.port.deps.logger.warn({ callId: this.callId, err: String(error) }, "onEnded listener threw");
-    }
-  }
-
-  private addEndListener(listener: EndListener): void {
-    const current = this.endListeners;
-    if (current === undefined) this.endListeners = listener;
-    else if (current instanceof Set) current.add(listener);
-    else if (current !== listener) this.endListeners = new Set([current, listener]);
-  }
-
-  /** Also while `end` notifies: a listener removed by an earlier one is not told (as with a Set). */
-  private removeEndListener(listener: EndListener): void {
-    const current = this.endListeners;
-    if (current === listener) this.endListeners = undefined;
-    else if (current instanceof Set) current.delete(listener);
-  }
-
-  private startSessionTimer(spec: SessionTimerSpec): void {
-    this.timerSpec = spec;
-    this.timer = new SessionTimer(spec, {
-      refresh: () => {
-        // RFC 4028 §7.4: the refresh carries Session-Expires, with us (its UAC) as refresher.
-        const expires = this.timerSpec?.expires ?? spec.expires;
-        const headers = { Supported: "timer", "Session-Expires": `${expires};refresher=uac` };
-        this.reinvite({ sdp: this.localSdp, headers }).catch((error: unknown) => {
-          this.port.deps.logger.info({ callId: this.callId, err: String(error) }, "session refresh failed; ending the leg");
-          void this.endBySessionTimer();
-        });
-      },
-      expire: () => void this.endBySessionTimer(),
-    });
-  }
-
-  private async endBySessionTimer(): Promise<void> {
-    if (this.ended) return;
-    this.end({ by: "session-timer" });
-    try {
-      this.session.bye();
-    } catch (error) {
-      this.port.deps.logger.debug({ callId: this.callId, err: String(error) }, "BYE not sent");
-    }
   }
 
   /** The ACK for our 2xx (initial or re-INVITE) arrived. */
