@@ -20,13 +20,16 @@ function request(queue: string): TreatmentRequest {
 const MS1 = { number: "ms1", type: "VoipService", "service-type": "media-server", contact: "sip:127.0.0.1:5090;transport=udp" };
 
 describe("media-server plugin config", () => {
-  it("rejects bad config at boot: play without scheme, repeat 0, unknown keys, a too short answer timeout", async () => {
+  it("rejects bad config at boot: play without scheme, repeat 0, unknown keys, a too short answer timeout, bad probe times", async () => {
     for (const bad of [
       { treatments: { default: { play: "hold.wav" } } },
       { treatments: { default: { play: "http://m/x.wav", repeat: 0 } } },
       { treatments: { queues: { Q1: { play: "http://m/x.wav", loop: true } } } },
       { answerTimeoutMs: 10 },
       { servers: "ms1" },
+      { probeIntervalMs: 50 },
+      { probeIntervalMs: -1 },
+      { probeTimeoutMs: 40_000 },
     ]) {
       await assert.rejects(host(bad), (err: Error & { code?: string }) => typeof err.code === "string" && err.code.startsWith("TANDEM_ERR_"), JSON.stringify(bad));
     }

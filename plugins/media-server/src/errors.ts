@@ -14,5 +14,6 @@ export const MediaErrors = {
   refused: defineError("TANDEM_ERR_MEDIA_REFUSED", "media server %s refused treatment %s with %s; the caller gets ringback"),
   noSdp: defineError("TANDEM_ERR_MEDIA_NO_SDP", "media server %s answered without an SDP answer"),
   noOffer: defineError("TANDEM_ERR_MEDIA_NO_OFFER", "call %s has no SDP offer; queue %s gets ringback"),
+  probeFailed: defineError("TANDEM_ERR_MEDIA_PROBE_FAILED", "media server %s (%s) failed its OPTIONS probe: %s; calls skip it until a probe succeeds"),
   ended: defineError("TANDEM_ERR_MEDIA_ENDED", "media server %s ended treatment of call %s (%s)"),
 } as const;

@@ -37,6 +37,10 @@ export interface MediaServerConfig {
   holdDownMs: number;
   /** User part of the announcement service URI (RFC 4240 §3: `annc`; some servers let it be configured). */
   announcementUser: string;
+  /** Every endpoint gets an OPTIONS probe this often (staggered); 0 turns probing off. */
+  probeIntervalMs: number;
+  /** A probe with no final answer in this time counts as failed (the stack's own limit is 64·T1 = 32 s). */
+  probeTimeoutMs: number;
 }
 
 export const MEDIA_SERVER_DEFAULTS: MediaServerConfig = {
@@ -44,6 +48,8 @@ export const MEDIA_SERVER_DEFAULTS: MediaServerConfig = {
   answerTimeoutMs: 2000,
   holdDownMs: 30_000,
   announcementUser: "annc",
+  probeIntervalMs: 30_000,
+  probeTimeoutMs: 5000,
 };
 
 /** The `service-type` value that marks a VoipService DN as a media server when `servers` is not given. */
@@ -102,6 +108,18 @@ export const manifest: PluginManifest = {
         pattern: "^[A-Za-z0-9._~-]+$",
         default: MEDIA_SERVER_DEFAULTS.announcementUser,
         description: "User part of the announcement service URI (RFC 4240: annc)",
+      },
+      probeIntervalMs: {
+        anyOf: [{ const: 0 }, { type: "integer", minimum: 100, maximum: 3_600_000 }],
+        default: MEDIA_SERVER_DEFAULTS.probeIntervalMs,
+        description: "SIP OPTIONS probe of every media server endpoint this often, staggered (0 = no probing)",
+      },
+      probeTimeoutMs: {
+        type: "integer",
+        minimum: 100,
+        maximum: 32_000,
+        default: MEDIA_SERVER_DEFAULTS.probeTimeoutMs,
+        description: "A probe without a final answer in this time counts as failed (at most 64*T1 = 32000)",
       },
     },
   },

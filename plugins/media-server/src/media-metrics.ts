@@ -1,6 +1,6 @@
 /**
  * The plugin's Prometheus metrics (`tandem_media_server_…`): treatments started and failed per server, the
- * treatments running now (read at scrape time) and whether each endpoint is held down.
+ * treatments running now (read at scrape time), whether each endpoint is held down, and OPTIONS probes.
  */
 import type { Counter, Metrics } from "@tandem/sdk";
 import type { ServerPool } from "./server-pool.js";
@@ -10,6 +10,8 @@ export interface MediaMetrics {
   readonly failed: Counter;
   /** Requests that ended without a treatment (ringback), by why. */
   readonly notApplied: Counter;
+  /** OPTIONS probes by server and result (status code, `timeout`, `transport`, `error`). */
+  readonly probes: Counter;
 }
 
 export function createMediaMetrics(metrics: Metrics, pool: ServerPool): MediaMetrics {
@@ -36,6 +38,11 @@ export function createMediaMetrics(metrics: Metrics, pool: ServerPool): MediaMet
       name: "treatments_not_applied_total",
       help: "Treatment requests that ended without a treatment, by why (no-treatment, no-server, all-failed, refused, aborted, no-offer)",
       labelNames: ["why"],
+    }),
+    probes: metrics.counter({
+      name: "probes_total",
+      help: "SIP OPTIONS probes of media server endpoints, by server and result (status code, timeout, transport, error)",
+      labelNames: ["server", "result"],
     }),
   };
 }

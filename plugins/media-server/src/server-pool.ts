@@ -1,8 +1,9 @@
 /**
  * The media servers and their health as calls see it: an endpoint that timed out, failed on transport or
  * answered 5xx/408 is held down for `holdDownMs` and skipped by later calls, unless every endpoint is held
- * down (then all are tried, in order: a treatment on a server that may have recovered beats none). There is
- * no probing: the next call that reaches a server after its hold-down is the probe.
+ * down (then all are tried, in order: a treatment on a server that may have recovered beats none). SIP OPTIONS
+ * probes (`server-prober.ts`) feed the same state: a failed probe holds an endpoint down like a failed INVITE,
+ * a good one lifts its hold-down at once.
  */
 import type { DnRegistry, TandemError } from "@tandem/sdk";
 import { readServers, type Endpoint, type ServerDirectory } from "./server-directory.js";
@@ -16,7 +17,14 @@ export interface EndpointState {
   lastSuccessAt: number | undefined;
   started: number;
   failed: number;
+  /** The last OPTIONS probe: when it ended and what came of it (`200 OK`, `503 …`, `timeout …`). */
+  lastProbe: { at: number; ok: boolean; result: string } | undefined;
+  probes: number;
+  probeFailures: number;
 }
+
+/** What the pool did with a probe's outcome, for logging. */
+export type ProbeEffect = "held-down" | "still-held-down" | "recovered" | "unchanged" | "gone";
 
 export interface ServerPoolOptions {
   dns: Pick<DnRegistry, "get" | "list">;
@@ -24,6 +32,10 @@ export interface ServerPoolOptions {
   servers: readonly string[] | undefined;
   holdDownMs: number;
   now?: () => number;
+}
+
+function freshState(endpoint: Endpoint): EndpointState {
+  return { endpoint, heldDownUntil: 0, lastFailure: undefined, lastSuccessAt: undefined, started: 0, failed: 0, lastProbe: undefined, probes: 0, probeFailures: 0 };
 }
 
 export class ServerPool {
@@ -43,7 +55,7 @@ export class ServerPool {
     const states = new Map<string, EndpointState>();
     for (const endpoint of this.directory.endpoints) {
       const old = this.states.get(endpoint.uri);
-      states.set(endpoint.uri, old ? { ...old, endpoint } : { endpoint, heldDownUntil: 0, lastFailure: undefined, lastSuccessAt: undefined, started: 0, failed: 0 });
+      states.set(endpoint.uri, old ? { ...old, endpoint } : freshState(endpoint));
     }
     this.states = states;
     return this.directory.problems;
@@ -72,10 +84,36 @@ export class ServerPool {
   failed(endpoint: Endpoint, reason: string): void {
     const state = this.states.get(endpoint.uri);
     if (!state) return;
-    const at = this.now();
     state.failed += 1;
+    this.holdDown(state, reason, this.options.holdDownMs);
+  }
+
+  /**
+   * A finished OPTIONS probe (RFC 3261 §11). A good one lifts the hold-down at once; a failed one holds the
+   * endpoint down like a failed INVITE, for at least `minHoldDownMs` (the prober passes interval + time-out, so a
+   * server that stays dead is never offered to calls between two probes). `holdDownMs` 0 still holds nothing.
+   */
+  probed(endpoint: Endpoint, outcome: { ok: boolean; result: string }, minHoldDownMs = 0): ProbeEffect {
+    const state = this.states.get(endpoint.uri);
+    if (!state) return "gone";
+    const wasHeld = this.isHeldDown(state);
+    state.probes += 1;
+    state.lastProbe = { at: this.now(), ok: outcome.ok, result: outcome.result };
+    if (outcome.ok) {
+      state.heldDownUntil = 0;
+      return wasHeld ? "recovered" : "unchanged";
+    }
+    state.probeFailures += 1;
+    const holdMs = this.options.holdDownMs > 0 ? Math.max(this.options.holdDownMs, minHoldDownMs) : 0;
+    this.holdDown(state, `OPTIONS ${outcome.result}`, holdMs);
+    if (!this.isHeldDown(state)) return "unchanged";
+    return wasHeld ? "still-held-down" : "held-down";
+  }
+
+  private holdDown(state: EndpointState, reason: string, holdMs: number): void {
+    const at = this.now();
     state.lastFailure = { at, reason };
-    state.heldDownUntil = this.options.holdDownMs > 0 ? at + this.options.holdDownMs : 0;
+    state.heldDownUntil = holdMs > 0 ? at + holdMs : 0;
   }
 
   /** The server answered: it is healthy again. */

@@ -1,6 +1,7 @@
 /**
  * `GET /api/v1/plugins/media-server/servers`: every media server endpoint in the order calls try them, with
- * whether it is held down (and until when), its last failure, treatments running on its server and counters.
+ * whether it is held down (and until when), its last failure and OPTIONS probe, treatments running on its
+ * server and counters.
  */
 import type { PluginHttp } from "@tandem/sdk";
 import type { ServerPool } from "./server-pool.js";
@@ -22,6 +23,10 @@ export function presentServers(pool: ServerPool): Record<string, unknown> {
       lastSuccess: iso(s.lastSuccessAt),
       started: s.started,
       failed: s.failed,
+      lastProbeAt: iso(s.lastProbe?.at),
+      lastProbeResult: s.lastProbe?.result ?? null,
+      probes: s.probes,
+      probeFailures: s.probeFailures,
     })),
   };
 }
@@ -30,7 +35,7 @@ export function registerServersApi(http: PluginHttp, pool: ServerPool): void {
   http.route({
     method: "GET",
     path: "/servers",
-    schema: { summary: "Media servers in the order calls try them: hold-down state, treatments running, counters" },
+    schema: { summary: "Media servers in the order calls try them: hold-down state, last probe, treatments running, counters" },
     handler: () => presentServers(pool),
   });
 }

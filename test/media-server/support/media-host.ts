@@ -35,7 +35,8 @@ export async function startMediaHost(options: { dns: ReadonlyArray<Record<string
       dns: options.dns,
       ...(process.env["MEDIA_SIP_LOG"] ? { sip: { logMessages: true } } : {}),
       plugins: {
-        "media-server": { enabled: true, treatments: { default: { play: MUSIC } }, ...options.plugin },
+        // No probing unless a test asks for it: the INVITE scenarios would take an OPTIONS for a broken call.
+        "media-server": { enabled: true, treatments: { default: { play: MUSIC } }, probeIntervalMs: 0, ...options.plugin },
       },
     },
   });
@@ -108,6 +109,10 @@ export interface EndpointRow {
   lastFailure: { at: string; reason: string } | null;
   started: number;
   failed: number;
+  lastProbeAt: string | null;
+  lastProbeResult: string | null;
+  probes: number;
+  probeFailures: number;
 }
 
 export async function serversView(host: TestHost): Promise<{ servers: Array<{ server: string; active: number }>; endpoints: EndpointRow[] }> {
