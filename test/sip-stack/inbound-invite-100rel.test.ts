@@ -66,57 +66,90 @@ function receive(text: string): { h: Harness; invite: InboundInviteImpl; cancels
   return { h, invite, cancels, sent: (prefix) => h.sent.filter((m) => m.startsWith(prefix)) };
 }
 
+/** Runs `body` on a received INVITE and always ends it while fake time still runs (no timer outlives the test). */
+function withInvite(t: TimeTravel, text: string, body: (r: ReturnType<typeof receive>) => void): void {
+  const r = receive(text);
+  try {
+    body(r);
+  } finally {
+    r.invite.reject(486);
+    advance(t, 2 * 64 * Timers.T1);
+  }
+}
+
 describe("InboundInvite and 100rel (RFC 3262 §3)", () => {
   it("Require: 100rel and no PRACK: every 18x reliable, then 504 after 64·T1 and the cancel listeners run", (t) => {
     t.mock.timers.enable({ apis: ["setTimeout"] });
-    const r = receive(invite(["Require: 100rel"]));
-    r.invite.progress();
-    const ringing = r.sent("SIP/2.0 180")[0] ?? "";
-    assert.equal(headerOf(ringing, "Require"), "100rel");
-    assert.match(headerOf(ringing, "RSeq"), /^\d+$/);
-    advance(t, 64 * Timers.T1);
-    assert.equal(r.sent("SIP/2.0 180").length, 7);
-    const final = r.sent("SIP/2.0 504")[0] ?? "";
-    assert.match(final, /^SIP\/2\.0 504 Reliable Response Time-out\r\n/);
-    assert.deepEqual(r.cancels, [1]);
-    assert.equal(r.invite.cancelled, true);
-    advance(t, 2 * 64 * Timers.T1); // the 504's own transaction runs out
+    withInvite(t, invite(["Require: 100rel"]), (r) => {
+      r.invite.progress();
+      const ringing = r.sent("SIP/2.0 180")[0] ?? "";
+      assert.equal(headerOf(ringing, "Require"), "100rel");
+      assert.match(headerOf(ringing, "RSeq"), /^\d+$/);
+      advance(t, 64 * Timers.T1);
+      assert.equal(r.sent("SIP/2.0 180").length, 7);
+      const final = r.sent("SIP/2.0 504")[0] ?? "";
+      assert.match(final, /^SIP\/2\.0 504 Reliable Response Time-out\r\n/);
+      assert.deepEqual(r.cancels, [1]);
+      assert.equal(r.invite.cancelled, true);
+    });
   });
 
   it("Supported: 100rel: the 180 goes unreliably, the 183 with SDP reliably; the 200 stops its copies", (t) => {
     t.mock.timers.enable({ apis: ["setTimeout"] });
-    const r = receive(invite(["Supported: timer, 100rel"]));
-    r.invite.progress();
-    assert.throws(() => headerOf(r.sent("SIP/2.0 180")[0] ?? "", "RSeq"));
-    r.invite.progress({ status: 183, sdp: ANSWER });
-    assert.match(headerOf(r.sent("SIP/2.0 183")[0] ?? "", "RSeq"), /^\d+$/);
-    t.mock.timers.tick(Timers.T1);
-    assert.equal(r.sent("SIP/2.0 183").length, 2);
-    const leg = r.invite.accept({ sdp: ANSWER });
-    leg.catch(() => undefined);
-    advance(t, 64 * Timers.T1);
-    assert.equal(r.sent("SIP/2.0 183").length, 2, "no copy after the 200");
-    assert.deepEqual(r.cancels, []);
+    withInvite(t, invite(["Supported: timer, 100rel"]), (r) => {
+      r.invite.progress();
+      assert.throws(() => headerOf(r.sent("SIP/2.0 180")[0] ?? "", "RSeq"));
+      r.invite.progress({ status: 183, sdp: ANSWER });
+      assert.match(headerOf(r.sent("SIP/2.0 183")[0] ?? "", "RSeq"), /^\d+$/);
+      t.mock.timers.tick(Timers.T1);
+      assert.equal(r.sent("SIP/2.0 183").length, 2);
+      const leg = r.invite.accept({ sdp: ANSWER });
+      leg.catch(() => undefined);
+      advance(t, 64 * Timers.T1);
+      assert.equal(r.sent("SIP/2.0 183").length, 2, "no copy after the 200");
+      assert.deepEqual(r.cancels, []);
+    });
   });
 
   it("an offerless INVITE that only supports 100rel gets its 183 as before (its SDP would be an offer)", (t) => {
     t.mock.timers.enable({ apis: ["setTimeout"] });
-    const r = receive(invite(["Supported: 100rel"], false));
-    r.invite.progress({ status: 183, sdp: ANSWER });
-    assert.throws(() => headerOf(r.sent("SIP/2.0 183")[0] ?? "", "RSeq"));
-    r.invite.reject(486);
-    advance(t, 2 * 64 * Timers.T1);
-    assert.equal(r.sent("SIP/2.0 183").length, 1);
+    withInvite(t, invite(["Supported: 100rel"], false), (r) => {
+      r.invite.progress({ status: 183, sdp: ANSWER });
+      assert.throws(() => headerOf(r.sent("SIP/2.0 183")[0] ?? "", "RSeq"));
+      assert.equal(r.sent("SIP/2.0 183").length, 1);
+    });
   });
 
   it("an offerless INVITE that requires 100rel gets its 183 reliably but without SDP (it would be an offer)", (t) => {
     t.mock.timers.enable({ apis: ["setTimeout"] });
-    const r = receive(invite(["Require: 100rel"], false));
-    r.invite.progress({ status: 183, sdp: ANSWER });
-    const progress = r.sent("SIP/2.0 183")[0] ?? "";
-    assert.match(headerOf(progress, "RSeq"), /^\d+$/);
-    assert.match(progress, /Content-Length: 0\r\n/);
-    r.invite.reject(486);
-    advance(t, 2 * 64 * Timers.T1);
+    withInvite(t, invite(["Require: 100rel"], false), (r) => {
+      r.invite.progress({ status: 183, sdp: ANSWER });
+      const progress = r.sent("SIP/2.0 183")[0] ?? "";
+      assert.match(headerOf(progress, "RSeq"), /^\d+$/);
+      assert.match(progress, /Content-Length: 0\r\n/);
+    });
+  });
+
+  it("a PRACK for an unreliable 18x matches nothing: 481, where sip.js alone would say 200", (t) => {
+    t.mock.timers.enable({ apis: ["setTimeout"] });
+    withInvite(t, invite([]), (r) => {
+      r.invite.progress();
+      const ringing = r.sent("SIP/2.0 180")[0] ?? "";
+      assert.throws(() => headerOf(ringing, "RSeq"));
+      r.h.receive(
+        withLength([
+          "PRACK sip:5000@10.0.0.1:5060;transport=tcp SIP/2.0",
+          "Via: SIP/2.0/TCP 10.0.0.9:5060;branch=z9hG4bK-in100rel-prack",
+          "Max-Forwards: 70",
+          "From: <sip:5551234@10.0.0.9>;tag=caller-tag",
+          `To: ${headerOf(ringing, "To")}`,
+          "Call-ID: in100rel-call",
+          "CSeq: 4 PRACK",
+          "RAck: 1 3 INVITE",
+        ]),
+      );
+      assert.match(r.sent("SIP/2.0 481")[0] ?? "", /CSeq: 4 PRACK/);
+      assert.equal(r.sent("SIP/2.0 200").length, 0);
+    });
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { ExtraHeaders, InboundInvite, SipLeg, SipRequestInfo, SipTransportName } from "@tandem/sdk";
 import { SipError } from "@tandem/sdk";
-import type { IncomingInviteRequest, Session } from "sip.js/lib/core/index.js";
+import type { IncomingInviteRequest, IncomingPrackRequest, Session, SessionDelegate } from "sip.js/lib/core/index.js";
 import type { Shard } from "../stack/shard.js";
 import { makeContact } from "../stack/shard.js";
 import type { StackPort } from "../stack/stack-port.js";
@@ -15,6 +15,14 @@ import { SipLegImpl } from "./sip-leg.js";
 import { releaseInitialTransaction } from "./initial-transaction.js";
 import { ReliableProvisionals, reliabilityOf } from "./reliable-provisional.js";
 import { uasSessionTimer } from "./session-timer.js";
+
+/**
+ * The early dialog's delegate while none of our 18x is reliable: a PRACK there matches nothing, so 481 (RFC 3262
+ * §3), where sip.js would answer 200. One shared object; a reliable 18x or the answer replaces it.
+ */
+const NOTHING_TO_PRACK: SessionDelegate = Object.freeze({
+  onPrack: (request: IncomingPrackRequest) => void request.reject({ statusCode: 481, reasonPhrase: "No Matching Provisional Response" }),
+});
 
 export interface InboundInit {
   uas: IncomingInviteRequest;
@@ -76,7 +84,10 @@ export class InboundInviteImpl implements InboundInvite {
       }
     };
     if (reliable?.wants(sdp !== undefined)) reliable.send(send, sdp !== undefined);
-    else send([]);
+    else {
+      const early = send([]);
+      if (early && !early.delegate) early.delegate = NOTHING_TO_PRACK;
+    }
   }
 
   /** RFC 3262: made the first time an 18x goes to a caller that knows 100rel (offerless ones: only if required). */
