@@ -13,10 +13,18 @@ import {
   type UserAgentCoreConfiguration,
   type UserAgentCoreDelegate,
 } from "sip.js/lib/core/index.js";
+import { parseSipMessage } from "../../core/src/sip/parser/parse-message.js";
 import { Random } from "./message-generator.js";
 
 export type Message = IncomingRequestMessage | IncomingResponseMessage;
 export type ParseFn = (text: string) => Message;
+
+/** Our parser on one stream-framed message (as over TCP); a parse failure throws, since the test wrote the text. */
+export const parseOurs: ParseFn = (text) => {
+  const outcome = parseSipMessage(Buffer.from(text), { datagram: false });
+  if (!outcome.ok) throw new Error(outcome.error.reason);
+  return outcome.message;
+};
 
 export interface Harness {
   core: UserAgentCore;

@@ -6,17 +6,11 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Timers, URI, type IncomingInviteRequest } from "sip.js/lib/core/index.js";
-import { parseSipMessage } from "../../core/src/sip/parser/parse-message.js";
 import { InboundInviteImpl, type InboundInit } from "../../core/src/sip/b2bua/inbound-invite.js";
 import { requestInfo } from "../../core/src/sip/b2bua/message-info.js";
 import { makeContact } from "../../core/src/sip/stack/shard.js";
-import { headerOf, makeHarness, withLength, type Harness, type Message } from "../sip-parser/core-harness.js";
-
-function parse(text: string): Message {
-  const outcome = parseSipMessage(Buffer.from(text), { datagram: false });
-  if (!outcome.ok) throw new Error(outcome.error.reason);
-  return outcome.message;
-}
+import { type Harness, headerOf, makeHarness, parseOurs, withLength } from "../sip-parser/core-harness.js";
+import { advance, type TimeTravel } from "../support/fake-time.js";
 
 const SDP = ["v=0", "o=caller 1 1 IN IP4 10.0.0.9", "s=-", "c=IN IP4 10.0.0.9", "t=0 0", "m=audio 40000 RTP/AVP 0", ""].join("\r\n");
 const ANSWER = SDP.replace("o=caller", "o=ms");
@@ -36,16 +30,12 @@ function invite(extra: string[], withOffer = true): string {
   return withOffer ? withLength([...lines, "Content-Type: application/sdp"], SDP) : withLength(lines);
 }
 
-type TimeTravel = { mock: { timers: { tick(ms: number): void } } };
 
-function advance(t: TimeTravel, ms: number): void {
-  for (let left = ms; left > 0; left -= Math.min(100, left)) t.mock.timers.tick(Math.min(100, left));
-}
 
 /** An InboundInviteImpl on the harness's core, with just the port and shard parts it uses. */
 function receive(text: string): { h: Harness; invite: InboundInviteImpl; cancels: number[]; sent: (prefix: string) => string[] } {
   const uases: IncomingInviteRequest[] = [];
-  const h = makeHarness(parse, { onInvite: (uas) => void uases.push(uas) });
+  const h = makeHarness(parseOurs, { onInvite: (uas) => void uases.push(uas) });
   h.receive(text);
   const uas = uases[0];
   assert.ok(uas);

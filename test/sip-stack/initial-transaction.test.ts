@@ -7,8 +7,6 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import {
   InviteClientTransaction,
   InviteServerTransaction,
@@ -20,25 +18,9 @@ import {
   type Session,
   type SessionDelegate,
 } from "sip.js/lib/core/index.js";
-import { parseSipMessage } from "../../core/src/sip/parser/parse-message.js";
 import { releaseInitialTransaction } from "../../core/src/sip/b2bua/initial-transaction.js";
-import { headerOf, makeHarness, withLength, type Harness, type Message } from "../sip-parser/core-harness.js";
-
-setFlagsFromString("--expose-gc");
-const collectGarbage = runInNewContext("gc") as () => void;
-
-/** True once `ref`'s target was collected; WeakRef targets live at least until the current job ends. */
-async function collected(ref: WeakRef<object>): Promise<boolean> {
-  await new Promise((resolve) => setImmediate(resolve));
-  collectGarbage();
-  return ref.deref() === undefined;
-}
-
-function parse(text: string): Message {
-  const outcome = parseSipMessage(Buffer.from(text), { datagram: false });
-  if (!outcome.ok) throw new Error(outcome.error.reason);
-  return outcome.message;
-}
+import { type Harness, headerOf, makeHarness, parseOurs, withLength } from "../sip-parser/core-harness.js";
+import { collected } from "../support/collected.js";
 
 const SDP = ["v=0", "o=agent 1 1 IN IP4 10.0.0.2", "s=-", "c=IN IP4 10.0.0.2", "t=0 0", "m=audio 40000 RTP/AVP 0", ""].join("\r\n");
 const SDP_BODY = { contentDisposition: "session", contentType: "application/sdp", content: SDP };
@@ -137,13 +119,13 @@ function answerCall(
 
 function uasHarness(): { h: Harness; invites: IncomingInviteRequest[] } {
   const invites: IncomingInviteRequest[] = [];
-  return { h: makeHarness(parse, { onInvite: (uas) => void invites.push(uas) }), invites };
+  return { h: makeHarness(parseOurs, { onInvite: (uas) => void invites.push(uas) }), invites };
 }
 
 describe("a dialog lets go of its initial INVITE transaction once that has terminated", () => {
   it("our INVITE: re-ACKs a retransmitted 2xx until Timer M, then holds a terminated stand-in; BYE still right", async (t) => {
     t.mock.timers.enable({ apis: ["setTimeout"] });
-    const h = makeHarness(parse);
+    const h = makeHarness(parseOurs);
     const { session, transaction, invite } = placeCall(h);
     const firstAck = h.sent[1] ?? "";
     assert.match(firstAck, /^ACK /);

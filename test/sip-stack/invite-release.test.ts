@@ -6,16 +6,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Timers, type IncomingInviteRequest } from "sip.js/lib/core/index.js";
-import { parseSipMessage } from "../../core/src/sip/parser/parse-message.js";
 import { releaseHeadersWhenTerminated } from "../../core/src/sip/b2bua/invite-release.js";
 import { requestInfo } from "../../core/src/sip/b2bua/message-info.js";
-import { headerOf, makeHarness, withLength, type Message } from "../sip-parser/core-harness.js";
-
-function parse(text: string): Message {
-  const outcome = parseSipMessage(Buffer.from(text), { datagram: false });
-  if (!outcome.ok) throw new Error(outcome.error.reason);
-  return outcome.message;
-}
+import { headerOf, makeHarness, parseOurs, withLength } from "../sip-parser/core-harness.js";
 
 const SDP = ["v=0", "o=agent 1 1 IN IP4 10.0.0.2", "s=-", "c=IN IP4 10.0.0.2", "t=0 0", "m=audio 40000 RTP/AVP 0", ""].join("\r\n");
 
@@ -23,7 +16,7 @@ describe("releasing a received INVITE's parsed headers when its transaction ends
   it("keeps a received INVITE's parsed headers until Timer L, then drops them; request.header() still reads them", (t) => {
     t.mock.timers.enable({ apis: ["setTimeout"] });
     const invites: IncomingInviteRequest[] = [];
-    const h = makeHarness(parse, {
+    const h = makeHarness(parseOurs, {
       onInvite: (uas) => {
         invites.push(uas);
         releaseHeadersWhenTerminated(uas);

@@ -6,15 +6,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Timers, type IncomingInviteRequest } from "sip.js/lib/core/index.js";
-import { parseSipMessage } from "../../core/src/sip/parser/parse-message.js";
 import { ReliableProvisionals, reliabilityOf, type SendProvisional } from "../../core/src/sip/b2bua/reliable-provisional.js";
-import { headerOf, makeHarness, withLength, type Harness, type Message } from "../sip-parser/core-harness.js";
-
-function parse(text: string): Message {
-  const outcome = parseSipMessage(Buffer.from(text), { datagram: false });
-  if (!outcome.ok) throw new Error(outcome.error.reason);
-  return outcome.message;
-}
+import { type Harness, headerOf, makeHarness, parseOurs, withLength } from "../sip-parser/core-harness.js";
+import { advance, type TimeTravel } from "../support/fake-time.js";
 
 const SDP = ["v=0", "o=ms 1 1 IN IP4 10.0.0.3", "s=-", "c=IN IP4 10.0.0.3", "t=0 0", "m=audio 40000 RTP/AVP 0", ""].join("\r\n");
 
@@ -63,11 +57,10 @@ interface Rig {
   close(t: TimeTravel): void;
 }
 
-type TimeTravel = { mock: { timers: { tick(ms: number): void } } };
 
 function rig(extra: string[] = ["Supported: 100rel"]): Rig {
   const invites: IncomingInviteRequest[] = [];
-  const h = makeHarness(parse, { onInvite: (uas) => void invites.push(uas) });
+  const h = makeHarness(parseOurs, { onInvite: (uas) => void invites.push(uas) });
   h.receive(inviteWith(extra));
   const uas = invites[0];
   assert.ok(uas);
@@ -103,18 +96,10 @@ function withRig(t: TimeTravel, extra: string[] | undefined, body: (r: Rig) => v
 
 const rseqOf = (text: string): number => Number(headerOf(text, "RSeq"));
 
-/** Mock time forward in small steps, so that timers set while it runs fire too. */
-function advance(t: TimeTravel, ms: number): void {
-  for (let left = ms; left > 0; left -= Math.min(100, left)) t.mock.timers.tick(Math.min(100, left));
-}
 
 describe("reliable provisional responses (RFC 3262 §3)", () => {
   it("tells what the caller asked for from Require and Supported", () => {
-    const message = (extra: string[]) => {
-      const outcome = parseSipMessage(Buffer.from(inviteWith(extra)), { datagram: false });
-      assert.ok(outcome.ok && "method" in outcome.message);
-      return outcome.message as Parameters<typeof reliabilityOf>[0];
-    };
+    const message = (extra: string[]) => parseOurs(inviteWith(extra)) as Parameters<typeof reliabilityOf>[0];
     assert.equal(reliabilityOf(message(["Require: 100rel"])), "required");
     assert.equal(reliabilityOf(message(["Supported: timer, 100REL", "Require: timer"])), "supported");
     assert.equal(reliabilityOf(message(["Supported: timer", "Supported: 100rel"])), "supported");

@@ -5,15 +5,12 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { SipError, type OutboundCall, type SipVerbs } from "@tandem/sdk";
 import { freePort } from "../support/free-port.js";
 import { runSipp } from "../support/sipp.js";
+import { collected } from "../support/collected.js";
 import { suiteTestStack } from "../support/suite-stack.js";
 
-setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc") as () => void;
 
 const CUSTOMER_SDP = ["v=0", "o=customer 1 1 IN IP4 127.0.0.1", "s=-", "c=IN IP4 127.0.0.1", "t=0 0", "m=audio 40000 RTP/AVP 0", ""].join("\r\n");
 
@@ -50,9 +47,7 @@ describe("an outbound INVITE once its call settled", () => {
     const { call, progressRef } = callWithTrackedOptions(t.stack.verbs, `sip:2001@127.0.0.1:${port}`);
     const leg = await call.answered;
     assert.equal(leg.state, "confirmed");
-    await new Promise((r) => setImmediate(r));
-    gc();
-    assert.equal(progressRef.deref(), undefined, "the settled call's options are still reachable");
+    assert.equal(await collected(progressRef), true, "the settled call's options are still reachable");
     await leg.bye();
     const r = await uas;
     assert.equal(r.failed, 0, r.errors);
