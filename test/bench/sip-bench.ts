@@ -1,5 +1,5 @@
 /**
- * `npm run bench:sip`: parse throughput (helper C's parse bench) and B2BUA calls/s measured with
+ * `npm run bench:sip`: parse throughput (the parser's bench) and B2BUA calls/s measured with
  * sipp UAC → Tandem B2BUA (onInvite → invite → bridge) → sipp UAS at increasing rates, over UDP and TCP.
  * Reports the highest rate with < 0.1 % failed calls. Set SIP_BENCH_SECONDS (default 6) per step and
  * SIP_BENCH_RATES (comma list) to change the ladder.

@@ -1,5 +1,5 @@
 /**
- * The whole path of issue 7: a scripted WebSocket desktop → the desktop plugin → `CALL_CONTROL` (this call
+ * The whole desktop path: a scripted WebSocket desktop → the desktop plugin → `CALL_CONTROL` (this call
  * model, provided as `core` the way the server wiring does it) → re-INVITEs on real sockets to sipp as the
  * PBX trunk and the agent's phone.
  */

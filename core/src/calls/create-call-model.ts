@@ -55,7 +55,7 @@ export interface CallModel {
   /** Runs one reconciliation sweep now (tests, admin). */
   sweep(): SweepResult;
   registerRoutes(app: FastifyInstance): void;
-  /** Third-party call control over this model (helper L): the server provides it as `CALL_CONTROL`/`core`. */
+  /** Third-party call control over this model: the server provides it as `CALL_CONTROL`/`core`. */
   readonly callControl: CallControl;
 }
 

@@ -74,7 +74,7 @@ export const manifest: PluginManifest = {
   name: "trunk-selection",
   version: "0.1.0",
   sdk: "^0.1.0",
-  // Operators address trunks directly: GET /api/v1/trunks (issue 6), besides the plugin's own prefix.
+  // Operators address trunks directly: GET /api/v1/trunks, besides the plugin's own prefix.
   apiPaths: ["/trunks"],
   description: "Picks the trunk of outbound legs (round-robin or primary/backup) and probes every trunk with SIP OPTIONS",
   configSchema: {

@@ -66,7 +66,7 @@ async function startRig(agents: number, build: Build = "src"): Promise<Rig> {
 }
 
 /**
- * Short calls use helper E's tolerant peers; long calls (`talkMs`) use ours, whose customer hangs up after -d
+ * Short calls use the shared tolerant sipp peers; long calls (`talkMs`) use ours, whose customer hangs up after -d
  * (`longAgent`: an agent phone that waits for that BYE for up to 120 s).
  */
 async function run(
@@ -77,7 +77,7 @@ async function run(
   longAgent = false,
 ): Promise<{ uac: SippResult; uas: SippResult; seconds: number }> {
   const uas = runSipp({
-    // helper E's UAS tolerates the retransmissions an overloaded machine causes.
+    // The shared UAS tolerates the retransmissions an overloaded machine causes.
     scenario: talkMs === undefined ? "uas-answer.xml" : longAgent ? "calls-agent-answer-long.xml" : "calls-agent-answer.xml",
     localPort: rig.pbxPort,
     calls,
@@ -87,7 +87,7 @@ async function run(
   await new Promise((r) => setTimeout(r, 300));
   const start = performance.now();
   const uac = await runSipp({
-    // helper E's UAC: INVITE, 200, ACK, BYE after 200 ms.
+    // The shared UAC: INVITE, 200, ACK, BYE after 200 ms.
     scenario: talkMs === undefined ? "uac-call.xml" : "calls-customer-bye.xml",
     remote: `127.0.0.1:${rig.port}`,
     localPort: await freePort(),

@@ -1,5 +1,5 @@
 /**
- * End-to-end rig: the real SIP stack on 127.0.0.1 (helper E's test stack), the call model on the real
+ * End-to-end rig: the real SIP stack on 127.0.0.1 (the shared test stack), the call model on the real
  * registry/bus/hooks, and the routing plugin's router; sipp plays the PBX trunk (customer UAC) and the
  * agent phones (UAS at the trunk's contact).
  */

@@ -1,5 +1,5 @@
 /**
- * Call-level rig for trunk selection: the real SIP stack on 127.0.0.1, the call model (helper G's harness)
+ * Call-level rig for trunk selection: the real SIP stack on 127.0.0.1, the call model (its test harness)
  * on the real registry/bus/hooks, and the trunk-selection plugin registered on the same hooks; sipp nodes
  * stand in for CUCM nodes behind the trunks (answering OPTIONS and INVITEs) and for the customer's PBX leg.
  */

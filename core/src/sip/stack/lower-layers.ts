@@ -1,5 +1,5 @@
 /**
- * The one place the stack touches the parser (helper C) and the transport/reliability layers (helper D),
+ * The one place the stack touches the parser and the transport/reliability layers,
  * so their shapes are adapted here and nowhere else.
  */
 import { parseSipMessage, type ParseOutcome } from "../parser/parse-message.js";
