@@ -4,8 +4,7 @@
  * specific checks the RFC names where they concern parsing; invalid ones are rejected with a coded reason and,
  * for requests, with what a 400 needs. Where the RFC lets the parser accept and a later layer reject, the row
  * names that layer (`layer`) and asserts what the parser hands it.
- * Corpus: `<repo>/../shared/torture/rfc4475` (works from /work/main and from a CI clone with shared/ beside it),
- * or `$TANDEM_RFC4475_DIR`.
+ * Corpus: `test/fixtures/rfc4475` (see torture-corpus.ts).
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";

@@ -1,13 +1,12 @@
 /**
- * Where the RFC 4475 corpus lives: `<repo>/../shared/torture/rfc4475` (from /work/main, and from a CI clone that
- * has shared/ beside the repo), or `$TANDEM_RFC4475_DIR`.
+ * The RFC 4475 corpus shipped with the tests (`test/fixtures/rfc4475`, byte-exact; `.gitattributes` keeps git
+ * from touching its line ends): a fresh clone carries everything the suite reads.
  */
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-export const corpusDir = process.env["TANDEM_RFC4475_DIR"] ?? resolve(repoRoot, "../shared/torture/rfc4475");
+export const corpusDir = resolve(dirname(fileURLToPath(import.meta.url)), "../fixtures/rfc4475");
 
 /** INDEX.tsv rows: [file, section, "valid" | "invalid", what a compliant element does]. */
 export function readIndex(): Array<[string, string, string, string]> {

@@ -4,13 +4,13 @@
  */
 import { createSocket } from "node:dgram";
 import { connect, type Socket } from "node:net";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { freePort } from "../support/free-port.js";
 import { killAllSipp, runSipp } from "../support/sipp.js";
 import { startTestStack, testSdp } from "../support/test-stack.js";
 import { mutate, prng, seedMessages } from "./fuzz-mutator.js";
+import { corpusDir } from "../sip-parser/torture-corpus.js";
 
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
 const udpCount = Number(process.env.FUZZ_UDP ?? 30000);
@@ -23,9 +23,7 @@ t.stack.verbs.onInvite(async (invite) => {
   return true;
 });
 
-const here = fileURLToPath(new URL(".", import.meta.url));
-const tortureDir = [resolve(here, "../../../shared/torture/rfc4475"), "/work/shared/torture/rfc4475"].find((d) => existsSync(d));
-const seeds = [...seedMessages(t.port), ...(tortureDir ? readdirSync(tortureDir).filter((f) => f.endsWith(".dat")).map((f) => readFileSync(join(tortureDir, f))) : [])];
+const seeds = [...seedMessages(t.port), ...readdirSync(corpusDir).filter((f) => f.endsWith(".dat")).map((f) => readFileSync(join(corpusDir, f)))];
 const any = (): Buffer => seeds[Math.floor(rnd() * seeds.length)]!;
 
 const calls = runSipp({ scenario: "uac-call.xml", remote: `127.0.0.1:${t.port}`, localPort: await freePort(), service: "1001", calls: 100, rate: 10, timeoutS: 50 });

@@ -5,15 +5,11 @@
  * messages are fired at one stack, which must still answer OPTIONS. Prints one JSON line.
  */
 import { createSocket, type Socket } from "node:dgram";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { startTestStack } from "../support/test-stack.js";
+import { corpusDir } from "../sip-parser/torture-corpus.js";
 
-const here = fileURLToPath(new URL(".", import.meta.url));
-const candidates = [resolve(here, "../../../shared/torture/rfc4475"), "/work/shared/torture/rfc4475"];
-const dir = candidates.find((d) => existsSync(join(d, "INDEX.tsv")));
-if (!dir) throw new Error("RFC 4475 corpus not found");
 
 const sockets: Socket[] = [];
 
@@ -44,16 +40,16 @@ function optionsPing(port: number): Buffer {
 }
 
 const only = process.env.TORTURE_ONLY?.split(",");
-const files = readdirSync(dir).filter((f) => f.endsWith(".dat") && (!only || only.includes(f))).sort();
+const files = readdirSync(corpusDir).filter((f) => f.endsWith(".dat") && (!only || only.includes(f))).sort();
 const results: Record<string, string[]> = {};
 for (const file of files) {
   const t = await startTestStack({ trustedPeers: [], served: ["1001"], shards: 1 });
-  results[file] = await fire(readFileSync(join(dir, file)), t.port, 150);
+  results[file] = await fire(readFileSync(join(corpusDir, file)), t.port, 150);
   await t.stack.stop();
 }
 
 const shared = await startTestStack({ trustedPeers: [], served: ["1001"] });
-for (const file of files) await fire(readFileSync(join(dir, file)), shared.port, 5);
+for (const file of files) await fire(readFileSync(join(corpusDir, file)), shared.port, 5);
 const after = await fire(optionsPing(shared.port), shared.port, 300);
 const parseErrors = shared.stack.stats().parseErrors;
 await shared.stack.stop();
