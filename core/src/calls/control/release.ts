@@ -1,7 +1,10 @@
 /**
- * RequestReleaseCall: the agent ends the call from the desktop. Both legs get a BYE (the bridge is stopped
- * first so it does not relay one BYE into the other), EventReleased goes to the DNs on the call and the agent
- * leaves the call per the model's after-call setting (`releaseCall`). A make-call still dialling is cancelled.
+ * RequestReleaseCall: the agent ends the call from the desktop. The call is released locally at once —
+ * EventReleased to the DNs on the call, the agent leaves it per the model's after-call setting (`releaseCall`),
+ * the request is answered — and only then do the legs get their BYEs, in the background: a far end that has
+ * vanished costs its BYE transaction its full Timer F (64·T1, RFC 3261 §17.1.2.2), which must not hold the agent
+ * Busy or the desktop waiting. The bridge is stopped first so it does not relay one BYE into the other. A
+ * make-call still dialling is cancelled.
  */
 import type { CallControlResult, CallRequest, SipLeg } from "@tandem/sdk";
 import { releaseCall, rejectCall } from "../call-endings.js";
@@ -23,6 +26,8 @@ export async function releaseRequest(cc: ControlContext, request: CallRequest): 
   call.bridge?.unbridge();
   // Synchronously after unbridge: the bridge watcher then finds the call already released and does nothing.
   asRequest(call, request, () => releaseCall(cc.ctx, call, "agent", { by: "local" }));
-  await Promise.all(legs.map((leg) => leg.bye().catch((err: unknown) => cc.ctx.logger.warn({ err, connId: call.connId }, "BYE failed"))));
+  for (const leg of legs) {
+    void leg.bye().catch((err: unknown) => cc.ctx.logger.warn({ err, connId: call.connId, callId: leg.callId }, "BYE failed; the leg is gone all the same"));
+  }
   return { connId: call.connId };
 }
