@@ -16,5 +16,7 @@ export * from "./metrics.js";
 export * from "./sip.js";
 export * from "./extension-points.js";
 export * from "./call-control.js";
+export * from "./mcu-adapter.js";
+export * from "./mcu-errors.js";
 export * from "./context.js";
 export * from "./plugin.js";
