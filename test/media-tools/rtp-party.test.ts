@@ -1,0 +1,89 @@
+/**
+ * RTP test parties on 127.0.0.1: a tone stream sent by one is heard by the other, paced in real time and
+ * without loss; two senders into one party are heard as their mixture; a lost packet is counted and leaves
+ * silence where it belonged on the time line; close releases the port.
+ */
+import assert from "node:assert/strict";
+import { createSocket } from "node:dgram";
+import { after, describe, it } from "node:test";
+import { assembleAudio } from "../support/media/received-audio.js";
+import { RtpParty } from "../support/media/rtp-party.js";
+import type { RtpArrival } from "../support/media/rtp-stream-stats.js";
+import { describeSegments, detectTones, fractionHearing, silentSpans, toneSegments } from "../support/media/tone-detector.js";
+import { toneFrames } from "../support/media/tone.js";
+import { until } from "../support/until.js";
+
+const CANDIDATES = [400, 600, 800, 1000, 1200];
+const parties: RtpParty[] = [];
+after(() => Promise.all(parties.map((p) => p.close())));
+
+async function party(codec: "PCMU" | "PCMA" = "PCMU"): Promise<RtpParty> {
+  const p = await RtpParty.open({ codec });
+  parties.push(p);
+  return p;
+}
+
+describe("RTP test party", () => {
+  it("sends a tone in real time that the other party hears whole, both ways at once", async () => {
+    const [a, b] = [await party("PCMU"), await party("PCMA")];
+    const started = a.now();
+    const toB = a.sendTone({ to: { port: b.port }, frequencies: [600], durationMs: 1000 });
+    const toA = b.sendTone({ to: { port: a.port }, frequencies: [1000, 1200], durationMs: 1000 });
+    await Promise.all([toB.done, toA.done]);
+    const tookMs = a.now() - started;
+    assert.ok(tookMs >= 960, `paced in real time: 50 frames took ${tookMs} ms`);
+    await until(() => a.arrivals.length >= 50 && b.arrivals.length >= 50, 3000, "all 50 frames each way");
+
+    const [stats] = b.streams();
+    assert.deepEqual([stats?.ssrc, stats?.received, stats?.lost, stats?.duplicates, stats?.payloadTypes], [toB.ssrc, 50, 0, 0, [0]]);
+    assert.deepEqual(a.streams()[0]?.payloadTypes, [8]);
+    const heardByB = detectTones(b.audio().pcm, { frequencies: CANDIDATES });
+    const heardByA = detectTones(a.audio().pcm, { frequencies: CANDIDATES });
+    assert.equal(fractionHearing(heardByB, [600]), 1, describeSegments(toneSegments(heardByB)));
+    assert.equal(fractionHearing(heardByA, [1000, 1200]), 1, describeSegments(toneSegments(heardByA)));
+  });
+
+  it("hears two senders at once as their mixture, and each stream alone by SSRC", async () => {
+    const [listener, x, y] = [await party(), await party(), await party()];
+    const sx = x.sendTone({ to: { port: listener.port }, frequencies: [400], durationMs: 800 });
+    const sy = y.sendTone({ to: { port: listener.port }, frequencies: [800], durationMs: 800 });
+    await Promise.all([sx.done, sy.done]);
+    await until(() => listener.arrivals.length >= 80, 3000, "both streams");
+    const audio = listener.audio();
+    // The first and last windows may hold one stream only: the two did not start at the same instant.
+    const windows = detectTones(audio.pcm, { frequencies: CANDIDATES, startMs: audio.startMs });
+    assert.ok(fractionHearing(windows, [400, 800], audio.startMs + 100, audio.startMs + 700) === 1, describeSegments(toneSegments(windows)));
+    const onlyY = detectTones(listener.audio({ ssrc: sy.ssrc }).pcm, { frequencies: CANDIDATES });
+    assert.equal(fractionHearing(onlyY, [800]), 1);
+    assert.equal(listener.streams().length, 2);
+  });
+
+  it("ignores datagrams that are not RTP, and releases its port on close", async () => {
+    const p = await RtpParty.open();
+    const socket = createSocket("udp4");
+    await new Promise<void>((resolve) => socket.send(Buffer.from("not rtp"), p.port, "127.0.0.1", () => resolve()));
+    await until(() => p.notRtp === 1, 2000, "the datagram");
+    assert.equal(p.arrivals.length, 0);
+    await p.close();
+    socket.close();
+    const again = await RtpParty.open({ port: p.port });
+    await again.close();
+  });
+});
+
+describe("received audio", () => {
+  it("places frames by RTP timestamp: a lost packet is counted and leaves 20 ms of silence", () => {
+    const frames = toneFrames("PCMU", [600], 1000);
+    const arrivals: RtpArrival[] = frames.flatMap((payload, i) =>
+      i === 25
+        ? []
+        : [{ packet: { payloadType: 0, sequenceNumber: (65500 + i) & 0xffff, timestamp: (0xfffff000 + i * 160) >>> 0, ssrc: 9, marker: false, csrcs: [], payload }, arrivalMs: 5000 + i * 20 + (i % 3), from: { address: "127.0.0.1", port: 1 } }],
+    );
+    const audio = assembleAudio(arrivals);
+    assert.equal(audio.startMs, 5000);
+    assert.equal(audio.pcm.length, 8000, "the time stamps wrapped past 2^32 and the time line still runs on");
+    const windows = detectTones(audio.pcm, { frequencies: CANDIDATES, windowMs: 20, startMs: audio.startMs });
+    assert.deepEqual(silentSpans(windows), [{ fromMs: 5500, toMs: 5520 }]);
+    assert.equal(fractionHearing(windows, [600], 5000, 5500), 1);
+  });
+});

@@ -1,0 +1,11 @@
+/** The media test tooling in one import: G.711, tones, RTP packets and parties, tone detection, WAV analysis. */
+export * from "./g711.js";
+export * from "./goertzel.js";
+export * from "./received-audio.js";
+export * from "./rtp-packet.js";
+export * from "./rtp-party.js";
+export * from "./rtp-stream-stats.js";
+export * from "./tone-detector.js";
+export * from "./tone.js";
+export * from "./wav-analysis.js";
+export * from "./wav-file.js";
