@@ -8,6 +8,8 @@ import type { CallDetachOptions, DnRegistry, Logger } from "@tandem/sdk";
 export class AgentReservations {
   /** agent DN → ConnID holding it. */
   private readonly held = new Map<string, string>();
+  /** agent DN → time (ms since epoch) until which it is not offered routed calls (agent-refusal.ts). */
+  private readonly heldOff = new Map<string, number>();
 
   constructor(
     private readonly dns: DnRegistry,
@@ -15,8 +17,8 @@ export class AgentReservations {
   ) {}
 
   /**
-   * Reserves `dn` for `connId`. Routed calls need a Ready agent with no call; a direct (DID) call only needs
-   * the agent to be free of other contact-centre calls. True when `connId` holds the agent afterwards.
+   * Reserves `dn` for `connId`. Routed calls need a Ready agent with no call, not held off; a direct (DID) call
+   * only needs the agent to be free of other contact-centre calls. True when `connId` holds the agent afterwards.
    */
   reserve(dn: string, connId: string, mode: "routed" | "direct"): boolean {
     const holder = this.held.get(dn);
@@ -24,10 +26,26 @@ export class AgentReservations {
     const agent = this.dns.agent(dn);
     if (!agent) return false;
     if (agent.calls.length > 0) return false;
-    if (mode === "routed" && agent.state !== "Ready") return false;
+    if (mode === "routed" && (agent.state !== "Ready" || this.isHeldOff(dn))) return false;
     this.held.set(dn, connId);
     this.dns.attachCall(dn, connId);
     return true;
+  }
+
+  /**
+   * `dn` is not reserved for routed calls for `ms` (its phone answered busy). Invisible to the agent's state: a
+   * strategy finds it Ready but cannot reserve it, and the call goes elsewhere or waits.
+   */
+  holdOff(dn: string, ms: number): void {
+    this.heldOff.set(dn, Date.now() + ms);
+  }
+
+  private isHeldOff(dn: string): boolean {
+    const until = this.heldOff.get(dn);
+    if (until === undefined) return false;
+    if (Date.now() < until) return true;
+    this.heldOff.delete(dn);
+    return false;
   }
 
   holds(dn: string, connId: string): boolean {

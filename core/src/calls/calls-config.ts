@@ -16,11 +16,20 @@ export interface CallsConfig {
   /** Reason code of that NotReady. Default `RingNoAnswer`. */
   noAnswerReason: string;
   /**
-   * Interfaces whose Ready lifts that NotReady (besides the call model). Default `desktop` and `admin`: a person
+   * Interfaces whose Ready lifts that NotReady, and the busy one's (besides the call model). Default `desktop` and `admin`: a person
    * puts the agent back in rotation; presence (the phone going idle) does not, or an absent agent would be rung
    * again and again (Genesys: agent-no-answer-action = notready).
    */
   noAnswerReleasableBy: string[];
+  /**
+   * After an agent's phone answers busy (486/600) it is not offered routed calls for this long, ms; 0 offers it
+   * again at once. Default 10000.
+   */
+  busyHoldOffMs: number;
+  /** Also set the agent NotReady after a busy answer (held like a ring-no-answer's). Default false. */
+  busyNotReady: boolean;
+  /** Reason code of that NotReady. Default `Busy`. */
+  busyReason: string;
   /** Give up routing a call after this many failed deliveries (480 to the caller). Default 10. */
   maxRouteAttempts: number;
   /** Longest a caller waits for a routing decision before getting 480, ms. Default 3600000 (1 h). */
@@ -42,6 +51,9 @@ export const CALLS_CONFIG_DEFAULTS: CallsConfig = Object.freeze({
   noAnswerNotReady: true,
   noAnswerReason: "RingNoAnswer",
   noAnswerReleasableBy: ["desktop", "admin"],
+  busyHoldOffMs: 10_000,
+  busyNotReady: false,
+  busyReason: "Busy",
   maxRouteAttempts: 10,
   maxRouteWaitMs: 3_600_000,
   sweepIntervalMs: 30_000,
@@ -60,6 +72,9 @@ export const CALLS_CONFIG_SCHEMA = {
     noAnswerNotReady: { type: "boolean" },
     noAnswerReason: { type: "string", minLength: 1 },
     noAnswerReleasableBy: { type: "array", items: { type: "string", minLength: 1 }, uniqueItems: true },
+    busyHoldOffMs: { type: "integer", minimum: 0 },
+    busyNotReady: { type: "boolean" },
+    busyReason: { type: "string", minLength: 1 },
     maxRouteAttempts: { type: "integer", minimum: 1 },
     maxRouteWaitMs: { type: "integer", minimum: 1000 },
     sweepIntervalMs: { type: "integer", minimum: 100 },

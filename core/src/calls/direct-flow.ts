@@ -8,6 +8,7 @@ import { abandonCall, rejectCall, type CallEndings } from "./call-endings.js";
 import { deliverCall } from "./agent-delivery.js";
 import { establishCall } from "./established.js";
 import { CallErrors } from "./errors.js";
+import { holdOffBusyAgent } from "./agent-refusal.js";
 
 /** SIP status for the caller when the agent's leg failed. */
 const STATUS_BY_OUTCOME: Record<string, number> = { busy: 486, "no-answer": 480, unavailable: 480, failed: 503 };
@@ -30,6 +31,7 @@ export async function runDirectCall(ctx: CallEndings, call: Call): Promise<void>
   if (call.ended) return;
   if (result.ok) return establishCall(ctx, call, dn);
   if (result.outcome === "caller-gone") return abandonCall(ctx, call);
+  if (result.outcome === "busy") holdOffBusyAgent(ctx, dn);
   const status = result.status && result.status !== 487 && result.status >= 400 ? result.status : (STATUS_BY_OUTCOME[result.outcome] ?? 480);
   rejectCall(ctx, call, status, result.outcome);
 }

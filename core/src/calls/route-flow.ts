@@ -3,7 +3,7 @@
  * is answered, abandoned or refused. A failed delivery (busy, unavailable, ring-no-answer) is recorded as an
  * attempt and the strategy is asked again, so a queue strategy can put the call back at the head.
  */
-import { AGENT_DN_TYPES, type CallDetachOptions, type RouteDecision } from "@tandem/sdk";
+import { AGENT_DN_TYPES, type RouteDecision } from "@tandem/sdk";
 import type { Call } from "./call.js";
 import { CallState } from "./call-types.js";
 import { abandonCall, queueDn, rejectCall, releaseCall, releaseStrategyHolds, type CallEndings } from "./call-endings.js";
@@ -12,6 +12,7 @@ import { establishCall } from "./established.js";
 import { askStrategy, reportProgress } from "./route-strategy.js";
 import { CallErrors } from "./errors.js";
 import { keepRinging } from "./provisional-refresh.js";
+import { releaseRefusingAgent } from "./agent-refusal.js";
 
 /**
  * Max decisions that send the call on without delivering it (to another Routing Point, or into a queue the
@@ -101,7 +102,7 @@ async function deliverToAgent(ctx: CallEndings, call: Call, dn: string, ringTime
   return deliverTo(ctx, call, dn, "agent", ringTimeoutMs ?? ctx.config.ringTimeoutMs, reason);
 }
 
-/** Rings `dn`; on failure records the attempt (and on ring-no-answer makes the agent NotReady). */
+/** Rings `dn`; on failure records the attempt (and applies the refusal policy to the agent: agent-refusal.ts). */
 async function deliverTo(
   ctx: CallEndings,
   call: Call,
@@ -134,10 +135,7 @@ async function deliverTo(
   }
   call.endParty(dn);
   ctx.events.emit("EventReleased", call, dn, { cause: result.outcome, status: result.status ?? null });
-  if (role === "agent") {
-    const noAnswer = result.outcome === "no-answer" && ctx.config.noAnswerNotReady;
-    ctx.reservations.release(dn, call.connId, noAnswer ? noAnswerDetach(ctx, noAnswerReason) : { source: "calls" });
-  }
+  if (role === "agent") releaseRefusingAgent(ctx, call.connId, dn, result.outcome, noAnswerReason);
   call.agentDn = undefined;
   call.attempts.push({
     dn,
@@ -168,18 +166,4 @@ function leaveRouting(ctx: CallEndings, call: Call): void {
   }
   call.endParty(call.routingPoint);
   ctx.events.emit("EventRouteUsed", call, call.routingPoint, { queue: call.queue ?? null });
-}
-
-/**
- * Ring-no-answer: the agent leaves Busy straight into NotReady with the reason, never Ready in between. The
- * call model holds that NotReady with `releasableBy` (default desktop and admin), so a person's Ready lifts it
- * while the phone merely going idle (presence) does not put an absent agent back in rotation.
- */
-function noAnswerDetach(ctx: CallEndings, reason?: string): CallDetachOptions {
-  return {
-    after: "NotReady",
-    reasonCode: reason ?? ctx.config.noAnswerReason,
-    source: "calls",
-    releasableBy: ctx.config.noAnswerReleasableBy,
-  };
 }
