@@ -131,7 +131,9 @@ export interface InboundInvite {
   progress(options?: { status?: 180 | 181 | 182 | 183; sdp?: string; headers?: ExtraHeaders }): void;
   /**
    * Sends 200 with `sdp` (our answer, or our offer for a delayed-offer INVITE) and resolves with the
-   * leg once the ACK arrives; rejects with a `SipError` (408, origin `timeout`) when no ACK comes.
+   * leg once the ACK arrives. The dialog is confirmed as well when the caller's BYE comes before the ACK (a
+   * lost ACK) or when no ACK comes within 64·T1 (RFC 3261 §13.3.1.4, §15): then it resolves with the leg
+   * already ended, whose `onEnded` says why (`remote`, or `ack-timeout` after the stack's BYE).
    */
   accept(options: { sdp: string; headers?: ExtraHeaders }): Promise<SipLeg>;
   /** Sends a final negative response. */

@@ -190,8 +190,9 @@ async function answerCaller(
   try {
     call.customerLeg = await (pending ?? call.invite.accept({ sdp: callerAnswer(call, partySdp) }));
   } catch (err) {
-    // No ACK from the caller (RFC 3261 §13.3.1.4): the call never came up; free the agent's side too.
-    ctx.logger.warn({ err, connId: call.connId }, "the caller never acknowledged our 200");
+    // The caller could not be answered (it cancelled meanwhile, or the 200 could not be sent): the call never
+    // came up; free the agent's side too. A lost ACK is no failure here: accept() resolves with the leg.
+    ctx.logger.warn({ err, connId: call.connId }, "the caller could not be answered");
     call.callerGone = true;
     await agentLeg.bye().catch(() => undefined);
     return { ok: false, outcome: "caller-gone" };

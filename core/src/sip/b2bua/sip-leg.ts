@@ -235,9 +235,10 @@ export class SipLegImpl implements SipLeg {
     if (this.ended) return;
     this.ended = reason;
     this.timer?.stop();
-    // A BYE before the ACK means the ACK was lost (RFC 3261 §13.3.1.4 allows it): the call was answered,
-    // so hand out the (already ended) leg and let its onEnded listeners — e.g. a bridge — clean up.
-    if (reason.by === "remote") this.ackWaiter?.resolve();
+    // A BYE before the ACK means the ACK was lost, and 64·T1 without one leaves the dialog confirmed all the
+    // same (RFC 3261 §13.3.1.4, §15): either way the call was answered, so hand out the (already ended) leg
+    // and let its onEnded listeners — e.g. a bridge — clean up.
+    if (reason.by === "remote" || reason.by === "ack-timeout") this.ackWaiter?.resolve();
     else this.ackWaiter?.reject(new SipError(408, "ACK Timeout", { origin: "timeout" }));
     this.ackWaiter = undefined;
     this.onGone(this);
@@ -255,10 +256,13 @@ export class SipLegImpl implements SipLeg {
     this.ackSdpWaiter = undefined;
   }
 
-  /** RFC 3261 §13.3.1.4: no ACK for our 2xx within 64·T1 — end the session with BYE. */
+  /**
+   * RFC 3261 §13.3.1.4: no ACK for our 2xx within 64·T1 — end the session with BYE. sip.js still calls this
+   * when the peer's BYE came instead of the ACK (it ends the dialog but keeps waiting for the ACK): that BYE
+   * confirmed and ended the dialog (§15), so there is nothing left to end and no BYE is owed.
+   */
   ackTimedOut(): void {
-    this.ackWaiter?.reject(new SipError(408, "ACK Timeout", { origin: "timeout" }));
-    this.ackWaiter = undefined;
+    if (this.ended) return;
     this.end({ by: "ack-timeout" });
     try {
       this.session.bye();
