@@ -105,10 +105,20 @@ export type EventListener = (event: TandemEvent) => void;
 export interface EventBus {
   /** Emits an event and returns it as stored (with `seq` and `ts`). */
   emit<D extends EventData>(name: EventName, input?: EventInput<D>): TandemEvent<D>;
-  /** Listens to one event name, or to every event with `"*"`. */
+  /**
+   * Listens to one event name, or to every event with `"*"`. Listeners run synchronously at `emit`, before
+   * the event is committed: a listener that shows the event outside the process (a socket, a reply) must
+   * call `lastSeq()` first and hold back events above it, so a crash cannot take back a seq a client saw.
+   */
   on(name: EventName | "*", listener: EventListener): Unsubscribe;
-  /** Events with `seq > after`, oldest first, at most `limit` (default 1000); reads the durable log. */
+  /**
+   * Events with `seq > after`, oldest first, at most `limit` (default 1000), from the durable log. Commits
+   * what is queued first, so everything returned survives a crash.
+   */
   since(after: number, limit?: number): TandemEvent[];
-  /** The highest `seq` emitted so far (0 when none). */
+  /**
+   * The highest committed `seq` (0 when none). Commits what is queued first; lower only than the seq of
+   * an event just emitted while the database refuses writes.
+   */
   lastSeq(): number;
 }

@@ -41,17 +41,30 @@ test("a client paging with after=SEQ while events are emitted receives every eve
   assert.ok(core.log.stats.batches < total / 10, `batched: ${core.log.stats.batches} transactions for ${total} events`);
 });
 
-test("since() includes events not yet written; the timer writes them in one batch", async (t) => {
-  const core = openCore(join(tempDir(t), "events.sqlite"), { flushMs: 30 });
+test("a seq is shown only once committed: since() and lastSeq() commit the queue first", async (t) => {
+  const core = openCore(join(tempDir(t), "events.sqlite"), { flushMs: 60_000 });
   t.after(() => core.close());
   for (let i = 0; i < 10; i++) core.bus.emit("EventUserEvent", { dn: "1001", data: { i } });
   assert.equal(stored(core), 0, "nothing written synchronously");
   assert.equal(core.bus.since(0, 100).length, 10);
+  assert.equal(stored(core), 10, "what since() returned is in the database");
+  assert.equal(core.log.stats.batches, 1, "one group commit");
   assert.deepEqual(core.bus.since(7, 100).map((e) => e.seq), [8, 9, 10]);
-  await sleep(80);
+  core.bus.emit("EventUserEvent");
+  assert.equal(stored(core), 10);
+  assert.equal(core.bus.lastSeq(), 11);
+  assert.equal(stored(core), 11, "what lastSeq() returned is in the database");
+  assert.deepEqual(core.bus.since(3, 2).map((e) => e.seq), [4, 5]);
+});
+
+test("the flush timer writes a queue nobody read in one batch", async (t) => {
+  const core = openCore(join(tempDir(t), "events.sqlite"), { flushMs: 30 });
+  t.after(() => core.close());
+  for (let i = 0; i < 10; i++) core.bus.emit("EventUserEvent", { dn: "1001", data: { i } });
+  const deadline = Date.now() + 3_000;
+  while (stored(core) < 10 && Date.now() < deadline) await sleep(10);
   assert.equal(stored(core), 10);
   assert.equal(core.log.stats.batches, 1);
-  assert.deepEqual(core.bus.since(3, 2).map((e) => e.seq), [4, 5]);
 });
 
 test("a queue past a few hundred events is written soon, before the timer", async (t) => {
@@ -132,7 +145,7 @@ test("listeners are isolated and see events in seq order, also events emitted by
   assert.deepEqual(stored1, ev);
 });
 
-test("a failing write keeps the batch queued and readable, logs a coded error, and succeeds on retry", async (t) => {
+test("a failing write keeps the batch queued and unseen, logs a coded error, and succeeds on retry", async (t) => {
   const lines: Array<{ level: string; msg: string }> = [];
   const core = openCore(join(tempDir(t), "events.sqlite"), { flushMs: 5, logger: quietLogger(lines) });
   t.after(() => core.close());
@@ -143,7 +156,8 @@ test("a failing write keeps the batch queued and readable, logs a coded error, a
   assert.ok(core.log.stats.failedBatches >= 1);
   assert.ok(lines.some((l) => l.level === "error" && /3 events/.test(l.msg)), "coded flush error logged");
   core.bus.emit("EventUserEvent", { data: { i: 3 } });
-  assert.deepEqual(core.bus.since(0).map((e) => e.data.i), [0, 1, 2, 3], "still readable while unwritten");
+  assert.deepEqual(core.bus.since(0), [], "nothing unwritten is shown");
+  assert.equal(core.bus.lastSeq(), 0, "no uncommitted seq is shown");
   core.db.exec("DROP TRIGGER fail_insert");
   const deadline = Date.now() + 3_000; // retries back off, so wait for the next one rather than a fixed time
   while (stored(core) < 4 && Date.now() < deadline) await sleep(10);

@@ -1,7 +1,9 @@
 /**
  * The event bus: `emit` gives the event its `seq` and `ts`, queues it in the durable log and delivers it to
  * listeners, all synchronously. An event emitted by a listener is delivered after the current one has reached
- * every listener, so every listener sees events in seq order.
+ * every listener, so every listener sees events in seq order. Listeners run in-process before the event is
+ * committed; anything that shows a seq outside the process reads it through `since` / `lastSeq`, which commit
+ * first, so a crash can never take back a seq someone has seen.
  */
 import type { EventBus, EventData, EventInput, EventListener, EventName, Logger, TandemEvent, Unsubscribe } from "@tandem/sdk";
 import { BusErrors } from "./errors.js";
@@ -28,7 +30,7 @@ export class CoreEventBus implements EventBus {
     // Serialised now, so bad data fails here for its emitter and the stored copy cannot change afterwards.
     const dataJson = serialiseData({ name, data });
     const event: TandemEvent<D> = {
-      seq: this.log.lastSeq() + 1,
+      seq: this.log.lastAppended() + 1,
       ts: new Date().toISOString(),
       name,
       ...(input.dn === undefined ? {} : { dn: input.dn }),
@@ -53,10 +55,12 @@ export class CoreEventBus implements EventBus {
     };
   }
 
+  /** Committed events only (commits the queue first). */
   since(after: number, limit: number = DEFAULT_LIMIT): TandemEvent[] {
     return this.log.since(after, limit);
   }
 
+  /** The highest committed seq (commits the queue first). */
   lastSeq(): number {
     return this.log.lastSeq();
   }

@@ -1,8 +1,9 @@
 /**
  * The durable event log (scope `core.events`). `append` only queues in memory; the queue is written in one
  * transaction per batch (on a `flushMs` timer, or soon after it grows past {@link SOFT_BATCH}), so emitting on
- * the SIP hot path never waits on the disk. Readers (`since`) see queued events too, so a client never misses
- * an event that is emitted but not yet written.
+ * the SIP hot path never waits on the disk. A seq becomes visible only once it is committed: `since` and
+ * `lastSeq` first commit whatever is queued (a group commit of everything emitted so far), so no reader outside
+ * the process can see an event that a crash would lose, and a seq once seen is never given to another event.
  */
 import type Database from "better-sqlite3";
 import type { Logger, TandemEvent } from "@tandem/sdk";
@@ -31,7 +32,10 @@ export class EventLog {
   private queue: TandemEvent[] = [];
   /** `JSON.stringify(event.data)` of each queued event, made once at append. */
   private queueData: string[] = [];
-  private last: number;
+  /** Highest seq appended (queued or written). */
+  private appended: number;
+  /** Highest seq committed to the database: the only seqs readers are shown. */
+  private committed: number;
   private flushTimer: NodeJS.Timeout | undefined;
   private soonScheduled = false;
   private readonly pruneTimer: NodeJS.Timeout | undefined;
@@ -47,7 +51,8 @@ export class EventLog {
     if (!(options.retentionDays >= 0)) throw BusErrors.options("retentionDays", `expected >= 0, got ${options.retentionDays}`);
     applyMigrations(db, "core.events", EventLogStore.MIGRATIONS);
     this.store = new EventLogStore(db);
-    this.last = this.store.highestSeq();
+    this.appended = this.store.highestSeq();
+    this.committed = this.appended;
     this.prune();
     if (options.retentionDays > 0) {
       this.pruneTimer = setInterval(() => this.prune(), PRUNE_EVERY_MS);
@@ -60,8 +65,8 @@ export class EventLog {
    * serialises at emit, so data that cannot become JSON fails for the emitter, never later for the whole batch).
    */
   append(event: TandemEvent, dataJson: string = serialiseData(event)): void {
-    if (event.seq <= this.last) throw BusErrors.seqOrder(event.seq, this.last);
-    this.last = event.seq;
+    if (event.seq <= this.appended) throw BusErrors.seqOrder(event.seq, this.appended);
+    this.appended = event.seq;
     this.stats.appended++;
     if (this.closed) {
       this.options.logger.warn({ seq: event.seq, name: event.name }, BusErrors.closed(event.seq).message);
@@ -75,36 +80,32 @@ export class EventLog {
     else this.flushTimer ??= setTimeout(() => this.flush(), this.options.flushMs);
   }
 
-  /** Events with `seq > after`, oldest first, at most `limit`: the database first, then the queue. */
+  /** Committed events with `seq > after`, oldest first, at most `limit`; commits the queue first. */
   since(after: number, limit: number): TandemEvent[] {
     const max = Math.max(0, Math.floor(limit));
     if (max === 0) return [];
-    const firstQueued = this.queue[0]?.seq ?? this.last + 1;
-    const out = after + 1 < firstQueued ? this.store.read(after, max) : [];
-    if (out.length >= max) return out;
-    const from = out.length > 0 ? (out[out.length - 1]?.seq ?? after) : after;
-    for (let i = this.firstQueuedAbove(from); i < this.queue.length && out.length < max; i++) {
-      const event = this.queue[i];
-      if (event) out.push(event);
-    }
-    return out;
+    this.commit();
+    return after < this.committed ? this.store.read(after, max) : [];
   }
 
-  /** Index of the first queued event with seq > `seq` (binary search: a live reader asks for the tail). */
-  private firstQueuedAbove(seq: number): number {
-    let lo = 0;
-    let hi = this.queue.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.queue[mid]?.seq ?? Infinity) <= seq) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  /** The highest seq appended (or stored before a restart, even if pruned since). */
+  /** The highest committed seq (or stored before a restart, even if pruned since); commits the queue first. */
   lastSeq(): number {
-    return this.last;
+    this.commit();
+    return this.committed;
+  }
+
+  /** The highest seq appended, committed or not: where the bus numbers the next event from. */
+  lastAppended(): number {
+    return this.appended;
+  }
+
+  /**
+   * Writes the queue now unless the database is refusing writes (then the retry timer owns the queue and
+   * the queued events stay invisible). Returns the highest committed seq.
+   */
+  commit(): number {
+    if (this.queue.length > 0 && !this.failing && !this.closed) this.flush();
+    return this.committed;
   }
 
   /** Writes the queue in one transaction. On failure the events stay queued for the next attempt. */
@@ -117,6 +118,7 @@ export class EventLog {
     this.queueData = [];
     try {
       this.store.write(batch, data);
+      this.committed = batch[batch.length - 1]?.seq ?? this.committed;
       this.stats.written += batch.length;
       this.stats.batches++;
       this.failing = false;

@@ -5,8 +5,9 @@
  * stop an agent from going NotReady.
  */
 import type { Logger, PluginSocket, TandemEvent } from "@tandem/sdk";
+import { DurableOutbox } from "./durable-outbox.js";
 import type { EventFanout, EventSink } from "./event-fanout.js";
-import { errorMessage, toWire, type OutgoingMessage } from "./protocol.js";
+import { errorMessage, named, toWire, type OutgoingMessage } from "./protocol.js";
 import type { Registrations, RequestHandler, RequestOrigin } from "./request-handler.js";
 import type { RequestValidator } from "./request-validator.js";
 import type { DesktopPrincipal } from "./token-auth.js";
@@ -22,6 +23,7 @@ export interface SessionDeps {
 export class DesktopSession implements EventSink, Registrations, RequestOrigin {
   private readonly registered = new Map<string, number>();
   private closed = false;
+  private readonly outbox: DurableOutbox;
 
   constructor(
     private readonly socket: PluginSocket,
@@ -29,7 +31,9 @@ export class DesktopSession implements EventSink, Registrations, RequestOrigin {
     private readonly deps: SessionDeps,
     readonly defaultAfter: number | undefined,
     private readonly onEnd: (session: DesktopSession) => void,
-  ) {}
+  ) {
+    this.outbox = new DurableOutbox(deps.lastSeq, (text) => socket.send(text));
+  }
 
   get registrations(): Registrations {
     return this;
@@ -38,7 +42,7 @@ export class DesktopSession implements EventSink, Registrations, RequestOrigin {
   /** Greets the client and starts reading its frames. */
   start(): void {
     this.send({
-      event: "EventServerConnected",
+      ...named("EventServerConnected"),
       principal: this.principal.name,
       lastSeq: this.deps.lastSeq(),
       dns: [...this.principal.dns].sort(),
@@ -73,7 +77,7 @@ export class DesktopSession implements EventSink, Registrations, RequestOrigin {
   }
 
   send(message: OutgoingMessage): void {
-    if (!this.closed) this.socket.send(JSON.stringify(message));
+    if (!this.closed) this.outbox.send(JSON.stringify(message), "seq" in message ? message.seq : 0);
   }
 
   /** Closes from the server side (shutdown). */
@@ -96,6 +100,7 @@ export class DesktopSession implements EventSink, Registrations, RequestOrigin {
   private end(): void {
     if (this.closed) return;
     this.closed = true;
+    this.outbox.close();
     for (const dn of this.registered.keys()) this.deps.fanout.remove(dn, this);
     this.registered.clear();
     this.onEnd(this);

@@ -60,7 +60,9 @@ export function registerHttp(http: PluginHttp, deps: HttpDeps): void {
       } finally {
         stop();
       }
-      return reply(messages);
+      // Events reach the listener before their commit: commit now and hold back any the database refused.
+      const committed = deps.bus.lastSeq();
+      return reply(messages.filter((m) => !("seq" in m) || m.seq <= committed));
     },
   });
 }

@@ -1,0 +1,63 @@
+/**
+ * A desktop's outgoing messages, held until every event among them is committed to the event log, then
+ * written in order. Events reach the plugin at emit, before their commit; a desktop that saw a seq which a
+ * crash then took back would resume after it and silently miss the event that reused it.
+ */
+
+/** How long to wait before trying again while the database refuses writes. */
+const RETRY_MS = 100;
+
+export class DurableOutbox {
+  private readonly queue: Array<{ text: string; seq: number }> = [];
+  private scheduled = false;
+  private retry: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  /**
+   * @param committed commits the log's queue and returns the highest committed seq (`bus.lastSeq()`)
+   * @param write puts one message on the wire
+   */
+  constructor(
+    private readonly committed: () => number,
+    private readonly write: (text: string) => void,
+  ) {}
+
+  /** Queues a message; `seq` is the event's seq, 0 for a message that is not a log entry. */
+  send(text: string, seq: number): void {
+    if (this.closed) return;
+    this.queue.push({ text, seq });
+    if (this.scheduled || this.retry) return;
+    // One commit for everything queued in this turn (a request's events and its ACK go out together).
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      this.flush();
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    this.queue.length = 0;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = undefined;
+  }
+
+  private flush(): void {
+    if (this.closed) return;
+    const committed = this.committed();
+    let sent = 0;
+    for (const message of this.queue) {
+      if (message.seq > committed) break;
+      this.write(message.text);
+      sent++;
+    }
+    this.queue.splice(0, sent);
+    if (this.queue.length > 0) {
+      this.retry = setTimeout(() => {
+        this.retry = undefined;
+        this.flush();
+      }, RETRY_MS);
+      this.retry.unref();
+    }
+  }
+}
