@@ -36,6 +36,8 @@ test("desktop over WebSocket: hold/retrieve reach the customer's sipp leg; agent
   const { match: established } = await a.until((m) => m.event === "EventEstablished", 5000);
   const connId = established["connId"];
   assert.equal(typeof connId, "string");
+  // `name` names every message, as on the admin API (`GET /events`); `event` repeats it for older desktops.
+  assert.deepEqual([established["name"], established["event"]], ["EventEstablished", "EventEstablished"]);
 
   const refused = await b.request({ request: "RequestHoldCall", referenceId: "steal", dn: "1001", connId });
   assert.equal(refused.at(-1)?.event, "EventError");
@@ -44,6 +46,7 @@ test("desktop over WebSocket: hold/retrieve reach the customer's sipp leg; agent
 
   const held = await a.request({ request: "RequestHoldCall", referenceId: "h1", dn: "1001", connId }, (m) => m.event === "EventACK");
   assert.deepEqual(held.map((m) => m.event), ["EventHeld", "EventACK"]);
+  assert.deepEqual(held.map((m) => m["name"]), ["EventHeld", "EventACK"]);
   const bogus = await a.request({ request: "RequestAlternateCall", referenceId: "alt", dn: "1001", connId, heldConnId: connId });
   assert.deepEqual([bogus.at(-1)?.event, bogus.at(-1)?.["code"]], ["EventError", "TANDEM_ERR_CALL_CONTROL_UNKNOWN_CALL"]);
   const back = await a.request({ request: "RequestRetrieveCall", referenceId: "r1", dn: "1001", connId }, (m) => m.event === "EventACK");

@@ -40,6 +40,12 @@ export interface CallInit {
   /** `routed` for a Routing Point or Queue DN, `direct` for an agent's DID. */
   kind: "routed" | "direct";
   now: Date;
+  /**
+   * `Outbound` for a call an agent places (RequestMakeCall, a consultation): the INVITE stand-in's From is the
+   * agent (ANI, the calling party) and its dialled DN the destination (DNIS, the called party), which is also the
+   * far party. Default `Inbound`: the caller is the far party.
+   */
+  callType?: "Inbound" | "Outbound";
 }
 
 export class Call {
@@ -90,8 +96,8 @@ export class Call {
   answering = false;
   /** Set by the CANCEL listener; checked after every await. */
   callerGone = false;
-  /** `Inbound` for calls that reached us; `Outbound` for a desktop's RequestMakeCall (control/make-call.ts). */
-  callType: "Inbound" | "Outbound" = "Inbound";
+  /** `Inbound` for calls that reached us; `Outbound` for a desktop's RequestMakeCall or consultation (control/). */
+  readonly callType: "Inbound" | "Outbound";
   /**
    * Call control (control/*) sets this while it emits the effects of a desktop request, so every event the
    * model emits meanwhile carries the request's `referenceId` and `source` (call-events.ts reads it).
@@ -107,13 +113,22 @@ export class Call {
     this.entryDn = init.entryDn;
     this.routingPoint = init.entryDn;
     const from = init.invite.request.from;
+    this.callType = init.callType ?? "Inbound";
     this.ani = from.user;
     this.dnis = init.invite.dn ?? init.entryDn;
     this.startedAt = init.now.toISOString();
     this.startedMs = init.now.getTime();
     this.stateSince = this.startedMs;
     this.lastProbeMs = this.startedMs;
-    this.addParty("customer", this.ani ?? from.uri, init.now);
+    this.addParty("customer", this.farParty ?? from.uri, init.now);
+  }
+
+  /**
+   * The number at the other end from the agent, for `otherDn` and the From of legs placed for it: the caller
+   * (ANI) of an inbound call, the destination (DNIS) of an outbound one.
+   */
+  get farParty(): string | undefined {
+    return this.callType === "Outbound" ? this.dnis : this.ani;
   }
 
   /**

@@ -26,7 +26,7 @@ export async function runDirectCall(ctx: CallEndings, call: Call): Promise<void>
   call.to(CallState.Ringing);
   if (!call.callerGone) call.invite.progress();
   ctx.store.updateCall(call.connId, { state: call.state, agentDn: dn });
-  ctx.events.emit("EventRinging", call, dn, { otherDn: call.ani ?? null, thisDn: dn });
+  ctx.events.emit("EventRinging", call, dn, { otherDn: call.farParty ?? null, thisDn: dn });
   const result = await deliverCall(ctx, call, dn, { ringTimeoutMs: ctx.config.ringTimeoutMs, role: "agent" });
   if (call.ended) return;
   if (result.ok) return establishCall(ctx, call, dn);

@@ -16,7 +16,7 @@ export function establishCall(ctx: CallEndings, call: Call, dn: string): void {
     queueWaitMs: call.queueWaitMs,
   });
   ctx.store.updateLeg(call.customerLegRow, { answeredAt: call.answeredAt, status: 200 });
-  ctx.events.emit("EventEstablished", call, dn, { otherDn: call.ani ?? null, thisDn: dn });
+  ctx.events.emit("EventEstablished", call, dn, { otherDn: call.farParty ?? null, thisDn: dn });
   const bridge = call.bridge;
   if (!bridge) return;
   // The bridge relays BYE to the other leg itself (propagateBye); we only account for it.

@@ -116,7 +116,7 @@ async function deliverTo(
   call.addParty(role, dn);
   call.to(CallState.Ringing);
   ctx.store.updateCall(call.connId, { state: call.state, ...(role === "agent" ? { agentDn: dn } : {}) });
-  ctx.events.emit("EventRinging", call, dn, { otherDn: call.ani ?? null, thisDn: dn });
+  ctx.events.emit("EventRinging", call, dn, { otherDn: call.farParty ?? null, thisDn: dn });
   const result = await deliverCall(ctx, call, dn, { ringTimeoutMs, role });
   if (call.ended) return "done";
   if (result.ok) {

@@ -54,17 +54,32 @@ export interface DesktopRequest {
 /** A request whose DN the schema made mandatory. */
 export type DnRequest = DesktopRequest & { dn: string };
 
+/**
+ * How every message names its event. `name` is the one name of that field on every Tandem interface (the SDK's
+ * `TandemEvent`, the event log, the admin API's `/events` and its stream). `event` carries the same value for
+ * desktops written before: deprecated, to be dropped in the next version of the protocol.
+ */
+export interface Named<E extends string = string> {
+  name: E;
+  /** @deprecated the same as `name`. */
+  event: E;
+}
+
+/** `{ name, event }` for a message literal. */
+export function named<E extends string>(name: E): Named<E> {
+  return { name, event: name };
+}
+
 /** Messages the server sends that are answers to one session, not log entries (no `seq`). */
 export type SessionMessage =
-  | { event: "EventServerConnected"; principal: string; lastSeq: number; dns: string[]; supervisor: boolean; after?: number }
-  | { event: "EventRegistered"; referenceId: string; dn: string; type?: string; agent?: AgentSnapshot; lastSeq: number; replayed: number }
-  | { event: "EventUnregistered"; referenceId: string; dn: string }
-  | { event: "EventACK"; referenceId: string; request: string; dn?: string; connId?: string; agent?: AgentSnapshot }
-  | { event: "EventError"; referenceId?: string; request?: string; dn?: string; code: string; message: string };
+  | (Named<"EventServerConnected"> & { principal: string; lastSeq: number; dns: string[]; supervisor: boolean; after?: number })
+  | (Named<"EventRegistered"> & { referenceId: string; dn: string; type?: string; agent?: AgentSnapshot; lastSeq: number; replayed: number })
+  | (Named<"EventUnregistered"> & { referenceId: string; dn: string })
+  | (Named<"EventACK"> & { referenceId: string; request: string; dn?: string; connId?: string; agent?: AgentSnapshot })
+  | (Named<"EventError"> & { referenceId?: string; request?: string; dn?: string; code: string; message: string });
 
 /** A platform event as the client sees it. */
-export interface WireEvent {
-  event: string;
+export interface WireEvent extends Named {
   seq: number;
   ts: string;
   dn?: string;
@@ -80,7 +95,7 @@ export type OutgoingMessage = SessionMessage | WireEvent;
 export function toWire(event: TandemEvent): WireEvent {
   const { name, seq, ts, dn, connId, source, referenceId, data } = event;
   return {
-    event: name,
+    ...named(name),
     seq,
     ts,
     ...(dn === undefined ? {} : { dn }),
@@ -101,7 +116,7 @@ export function errorMessage(
   const name = str(request?.request);
   const dn = str(request?.dn);
   return {
-    event: "EventError",
+    ...named("EventError"),
     ...(referenceId === undefined ? {} : { referenceId }),
     ...(name === undefined ? {} : { request: name }),
     ...(dn === undefined ? {} : { dn }),

@@ -20,6 +20,7 @@ import {
   CALL_REQUESTS,
   RESERVED_REQUESTS,
   errorMessage,
+  named,
   toWire,
   type AgentRequestName,
   type CallRequestName,
@@ -119,7 +120,7 @@ export class RequestHandler {
     regs?.add(request.dn, at);
     const agent = dns.agent(request.dn);
     origin.send({
-      event: "EventRegistered",
+      ...named("EventRegistered"),
       referenceId: request.referenceId,
       dn: request.dn,
       type: record.type,
@@ -132,7 +133,7 @@ export class RequestHandler {
 
   private unregister(request: DnRequest, origin: RequestOrigin): void {
     if (origin.registrations && !origin.registrations.delete(request.dn)) throw DesktopErrors.notRegistered(request.dn);
-    origin.send({ event: "EventUnregistered", referenceId: request.referenceId, dn: request.dn });
+    origin.send({ ...named("EventUnregistered"), referenceId: request.referenceId, dn: request.dn });
   }
 
   /** Through the arbiter, so the priority rule holds; a refusal carries the arbiter's own code. */
@@ -149,7 +150,7 @@ export class RequestHandler {
     // The events (with this referenceId) reach the client through the live feed; a request that changed
     // nothing still gets an answer, so a client never waits for an event that will not come.
     if (result.events.length === 0) {
-      origin.send({ event: "EventACK", referenceId: request.referenceId, request: name, dn: request.dn, agent: result.snapshot });
+      origin.send({ ...named("EventACK"), referenceId: request.referenceId, request: name, dn: request.dn, agent: result.snapshot });
     }
   }
 
@@ -158,6 +159,6 @@ export class RequestHandler {
     const cc = this.deps.extensions.get(CALL_CONTROL, provider);
     if (!cc) throw DesktopErrors.callControlUnavailable(name, provider);
     const result = await dispatchCall(cc, name, request);
-    origin.send({ event: "EventACK", referenceId: request.referenceId, request: name, dn: request.dn, connId: result.connId });
+    origin.send({ ...named("EventACK"), referenceId: request.referenceId, request: name, dn: request.dn, connId: result.connId });
   }
 }

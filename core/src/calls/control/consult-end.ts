@@ -5,6 +5,7 @@
  */
 import type { CallControlResult, CallRequestBase, SipLeg, TwoCallRequest } from "@tandem/sdk";
 import type { Call } from "../call.js";
+import { CallState } from "../call-types.js";
 import { withDirection } from "../../sip/b2bua/sdp-direction.js";
 import { pinOffers, rebridge, watchBridge } from "./bridge-watch.js";
 import { afterCallOptions, asRequest, controlState, exclusive, reasonOf, type ControlContext } from "./control-context.js";
@@ -30,6 +31,7 @@ export async function closeConsult(cc: ControlContext, call: Call, consult: Cons
   if (state.consult === consult) state.consult = undefined;
   cc.consults.delete(consult.call.connId);
   if (consult.row !== undefined) cc.ctx.store.updateLeg(consult.row, { endedAt: new Date().toISOString(), endedBy: cause });
+  endConsultState(consult, cause);
   const emit = (): void => {
     for (const dn of consult.call.activeDns()) {
       consult.call.endParty(dn);
@@ -40,6 +42,20 @@ export async function closeConsult(cc: ControlContext, call: Call, consult: Cons
   else emit();
   if (consult.toAgent) cc.ctx.reservations.release(consult.target, call.connId, { source: "calls" });
   await consult.leg?.bye().catch(() => undefined);
+}
+
+/** Causes of a consult's end before the target answered in which the agent (its caller) gave up. */
+const AGENT_GAVE_UP: ReadonlySet<string> = new Set(["reconnected", "call-ended"]);
+
+/**
+ * The consult's final state, before its EventReleased: Released once it was established; before that
+ * Abandoned when the agent gave up (reconnected, the original call ended) and Rejected when the target refused.
+ */
+function endConsultState(consult: Consult, cause: string): void {
+  const call = consult.call;
+  if (call.ended) return;
+  if (call.state === CallState.Established) call.to(CallState.Released);
+  else call.to(AGENT_GAVE_UP.has(cause) ? CallState.Abandoned : CallState.Rejected);
 }
 
 /** Points the agent's phone back at the customer (`inactive` = still held, `sendrecv` = talking again). */
@@ -99,6 +115,7 @@ async function handOver(cc: ControlContext, call: Call, consult: Consult, reques
   const now = new Date().toISOString();
   if (previous.row !== undefined) cc.ctx.store.updateLeg(previous.row, { endedAt: now, endedBy: "transferred" });
   cc.ctx.store.updateCall(call.connId, consult.toAgent ? { agentDn: consult.target } : {});
+  endConsultState(consult, "transferred");
   asRequest(consult.call, request, () => {
     consult.call.endParty(request.dn);
     cc.ctx.events.emit("EventReleased", consult.call, request.dn, { cause: "transferred", heldConnId: call.connId });
@@ -135,6 +152,6 @@ export async function reconnectCall(cc: ControlContext, request: TwoCallRequest)
   }
   rebridge(cc, call);
   controlState(call).held = false;
-  asRequest(call, request, () => cc.ctx.events.emit("EventRetrieved", call, request.dn, { thisDn: request.dn, otherDn: call.ani ?? null }));
+  asRequest(call, request, () => cc.ctx.events.emit("EventRetrieved", call, request.dn, { thisDn: request.dn, otherDn: call.farParty ?? null }));
   return { connId: call.connId };
 }

@@ -9,6 +9,7 @@
  */
 import { AGENT_DN_TYPES, type CallControlResult, type CallDestinationRequest, type SipLeg } from "@tandem/sdk";
 import { Call } from "../call.js";
+import { CallState } from "../call-types.js";
 import { withDirection } from "../../sip/b2bua/sdp-direction.js";
 import { asRequest, controlState, establishedCallOf, exclusive, finished, reasonOf, type ControlContext } from "./control-context.js";
 import type { Consult } from "./consult-state.js";
@@ -44,7 +45,7 @@ export async function initiateTransfer(cc: ControlContext, request: CallDestinat
   cc.consults.set(consult.call.connId, call);
   // The original call ending (customer hung up) ends the consult too: the phone dialog is gone with it.
   call.abort.signal.addEventListener("abort", () => void closeConsult(cc, call, consult, undefined, "call-ended"), { once: true });
-  if (!wasHeld) asRequest(call, request, () => ctx.events.emit("EventHeld", call, request.dn, { thisDn: request.dn, otherDn: call.ani ?? null }));
+  if (!wasHeld) asRequest(call, request, () => ctx.events.emit("EventHeld", call, request.dn, { thisDn: request.dn, otherDn: call.farParty ?? null }));
   asRequest(consult.call, request, () => {
     ctx.events.emit("EventDialing", consult.call, request.dn, { thisDn: request.dn, otherDn: target, heldConnId: call.connId });
     if (toAgent) ctx.events.emit("EventRinging", consult.call, target, { thisDn: target, otherDn: request.dn });
@@ -58,12 +59,13 @@ export async function initiateTransfer(cc: ControlContext, request: CallDestinat
 
 function newConsult(cc: ControlContext, call: Call, request: CallDestinationRequest, toAgent: boolean): Consult {
   const invite = outboundPlaceholder(request.dn, request.destination, (user) => cc.ctx.sip.localUri(user));
-  const consultCall = new Call({ invite, entryDn: request.dn, kind: "direct", now: new Date() });
-  consultCall.callType = "Outbound";
+  const consultCall = new Call({ invite, entryDn: request.dn, kind: "direct", now: new Date(), callType: "Outbound" });
   consultCall.agentDn = request.dn;
   consultCall.addParty("agent", request.dn);
   if (toAgent) consultCall.addParty("agent", request.destination);
   Object.assign(consultCall.userData, call.userData, request.userData ?? {});
+  // The consult's events show its own progress: Ringing from EventDialing on (consult-end.ts ends it).
+  consultCall.to(CallState.Ringing);
   return { call: consultCall, target: request.destination, toAgent, abort: new AbortController(), leg: undefined, row: undefined, held: false, over: false };
 }
 
@@ -87,7 +89,7 @@ async function ringConsult(cc: ControlContext, call: Call, consult: Consult, req
     await retrieveLegs(cc, call, NAME)
       .then(() => {
         controlState(call).held = false;
-        asRequest(call, request, () => ctx.events.emit("EventRetrieved", call, request.dn, { thisDn: request.dn, otherDn: call.ani ?? null }));
+        asRequest(call, request, () => ctx.events.emit("EventRetrieved", call, request.dn, { thisDn: request.dn, otherDn: call.farParty ?? null }));
       })
       .catch((err: unknown) => ctx.logger.warn({ err: reasonOf(err), connId: call.connId }, "retrieving after a failed consult failed"));
     return;
@@ -110,6 +112,7 @@ async function ringConsult(cc: ControlContext, call: Call, consult: Consult, req
   }
   finished(call, NAME);
   if (consult.over) return;
+  consult.call.to(CallState.Established);
   asRequest(consult.call, request, () => {
     ctx.events.emit("EventEstablished", consult.call, request.dn, { thisDn: request.dn, otherDn: consult.target });
     if (consult.toAgent) ctx.events.emit("EventEstablished", consult.call, consult.target, { thisDn: consult.target, otherDn: request.dn });

@@ -56,7 +56,7 @@ export async function holdCall(cc: ControlContext, request: CallRequest): Promis
   if (state.consult) throw CallControlErrors.badState("RequestHoldCall", call.connId, "a consultation call is under way");
   await exclusive(call, "RequestHoldCall", () => holdLegs(cc, call, "RequestHoldCall"));
   state.held = true;
-  asRequest(call, request, () => cc.ctx.events.emit("EventHeld", call, request.dn, { thisDn: request.dn, otherDn: call.ani ?? null }));
+  asRequest(call, request, () => cc.ctx.events.emit("EventHeld", call, request.dn, { thisDn: request.dn, otherDn: call.farParty ?? null }));
   return { connId: call.connId };
 }
 
@@ -67,6 +67,6 @@ export async function retrieveCall(cc: ControlContext, request: CallRequest): Pr
   if (state.consult) throw CallControlErrors.badState("RequestRetrieveCall", call.connId, "a consultation call is under way; use RequestReconnectCall");
   await exclusive(call, "RequestRetrieveCall", () => retrieveLegs(cc, call, "RequestRetrieveCall"));
   state.held = false;
-  asRequest(call, request, () => cc.ctx.events.emit("EventRetrieved", call, request.dn, { thisDn: request.dn, otherDn: call.ani ?? null }));
+  asRequest(call, request, () => cc.ctx.events.emit("EventRetrieved", call, request.dn, { thisDn: request.dn, otherDn: call.farParty ?? null }));
   return { connId: call.connId };
 }

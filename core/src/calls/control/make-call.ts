@@ -27,8 +27,7 @@ export async function makeCall(cc: ControlContext, request: MakeCallRequest): Pr
     throw CallControlErrors.badState("RequestMakeCall", "(new)", "the destination must be another number");
   }
   const invite = outboundPlaceholder(request.dn, request.destination, (user) => ctx.sip.localUri(user));
-  const call = new Call({ invite, entryDn: request.dn, kind: "direct", now: new Date() });
-  call.callType = "Outbound";
+  const call = new Call({ invite, entryDn: request.dn, kind: "direct", now: new Date(), callType: "Outbound" });
   if (!ctx.reservations.reserve(request.dn, call.connId, "direct")) throw CallControlErrors.agentBusy(request.dn);
   call.agentDn = request.dn;
   cc.admit(call);

@@ -1,7 +1,8 @@
 /**
- * The model's `Call` is built around the INVITE that brought it. A desktop's RequestMakeCall has none, so it
- * gets this stand-in: it names the destination as the far party (the model's "customer", whose ANI the events
- * show) and the agent's DN as the dialled number; answering or refusing it does nothing, because the far
+ * The model's `Call` is built around the INVITE that brought it. A desktop's RequestMakeCall (or consultation)
+ * has none, so it gets this stand-in, shaped as the INVITE the agent's phone would have sent: From is the agent
+ * (the calling party, the events' `ani`) and the dialled number the destination (the called party, `dnis`; with
+ * `callType: "Outbound"` also the call's far party). Answering or refusing it does nothing, because the far
  * party is reached by our own INVITE (make-call.ts), not by answering this one.
  */
 import { SipError, type InboundInvite, type SipRequestInfo } from "@tandem/sdk";
@@ -10,12 +11,12 @@ export function outboundPlaceholder(agentDn: string, destination: string, localU
   const destinationUri = localUri(destination);
   const request: SipRequestInfo = {
     method: "INVITE",
-    ruri: localUri(agentDn),
-    ruriUser: agentDn,
+    ruri: destinationUri,
+    ruriUser: destination,
     callId: `make-call-${agentDn}-${Date.now()}`,
     cseq: 0,
-    from: { uri: destinationUri, user: destination, host: "tandem" },
-    to: { uri: localUri(agentDn), user: agentDn, host: "tandem" },
+    from: { uri: localUri(agentDn), user: agentDn, host: "tandem" },
+    to: { uri: destinationUri, user: destination, host: "tandem" },
     body: "",
     source: { transport: "udp", address: "127.0.0.1", port: 0 },
     header: () => undefined,

@@ -32,7 +32,7 @@ export async function singleStepTransfer(cc: ControlContext, request: CallDestin
   asRequest(call, request, () => {
     if (request.userData) applyUserData(cc, call, request.userData, "update");
     call.addParty(toAgent ? "agent" : "destination", target);
-    if (toAgent) cc.ctx.events.emit("EventRinging", call, target, { otherDn: call.ani ?? null, thisDn: target, transferredBy: request.dn });
+    if (toAgent) cc.ctx.events.emit("EventRinging", call, target, { otherDn: call.farParty ?? null, thisDn: target, transferredBy: request.dn });
   });
   void transfer(cc, call, request, toAgent, offer)
     .catch((err: unknown) => cc.ctx.logger.error({ err, connId: call.connId }, "single-step transfer failed"))
@@ -44,7 +44,7 @@ async function transfer(cc: ControlContext, call: Call, request: CallDestination
   const { ctx } = cc;
   const target = request.destination;
   const customer = call.customerLeg as SipLeg;
-  const ring = await ringDn(cc, call, target, { role: toAgent ? "agent" : "destination", ringTimeoutMs: ctx.config.ringTimeoutMs, sdp: offer, fromUser: call.ani ?? "anonymous" });
+  const ring = await ringDn(cc, call, target, { role: toAgent ? "agent" : "destination", ringTimeoutMs: ctx.config.ringTimeoutMs, sdp: offer, fromUser: call.farParty ?? "anonymous" });
   if (!ring.ok || call.ended) {
     if (ring.ok) await ring.leg.bye().catch(() => undefined);
     const cause = ring.ok ? "call-ended" : ring.failure.outcome;
@@ -80,7 +80,7 @@ async function transfer(cc: ControlContext, call: Call, request: CallDestination
     call.endParty(previous.dn);
     ctx.events.emit("EventPartyChanged", call, previous.dn, { thisDn: previous.dn, thirdDn: target, cause: "single-step-transfer" });
     ctx.events.emit("EventReleased", call, previous.dn, { cause: "transferred", thirdDn: target, releasedBy: "agent" });
-    ctx.events.emit("EventEstablished", call, target, { otherDn: call.ani ?? null, thisDn: target, transferredBy: previous.dn });
+    ctx.events.emit("EventEstablished", call, target, { otherDn: call.farParty ?? null, thisDn: target, transferredBy: previous.dn });
   });
   ctx.reservations.release(previous.dn, call.connId, afterCallOptions(cc));
   await previous.leg.bye().catch((err: unknown) => ctx.logger.warn({ err, connId: call.connId }, "BYE to the transferring agent failed"));
