@@ -15,6 +15,12 @@ if ! command -v sipp >/dev/null 2>&1; then
   apt-get install -y sip-tester
 fi
 
+if ! command -v baresip >/dev/null 2>&1; then
+  echo "run.sh: installing baresip (baresip-core: the phone in the media tests)"
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y baresip-core
+fi
+
 echo "run.sh: type-checking and building (tsc -b), then type-checking the tests"
 npx tsc -b
 npx tsc -p test/tsconfig.json

@@ -21,6 +21,8 @@ export interface SippToneCallOptions {
   frequencies: readonly number[];
   /** How long the call streams the tone before its BYE, ms. */
   durationMs: number;
+  /** Port of an RTP test party on 127.0.0.1 to name in the offer, so the far end's media goes there. */
+  receiveAt?: number;
   /** Request-URI user; default "party". */
   service?: string;
   timeoutS?: number;
@@ -28,7 +30,7 @@ export interface SippToneCallOptions {
 
 /**
  * One sipp call that streams the tone (from a raw G.711 file, looped) for `durationMs` after the ACK, then
- * hangs up; resolves when sipp exits.
+ * hangs up; resolves when sipp exits. With `receiveAt`, what the far end sends arrives at that RTP party.
  */
 export async function sippToneCall(options: SippToneCallOptions): Promise<SippResult> {
   const dir = mkdtempSync(join(tmpdir(), "sipp-tone-"));
@@ -37,7 +39,9 @@ export async function sippToneCall(options: SippToneCallOptions): Promise<SippRe
     const pt = G711_PAYLOAD_TYPE[options.codec];
     // rtp_stream takes "file,loops,payload type"; -1 loops until the scenario pauses the stream.
     const scenario = join(dir, "tone-uac.xml");
-    writeFileSync(scenario, readFileSync(join(SCENARIOS, "tone-uac.template.xml"), "utf8").replace(`rtp_stream="@RTP_STREAM@"`, `rtp_stream="${file},-1,${pt}"`));
+    const template = readFileSync(join(SCENARIOS, "tone-uac.template.xml"), "utf8");
+    const offerPort = options.receiveAt === undefined ? "[rtpstream_audio_port]" : String(options.receiveAt);
+    writeFileSync(scenario, template.replace(`rtp_stream="@RTP_STREAM@"`, `rtp_stream="${file},-1,${pt}"`).replace("m=audio @OFFER_PORT@", `m=audio ${offerPort}`));
     return await runSipp({
       scenario,
       remote: options.remote,
