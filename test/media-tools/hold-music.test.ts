@@ -7,8 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { HOLD_MUSIC_PATH, holdMusicWav } from "../../plugins/media/assets/make-hold-music.js";
-import { analyzeWav } from "../support/media/wav-analysis.js";
-import { readWav } from "../support/media/wav-file.js";
+import { analyzeWav, readWav } from "@tandem/sdk/testing/media";
 
 describe("default music on hold", () => {
   it("the committed file is what make-hold-music.ts generates", () => {

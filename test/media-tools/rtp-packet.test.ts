@@ -5,8 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { buildRtpPacket, parseRtpPacket } from "../support/media/rtp-packet.js";
-import { extendSequence, rtpStreamStats, type RtpArrival } from "../support/media/rtp-stream-stats.js";
+import { buildRtpPacket, extendSequence, parseRtpPacket, type RtpArrival, rtpStreamStats } from "@tandem/sdk/testing/media";
 
 const PAYLOAD = Uint8Array.from({ length: 160 }, (_, i) => i);
 

@@ -6,11 +6,7 @@
 import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
 import { after, describe, it } from "node:test";
-import { assembleAudio } from "../support/media/received-audio.js";
-import { RtpParty } from "../support/media/rtp-party.js";
-import type { RtpArrival } from "../support/media/rtp-stream-stats.js";
-import { describeSegments, detectTones, fractionHearing, silentSpans, toneSegments } from "../support/media/tone-detector.js";
-import { toneFrames } from "../support/media/tone.js";
+import { assembleAudio, describeSegments, detectTones, fractionHearing, type RtpArrival, RtpParty, silentSpans, toneFrames, toneSegments } from "@tandem/sdk/testing/media";
 import { until } from "../support/until.js";
 
 const CANDIDATES = [400, 600, 800, 1000, 1200];

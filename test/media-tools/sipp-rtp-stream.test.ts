@@ -6,10 +6,8 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { freePort } from "../support/free-port.js";
-import type { G711Codec } from "../support/media/g711.js";
-import { RtpParty } from "../support/media/rtp-party.js";
+import { describeSegments, detectTones, fractionHearing, type G711Codec, RtpParty, toneSegments } from "@tandem/sdk/testing/media";
 import { sippPartyUas, sippToneCall } from "../support/media/sipp-tone-peers.js";
-import { describeSegments, detectTones, fractionHearing, toneSegments } from "../support/media/tone-detector.js";
 import { killAllSipp } from "../support/sipp.js";
 
 const CANDIDATES = [500, 600, 700, 1000, 1100, 1400, 1900, 2300];

@@ -5,9 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { decodeG711, encodeG711 } from "../support/media/g711.js";
-import { describeSegments, detectTones, fractionHearing, silentSpans, toneSegments, toneSpans } from "../support/media/tone-detector.js";
-import { toneSamples } from "../support/media/tone.js";
+import { decodeG711, describeSegments, detectTones, encodeG711, fractionHearing, silentSpans, toneSamples, toneSegments, toneSpans } from "@tandem/sdk/testing/media";
 
 const CANDIDATES = [400, 600, 800, 1000, 1200, 1500, 2000];
 

@@ -7,10 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { describeSegments } from "../support/media/tone-detector.js";
-import { toneSamples } from "../support/media/tone.js";
-import { analyzeWav } from "../support/media/wav-analysis.js";
-import { writeWav, type WavEncoding } from "../support/media/wav-file.js";
+import { analyzeWav, describeSegments, toneSamples, type WavEncoding, writeWav } from "@tandem/sdk/testing/media";
 
 const dir = mkdtempSync(join(tmpdir(), "wav-analysis-"));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../free-port.js";
 import { until } from "../until.js";
-import type { G711Codec } from "./g711.js";
+import type { G711Codec } from "@tandem/sdk/testing/media";
 
 export interface BaresipOptions {
   /** The ausine frequency, Hz (10–20000). */

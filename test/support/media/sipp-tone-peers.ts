@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { writeToneFile } from "../../fixtures/media/make-tones.js";
 import { freePort } from "../free-port.js";
 import { runSipp, type SippResult } from "../sipp.js";
-import { G711_PAYLOAD_TYPE, type G711Codec } from "./g711.js";
+import { G711_PAYLOAD_TYPE, type G711Codec } from "@tandem/sdk/testing/media";
 
 const SCENARIOS = resolve(fileURLToPath(new URL("../../fixtures/media/sipp/", import.meta.url)));
 

@@ -5,12 +5,14 @@
 import { detectTones, silentSpans, toneSegments, type DetectOptions, type ToneSegment, type ToneWindow } from "./tone-detector.js";
 import { readWav } from "./wav-file.js";
 
+/** One channel of a WAV: its windows, the time line they make, and its silent stretches. */
 export interface WavChannelAnalysis {
   windows: ToneWindow[];
   segments: ToneSegment[];
   silences: Array<{ fromMs: number; toMs: number }>;
 }
 
+/** What {@link analyzeWav} found in a WAV file. */
 export interface WavAnalysis {
   sampleRate: number;
   channelCount: number;

@@ -5,12 +5,15 @@
  */
 import { encodeG711, G711_SAMPLE_RATE, type G711Codec } from "./g711.js";
 
+/** One RTP packet of audio: 20 ms, the RFC 3551 default packetization. */
 export const FRAME_MS = 20;
+/** G.711 samples (and bytes) in one 20 ms frame. */
 export const SAMPLES_PER_FRAME = (G711_SAMPLE_RATE * FRAME_MS) / 1000;
 
 /** Peak amplitude of the whole mixture, well clear of clipping: a quarter of full scale. */
 export const DEFAULT_TONE_AMPLITUDE = 8000;
 
+/** Level and rate of a generated tone. */
 export interface ToneOptions {
   /** Peak of the summed sines (each sine gets an equal share); default {@link DEFAULT_TONE_AMPLITUDE}. */
   amplitude?: number;

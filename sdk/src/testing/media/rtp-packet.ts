@@ -7,6 +7,7 @@
 export const RTP_VERSION = 2;
 const FIXED_HEADER_BYTES = 12;
 
+/** The fields of an RTP fixed header a test sets or reads. */
 export interface RtpHeader {
   payloadType: number;
   /** 16-bit sequence number (§5.1). */
@@ -19,6 +20,7 @@ export interface RtpHeader {
   csrcs?: readonly number[];
 }
 
+/** A parsed packet: its header fields and its payload (CSRCs, extension and padding removed). */
 export interface RtpPacket extends Required<RtpHeader> {
   payload: Uint8Array;
 }

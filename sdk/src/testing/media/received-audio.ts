@@ -6,6 +6,7 @@
 import { codecOfPayloadType, decodeG711, G711_SAMPLE_RATE } from "./g711.js";
 import type { RtpArrival } from "./rtp-stream-stats.js";
 
+/** Decoded audio on one time line. */
 export interface ReceivedAudio {
   pcm: Int16Array;
   sampleRate: number;

@@ -4,6 +4,7 @@
  */
 import type { RtpPacket } from "./rtp-packet.js";
 
+/** One RTP packet as it arrived at a party. */
 export interface RtpArrival {
   packet: RtpPacket;
   /** Monotonic arrival time, `performance.now()` ms. */
@@ -11,6 +12,7 @@ export interface RtpArrival {
   from: { address: string; port: number };
 }
 
+/** What arrived of one SSRC. */
 export interface RtpStreamStats {
   ssrc: number;
   payloadTypes: number[];

@@ -12,11 +12,13 @@ import { buildRtpPacket, parseRtpPacket } from "./rtp-packet.js";
 import { rtpStreamStats, type RtpArrival, type RtpStreamStats } from "./rtp-stream-stats.js";
 import { FRAME_MS, SAMPLES_PER_FRAME, ToneSource, type ToneOptions } from "./tone.js";
 
+/** Where a party sends: an address on loopback (default 127.0.0.1) and a port. */
 export interface RtpTarget {
   address?: string;
   port: number;
 }
 
+/** Options of {@link RtpParty.sendTone}. */
 export interface SendToneOptions extends ToneOptions {
   to: RtpTarget;
   /** Frequencies to play together; empty plays G.711 silence. */
@@ -33,6 +35,7 @@ export interface ToneStream {
   sent(): number;
 }
 
+/** One RTP endpoint of a test; see the file comment. Open it with {@link RtpParty.open}, end it with {@link RtpParty.close}. */
 export class RtpParty {
   readonly arrivals: RtpArrival[] = [];
   /** Datagrams that were not RTP version 2. */

@@ -7,6 +7,7 @@
 import { G711_SAMPLE_RATE } from "./g711.js";
 import { toneShare } from "./goertzel.js";
 
+/** Options of {@link detectTones}. */
 export interface DetectOptions {
   /** The candidate frequencies, Hz. Keep them ≥ 50 Hz apart for 100 ms windows. */
   frequencies: readonly number[];
@@ -21,6 +22,7 @@ export interface DetectOptions {
   silenceRms?: number;
 }
 
+/** The verdict on one window of audio. */
 export interface ToneWindow {
   fromMs: number;
   toMs: number;
@@ -41,6 +43,7 @@ export interface ToneSegment {
   tones: number[];
 }
 
+/** Cuts `pcm` into windows and tells for each whether it is silent and which candidate tones sound in it. */
 export function detectTones(pcm: ArrayLike<number>, options: DetectOptions): ToneWindow[] {
   const rate = options.sampleRate ?? G711_SAMPLE_RATE;
   const windowMs = options.windowMs ?? 100;

@@ -4,11 +4,13 @@
  */
 import alawmulaw from "alawmulaw";
 
+/** The two G.711 laws, by their RTP encoding names. */
 export type G711Codec = "PCMU" | "PCMA";
 
 /** RFC 3551 §6, Table 4: the static payload type of each G.711 law. */
 export const G711_PAYLOAD_TYPE: Readonly<Record<G711Codec, number>> = { PCMU: 0, PCMA: 8 };
 
+/** G.711 samples 8000 times a second; its RTP clock runs at the same rate. */
 export const G711_SAMPLE_RATE = 8000;
 
 /** The codec of a static payload type, or undefined when it is not G.711. */

@@ -6,8 +6,10 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import wavefile from "wavefile";
 
+/** How samples are stored in a written WAV: linear 16-bit, or G.711 µ-law or A-law. */
 export type WavEncoding = "pcm16" | "mulaw" | "alaw";
 
+/** A WAV decoded to 16-bit channels. */
 export interface WavAudio {
   sampleRate: number;
   /** One 16-bit array per channel. */
@@ -42,6 +44,7 @@ export function encodeWav(channels: readonly Int16Array[], sampleRate: number, e
   return wav.toBuffer();
 }
 
+/** Writes {@link encodeWav}'s bytes to `path`. */
 export function writeWav(path: string, channels: readonly Int16Array[], sampleRate: number, encoding: WavEncoding = "pcm16"): void {
   writeFileSync(path, encodeWav(channels, sampleRate, encoding));
 }

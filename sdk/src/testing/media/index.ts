@@ -1,4 +1,4 @@
-/** The media test tooling in one import: G.711, tones, RTP packets and parties, tone detection, WAV analysis. */
+/** Media test tooling in one import: G.711, tones, RTP packets and parties, tone detection, WAV files and their analysis. */
 export * from "./g711.js";
 export * from "./goertzel.js";
 export * from "./received-audio.js";
