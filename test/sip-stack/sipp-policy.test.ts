@@ -1,7 +1,7 @@
 /**
  * Serving many DNs safely: 404 for a DN the registry does not serve, 403 for a source outside
- * `sip.trustedPeers` (before any state), 200 to OPTIONS for the server itself (RFC 3261 §11), all
- * checked by sipp scenarios over UDP and TCP.
+ * `sip.trustedPeers` (before any state), 405/501 by method (RFC 3261 §8.2.1), 200 to OPTIONS for the
+ * server itself (RFC 3261 §11), all checked by sipp scenarios over UDP and TCP.
  */
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -39,6 +39,13 @@ describe("request policy", () => {
     const t = await startTestStack({ trustedPeers: ["10.0.0.0/8", "192.168.1.7"] });
     stacks.push(t);
     for (const transport of ["u1", "t1"] as const) await run(t, { scenario: "invite-403.xml", service: "1001", transport });
+    assert.equal(t.stack.stats().transactions, 0);
+  });
+
+  it("answers 405 with Allow to MESSAGE and REGISTER, and 501 to an unknown method (RFC 3261 §8.2.1)", async () => {
+    const t = await startTestStack({ served: ["1001"] });
+    stacks.push(t);
+    for (const transport of ["u1", "t1"] as const) await run(t, { scenario: "method-inspection.xml", service: "1001", transport });
     assert.equal(t.stack.stats().transactions, 0);
   });
 

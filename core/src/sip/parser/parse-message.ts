@@ -13,7 +13,7 @@ import { ParseFailure, fail, reasonOf } from "./failure.js";
 import { HeaderKind } from "./header-names.js";
 import { parseHeaderSection, saw, type HeaderState } from "./header-section.js";
 import { resetUsage } from "./limits.js";
-import { salvageRespondable } from "./salvage.js";
+import { salvageRespondable, type PartialRespondable } from "./salvage.js";
 import { parseStartLine, type StartLine } from "./start-line.js";
 
 export interface SipParseError {
@@ -27,6 +27,11 @@ export interface SipParseError {
   status: number;
   /** Present when a response can be built (RFC 3261 §8.2, §16.3): the raw values to copy into it. */
   respondable?: { via: string[]; from: string; to: string; callId: string; cseq: string };
+  /**
+   * A request missing some of From/To/Call-ID/CSeq whose top Via can still take a response (RFC 3261 §18.2.2):
+   * what a 400 can copy. Never set together with `respondable`.
+   */
+  partial?: PartialRespondable;
 }
 
 export type ParsedSipMessage = IncomingRequestMessage | IncomingResponseMessage;
@@ -150,10 +155,12 @@ function toParseError(e: unknown, data: Buffer): SipParseError {
     e instanceof ParseFailure ? e : new ParseFailure(SipParseErrors.internal, [e instanceof Error ? e.message : String(e)]);
   let isRequest = true;
   let respondable: SipParseError["respondable"];
+  let partial: PartialRespondable | undefined;
   try {
     const salvage = salvageRespondable(data, MAX_HEADER_BYTES);
     isRequest = salvage.isRequest;
     respondable = salvage.respondable;
+    partial = salvage.partial;
   } catch {
     // Nothing can be salvaged; the message is dropped.
   }
@@ -164,5 +171,6 @@ function toParseError(e: unknown, data: Buffer): SipParseError {
     status: failure.error.definition.sipStatus ?? 400,
   };
   if (respondable && isRequest) error.respondable = respondable;
+  if (partial && isRequest) error.partial = partial;
   return error;
 }

@@ -3,12 +3,27 @@
  * request with a 400 only if Via, From, To, Call-ID and CSeq can be copied into it. This lenient scan finds their
  * raw values without validating them; responses are never answered. It looks at no more than the first
  * `MAX_SALVAGE_LINES` lines, so a hostile message costs little here too.
+ * A request that lacks From, To, Call-ID or CSeq but whose top Via parses can still be told it is bad: the Via is
+ * all §18.2.2 needs to send a response back (`partial`), and the peer's transaction matches it by branch (§17.1.3).
  */
 import { unfold } from "./chars.js";
+import { ParseFailure } from "./failure.js";
+import { parseTopVia } from "./via.js";
 
 export interface Salvage {
   isRequest: boolean;
   respondable?: { via: string[]; from: string; to: string; callId: string; cseq: string };
+  /** Set instead of `respondable` when only some of From/To/Call-ID/CSeq are there and the top Via is usable. */
+  partial?: PartialRespondable;
+}
+
+/** What a 400 can copy from a request missing some of the fields §8.1.1 makes mandatory. */
+export interface PartialRespondable {
+  via: string[];
+  from?: string;
+  to?: string;
+  callId?: string;
+  cseq?: string;
 }
 
 const MAX_SALVAGE_LINES = 512;
@@ -59,6 +74,18 @@ export function salvageRespondable(data: Buffer, maxHeaderBytes: number): Salvag
     else found[which] ??= value;
   }
   const { from, to, callId, cseq } = found;
-  if (via.length === 0 || !from || !to || !callId || !cseq) return { isRequest };
+  if (via.length === 0) return { isRequest };
+  if (!from || !to || !callId || !cseq) return usableVia(via[0] ?? "") ? { isRequest, partial: { via, ...found } } : { isRequest };
   return { isRequest, respondable: { via, from, to, callId, cseq } };
+}
+
+/** RFC 3261 §18.2.2 sends a response by the top Via's sent-by (or source): it must name SIP/2.0 and a host. */
+function usableVia(value: string): boolean {
+  try {
+    const via = parseTopVia(value);
+    return via.protocol.toUpperCase() === "SIP" && via.host.length > 0;
+  } catch (error) {
+    if (error instanceof ParseFailure) return false;
+    throw error;
+  }
 }

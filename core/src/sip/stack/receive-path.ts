@@ -1,8 +1,9 @@
 /**
  * Receive path: transport → parser → (400 | drop) → trusted-peer check (403) → Via stamping →
- * reliability layer (UDP) → our own answers (404 unknown DN, 420 unknown Require, OPTIONS to the server,
- * in-dialog UPDATE) → the sip.js shard chosen by Call-ID. No exception from sip.js escapes (RFC 3261 §8.2:
- * a UAS that fails answers 500 where it can).
+ * reliability layer (UDP) → our own answers (405/501 by method, 404 unknown DN, 420 unknown Require, OPTIONS
+ * to the server, in-dialog UPDATE) → the sip.js shard chosen by Call-ID. No exception from sip.js escapes
+ * (RFC 3261 §8.2: a UAS that fails answers 500 where it can). A message from an untrusted source is counted
+ * once, as dropped, and leaves nothing else behind (no metric series, no log line, no state).
  */
 import type { Logger } from "@tandem/sdk";
 import { IncomingRequestMessage, type IncomingResponseMessage } from "sip.js/lib/core/index.js";
@@ -13,11 +14,9 @@ import type { SendPath } from "./send-path.js";
 import type { Shard } from "./shard.js";
 import type { StackMetrics } from "./stack-metrics.js";
 import { unsupportedTags } from "./option-tags.js";
-import { ALLOW, badRequestText, optionsOkText, replyText } from "./stateless-replies.js";
+import { ALLOW, inspectMethod } from "./sip-methods.js";
+import { badRequestText, optionsOkText, replyText } from "./stateless-replies.js";
 import type { TrustedPeers } from "./trusted-peers.js";
-
-/** Methods we serve (ALLOW); anything else reaches sip.js for its 405 (RFC 3261 §8.2.1). */
-const SERVED_METHODS: ReadonlySet<string> = new Set(ALLOW.split(",").map((method) => method.trim()));
 
 export interface ReceivePathDeps {
   metrics: StackMetrics;
@@ -49,38 +48,48 @@ export class ReceivePath {
   private receiveUnsafe(data: Buffer, flow: Flow): void {
     const { metrics } = this.deps;
     const outcome = parse(data, flow.transport === "udp");
+    const trusted = this.deps.trusted.allows(flow.remoteAddress);
     if (!outcome.ok) {
+      if (!trusted) {
+        metrics.drop("untrusted");
+        return;
+      }
       metrics.parseError();
       const { error } = outcome;
-      if (error.isRequest && error.respondable && this.deps.trusted.allows(flow.remoteAddress)) {
+      // A request missing Call-ID, From, To or CSeq is still answered when its Via can take the answer
+      // (`partial`, RFC 3261 §8.1.1, §18.2.2), so the peer's transaction ends now rather than at Timer F.
+      const fields = error.respondable ?? error.partial;
+      if (error.isRequest && fields) {
         // An unknown SIP version gets 505 (RFC 3261 §21.5.7), everything else 400.
         const status = error.code === "TANDEM_ERR_SIP_PARSE_VERSION" ? 505 : 400;
-        this.deps.sendPath().sendResponseTo(badRequestText(error.respondable, error.reason, status), flow);
+        this.deps.sendPath().sendResponseTo(badRequestText(fields, error.reason, status), flow);
       } else {
         metrics.drop("parse-error");
       }
       return;
     }
     const message = outcome.message;
+    const isRequest = message instanceof IncomingRequestMessage;
+    if (!trusted) {
+      // 403 before any state is kept; never answer an ACK or a response.
+      if (isRequest && message.method !== "ACK") this.reply(message, flow, 403, "Forbidden", true);
+      metrics.drop("untrusted");
+      return;
+    }
     if (this.deps.logMessages) {
       this.deps.logger.debug({ callId: message.callId, direction: "in", flow }, data.toString("utf8"));
     }
-    if (message instanceof IncomingRequestMessage) this.request(message, flow);
+    if (isRequest) this.request(message, flow);
     else this.response(message, flow);
   }
 
   private request(message: IncomingRequestMessage, flow: Flow): void {
     const { metrics } = this.deps;
     metrics.message("in", message.method, undefined);
-    if (!this.deps.trusted.allows(flow.remoteAddress)) {
-      // 403 before any state is kept; never answer an ACK.
-      if (message.method !== "ACK") this.reply(message, flow, 403, "Forbidden", true);
-      metrics.drop("untrusted");
-      return;
-    }
     stampVia(message, flow);
     if (message.method !== "ACK") this.deps.flows.remember(message.viaBranch, message.method, flow);
     if (flow.transport === "udp" && !this.deps.reliability.incomingRequest(message, flow)) return;
+    if (this.answeredMethod(message, flow)) return;
     if (!message.toTag && this.answeredOutOfDialog(message, flow)) return;
     if (this.rejectedRequire(message, flow)) return;
     if (!message.toTag && this.answeredOptions(message, flow)) return;
@@ -102,6 +111,20 @@ export class ReceivePath {
     }
   }
 
+  /**
+   * RFC 3261 §8.2.1, in and out of dialog, before the §8.2.2 header checks: a method we know but do not serve
+   * gets 405 with `Allow`; one we do not know gets 501 (§21.5.2), with `Allow` too so the peer learns what it
+   * may send. sip.js would answer both 405, and accept MESSAGE with a 200 that delivers nothing (RFC 3428 §7
+   * wants a UAS that does not take MESSAGE to say so).
+   */
+  private answeredMethod(message: IncomingRequestMessage, flow: Flow): boolean {
+    const verdict = inspectMethod(message.method);
+    if (verdict === "served") return false;
+    const [status, reason] = verdict === "unknown" ? [501, "Not Implemented"] : [405, "Method Not Allowed"];
+    this.reply(message, flow, status, reason, false, [`Allow: ${ALLOW}`]);
+    return true;
+  }
+
   /** Our own policy before sip.js sees an out-of-dialog request (RFC 3261 §8.2.2.1). */
   private answeredOutOfDialog(message: IncomingRequestMessage, flow: Flow): boolean {
     if (message.method === "ACK" || message.method === "CANCEL") return false;
@@ -117,12 +140,12 @@ export class ReceivePath {
   /**
    * RFC 3261 §8.2.2.3: a Require listing a tag we do not understand gets 420 with those tags in Unsupported
    * (§20.40), in and out of dialog (§12.2.2 applies §8.2 first). Require is ignored in CANCEL and ACK, and
-   * ACK is never answered. Comes after §8.2.2.1 (404 above, 416 from sip.js) and after §8.2.1: a method we
-   * do not serve at all goes on to sip.js for its 405. `Proxy-Require` is for proxies; a UAS ignores it.
+   * ACK is never answered. Comes after §8.2.1 (405/501 above) and §8.2.2.1 (404 above, 416 from sip.js).
+   * `Proxy-Require` is for proxies; a UAS ignores it.
    */
   private rejectedRequire(message: IncomingRequestMessage, flow: Flow): boolean {
     if (message.method === "ACK" || message.method === "CANCEL") return false;
-    if (message.ruri?.scheme !== "sip" || !SERVED_METHODS.has(message.method)) return false;
+    if (message.ruri?.scheme !== "sip") return false;
     const unsupported = unsupportedTags(message.getHeaders("require"));
     if (unsupported.length === 0) return false;
     this.reply(message, flow, 420, "Bad Extension", false, [`Unsupported: ${unsupported.join(", ")}`]);
@@ -139,10 +162,6 @@ export class ReceivePath {
 
   private response(message: IncomingResponseMessage, flow: Flow): void {
     this.deps.metrics.message("in", message.method, message.statusCode);
-    if (!this.deps.trusted.allows(flow.remoteAddress)) {
-      this.deps.metrics.drop("untrusted");
-      return;
-    }
     if (flow.transport === "udp" && !this.deps.reliability.incomingResponse(message, flow)) return;
     // Back to the branch sip.js chose (branch-map.ts); unknown branches are not ours and stay as they are.
     const sipBranch = this.deps.branches.sipFor(message.viaBranch, (message.statusCode ?? 0) >= 200);
@@ -162,11 +181,11 @@ export class ReceivePath {
     flow: Flow,
     status: number,
     reason?: string,
-    keepNoState = false,
+    untrusted = false,
     extra: string[] = [],
   ): void {
     try {
-      this.deps.sendPath().sendResponseTo(replyText(message, status, reason, extra), flow, keepNoState);
+      this.deps.sendPath().sendResponseTo(replyText(message, status, reason, extra), flow, untrusted);
     } catch (error) {
       this.deps.logger.warn({ err: String(error) }, "cannot build a stateless reply");
     }

@@ -62,10 +62,11 @@ export class SendPath implements Transport {
   }
 
   /**
-   * Sends a response we built outside sip.js (stateless replies of our own layer). `keepNoState` skips the
-   * reliability layer's response cache (403 to untrusted sources: no state at all).
+   * Sends a response we built outside sip.js (stateless replies of our own layer). `untrusted` (403 to an
+   * untrusted source) skips the reliability layer's response cache and the message counter: no state at all,
+   * and nothing counted beyond `sip_dropped_total{reason="untrusted"}`.
    */
-  sendResponseTo(text: string, flow: Flow, keepNoState = false): void {
+  sendResponseTo(text: string, flow: Flow, untrusted = false): void {
     let info: PeekInfo;
     try {
       info = peek(text);
@@ -73,7 +74,7 @@ export class SendPath implements Transport {
       this.deps.logger.warn({ err: String(error) }, "cannot read our own stateless response");
       return;
     }
-    void this.transmit(text, info, flow, keepNoState);
+    void this.transmit(text, info, flow, untrusted);
   }
 
   private sendResponse(text: string, info: PeekInfo): Promise<void> {
@@ -110,11 +111,11 @@ export class SendPath implements Transport {
     await this.transmit(out, wireInfo, target);
   }
 
-  private transmit(text: string, info: PeekInfo, to: Flow | Target, keepNoState = false): Promise<void> {
+  private transmit(text: string, info: PeekInfo, to: Flow | Target, untrusted = false): Promise<void> {
     const { metrics, logger } = this.deps;
-    metrics.message("out", info.method, info.status);
+    if (!untrusted) metrics.message("out", info.method, info.status);
     if (this.deps.logMessages) logger.debug({ callId: info.callId, direction: "out", to }, text);
-    if (to.transport === "udp" && !keepNoState) {
+    if (to.transport === "udp" && !untrusted) {
       this.deps.reliability.outgoing(text, info.raw, to);
       return Promise.resolve();
     }

@@ -1,10 +1,14 @@
 /**
  * Counters of the SIP stack, kept locally for `stats()` and exported through `deps.metrics`
- * (`tandem_sip_*` in `/api/v1/metrics`).
+ * (`tandem_sip_*` in `/api/v1/metrics`). Every label value comes from a closed set (metric-labels.ts).
  */
 import type { Counter, Metrics } from "@tandem/sdk";
+import { methodLabel, statusLabel } from "./metric-labels.js";
 
 export type Direction = "in" | "out";
+
+/** Why a received message got no answer of substance; the `reason` label of `sip_dropped_total`. */
+export type DropReason = "parse-error" | "untrusted";
 
 export interface StackGauges {
   transactions(): number;
@@ -27,13 +31,13 @@ export class StackMetrics {
   constructor(metrics: Metrics, gauges: StackGauges) {
     this.messages = metrics.counter({
       name: "sip_messages_total",
-      help: "SIP messages received and sent, by request method or response status",
+      help: "SIP messages of trusted peers received and sent, by method (known ones, else other) and status",
       labelNames: ["direction", "method", "status"],
     });
     this.parseErrorCounter = metrics.counter({ name: "sip_parse_errors_total", help: "Malformed SIP messages received" });
     this.dropCounter = metrics.counter({
       name: "sip_dropped_total",
-      help: "Received SIP messages dropped without an answer",
+      help: "Received SIP messages not served: unparsable and unanswerable, or from an untrusted source",
       labelNames: ["reason"],
     });
     this.coreErrorCounter = metrics.counter({
@@ -54,11 +58,14 @@ export class StackMetrics {
     });
   }
 
-  /** Counts one message; `method` is the request method or the CSeq method of a response. */
+  /**
+   * Counts one message of a trusted peer; `method` is the request method or the CSeq method of a response.
+   * Messages of untrusted sources are counted by `drop("untrusted")` alone.
+   */
   message(direction: Direction, method: string, status: number | undefined): void {
     if (direction === "in") this.messagesIn++;
     else this.messagesOut++;
-    this.messages.inc({ direction, method, status: status === undefined ? "" : String(status) });
+    this.messages.inc({ direction, method: methodLabel(method), status: statusLabel(status) });
   }
 
   parseError(): void {
@@ -66,7 +73,7 @@ export class StackMetrics {
     this.parseErrorCounter.inc();
   }
 
-  drop(reason: string): void {
+  drop(reason: DropReason): void {
     this.dropped++;
     this.dropCounter.inc({ reason });
   }

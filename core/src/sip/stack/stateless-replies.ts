@@ -6,28 +6,34 @@
 import { randomBytes } from "node:crypto";
 import { constructOutgoingResponse, type IncomingRequestMessage } from "sip.js/lib/core/index.js";
 import { SUPPORTED_IN_RESPONSES } from "./option-tags.js";
+import { ALLOW } from "./sip-methods.js";
 
-/** Methods we answer (sip.js's list plus UPDATE, which our layer handles: RFC 3311). */
-export const ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, NOTIFY, UPDATE, PRACK, REFER, MESSAGE, SUBSCRIBE";
 export const ACCEPT = "application/sdp, application/pidf+xml, application/dtmf-relay";
 export const USER_AGENT = "Tandem";
 
-/** The header fields RFC 3261 §8.2.6.2 copies from a request we could not fully parse. */
+/**
+ * The header fields RFC 3261 §8.2.6.2 copies from a request we could not fully parse. Only Via is sure: a
+ * request missing From, To, Call-ID or CSeq still gets its 400, without the field it lacked.
+ */
 export interface RespondableFields {
   via: string[];
-  from: string;
-  to: string;
-  callId: string;
-  cseq: string;
+  from?: string | undefined;
+  to?: string | undefined;
+  callId?: string | undefined;
+  cseq?: string | undefined;
 }
 
 /** Builds a 400 for a request whose essentials could still be read (RFC 3261 §16.3, §8.2). */
 export function badRequestText(fields: RespondableFields, reason: string, status = 400): string {
   const phrase = status === 400 ? `Bad Request - ${sanitize(reason)}`.slice(0, 200) : sanitize(reason).slice(0, 200);
-  const to = /;\s*tag=/i.test(fields.to) ? fields.to : `${fields.to};tag=${randomBytes(6).toString("hex")}`;
   const lines = [`SIP/2.0 ${status} ${phrase}`];
   for (const via of fields.via) lines.push(`Via: ${via}`);
-  lines.push(`From: ${fields.from}`, `To: ${to}`, `Call-ID: ${fields.callId}`, `CSeq: ${fields.cseq}`);
+  if (fields.from !== undefined) lines.push(`From: ${fields.from}`);
+  if (fields.to !== undefined) {
+    lines.push(`To: ${/;\s*tag=/i.test(fields.to) ? fields.to : `${fields.to};tag=${randomBytes(6).toString("hex")}`}`);
+  }
+  if (fields.callId !== undefined) lines.push(`Call-ID: ${fields.callId}`);
+  if (fields.cseq !== undefined) lines.push(`CSeq: ${fields.cseq}`);
   lines.push(`Server: ${USER_AGENT}`, "Content-Length: 0", "", "");
   return lines.join("\r\n");
 }
