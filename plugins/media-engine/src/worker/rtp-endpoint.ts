@@ -1,0 +1,158 @@
+/**
+ * A party's RTP/RTCP socket pair (RFC 3550 §11: RTP on an even port, RTCP on the next one) and the rules for what
+ * is let in. Only the host the SDP signalled may send; the first good packet from it latches its source port
+ * (symmetric RTP, so a party behind NAT is still reached) and its SSRC. Anything else — another host, another port
+ * once latched, another SSRC, a packet that does not parse, a payload type that was not negotiated, an oversized
+ * packet — is dropped and counted. A new SDP from the party (re-INVITE) starts the latching over.
+ */
+import { randomInt } from "node:crypto";
+import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
+import { isIPv6 } from "node:net";
+import type { DropReason, RemoteMedia, WorkerStats } from "../protocol.js";
+import { looksLikeRtcp, senderReport } from "./rtcp.js";
+import { parseRtp, RTP_HEADER_BYTES, writeRtpHeader, type RtpIn } from "./rtp-packet.js";
+
+/** Largest datagram looked at: 60 ms of G.711 with a full header and then some. */
+export const MAX_PACKET_BYTES = 1024;
+/** Largest payload taken: 60 ms of G.711 (RFC 3551 §4.5.14 allows up to the MTU, no phone sends more). */
+export const MAX_PAYLOAD_BYTES = 480;
+
+/** Where accepted packets go. */
+export type RtpSink = (packet: RtpIn, arrival: number) => void;
+
+function bind(socket: Socket, address: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    socket.once("error", reject);
+    socket.bind({ address, port, exclusive: true }, () => {
+      socket.off("error", reject);
+      resolve();
+    });
+  });
+}
+
+function closeSocket(socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    try {
+      socket.close(() => resolve());
+    } catch {
+      resolve();
+    }
+  });
+}
+
+export class RtpEndpoint {
+  private remote: RemoteMedia | null = null;
+  private latchedPort = -1;
+  private latchedRtcpPort = -1;
+  private lockedSsrc = -1;
+  /** When media last came (or the remote was set): the inactivity clock. */
+  lastMediaAt = 0;
+  private readonly ssrc = randomInt(0, 2 ** 32 - 1);
+  private sequence = randomInt(0, 0xffff);
+  private timestamp = randomInt(0, 2 ** 32 - 1);
+  private marker = true;
+  private packetsSent = 0;
+  private octetsSent = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly rtp: Socket,
+    private readonly rtcp: Socket,
+    private readonly stats: WorkerStats,
+    private readonly sink: RtpSink,
+  ) {
+    rtp.on("message", (msg, rinfo) => this.onRtp(msg, rinfo));
+    rtcp.on("message", (msg, rinfo) => this.onRtcp(msg, rinfo));
+    // A send to an unreachable party (ICMP port unreachable) must not end the worker.
+    rtp.on("error", () => {});
+    rtcp.on("error", () => {});
+  }
+
+  /** Binds RTP on `port` (even) and RTCP on `port + 1`; rejects with the socket error (EADDRINUSE …). */
+  static async open(address: string, port: number, stats: WorkerStats, sink: RtpSink): Promise<RtpEndpoint> {
+    const type = isIPv6(address) ? "udp6" : "udp4";
+    const rtp = createSocket({ type, recvBufferSize: 256 * 1024 });
+    const rtcp = createSocket({ type });
+    try {
+      await bind(rtp, address, port);
+      await bind(rtcp, address, port + 1);
+    } catch (err) {
+      await Promise.all([closeSocket(rtp), closeSocket(rtcp)]);
+      throw err;
+    }
+    return new RtpEndpoint(rtp, rtcp, stats, sink);
+  }
+
+  /** The party's negotiated media; latching starts over. */
+  setRemote(remote: RemoteMedia, now: number): void {
+    this.remote = remote;
+    this.latchedPort = -1;
+    this.latchedRtcpPort = -1;
+    this.lockedSsrc = -1;
+    this.lastMediaAt = now;
+  }
+
+  get media(): RemoteMedia | null {
+    return this.remote;
+  }
+
+  /** Sends one frame of G.711 to the party (when its SDP lets it receive). */
+  send(payload: Uint8Array, samples: number): void {
+    const remote = this.remote;
+    if (!remote || !remote.receives || this.closed) return;
+    const packet = Buffer.allocUnsafe(RTP_HEADER_BYTES + payload.length);
+    writeRtpHeader(packet, remote.payloadType, this.marker, this.sequence, this.timestamp, this.ssrc);
+    packet.set(payload, RTP_HEADER_BYTES);
+    this.marker = false;
+    this.sequence = (this.sequence + 1) & 0xffff;
+    this.timestamp = (this.timestamp + samples) >>> 0;
+    this.packetsSent++;
+    this.octetsSent += payload.length;
+    this.stats.packetsOut++;
+    this.rtp.send(packet, this.latchedPort >= 0 ? this.latchedPort : remote.rtpPort, remote.host);
+  }
+
+  /** Sends an RTCP sender report (RFC 3550 §6.4.1) to the party. */
+  sendReport(cname: string): void {
+    const remote = this.remote;
+    if (!remote || !remote.receives || this.closed || this.packetsSent === 0) return;
+    const report = senderReport({ ssrc: this.ssrc, rtpTimestamp: this.timestamp, packets: this.packetsSent, octets: this.octetsSent }, cname);
+    this.rtcp.send(report, this.latchedRtcpPort >= 0 ? this.latchedRtcpPort : remote.rtcpPort, remote.host);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([closeSocket(this.rtp), closeSocket(this.rtcp)]);
+  }
+
+  private drop(reason: DropReason): void {
+    this.stats.dropped[reason]++;
+  }
+
+  private onRtp(msg: Buffer, rinfo: RemoteInfo): void {
+    this.stats.packetsIn++;
+    const remote = this.remote;
+    if (!remote || rinfo.address !== remote.host || (this.latchedPort >= 0 && rinfo.port !== this.latchedPort)) return this.drop("foreign-source");
+    if (msg.length > MAX_PACKET_BYTES) return this.drop("oversize");
+    const packet = parseRtp(msg);
+    if (!packet) return this.drop("malformed");
+    if (packet.payloadType !== remote.payloadType && packet.payloadType !== remote.telephoneEventPt) return this.drop("payload-type");
+    if (packet.payload.length > MAX_PAYLOAD_BYTES) return this.drop("oversize");
+    if (this.lockedSsrc >= 0 && packet.ssrc !== this.lockedSsrc) return this.drop("foreign-ssrc");
+    this.lockedSsrc = packet.ssrc;
+    this.latchedPort = rinfo.port;
+    const now = performance.now();
+    this.lastMediaAt = now;
+    this.sink(packet, now);
+  }
+
+  private onRtcp(msg: Buffer, rinfo: RemoteInfo): void {
+    this.stats.packetsIn++;
+    const remote = this.remote;
+    if (!remote || rinfo.address !== remote.host || (this.latchedRtcpPort >= 0 && rinfo.port !== this.latchedRtcpPort)) return this.drop("foreign-source");
+    if (msg.length > MAX_PACKET_BYTES) return this.drop("oversize");
+    if (!looksLikeRtcp(msg)) return this.drop("malformed");
+    this.latchedRtcpPort = rinfo.port;
+  }
+}

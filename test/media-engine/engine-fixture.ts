@@ -1,0 +1,76 @@
+/**
+ * The embedded engine on loopback for tests: a port range of its own, RTP test parties (from the SDK's media test
+ * kit) that join with an SDP offer, and what each party heard between two instants, as test tones per window.
+ */
+import { randomInt } from "node:crypto";
+import { parse } from "sdp-transform";
+import { MediaEngine, withDefaults, type MediaEngineConfig } from "@tandem/plugin-media-engine";
+import type { McuJoinRequest, McuParty, McuRoom } from "@tandem/sdk";
+import { detectTones, fractionHearing, RtpParty, type G711Codec, type ToneWindow } from "@tandem/sdk/testing/media";
+
+export const TONES = [400, 700, 1100] as const;
+
+/** A range of `pairs` port pairs somewhere in 30000–59999, so parallel test files rarely meet. */
+export function portRange(pairs: number): Pick<MediaEngineConfig, "portMin" | "portMax"> {
+  const portMin = 30000 + 2 * randomInt(0, 14000 - pairs);
+  return { portMin, portMax: portMin + 2 * pairs - 1 };
+}
+
+export async function startEngine(config: Partial<MediaEngineConfig> = {}): Promise<MediaEngine> {
+  return MediaEngine.start("media-engine", withDefaults({ ...portRange(40), ...config }));
+}
+
+/** An SDP offer for a test party on 127.0.0.1 (RFC 4566). */
+export function partyOffer(port: number, codec: G711Codec = "PCMU", direction = "sendrecv"): string {
+  const pt = codec === "PCMU" ? 0 : 8;
+  return [
+    "v=0",
+    `o=party ${port} 1 IN IP4 127.0.0.1`,
+    "s=-",
+    "c=IN IP4 127.0.0.1",
+    "t=0 0",
+    `m=audio ${port} RTP/AVP ${pt} 101`,
+    `a=rtpmap:${pt} ${codec}/8000`,
+    "a=rtpmap:101 telephone-event/8000",
+    "a=fmtp:101 0-16",
+    "a=ptime:20",
+    `a=${direction}`,
+    "",
+  ].join("\r\n");
+}
+
+/** The engine's RTP port in its SDP. */
+export function enginePort(sdp: string): number {
+  const audio = parse(sdp).media[0];
+  if (!audio) throw new Error(`no m= line in ${sdp}`);
+  return audio.port;
+}
+
+/** A test party joined to a room, sending a tone to the engine. */
+export interface Member {
+  readonly rtp: RtpParty;
+  readonly party: McuParty;
+  readonly tone: number;
+}
+
+export async function joinWithTone(room: McuRoom, id: string, tone: number, request: Partial<McuJoinRequest> = {}, codec: G711Codec = "PCMU"): Promise<Member> {
+  const rtp = await RtpParty.open({ codec });
+  const party = await room.join({ partyId: id, offer: partyOffer(rtp.port, codec), ...request });
+  rtp.sendTone({ to: { port: enginePort(party.localSdp) }, frequencies: tone > 0 ? [tone] : [] });
+  return { rtp, party, tone };
+}
+
+/** What the party heard from `fromMs` on (its own clock), window by window. */
+export function heard(rtp: RtpParty, fromMs: number, toMs = Infinity): ToneWindow[] {
+  const audio = rtp.audio({ sinceMs: fromMs });
+  return detectTones(audio.pcm, { frequencies: [...TONES], startMs: audio.startMs }).filter((w) => w.toMs <= toMs);
+}
+
+/** The share of windows in which the party heard exactly `tones`. */
+export function shareHearing(rtp: RtpParty, tones: readonly number[], fromMs: number, toMs = Infinity): number {
+  return fractionHearing(heard(rtp, fromMs, toMs), tones);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
