@@ -22,7 +22,7 @@ it("answers 400 to a request missing Call-ID, From, To or CSeq when its Via allo
   const out = run.result;
   assert.ok(out, run.stderr);
   for (const omit of ["call-id", "from", "to", "cseq"]) {
-    const replies = out[`udp ${omit}`] ?? [];
+    const replies: string[] = out[`udp ${omit}`] ?? [];
     assert.deepEqual(replies.map(statusOf), [400], `without ${omit}: ${JSON.stringify(replies)}`);
     const reply = replies[0] ?? "";
     assert.equal(header(reply, "Via"), `SIP/2.0/UDP 127.0.0.1:5999;branch=z9hG4bKmissing-${omit}`, reply);
