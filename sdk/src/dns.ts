@@ -94,11 +94,20 @@ export interface AgentStateRequest {
    * source (a device observer) cannot put an absent agent back in rotation.
    */
   releasableBy?: readonly string[];
+  /**
+   * Ready only. A refused request changes nothing, so a person whose Ready is refused keeps the NotReady they
+   * set. An observer whose own reason for a NotReady has gone (a phone idle again) sets this: its NotReady is
+   * withdrawn even when another source's NotReady refuses the Ready, and the agent shows that other NotReady.
+   */
+  withdrawOwnNotReady?: boolean;
 }
 
 /** The arbiter's answer. */
 export interface AgentStateResult {
-  /** False when the request was refused or changed nothing. */
+  /**
+   * False when the request changed nothing (a refusal changes nothing, except a refused Ready with
+   * `withdrawOwnNotReady` that withdrew the requester's NotReady: `applied` true and `code` set).
+   */
   readonly applied: boolean;
   readonly snapshot: AgentSnapshot;
   /** Events emitted because of this request, in order. */

@@ -102,11 +102,22 @@ describe("mapPresence: the spec's rules", () => {
     assert.deepEqual(plan(SEEN, closed("busy"), agent({ baseState: "Ready" })), ["Logout"]);
   });
 
-  it("terminated subscription → Logout when logged in, and the view starts over", () => {
-    const result = mapPresence(SEEN, terminated, agent({ baseState: "Ready" }), "busy");
-    assert.deepEqual(result.requests.map((r) => r.request), ["Logout"]);
-    assert.deepEqual(result.view, INITIAL_VIEW);
-    assert.deepEqual(plan(SEEN, terminated, agent()), []);
+  it("terminated because the phone is gone or refused (RFC 6665 §4.1.3) → Logout when logged in; the view starts over", () => {
+    for (const reason of ["noresource", "rejected", "invariant"]) {
+      const result = mapPresence(SEEN, { kind: "terminated", reason }, agent({ baseState: "Ready" }), "busy");
+      assert.deepEqual(result.requests.map((r) => r.request), ["Logout"], reason);
+      assert.deepEqual(result.view, INITIAL_VIEW);
+      assert.deepEqual(plan(SEEN, { kind: "terminated", reason }, agent()), [], `${reason}, logged out already`);
+    }
+  });
+
+  it("terminated for any other reason (the dialog ends, not the phone) → no request: the new subscription decides", () => {
+    for (const reason of ["timeout", "deactivated", "probation", "giveup", "something-new", undefined]) {
+      const input: PresenceInput = reason === undefined ? { kind: "terminated" } : { kind: "terminated", reason };
+      const result = mapPresence(SEEN, input, agent({ baseState: "Ready" }), "busy");
+      assert.deepEqual(result.requests, [], String(reason));
+      assert.deepEqual(result.view, INITIAL_VIEW, "the next NOTIFY is the first of a new dialog");
+    }
   });
 
   it("a DN without agent state plans nothing", () => {

@@ -10,6 +10,7 @@ import { describe, it } from "node:test";
 import { definePlugin, type DnInput } from "@tandem/sdk";
 import { createTestHost, type TestHost } from "@tandem/sdk/testing";
 import presencePlugin, { type PresenceConfig } from "../../plugins/presence/src/index.js";
+import { until } from "../support/until.js";
 import { FakeSip } from "./support/fake-context.js";
 
 const fixture = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
@@ -28,14 +29,18 @@ interface Rig {
   desktop(dn: string, request: "Login" | "Logout" | "Ready" | "NotReady", reasonCode?: string): { applied: boolean; code?: string };
 }
 
-async function rig(t: { after(fn: () => Promise<void>): void }, dns: DnInput[] = [{ number: "1001", type: "Extension", options: { presence: true } }]): Promise<Rig> {
+async function rig(
+  t: { after(fn: () => Promise<void>): void },
+  dns: DnInput[] = [{ number: "1001", type: "Extension", options: { presence: true } }],
+  presence: Record<string, unknown> = {},
+): Promise<Rig> {
   const sip = new FakeSip();
   // The real plugin, registered with the real context except for SIP.
   const plugin = definePlugin<PresenceConfig>({
     manifest: presencePlugin.manifest,
     register: (ctx) => presencePlugin.register(Object.create(ctx, { sip: { value: sip } })),
   });
-  const host = await createTestHost({ plugins: [plugin], dns: [CUCM, ...dns], config: { plugins: { presence: { enabled: true } } } });
+  const host = await createTestHost({ plugins: [plugin], dns: [CUCM, ...dns], config: { plugins: { presence: { enabled: true, ...presence } } } });
   t.after(() => host.close());
   for (const { sub } of sip.subscriptions) sub.accept(3600);
   return {
@@ -114,6 +119,40 @@ describe("presence and the desktop: the priority rule (spec, Agent States throug
     assert.deepEqual(r.desktop("1001", "Login"), { applied: false, code: "TANDEM_ERR_AGENT_PRIORITY" });
     r.notify("1001", OPEN);
     assert.equal((await r.state("1001")).state, "Ready");
+  });
+
+  it("a refused desktop Ready changes nothing: the desktop's Lunch outlives presence's on-the-phone", async (t) => {
+    const r = await rig(t);
+    r.notify("1001", OPEN);
+    r.notify("1001", ON_THE_PHONE); // a private call: presence holds NotReady
+    assert.equal(r.desktop("1001", "NotReady", "Lunch").applied, true);
+    assert.deepEqual(r.desktop("1001", "Ready"), { applied: false, code: "TANDEM_ERR_AGENT_PRIORITY" });
+    const refused = await r.state("1001");
+    assert.deepEqual([refused.state, refused.reasonCode, refused.setBy], ["NotReady", "Lunch", "desktop"]);
+    r.notify("1001", OPEN); // the private call ends: presence lets go, the desktop's Lunch still holds
+    const after = await r.state("1001");
+    assert.deepEqual([after.state, after.reasonCode, after.setBy], ["NotReady", "Lunch", "desktop"]);
+    assert.equal(r.desktop("1001", "Ready").applied, true, "the desktop's own Ready, nothing else in the way");
+    assert.deepEqual(r.events("1001"), [
+      "EventAgentLogin:presence",
+      "EventAgentReady:presence",
+      "EventAgentNotReady(on-the-phone):presence",
+      "EventAgentNotReady(Lunch):desktop",
+      "EventAgentReady:desktop",
+    ]);
+  });
+
+  it("presence's NotReady shown over the desktop's falls back to the desktop's when the phone is idle", async (t) => {
+    const r = await rig(t);
+    r.notify("1001", OPEN);
+    r.notify("1001", ON_THE_PHONE);
+    assert.equal(r.desktop("1001", "NotReady", "Lunch").applied, true);
+    // Presence confirms its own NotReady with a new reason while the desktop holds Lunch: presence shows.
+    r.host.dns.requestAgentState({ dn: "1001", request: "NotReady", source: "presence", reasonCode: "on-the-phone" });
+    r.notify("1001", OPEN);
+    const after = await r.state("1001");
+    assert.deepEqual([after.state, after.reasonCode, after.setBy], ["NotReady", "Lunch", "desktop"]);
+    assert.equal(r.events("1001").at(-1), "EventAgentNotReady(Lunch):presence", "the NotReady now in force is announced");
   });
 
   it("an admin force overrides presence's NotReady", async (t) => {
@@ -217,5 +256,55 @@ describe("presence config and DN options, validated by the host", () => {
     assert.deepEqual(sip.subscriptions.map((s) => [s.options.target, s.options.expires]), [["sip:1001@127.0.0.1:5070", 600]]);
     const body = (await host.inject({ method: "GET", url: "/api/v1/plugins/presence/subscriptions" })).json<{ notifier: unknown }>();
     assert.deepEqual(body.notifier, { dn: "cucm", contacts: ["sip:127.0.0.1:5070", "sip:127.0.0.1:5072"] });
+  });
+});
+
+describe("an agent whose phone presence cannot confirm (confirmWithinMs)", () => {
+  it("lost subscription, no NOTIFY in time → NotReady presence-unconfirmed; the desktop cannot override; a NOTIFY lifts it", async (t) => {
+    const r = await rig(t, undefined, { confirmWithinMs: 200 });
+    r.notify("1001", OPEN);
+    const lostAt = Date.now();
+    r.sip.lastFor("1001").end({ by: "transport" }); // the stack lost the dialog; the re-SUBSCRIBE gets no answer
+    await until(async () => (await r.state("1001")).reasonCode === "presence-unconfirmed", 5000, "presence-unconfirmed");
+    assert.ok(Date.now() - lostAt >= 190, "not before confirmWithinMs");
+    const held = await r.state("1001");
+    assert.deepEqual([held.state, held.setBy], ["NotReady", "presence"]);
+    assert.deepEqual(r.desktop("1001", "Ready"), { applied: false, code: "TANDEM_ERR_AGENT_PRIORITY" });
+    const row = (await r.host.inject({ method: "GET", url: "/api/v1/plugins/presence/subscriptions/1001" })).json<{ confirmed: boolean; overdue: boolean }>();
+    assert.deepEqual([row.confirmed, row.overdue], [false, true]);
+    const again = r.sip.lastFor("1001");
+    again.accept(3600);
+    again.notify({ body: OPEN });
+    assert.equal((await r.state("1001")).state, "Ready");
+    assert.deepEqual(r.events("1001"), [
+      "EventAgentLogin:presence",
+      "EventAgentReady:presence",
+      "EventAgentNotReady(presence-unconfirmed):presence",
+      "EventAgentReady:presence",
+    ]);
+  });
+
+  it("a desktop NotReady set meanwhile stays when presence is confirmed again", async (t) => {
+    const r = await rig(t, undefined, { confirmWithinMs: 200 });
+    r.notify("1001", OPEN);
+    r.sip.lastFor("1001").end({ by: "transport" });
+    await until(async () => (await r.state("1001")).reasonCode === "presence-unconfirmed", 5000, "presence-unconfirmed");
+    assert.equal(r.desktop("1001", "NotReady", "Lunch").applied, true);
+    const again = r.sip.lastFor("1001");
+    again.accept(3600);
+    again.notify({ body: OPEN });
+    const after = await r.state("1001");
+    assert.deepEqual([after.state, after.reasonCode, after.setBy], ["NotReady", "Lunch", "desktop"]);
+  });
+
+  it("confirmed in time: nothing changes", async (t) => {
+    const r = await rig(t, undefined, { confirmWithinMs: 300 });
+    r.notify("1001", OPEN);
+    r.sip.lastFor("1001").end({ by: "transport" });
+    const again = r.sip.lastFor("1001");
+    again.accept(3600);
+    again.notify({ body: OPEN });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.deepEqual(r.events("1001"), ["EventAgentLogin:presence", "EventAgentReady:presence"]);
   });
 });

@@ -7,29 +7,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { freePort } from "../support/free-port.js";
 import { startPresenceHost } from "./support/presence-host.js";
+import { receivedAt, subscribeCallIds } from "./support/sipp-log.js";
 import { startSipp, until } from "./support/sipp.js";
-
-/** Times (ms since epoch) at which sipp received a request of `method`, from its message log. */
-function receivedAt(messages: string, method: string): number[] {
-  const times: number[] = [];
-  const blocks = messages.split(/-{20,} /);
-  for (const block of blocks) {
-    const match = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+)\s*\n\s*(?:UDP|TCP) message received \[\d+\] bytes :\s*\n(\S+)/.exec(block);
-    if (match && match[2] === method) times.push(Date.parse(`${match[1]?.replace(" ", "T").slice(0, 23)}Z`));
-  }
-  return times;
-}
-
-/** Call-IDs of the SUBSCRIBEs sipp received (a new one per new dialog). */
-function subscribeCallIds(messages: string): string[] {
-  const ids = new Set<string>();
-  for (const block of messages.split(/-{20,} /)) {
-    if (!/message received[^\n]*\n\s*SUBSCRIBE /.test(block)) continue;
-    const id = /Call-ID:\s*(\S+)/i.exec(block)?.[1];
-    if (id) ids.add(id);
-  }
-  return [...ids];
-}
 
 describe("presence subscriptions against sipp notifiers", { concurrency: true }, () => {
   it("refreshes in the dialog before the (shortened) expiry", async (t) => {
@@ -75,6 +54,10 @@ describe("presence subscriptions against sipp notifiers", { concurrency: true },
     assert.ok(gap < 2000, `re-subscribed ${gap} ms after the 481`);
     // The new dialog's first NOTIFY (open) finds the agent already Ready: no new events.
     assert.deepEqual(host.agentEvents("1001"), ["EventAgentLogin", "EventAgentReady"]);
+    // Logged as what happened (sip.js ends the dialog first, which the stack reports as a timeout).
+    const why = (await host.subscriptionsApi()).subscriptions[0]?.lastLoss?.why ?? "";
+    assert.match(why, /refresh answered SIP 481/);
+    assert.doesNotMatch(why, /timeout/);
     assert.equal((await host.agentApi("1001")).state, "Ready");
   });
 

@@ -49,7 +49,8 @@ for (const transport of ["udp", "tcp"] as const) {
       assert.equal(row?.state, "backoff");
       assert.equal(row?.lastNotify?.subscriptionState, "terminated");
       assert.deepEqual(row?.lastNotify?.requests, ["Logout:applied"]);
-      assert.equal(body.startup.active, 1);
+      // The start-up summary stays current: the DN was active, and is backing off now that the phone is gone.
+      assert.deepEqual([body.startup.settled, body.startup.active, body.startup.failed], [1, 0, 1]);
       assert.ok(body.startup.completedAt);
     });
   });

@@ -11,6 +11,7 @@ const TIMINGS: MachineTimings = {
   backoffMaxMs: 16_000,
   notifyTimeoutSeconds: 32,
   answerTimeoutSeconds: 40,
+  unansweredAfterMs: 1500,
 };
 
 interface Rig {
@@ -22,7 +23,7 @@ interface Rig {
   last(): FakeSubscription;
 }
 
-function rig(options: { contacts?: string[]; timings?: Partial<MachineTimings> } = {}): Rig {
+function rig(options: { contacts?: string[]; timings?: Partial<MachineTimings>; log?: ReturnType<typeof recordingLogger> } = {}): Rig {
   const subs: FakeSubscription[] = [];
   const notifies: Rig["notifies"] = [];
   const states: SubscriptionStateName[] = [];
@@ -42,7 +43,7 @@ function rig(options: { contacts?: string[]; timings?: Partial<MachineTimings> }
     timings: { ...TIMINGS, ...options.timings },
     onNotify: (notify, first) => notifies.push({ notify, first }),
     onStateChange: (_from, to) => states.push(to),
-    log: recordingLogger(),
+    log: options.log ?? recordingLogger(),
     random: () => 1,
   });
   return {
@@ -258,13 +259,102 @@ describe("SubscriptionMachine", () => {
     assert.equal(r.subs.length, 2);
   });
 
-  it("terminated with reason rejected → backoff, not a tight loop", async () => {
+  it("terminated with reason rejected / noresource / invariant → only after the longest backoff (RFC 6665 §4.1.3: SHOULD NOT retry)", async () => {
+    for (const reason of ["rejected", "noresource", "invariant"]) {
+      const r = rig();
+      const sub = await activate(r);
+      sub.notify({ state: "terminated", reason });
+      await flush();
+      assert.equal(r.machine.state, "backoff", reason);
+      mock.timers.tick(TIMINGS.backoffMaxMs - 1);
+      assert.equal(r.subs.length, 1, reason);
+      mock.timers.tick(1);
+      assert.equal(r.subs.length, 2, reason);
+      r.machine.stop();
+    }
+  });
+
+  it("terminated with reason timeout → a new SUBSCRIBE at once, with no backoff; probation/giveup → later", async () => {
     const r = rig();
     const sub = await activate(r);
-    sub.notify({ state: "terminated", reason: "rejected" });
+    sub.notify({ state: "terminated", reason: "timeout" });
     await flush();
-    assert.equal(r.machine.state, "backoff");
-    assert.equal(r.subs.length, 1);
+    assert.equal(r.subs.length, 2, "at once");
+    assert.match(r.machine.snapshot().lastError ?? "", /terminated the subscription \(reason timeout\)/);
+    r.last().accept(3600);
+    r.last().notify({ body: "x" });
+    await flush();
+    for (const reason of ["probation", "giveup"]) {
+      const before: number = r.subs.length;
+      r.last().notify({ state: "terminated", reason });
+      await flush();
+      assert.equal(r.machine.state, "backoff", reason);
+      assert.equal(r.subs.length, before, `${reason}: not at once`);
+      mock.timers.tick(2000);
+      assert.equal(r.subs.length, before + 1, `${reason}: after the backoff`);
+      r.last().accept(3600);
+      r.last().notify({ body: "x" });
+      await flush();
+    }
+  });
+
+  it("481 on refresh, after the stack already ended the dialog (as sip.js does), is logged as a 481, not a timeout", async () => {
+    const lines: string[] = [];
+    const r = rig({ log: recordingLogger(lines) });
+    const sub = await activate(r);
+    mock.timers.tick(3_540_000);
+    assert.equal(r.machine.state, "refreshing");
+    sub.end({ by: "timeout" }); // sip.js terminates the dialog on the 481 before the refresh's answer arrives
+    await flush();
+    assert.equal(r.subs.length, 1, "the refresh's own answer decides");
+    sub.refreshes[0]?.reject(Object.assign(new Error("SIP 481 Call/Transaction Does Not Exist"), { status: 481, origin: "remote" }));
+    await flush();
+    assert.equal(r.subs.length, 2, "a new SUBSCRIBE at once");
+    const lastError = r.machine.snapshot().lastError ?? "";
+    assert.match(lastError, /refresh answered SIP 481/);
+    assert.doesNotMatch(lastError, /timeout/);
+    assert.ok(lines.some((l) => l.includes("refresh answered SIP 481")), lines.join("\n"));
+    assert.ok(!lines.some((l) => /subscription lost: .*timeout/.test(l)), lines.join("\n"));
+  });
+
+  it("a new SUBSCRIBE unanswered for unansweredAfterMs shows as unanswered; the answer ends it", async () => {
+    const r = rig();
+    r.machine.start();
+    mock.timers.tick(1499);
+    assert.equal(r.machine.state, "subscribing");
+    mock.timers.tick(1);
+    assert.equal(r.machine.state, "unanswered");
+    assert.match(r.machine.snapshot().lastError ?? "", /no answer yet after 1500 ms/);
+    r.last().accept(3600);
+    await flush();
+    assert.equal(r.machine.state, "active");
+    assert.deepEqual(r.states, ["queued", "subscribing", "unanswered", "active"]);
+  });
+
+  it("unanswered goes on to failover and backoff as before (the state only reports)", async () => {
+    const r = rig({ contacts: ["sip:127.0.0.1:5070", "sip:127.0.0.1:5072"] });
+    r.machine.start();
+    mock.timers.tick(1500);
+    assert.equal(r.machine.state, "unanswered");
+    r.last().end({ by: "timeout" }); // the stack's own end does not decide while subscribing
+    r.last().fail(408, { origin: "timeout" });
+    await flush();
+    assert.equal(r.last().target, "sip:1001@127.0.0.1:5072");
+    assert.equal(r.machine.state, "subscribing");
+  });
+
+  it("stop() before any NOTIFY: no Expires 0 yet (no dialog); sent once the NOTIFY comes", async () => {
+    const r = rig();
+    r.machine.start();
+    const sub = r.last();
+    r.machine.stop();
+    assert.equal(sub.unsubscribed, 0);
+    sub.accept(3600);
+    await flush();
+    assert.equal(sub.unsubscribed, 0);
+    sub.notify({ body: "x" });
+    assert.equal(sub.unsubscribed, 1);
+    assert.equal(r.notifies.length, 0, "the NOTIFY of a stopped machine is not handled");
   });
 
   it("no NOTIFY after an accepted SUBSCRIBE (dead stream) → unsubscribes and subscribes again", async () => {

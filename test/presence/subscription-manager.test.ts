@@ -123,9 +123,9 @@ describe("SubscriptionManager", () => {
     assert.equal(ctx.dns.agent("1002")?.state, "LoggedOut");
   });
 
-  it("terminated NOTIFY logs the agent out and re-subscribes", async () => {
+  it("terminated;reason=noresource (the phone is gone) logs the agent out; a new SUBSCRIBE only after the longest backoff", async () => {
     const ctx = fakeContext([CUCM, ...agents(1)]);
-    const manager = new SubscriptionManager(ctx, withDefaults({}));
+    const manager = new SubscriptionManager(ctx, withDefaults({ backoffMaxMs: 60_000 }));
     manager.start();
     const sub = ctx.sip.lastFor("1001");
     sub.accept(3600);
@@ -134,8 +134,30 @@ describe("SubscriptionManager", () => {
     assert.equal(ctx.dns.agent("1001")?.state, "LoggedOut");
     await flush();
     assert.equal(manager.get("1001")?.state, "backoff");
-    mock.timers.tick(2000);
+    mock.timers.tick(59_999);
+    assert.equal(ctx.sip.subscriptions.length, 1);
+    mock.timers.tick(1);
     assert.equal(ctx.sip.subscriptions.length, 2);
+  });
+
+  it("terminated;reason=timeout keeps the agent's state and re-subscribes at once (RFC 6665 §4.1.3)", async () => {
+    const ctx = fakeContext([CUCM, ...agents(1)]);
+    const manager = new SubscriptionManager(ctx, withDefaults({}));
+    manager.start();
+    const sub = ctx.sip.lastFor("1001");
+    sub.accept(3600);
+    sub.notify({ body: fixture("open-idle.xml") });
+    const before = ctx.dns.requests.length;
+    sub.notify({ state: "terminated", reason: "timeout", body: "" });
+    await flush();
+    assert.equal(ctx.sip.subscriptions.length, 2, "a new SUBSCRIBE at once");
+    assert.equal(ctx.dns.requests.length, before, "no Logout");
+    assert.equal(ctx.dns.agent("1001")?.state, "Ready");
+    assert.match(manager.get("1001")?.lastError ?? "", /terminated the subscription \(reason timeout\)/);
+    const again = ctx.sip.lastFor("1001");
+    again.accept(3600);
+    again.notify({ body: fixture("open-idle.xml") });
+    assert.equal(ctx.dns.requests.length, before, "no Login either: the agent is Ready already");
   });
 
   it("DNs added or removed at run time subscribe or unsubscribe at once", async () => {
@@ -146,6 +168,7 @@ describe("SubscriptionManager", () => {
     assert.equal(ctx.sip.lastFor("1500").target, "sip:1500@127.0.0.1:5070");
     const first = ctx.sip.lastFor("1001");
     first.accept(3600);
+    first.notify({ body: fixture("open-idle.xml") });
     await flush();
     ctx.dns.remove("1001");
     await flush();
@@ -153,8 +176,31 @@ describe("SubscriptionManager", () => {
     assert.equal(manager.get("1001"), undefined);
     ctx.dns.upsert({ number: "1500", type: "ACDPosition", options: { presence: false } });
     await flush();
-    assert.equal(ctx.sip.lastFor("1500").unsubscribed, 1);
+    const late = ctx.sip.lastFor("1500");
+    assert.equal(late.unsubscribed, 0, "no dialog yet to unsubscribe in");
+    late.accept(3600);
+    await flush();
+    assert.equal(late.unsubscribed, 0, "a 2xx alone makes no dialog (the NOTIFY does, RFC 6665 §4.1.2.4)");
+    late.notify({ body: fixture("open-idle.xml") });
+    assert.equal(late.unsubscribed, 1, "Expires 0 as soon as the dialog exists");
+    late.notify({ body: fixture("open-idle.xml") });
+    assert.equal(late.unsubscribed, 1, "once");
     assert.deepEqual(manager.list(), []);
+    assert.deepEqual(ctx.dns.requests.filter((r) => r.dn === "1500"), [], "NOTIFYs of a removed DN change no agent");
+  });
+
+  it("a removed DN whose SUBSCRIBE is refused or terminated sends nothing more", async () => {
+    const ctx = fakeContext([CUCM, ...agents(2)]);
+    const manager = new SubscriptionManager(ctx, withDefaults({}));
+    manager.start();
+    const [refused, ended] = [ctx.sip.lastFor("1001"), ctx.sip.lastFor("1002")];
+    ctx.dns.remove("1001");
+    ctx.dns.remove("1002");
+    refused.fail(404);
+    ended.notify({ state: "terminated", reason: "noresource" });
+    await flush();
+    assert.deepEqual([refused.unsubscribed, ended.unsubscribed], [0, 0]);
+    assert.equal(ctx.sip.subscriptions.length, 2);
   });
 
   it("without a notifier waits, reports the coded error, and starts when a softswitch DN appears", () => {

@@ -74,14 +74,52 @@ describe("agent arbiter", () => {
     assert.deepEqual(out.state.blocks, {});
   });
 
-  it("the agent becomes Ready only once every interface that said NotReady says Ready", () => {
-    let s = run(loggedIn(), notReady("desktop", "Lunch"), notReady("presence", "OnPhone"));
-    const first = decide(s, ready("desktop"), now());
-    assert.equal(first.code, "TANDEM_ERR_AGENT_PRIORITY");
-    s = first.state;
-    assert.deepEqual(Object.keys(s.blocks), ["presence"], "desktop withdrew its own block even though refused");
-    s = run(s, ready("presence"));
-    assert.equal(s.base, "Ready");
+  it("a refused Ready changes nothing: the refused desktop still holds its NotReady", () => {
+    const s = run(loggedIn(), notReady("presence", "OnPhone"), notReady("desktop", "Lunch"));
+    const refused = decide(s, ready("desktop"), now());
+    assert.equal(refused.code, "TANDEM_ERR_AGENT_PRIORITY");
+    assert.equal(refused.applied, false);
+    assert.deepEqual(refused.events, []);
+    assert.equal(refused.state, s, "the very same state");
+    // The phone goes idle: presence withdraws its own NotReady; the desktop's Lunch is still what holds the agent.
+    const idle = decide(refused.state, ready("presence", { withdrawOwnNotReady: true }), now());
+    assert.equal(idle.code, "TANDEM_ERR_AGENT_PRIORITY");
+    assert.deepEqual(Object.keys(idle.state.blocks), ["desktop"]);
+    assert.deepEqual([idle.state.base, idle.state.reasonCode, idle.state.setBy], ["NotReady", "Lunch", "desktop"]);
+    assert.deepEqual(idle.events, [], "Lunch was already the NotReady in effect");
+    assert.equal(idle.applied, true, "a block went");
+    assert.equal(run(idle.state, ready("desktop")).base, "Ready");
+  });
+
+  it("a Ready without withdrawOwnNotReady that is refused keeps the requester's own block too", () => {
+    const s = run(loggedIn(), notReady("desktop", "Lunch"), notReady("presence", "OnPhone"));
+    const refused = decide(s, ready("presence"), now());
+    assert.equal(refused.code, "TANDEM_ERR_AGENT_PRIORITY");
+    assert.equal(refused.state, s);
+  });
+
+  it("withdrawing the NotReady in effect shows the NotReady another source still holds", () => {
+    const s = run(loggedIn(), notReady("desktop", "Lunch"), notReady("presence", "OnPhone"));
+    const out = decide(s, ready("presence", { withdrawOwnNotReady: true }), now());
+    assert.equal(out.code, "TANDEM_ERR_AGENT_PRIORITY");
+    assert.deepEqual([out.state.base, out.state.reasonCode, out.state.setBy], ["NotReady", "Lunch", "desktop"]);
+    assert.deepEqual(out.events.map((e) => [e.name, e.data.reasonCode]), [["EventAgentNotReady", "Lunch"]]);
+    assert.deepEqual(Object.keys(out.state.blocks), ["desktop"]);
+  });
+
+  it("withdrawOwnNotReady without a block of one's own is a plain refusal", () => {
+    const s = run(loggedIn(), notReady("desktop", "Lunch"));
+    const out = decide(s, ready("presence", { withdrawOwnNotReady: true }), now());
+    assert.equal(out.code, "TANDEM_ERR_AGENT_PRIORITY");
+    assert.equal(out.applied, false);
+    assert.equal(out.state, s);
+  });
+
+  it("withdrawOwnNotReady with nobody else holding a NotReady is an ordinary Ready", () => {
+    const s = run(loggedIn(), notReady("presence", "OnPhone"));
+    const out = decide(s, ready("presence", { withdrawOwnNotReady: true }), now());
+    assert.equal(out.code, undefined);
+    assert.equal(out.state.base, "Ready");
   });
 
   it("NotReady always applies, whoever holds what", () => {

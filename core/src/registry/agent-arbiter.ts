@@ -5,7 +5,11 @@
  * The spec's rule ("a message that brings an agent in the Not Ready/Logout state [has] higher priority over a
  * message that brings an agent in the Login/Ready state coming from a different interface") is kept as *blocks*:
  * each source that asked for NotReady or Logout holds a block until it asks for Ready/Login itself. A Login or
- * Ready is refused while another source still holds a block of the kind that opposes it.
+ * Ready is refused while another source still holds a block of the kind that opposes it, and a refused request
+ * changes nothing: a desktop whose Ready was refused still holds the NotReady it set (its Lunch is not lost when
+ * the other interface lets go later). The one exception is asked for explicitly: a Ready with
+ * `withdrawOwnNotReady` (an observer saying its reason is gone, e.g. the phone is idle again) withdraws the
+ * requester's own block even when refused, so two interfaces can never hold each other's agent forever.
  */
 import type { AgentEventName, AgentRequestKind, AgentSnapshot, WorkMode } from "@tandem/sdk";
 import { RegistryErrors } from "./errors.js";
@@ -62,6 +66,8 @@ export interface ArbiterRequest {
   readonly workMode?: WorkMode;
   readonly force?: boolean;
   readonly releasableBy?: readonly string[];
+  /** Ready only: withdraw the requester's own NotReady even when the Ready is refused. */
+  readonly withdrawOwnNotReady?: boolean;
 }
 
 /** A fresh agent: logged out, no blocks. */
@@ -109,7 +115,7 @@ function logout(before: AgentState, s: AgentState, req: ArbiterRequest, now: str
 function login(before: AgentState, s: AgentState, req: ArbiterRequest, now: string): ArbiterOutcome {
   const blocks = withoutSource(s.blocks, req.source);
   const holder = otherHolder(blocks, req.source, "Logout");
-  if (holder) return refuse({ ...s, blocks }, priorityError(req, holder, before.dn, blocks[holder]));
+  if (holder) return refuse(before, priorityError(req, holder, before.dn, blocks[holder]));
   if (before.base !== "LoggedOut") return finish(before, { ...s, blocks }, []);
   const target: BaseState = req.workMode === "AutoIn" ? "Ready" : "NotReady";
   const next = withBase({ ...s, blocks }, target, target === "NotReady" ? req.reasonCode : undefined, req.workMode, req, now);
@@ -137,11 +143,35 @@ function ready(before: AgentState, s: AgentState, req: ArbiterRequest, now: stri
     if (!block.afterCall && !block.releasableBy?.includes(req.source)) blocks[source] = block;
   }
   const holder = otherHolder(blocks, req.source, "NotReady");
-  // The requester's own block is withdrawn even when refused: the agent gets Ready once every interface agrees.
-  if (holder) return refuse({ ...s, blocks }, priorityError(req, holder, before.dn, blocks[holder]));
+  if (holder) {
+    const err = priorityError(req, holder, before.dn, blocks[holder]);
+    return req.withdrawOwnNotReady ? withdrawOwn(before, req, err, now) : refuse(before, err);
+  }
   const next = withBase({ ...s, blocks }, "Ready", undefined, req.workMode, req, now);
   const same = before.base === "Ready" && before.workMode === req.workMode;
   return finish(before, next, same ? [] : [event("EventAgentReady", next, before)]);
+}
+
+/**
+ * A refused Ready with `withdrawOwnNotReady`: only the requester's own NotReady goes. When it was the NotReady in
+ * effect, the agent shows the NotReady another source still holds (the last one set), with that source as
+ * `setBy`; the outcome stays a refusal (the agent is not Ready) that changed the state.
+ */
+function withdrawOwn(before: AgentState, req: ArbiterRequest, err: { code: string; message: string }, now: string): ArbiterOutcome {
+  const own = before.blocks[req.source];
+  if (own?.kind !== "NotReady") return refuse(before, err);
+  const blocks = withoutSource(before.blocks, req.source);
+  let next: AgentState = { ...before, blocks };
+  let events: ArbiterEvent[] = [];
+  if (before.setBy === req.source) {
+    const [holder, block] = Object.entries(blocks).filter(([, b]) => b.kind === "NotReady").at(-1) ?? [];
+    if (holder !== undefined && block !== undefined) {
+      next = withBase(next, "NotReady", block.reasonCode, block.workMode, { request: "NotReady", source: holder }, now);
+      const same = before.reasonCode === next.reasonCode && before.workMode === next.workMode;
+      events = same ? [] : [event("EventAgentNotReady", next, before)];
+    }
+  }
+  return { state: next, applied: !sameState(before, next), events, code: err.code, message: err.message };
 }
 
 /** After-call work from the call model: a NotReady block that any Ready clears. */
@@ -206,7 +236,7 @@ function finish(before: AgentState, next: AgentState, events: ArbiterEvent[]): A
   return { state: next, applied: events.length > 0 || !sameState(before, next), events };
 }
 
-/** A refusal changes nothing visible, but `next` may carry the requester's withdrawn block. */
+/** A refusal changes nothing. */
 function refuse(next: AgentState, err: { code: string; message: string }): ArbiterOutcome {
   return { state: next, applied: false, events: [], code: err.code, message: err.message };
 }

@@ -17,5 +17,6 @@ export function validateAgentRequest(request: AgentStateRequest): void {
   if (request.releasableBy !== undefined && (!Array.isArray(request.releasableBy) || request.releasableBy.some((x) => typeof x !== "string"))) {
     throw bad("releasableBy must be an array of source names");
   }
+  if (request.withdrawOwnNotReady !== undefined && typeof request.withdrawOwnNotReady !== "boolean") throw bad("withdrawOwnNotReady must be a boolean");
   if (request.referenceId !== undefined && typeof request.referenceId !== "string") throw bad("referenceId must be a string");
 }

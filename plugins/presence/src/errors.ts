@@ -17,5 +17,9 @@ export const PresenceErrors = {
   missingBasic: defineError("TANDEM_ERR_PRESENCE_MISSING_BASIC", "PIDF body has no basic status in any tuple or person"),
   badContentType: defineError("TANDEM_ERR_PRESENCE_CONTENT_TYPE", "NOTIFY body has Content-Type %s, expected application/pidf+xml"),
   subscribeFailed: defineError("TANDEM_ERR_PRESENCE_SUBSCRIBE_FAILED", "SUBSCRIBE for DN %s to %s failed: %s"),
+  unconfirmed: defineError(
+    "TANDEM_ERR_PRESENCE_UNCONFIRMED",
+    "presence of DN %s not confirmed within %s ms (%s): agent set NotReady (presence-unconfirmed) until a NOTIFY arrives",
+  ),
   unknownDn: defineError("TANDEM_ERR_PRESENCE_UNKNOWN_DN", "DN %s is not watched for presence", { httpStatus: 404 }),
 } as const;

@@ -25,6 +25,13 @@ export interface PresenceConfig {
   notifyTimeoutSeconds: number;
   /** A SUBSCRIBE (or refresh) unanswered this long counts as a timeout, whatever the stack says (> Timer F, 32 s). */
   answerTimeoutSeconds: number;
+  /** A new SUBSCRIBE unanswered this long is reported (`unanswered` state, a log line) while the stack keeps retransmitting. */
+  unansweredAfterMs: number;
+  /**
+   * An agent whose phone state no NOTIFY has confirmed this long after its SUBSCRIBE went out (or after its
+   * subscription was lost) is set NotReady with reason `presence-unconfirmed`; 0 turns this off.
+   */
+  confirmWithinMs: number;
   /** Default reading of `closed` + `on-the-phone`; a DN overrides it with `presence-closed-on-the-phone`. */
   closedOnThePhone: ClosedOnThePhone;
   /** NOTIFY bodies larger than this are refused unread. */
@@ -40,6 +47,10 @@ export const PRESENCE_DEFAULTS: PresenceConfig = {
   backoffMaxMs: 300_000,
   notifyTimeoutSeconds: 32,
   answerTimeoutSeconds: 40,
+  // Over UDP the SUBSCRIBE and its retransmission at 0.5 s (RFC 3261 §17.1.2.2, T1 doubling) both went unanswered.
+  unansweredAfterMs: 1500,
+  // A reachable PBX confirms in well under a second; 10 s also rides out a re-subscribe after a lost dialog.
+  confirmWithinMs: 10_000,
   closedOnThePhone: "busy",
   maxBodyBytes: 65_536,
 };
@@ -66,6 +77,8 @@ export const manifest: PluginManifest = {
       backoffMaxMs: { type: "integer", minimum: 10, default: PRESENCE_DEFAULTS.backoffMaxMs },
       notifyTimeoutSeconds: { type: "integer", minimum: 1, maximum: 3600, default: PRESENCE_DEFAULTS.notifyTimeoutSeconds },
       answerTimeoutSeconds: { type: "integer", minimum: 1, maximum: 600, default: PRESENCE_DEFAULTS.answerTimeoutSeconds },
+      unansweredAfterMs: { type: "integer", minimum: 100, maximum: 60_000, default: PRESENCE_DEFAULTS.unansweredAfterMs },
+      confirmWithinMs: { type: "integer", minimum: 0, maximum: 3_600_000, default: PRESENCE_DEFAULTS.confirmWithinMs },
       closedOnThePhone: { enum: ["busy", "logout"], default: PRESENCE_DEFAULTS.closedOnThePhone },
       maxBodyBytes: { type: "integer", minimum: 256, maximum: 1_048_576, default: PRESENCE_DEFAULTS.maxBodyBytes },
     },

@@ -93,6 +93,9 @@ function execute(deps: NotifyHandlerDeps, dn: string, requests: readonly Planned
         source: "presence",
         ...(planned.reasonCode !== undefined ? { reasonCode: planned.reasonCode } : {}),
         ...(planned.workMode !== undefined ? { workMode: planned.workMode } : {}),
+        // Presence's Ready means "the phone gave no reason any more": its own NotReady goes even when the
+        // desktop's NotReady keeps the agent from Ready (which then stays what the agent shows).
+        ...(planned.request === "Ready" ? { withdrawOwnNotReady: true } : {}),
       });
     } catch (err) {
       deps.log.error({ dn, err, request: planned.request }, "agent-state request failed");

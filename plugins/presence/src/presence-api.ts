@@ -18,6 +18,10 @@ function present(row: Row): Record<string, unknown> {
     lastNotify: row.lastNotify ?? null,
     failures: row.failures,
     lastError: row.lastError ?? null,
+    lastLoss: row.lastLoss ? { at: new Date(row.lastLoss.at).toISOString(), why: row.lastLoss.why } : null,
+    confirmed: row.confirmed,
+    unconfirmedSince: row.unconfirmedSince !== undefined ? new Date(row.unconfirmedSince).toISOString() : null,
+    overdue: row.overdue,
   };
 }
 
@@ -31,7 +35,7 @@ export function registerPresenceApi(http: PluginHttp, manager: SubscriptionManag
       querystring: { type: "object", properties: { summary: { type: "boolean", default: false } } },
     },
     handler: (request) => {
-      const { notifier, notifierError, startup, counts, queued } = manager.snapshot();
+      const { notifier, notifierError, startup, counts, queued, confirmation, silence } = manager.snapshot();
       const summaryOnly = (request.query as { summary?: boolean }).summary === true;
       return {
         notifier: notifier ?? null,
@@ -39,6 +43,8 @@ export function registerPresenceApi(http: PluginHttp, manager: SubscriptionManag
         startup,
         counts,
         queued,
+        confirmation,
+        silence: silence ?? null,
         ...(summaryOnly ? {} : { subscriptions: manager.list().map(present) }),
       };
     },

@@ -8,7 +8,10 @@
  * - open, no activity, agent NotReady → Ready (never out of AfterCallWork: the call model owns that).
  * - open with an activity, agent Ready → NotReady with the activity as reasonCode.
  * - closed → Logout when logged in; closed + on-the-phone → per the DN's reading (default busy: as open).
- * - Subscription-State terminated (softphone exited) → Logout when logged in.
+ * - Subscription-State terminated: RFC 6665 §4.1.3 decides. `rejected`, `noresource` and `invariant` say the
+ *   notifier will not (or cannot) report this phone again → Logout when logged in. Every other reason (`timeout`,
+ *   `deactivated`, `probation`, `giveup`, none) only ends this dialog: the state is kept and the new
+ *   subscription's first NOTIFY decides (a softphone that exited is reported `closed` there → Logout).
  * - While the agent is on a contact-centre call Tandem delivered, the phone's activities are that call:
  *   no NotReady, and the NOTIFY that ends them does not make the agent Ready (the call model decides).
  */
@@ -49,6 +52,8 @@ export interface MappingResult {
 /** Activities that carry no information (RFC 4480 §3.2 `unknown`). */
 const EMPTY_ACTIVITIES = new Set(["unknown"]);
 const ON_THE_PHONE = "on-the-phone";
+/** RFC 6665 §4.1.3 reasons after which the subscriber SHOULD NOT re-subscribe: the phone is not reported any more. */
+export const RESOURCE_GONE: ReadonlySet<string> = new Set(["rejected", "noresource", "invariant"]);
 
 /** Plans the arbiter requests for one NOTIFY. Pure: same inputs, same answer. */
 export function mapPresence(
@@ -58,7 +63,8 @@ export function mapPresence(
   reading: ClosedOnThePhone,
 ): MappingResult {
   if (input.kind === "terminated") {
-    const requests: PlannedRequest[] = loggedIn(agent) ? [{ request: "Logout", rule: "terminated" }] : [];
+    const gone = input.reason !== undefined && RESOURCE_GONE.has(input.reason);
+    const requests: PlannedRequest[] = gone && loggedIn(agent) ? [{ request: "Logout", rule: `terminated-${input.reason}` }] : [];
     return { view: INITIAL_VIEW, requests };
   }
   const activities = input.presence.activities.filter((a) => !EMPTY_ACTIVITIES.has(a));

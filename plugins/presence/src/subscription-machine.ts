@@ -1,10 +1,13 @@
 /**
  * One DN's presence subscription as a subscriber-side state machine (RFC 6665 §4.1):
  *
- *   idle → queued (waiting for the pacer) → subscribing → active ⇄ refreshing
- *                 ↑                              │ 481 / terminated / dead NOTIFY stream / timeout
- *                 └──────── backoff ←────────────┘
+ *   idle → queued (waiting for the pacer) → subscribing [→ unanswered] → active ⇄ refreshing
+ *                 ↑                                              │ 481 / terminated / dead NOTIFY stream / timeout
+ *                 └──────── backoff ←────────────────────────────┘
  *
+ * `unanswered`: the SUBSCRIBE is still unanswered after `unansweredAfterMs` (over UDP the stack has retransmitted
+ * it and heard nothing, RFC 3261 §17.1.2.2). Nothing is decided there: the transaction goes on until Timer F;
+ * the state only makes a silent PBX visible long before that.
  * Failover: a SUBSCRIBE that gets no answer (timeout or transport error) moves on to the next notifier
  * contact at once; when every contact was tried, or the notifier answered with an error, the machine backs
  * off (doubling from `backoffMinMs` to `backoffMaxMs`, with jitter, or the notifier's Retry-After).
@@ -16,12 +19,14 @@
 import type { Logger, NotifyInfo, SipSubscription, SubscriptionEnd } from "@tandem/sdk";
 import { PresenceErrors } from "./errors.js";
 import { subscribeTarget } from "./notifier.js";
-import { asSipFailure, backoffDelay, isNoAnswer, noAnswer, TimerSlot } from "./retry-policy.js";
+import { asSipFailure, backoffDelay, isNoAnswer, noAnswer, TimerSlot, type SipFailure } from "./retry-policy.js";
+import { planAfterTermination } from "./termination-policy.js";
+import { unsubscribeOnceEstablished } from "./unsubscribe-once-established.js";
 
-export type SubscriptionStateName = "idle" | "queued" | "subscribing" | "active" | "refreshing" | "backoff" | "stopped";
+export type SubscriptionStateName = "idle" | "queued" | "subscribing" | "unanswered" | "active" | "refreshing" | "backoff" | "stopped";
 
 export const SUBSCRIPTION_STATES: readonly SubscriptionStateName[] = [
-  "idle", "queued", "subscribing", "active", "refreshing", "backoff", "stopped",
+  "idle", "queued", "subscribing", "unanswered", "active", "refreshing", "backoff", "stopped",
 ];
 
 export interface MachineTimings {
@@ -32,6 +37,8 @@ export interface MachineTimings {
   notifyTimeoutSeconds: number;
   /** Our own bound on a SUBSCRIBE's answer, beyond the stack's Timer F, so a lost transaction cannot wedge a DN. */
   answerTimeoutSeconds: number;
+  /** A new SUBSCRIBE unanswered this long shows as `unanswered` (reported, not acted on). */
+  unansweredAfterMs: number;
 }
 
 export interface MachineDeps {
@@ -58,6 +65,16 @@ export interface MachineSnapshot {
   readonly lastNotifyAt: number | undefined;
   readonly failures: number;
   readonly lastError: string | undefined;
+  /** The last time a working subscription was lost, and why (kept after recovery, unlike `lastError`). */
+  readonly lastLoss: { readonly at: number; readonly why: string } | undefined;
+}
+
+/** A failed refresh as the log and the API say it: what the notifier answered, or that it did not. */
+function refreshFailure(failure: SipFailure): string {
+  // 481: the notifier no longer knows the subscription (it restarted); a new SUBSCRIBE is the cure.
+  if (failure.status === 481 && failure.origin === "remote") return `refresh answered ${failure.message}: the notifier no longer knows the subscription`;
+  if (isNoAnswer(failure)) return `refresh unanswered (${failure.message})`;
+  return failure.origin === "remote" ? `refresh answered ${failure.message}` : `refresh failed: ${failure.message}`;
 }
 
 /** A grant we can live with: at least one second. */
@@ -73,6 +90,7 @@ export class SubscriptionMachine {
   private triesThisRound = 0;
   private failures = 0;
   private lastError: string | undefined;
+  private lastLoss: { at: number; why: string } | undefined;
   private expiresAt: number | undefined;
   private lastNotifyAt: number | undefined;
   private notifiedInDialog = false;
@@ -81,6 +99,7 @@ export class SubscriptionMachine {
   private readonly timer = new TimerSlot();
   private readonly watchdog = new TimerSlot();
   private readonly answerTimer = new TimerSlot();
+  private readonly unansweredTimer = new TimerSlot();
   private withdraw: (() => void) | undefined;
   private unlisten: Array<() => void> = [];
 
@@ -99,6 +118,7 @@ export class SubscriptionMachine {
       lastNotifyAt: this.lastNotifyAt,
       failures: this.failures,
       lastError: this.lastError,
+      lastLoss: this.lastLoss,
     };
   }
 
@@ -119,11 +139,16 @@ export class SubscriptionMachine {
    * SIP stack, so the manager passes false there and the PBX lets the subscription expire.
    */
   stop(options: { unsubscribe: boolean } = { unsubscribe: true }): void {
+    const established = this.notifiedInDialog;
     const sub = this.dropSubscription();
     this.withdraw?.();
     this.withdraw = undefined;
     this.setState("stopped");
-    if (options.unsubscribe && sub && sub.state !== "terminated") sub.unsubscribe().catch(() => undefined);
+    if (!options.unsubscribe || !sub || sub.state === "terminated") return;
+    // No NOTIFY yet means no dialog yet (RFC 6665 §4.1.2.4: the NOTIFY creates it), so there is nothing to send
+    // Expires 0 in; the SUBSCRIBE may still be accepted, so end the subscription as soon as it exists.
+    if (established) sub.unsubscribe().catch(() => undefined);
+    else unsubscribeOnceEstablished(sub, this.deps.dn, this.deps.log);
   }
 
   private subscribeNow(): void {
@@ -145,6 +170,11 @@ export class SubscriptionMachine {
     this.answerTimer.set(this.deps.timings.answerTimeoutSeconds * 1000, () =>
       this.onSubscribeFailed(gen, noAnswer(this.deps.timings.answerTimeoutSeconds)),
     );
+    this.unansweredTimer.set(this.deps.timings.unansweredAfterMs, () => {
+      if (gen !== this.generation || this.current !== "subscribing") return;
+      this.lastError = `no answer yet after ${this.deps.timings.unansweredAfterMs} ms`;
+      this.setState("unanswered");
+    });
     this.unlisten = [
       sub.onNotify((n) => this.onNotify(gen, n)),
       sub.onTerminated((end) => this.onTerminated(gen, end)),
@@ -158,6 +188,7 @@ export class SubscriptionMachine {
   private onAccepted(gen: number, expires: number): void {
     if (gen !== this.generation) return;
     this.answerTimer.clear();
+    this.unansweredTimer.clear();
     if (!usableGrant(expires)) return this.refusedGrant(expires);
     // The node answered; but only a NOTIFY proves the subscription works, so `failures` is reset there.
     this.triesThisRound = 0;
@@ -210,7 +241,7 @@ export class SubscriptionMachine {
     this.notifiedSinceRequest = false;
     this.setState("refreshing");
     const bound = this.deps.timings.answerTimeoutSeconds;
-    this.answerTimer.set(bound * 1000, () => this.lost(`refresh failed: ${noAnswer(bound).message}`, undefined));
+    this.answerTimer.set(bound * 1000, () => this.lost(refreshFailure(noAnswer(bound)), undefined));
     sub.refresh(this.deps.timings.expires).then(
       (granted) => {
         if (gen !== this.generation) return;
@@ -223,8 +254,7 @@ export class SubscriptionMachine {
       (err: unknown) => {
         if (gen !== this.generation) return;
         const failure = asSipFailure(err);
-        // 481: the notifier no longer knows the dialog (it restarted); a new SUBSCRIBE is the cure.
-        this.lost(failure.status === 481 ? "notifier lost the dialog (481)" : `refresh failed: ${failure.message}`, failure.retryAfter);
+        this.lost(refreshFailure(failure), failure.retryAfter);
       },
     );
   }
@@ -238,6 +268,8 @@ export class SubscriptionMachine {
       this.lastError = undefined;
     }
     this.watchdog.clear();
+    this.unansweredTimer.clear();
+    if (this.current === "unanswered") this.setState("subscribing"); // the node answers, by NOTIFY first
     const first = !this.notifiedInDialog;
     this.notifiedInDialog = true;
     try {
@@ -253,27 +285,33 @@ export class SubscriptionMachine {
     }
   }
 
-  /** RFC 6665 §4.1.3: the reason decides how soon to try again; Retry-After wins when given. */
+  /** RFC 6665 §4.1.3: the reason decides how soon to try again (see termination-policy.ts). */
   private onTerminatedNotify(notify: NotifyInfo): void {
-    const reason = notify.reason ?? "";
-    if (notify.retryAfter !== undefined) return this.lost(`terminated (${reason || "no reason"})`, notify.retryAfter);
-    if (reason === "rejected" || reason === "noresource" || reason === "giveup" || reason === "probation") {
-      this.dropSubscription();
-      this.failures = Math.max(this.failures, 1);
-      return this.backoff(undefined, `terminated (${reason})`);
-    }
-    this.lost(`terminated (${reason || "no reason"})`, undefined);
+    const why = `notifier terminated the subscription (reason ${notify.reason ?? "none"}${notify.retryAfter !== undefined ? `, retry-after ${notify.retryAfter} s` : ""})`;
+    const plan = planAfterTermination(notify.reason, notify.retryAfter);
+    if (plan.kind === "now") return this.lost(why, undefined);
+    this.dropSubscription();
+    this.lastLoss = { at: Date.now(), why };
+    this.deps.log.warn({ dn: this.deps.dn, code: PresenceErrors.subscribeFailed.code, reason: notify.reason }, `presence subscription lost: ${why}`);
+    this.failures = Math.max(this.failures, 1);
+    if (plan.kind === "later") return this.backoff(plan.retryAfter, why);
+    this.backoff(plan.retryAfter ?? this.deps.timings.backoffMaxMs / 1000, why);
   }
 
   private onTerminated(gen: number, end: SubscriptionEnd): void {
     if (gen !== this.generation || end.by === "local" || this.current === "stopped") return;
-    if (this.current === "subscribing") return; // `accepted` rejects too and decides failover.
+    // `accepted` rejects too and decides failover.
+    if (this.current === "subscribing" || this.current === "unanswered") return;
+    // The refresh's own answer decides: sip.js ends the dialog on a 481 (or 404, 489 …) before that answer
+    // reaches us, and the stack then reports the end as a timeout, which is not what happened.
+    if (this.current === "refreshing") return;
     this.lost(`subscription ended (${end.by}${end.status ? ` ${end.status}` : ""})`, end.retryAfter);
   }
 
   /** A working subscription is gone: re-subscribe at once the first time, then with backoff. */
   private lost(why: string, retryAfter: number | undefined): void {
     this.dropSubscription();
+    this.lastLoss = { at: Date.now(), why };
     this.deps.log.warn({ dn: this.deps.dn, code: PresenceErrors.subscribeFailed.code }, `presence subscription lost: ${why}`);
     if (retryAfter === undefined && this.failures === 0) {
       this.failures = 1;
@@ -314,6 +352,7 @@ export class SubscriptionMachine {
     this.timer.clear();
     this.watchdog.clear();
     this.answerTimer.clear();
+    this.unansweredTimer.clear();
     return sub;
   }
 

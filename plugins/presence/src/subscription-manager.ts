@@ -1,13 +1,17 @@
 /**
  * Keeps one {@link SubscriptionMachine} per agent DN marked `presence: true`: subscribes them all at start-up
- * through the pacer (with progress in the log and the API), follows DN changes at run time, and routes each
- * NOTIFY to the handler that turns it into agent-state requests.
+ * through the pacer (with progress in the log and the API), follows DN changes at run time, routes each
+ * NOTIFY to the handler that turns it into agent-state requests, keeps calls away from agents whose presence
+ * it cannot confirm in time, and reports a notifier that does not answer as soon as it is silent.
  */
 import { AGENT_DN_TYPES, type DnChange, type DnRecord, type PluginContext } from "@tandem/sdk";
 import { DN_OPTION_PRESENCE, type PresenceConfig } from "./manifest.js";
 import { resolveNotifier, type Notifier } from "./notifier.js";
 import { handleNotify, type NotifySummary } from "./notify-handler.js";
 import { Pacer } from "./pacer.js";
+import { ConfirmationTracker, type ConfirmationStatus } from "./presence-confirmation.js";
+import { StartupTracker, type StartupProgress } from "./startup-progress.js";
+import { holdUnconfirmed, releaseUnconfirmed } from "./unconfirmed-presence.js";
 import { createPresenceMetrics, type PresenceMetrics } from "./presence-metrics.js";
 import { INITIAL_VIEW, type PresenceView } from "./presence-mapper.js";
 import {
@@ -25,15 +29,15 @@ interface Watched {
   lastNotify: NotifySummary | undefined;
 }
 
-/** Start-up progress as the API reports it. */
-export interface StartupProgress {
-  total: number;
-  /** DNs whose subscription reached `active` (or failed into backoff) at least once. */
-  settled: number;
-  active: number;
-  failed: number;
-  startedAt: string | undefined;
-  completedAt: string | undefined;
+export type { StartupProgress } from "./startup-progress.js";
+
+/** One DN as the API shows it. */
+export type WatchedRow = MachineSnapshot & ConfirmationStatus & { lastNotify: NotifySummary | undefined };
+
+/** What the API shows about the notifier's silence: since when no new SUBSCRIBE was answered. */
+export interface Silence {
+  readonly since: string;
+  readonly notifier: string | undefined;
 }
 
 export class SubscriptionManager {
@@ -43,9 +47,9 @@ export class SubscriptionManager {
   private notifier: Notifier | undefined;
   private notifierError: string | undefined;
   private running = false;
-  private readonly startup: StartupProgress & { pending: Set<string>; startedMs: number } = {
-    total: 0, settled: 0, active: 0, failed: 0, startedAt: undefined, completedAt: undefined, pending: new Set(), startedMs: 0,
-  };
+  private readonly startup: StartupTracker;
+  private readonly confirmation: ConfirmationTracker;
+  private silence: { since: number; notifier: string | undefined } | undefined;
   private offChange: (() => void) | undefined;
 
   private readonly ctx: ManagerContext;
@@ -55,6 +59,8 @@ export class SubscriptionManager {
     this.ctx = { dns: context.dns, sip: context.sip, log: context.log, metrics: context.metrics, config };
     this.pacer = new Pacer(config.subscribeRate);
     this.metrics = createPresenceMetrics(context.metrics, () => this.countByState());
+    this.startup = new StartupTracker(context.log);
+    this.confirmation = new ConfirmationTracker(config.confirmWithinMs, (dn, since) => this.onUnconfirmedTooLong(dn, since));
   }
 
   /** Subscribes every marked DN at the configured pace and starts following DN changes. */
@@ -63,14 +69,12 @@ export class SubscriptionManager {
     this.refreshNotifier();
     this.offChange = this.ctx.dns.onChange((change) => this.onDnChange(change));
     const dns = this.ctx.dns.list({ type: AGENT_DN_TYPES }).filter(isMarked);
-    Object.assign(this.startup, { total: dns.length, startedAt: new Date().toISOString(), startedMs: Date.now() });
-    this.startup.pending = new Set(dns.map((d) => d.number));
     this.ctx.log.info(
       { total: dns.length, rate: this.ctx.config.subscribeRate, notifier: this.notifier?.dn },
       `presence: subscribing ${dns.length} DNs at ${this.ctx.config.subscribeRate}/s`,
     );
+    this.startup.begin(dns.map((d) => d.number));
     for (const dn of dns) this.watch(dn.number);
-    this.checkStartupDone();
   }
 
   /**
@@ -83,20 +87,41 @@ export class SubscriptionManager {
     this.pacer.stop();
     for (const w of this.watched.values()) w.machine.stop({ unsubscribe: false });
     this.watched.clear();
+    this.confirmation.stop();
   }
 
-  snapshot(): { notifier: Notifier | undefined; notifierError: string | undefined; startup: StartupProgress; counts: Record<SubscriptionStateName, number>; queued: number } {
-    const { pending: _pending, startedMs: _startedMs, ...startup } = this.startup;
-    return { notifier: this.notifier, notifierError: this.notifierError, startup, counts: this.countByState(), queued: this.pacer.pending };
+  snapshot(): {
+    notifier: Notifier | undefined;
+    notifierError: string | undefined;
+    startup: StartupProgress;
+    counts: Record<SubscriptionStateName, number>;
+    queued: number;
+    confirmation: { confirmed: number; unconfirmed: number; overdue: number };
+    silence: Silence | undefined;
+  } {
+    const { confirmed, overdue } = this.confirmation.counts();
+    return {
+      notifier: this.notifier,
+      notifierError: this.notifierError,
+      startup: this.startup.snapshot(),
+      counts: this.countByState(),
+      queued: this.pacer.pending,
+      confirmation: { confirmed, unconfirmed: this.watched.size - confirmed, overdue },
+      silence: this.silence && { since: new Date(this.silence.since).toISOString(), notifier: this.silence.notifier },
+    };
   }
 
-  list(): Array<MachineSnapshot & { lastNotify: NotifySummary | undefined }> {
-    return [...this.watched.values()].map((w) => ({ ...w.machine.snapshot(), lastNotify: w.lastNotify }));
+  list(): WatchedRow[] {
+    return [...this.watched.entries()].map(([dn, w]) => this.row(dn, w));
   }
 
-  get(dn: string): (MachineSnapshot & { lastNotify: NotifySummary | undefined }) | undefined {
+  get(dn: string): WatchedRow | undefined {
     const w = this.watched.get(dn);
-    return w && { ...w.machine.snapshot(), lastNotify: w.lastNotify };
+    return w && this.row(dn, w);
+  }
+
+  private row(dn: string, w: Watched): WatchedRow {
+    return { ...w.machine.snapshot(), ...this.confirmation.status(dn), lastNotify: w.lastNotify };
   }
 
   private watch(dn: string): void {
@@ -104,13 +129,15 @@ export class SubscriptionManager {
     const entry: Watched = { view: INITIAL_VIEW, lastNotify: undefined, machine: this.createMachine(dn) };
     this.watched.set(dn, entry);
     if (this.notifier) entry.machine.start();
+    else this.confirmation.awaiting(dn); // nothing can confirm it: its clock runs from now
   }
 
   private unwatch(dn: string): void {
     const entry = this.watched.get(dn);
     if (!entry) return;
     this.watched.delete(dn);
-    this.startup.pending.delete(dn);
+    this.startup.forget(dn);
+    this.confirmation.forget(dn);
     entry.machine.stop();
   }
 
@@ -131,6 +158,10 @@ export class SubscriptionManager {
         const handled = handleNotify({ dns: this.ctx.dns, config, metrics: this.metrics, log: this.ctx.log }, dn, entry.view, notify, first);
         entry.view = handled.view;
         entry.lastNotify = handled.summary;
+        if (handled.summary.basic !== undefined) {
+          this.confirmation.confirmed(dn);
+          releaseUnconfirmed({ dns: this.ctx.dns, log: this.ctx.log }, dn);
+        }
         this.metrics.handlingSeconds.observe((performance.now() - began) / 1000);
       },
       onStateChange: (from, to) => this.onMachineState(dn, from, to),
@@ -139,32 +170,38 @@ export class SubscriptionManager {
 
   private onMachineState(dn: string, from: SubscriptionStateName, to: SubscriptionStateName): void {
     if (to === "backoff") this.metrics.subscribeFailures.inc({ kind: "backoff" });
-    if ((from === "active" || from === "refreshing") && (to === "idle" || to === "queued")) this.metrics.subscribeFailures.inc({ kind: "lost" });
-    if ((to === "active" || to === "backoff") && this.startup.pending.delete(dn)) {
-      this.startup.settled++;
-      if (to === "active") this.startup.active++;
-      else this.startup.failed++;
-      this.logProgress();
-      this.checkStartupDone();
-    }
+    if (to === "unanswered") this.metrics.subscribeFailures.inc({ kind: "unanswered" });
+    const wasWorking = from === "active" || from === "refreshing";
+    if (wasWorking && (to === "idle" || to === "queued")) this.metrics.subscribeFailures.inc({ kind: "lost" });
+    if (wasWorking && to !== "active" && to !== "refreshing" && to !== "stopped") this.confirmation.lost(dn);
+    if (to === "subscribing") this.confirmation.awaiting(dn);
+    if (to === "unanswered") this.notifierSilent(dn);
+    if (to === "active") this.notifierAnswers();
+    this.startup.onState(dn, to);
   }
 
-  private logProgress(): void {
-    const { settled, total } = this.startup;
-    const step = Math.max(1, Math.ceil(total / 10));
-    if (settled % step === 0 && settled < total) {
-      this.ctx.log.info({ settled, total, active: this.startup.active, failed: this.startup.failed }, `presence: ${settled}/${total} subscriptions settled`);
-    }
-  }
-
-  private checkStartupDone(): void {
-    if (this.startup.completedAt !== undefined || this.startup.pending.size > 0 || !this.running) return;
-    this.startup.completedAt = new Date().toISOString();
-    const ms = Date.now() - this.startup.startedMs;
-    this.ctx.log.info(
-      { total: this.startup.total, active: this.startup.active, failed: this.startup.failed, ms },
-      `presence: start-up done, ${this.startup.active}/${this.startup.total} active, ${this.startup.failed} failed, in ${ms} ms`,
+  /** The first SUBSCRIBE that goes unanswered starts a silence; it is logged once, not per DN. */
+  private notifierSilent(dn: string): void {
+    if (this.silence !== undefined) return;
+    const notifier = this.watched.get(dn)?.machine.snapshot().notifier;
+    this.silence = { since: Date.now(), notifier };
+    this.ctx.log.warn(
+      { dn, notifier, afterMs: this.ctx.config.unansweredAfterMs },
+      `presence: no answer yet from notifier ${notifier ?? "?"} (DN ${dn}, ${this.ctx.config.unansweredAfterMs} ms); still retransmitting, the PBX may be unreachable`,
     );
+  }
+
+  private notifierAnswers(): void {
+    if (this.silence === undefined) return;
+    const ms = Date.now() - this.silence.since;
+    this.ctx.log.info({ notifier: this.silence.notifier, silentMs: ms }, `presence: the notifier answers again after ${ms} ms`);
+    this.silence = undefined;
+  }
+
+  private onUnconfirmedTooLong(dn: string, since: number): void {
+    const why = this.watched.get(dn)?.machine.snapshot().lastError ?? "no NOTIFY yet";
+    this.ctx.log.debug({ dn, since: new Date(since).toISOString() }, "presence unconfirmed");
+    holdUnconfirmed({ dns: this.ctx.dns, log: this.ctx.log }, dn, this.ctx.config.confirmWithinMs, why);
   }
 
   private refreshNotifier(): void {

@@ -22,14 +22,28 @@ export interface SubscriptionRow {
   lastNotify: { subscriptionState: string; basic?: string; activities?: string[]; error?: string; requests: string[] } | null;
   failures: number;
   lastError: string | null;
+  lastLoss: { at: string; why: string } | null;
+  confirmed: boolean;
+  unconfirmedSince: string | null;
+  overdue: boolean;
 }
 
 export interface SubscriptionsBody {
   notifier: { dn: string; contacts: string[] } | null;
   notifierError: string | null;
-  startup: { total: number; settled: number; active: number; failed: number; startedAt: string | null; completedAt: string | null };
+  startup: {
+    total: number;
+    settled: number;
+    active: number;
+    failed: number;
+    startedAt: string | null;
+    completedAt: string | null;
+    recoveredAt: string | null;
+  };
   counts: Record<string, number>;
   queued: number;
+  confirmation: { confirmed: number; unconfirmed: number; overdue: number };
+  silence: { since: string; notifier: string | null } | null;
   subscriptions: SubscriptionRow[];
 }
 
@@ -39,6 +53,8 @@ export async function startPresenceHost(options: {
   contacts: string[];
   dns?: DnInput[];
   presence?: Record<string, unknown>;
+  /** SQLite file, to restart a host on the state a previous one saved (default in memory). */
+  storagePath?: string;
 }): Promise<PresenceHost> {
   const [contact, ...backups] = options.contacts;
   const notifier: DnInput = {
@@ -50,7 +66,10 @@ export async function startPresenceHost(options: {
     sip: true,
     plugins: [presencePlugin],
     dns: [notifier, ...(options.dns ?? [{ number: "1001", type: "Extension", options: { presence: true } }])],
-    config: { plugins: { presence: { enabled: true, ...options.presence } } },
+    config: {
+      plugins: { presence: { enabled: true, ...options.presence } },
+      ...(options.storagePath ? { storage: { path: options.storagePath } } : {}),
+    },
   });
   const agentApi = async (dn: string): Promise<AgentSnapshot> => {
     const res = await host.inject({ method: "GET", url: `/api/v1/agents/${dn}` });
