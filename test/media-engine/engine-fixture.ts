@@ -9,6 +9,9 @@ import type { McuJoinRequest, McuParty, McuRoom } from "@tandem/sdk";
 import { detectTones, fractionHearing, RtpParty, type G711Codec, type ToneWindow } from "@tandem/sdk/testing/media";
 
 export const TONES = [400, 700, 1100] as const;
+/** The tone of the files played in tests. */
+export const PLAYED_TONE = 1500;
+const DETECTED = [...TONES, PLAYED_TONE];
 
 /** A range of `pairs` port pairs somewhere in 30000–59999, so parallel test files rarely meet. */
 export function portRange(pairs: number): Pick<MediaEngineConfig, "portMin" | "portMax"> {
@@ -63,7 +66,7 @@ export async function joinWithTone(room: McuRoom, id: string, tone: number, requ
 /** What the party heard from `fromMs` on (its own clock), window by window. */
 export function heard(rtp: RtpParty, fromMs: number, toMs = Infinity): ToneWindow[] {
   const audio = rtp.audio({ sinceMs: fromMs });
-  return detectTones(audio.pcm, { frequencies: [...TONES], startMs: audio.startMs }).filter((w) => w.toMs <= toMs);
+  return detectTones(audio.pcm, { frequencies: DETECTED, startMs: audio.startMs }).filter((w) => w.toMs <= toMs);
 }
 
 /** The share of windows in which the party heard exactly `tones`. */

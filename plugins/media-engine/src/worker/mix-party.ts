@@ -47,10 +47,11 @@ export class MixParty {
   }
 
   /** An accepted packet from the endpoint. */
-  receive(packet: RtpIn, arrival: number): void {
+  receive(packet: RtpIn, arrival: number, newStream: boolean): void {
     const remote = this.endpoint.media;
     if (!remote) return;
     this.inactiveReported = false;
+    if (newStream) this.jitter.reset();
     if (packet.payloadType === remote.telephoneEventPt) {
       const ended = this.events.take(packet.payload, packet.timestamp);
       if (ended) this.onTelephoneEvent(this, ended);

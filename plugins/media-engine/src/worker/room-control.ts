@@ -125,7 +125,7 @@ export class RoomControl {
     );
     party.setMode(request.mode);
     try {
-      party.endpoint = await RtpEndpoint.open(request.address, request.port, this.stats, (packet, at) => party.receive(packet, at));
+      party.endpoint = await RtpEndpoint.open(request.address, request.port, this.stats, (packet, at, fresh) => party.receive(packet, at, fresh));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       throw new WorkerRefusal(code === "EADDRINUSE" ? "port-in-use" : "bind", `${request.address}:${request.port}: ${code ?? (err as Error).message}`);

@@ -2,7 +2,7 @@
  * A party's RTP/RTCP socket pair (RFC 3550 §11: RTP on an even port, RTCP on the next one) and the rules for what
  * is let in. Only the host the SDP signalled may send; the first good packet from it latches its source port
  * (symmetric RTP, so a party behind NAT is still reached) and its SSRC. Anything else — another host, another port
- * once latched, another SSRC, a packet that does not parse, a payload type that was not negotiated, an oversized
+ * once latched, another SSRC while the latched one is live, a packet that does not parse, a payload type that was not negotiated, an oversized
  * packet — is dropped and counted. A new SDP from the party (re-INVITE) starts the latching over.
  */
 import { randomInt } from "node:crypto";
@@ -17,8 +17,14 @@ export const MAX_PACKET_BYTES = 1024;
 /** Largest payload taken: 60 ms of G.711 (RFC 3551 §4.5.14 allows up to the MTU, no phone sends more). */
 export const MAX_PAYLOAD_BYTES = 480;
 
-/** Where accepted packets go. */
-export type RtpSink = (packet: RtpIn, arrival: number) => void;
+/**
+ * A new SSRC from the latched source is taken once the current one has been silent this long (RFC 3550 §8.2: a
+ * source may change its SSRC, e.g. a phone restarting its stream after hold); until then it is foreign.
+ */
+export const SSRC_TAKEOVER_MS = 1000;
+
+/** Where accepted packets go; `newStream` when the SSRC changed (the jitter buffer starts over). */
+export type RtpSink = (packet: RtpIn, arrival: number, newStream: boolean) => void;
 
 function bind(socket: Socket, address: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -139,12 +145,13 @@ export class RtpEndpoint {
     if (!packet) return this.drop("malformed");
     if (packet.payloadType !== remote.payloadType && packet.payloadType !== remote.telephoneEventPt) return this.drop("payload-type");
     if (packet.payload.length > MAX_PAYLOAD_BYTES) return this.drop("oversize");
-    if (this.lockedSsrc >= 0 && packet.ssrc !== this.lockedSsrc) return this.drop("foreign-ssrc");
+    const now = performance.now();
+    const newStream = this.lockedSsrc >= 0 && packet.ssrc !== this.lockedSsrc;
+    if (newStream && now - this.lastMediaAt < SSRC_TAKEOVER_MS) return this.drop("foreign-ssrc");
     this.lockedSsrc = packet.ssrc;
     this.latchedPort = rinfo.port;
-    const now = performance.now();
     this.lastMediaAt = now;
-    this.sink(packet, now);
+    this.sink(packet, now, newStream);
   }
 
   private onRtcp(msg: Buffer, rinfo: RemoteInfo): void {

@@ -30,13 +30,15 @@ function decode(bytes: Uint8Array): Int16Array {
   } catch (err) {
     throw new SourceError(`not a WAV file (${(err as Error).message})`);
   }
-  const fmt = wav.fmt as WavFormat;
-  if (fmt.audioFormat === 7) wav.fromMuLaw();
-  else if (fmt.audioFormat === 6) wav.fromALaw();
-  else if (fmt.audioFormat === 17) wav.fromIMAADPCM();
+  // Each conversion replaces (and clears) the fmt chunk object: read it afresh every time.
+  const format = (): WavFormat => wav.fmt as WavFormat;
+  const encoding = format().audioFormat;
+  if (encoding === 7) wav.fromMuLaw();
+  else if (encoding === 6) wav.fromALaw();
+  else if (encoding === 17) wav.fromIMAADPCM();
   wav.toBitDepth("16");
-  if (fmt.sampleRate !== MIX_RATE) wav.toSampleRate(MIX_RATE);
-  const channels = Math.max(1, fmt.numChannels);
+  if (format().sampleRate !== MIX_RATE) wav.toSampleRate(MIX_RATE);
+  const channels = Math.max(1, format().numChannels);
   const interleaved = wav.getSamples(true, Int16Array) as unknown as Int16Array;
   if (channels === 1) return interleaved;
   const mono = new Int16Array(Math.floor(interleaved.length / channels));
