@@ -15,6 +15,7 @@ import { HookHost } from "./plugins/hook-host.js";
 import { PluginHost, type CheckedPlugin } from "./plugins/plugin-host.js";
 import { provideCallControl } from "./calls/control/create-call-control.js";
 import { createCallModel, type CallModel } from "./calls/index.js";
+import { CallAdmission } from "./calls/call-admission.js";
 import { CoreDnRegistry } from "./registry/dn-registry.js";
 import type { CreateSipStack, SipStack } from "./sip/stack-contract.js";
 import { openDatabase } from "./storage/database.js";
@@ -76,6 +77,7 @@ export function buildContainer(input: ContainerInput): AwilixContainer<Cradle> {
         metrics: c.metrics.core,
         baseDir: input.configDir,
         isServedDn: (user) => c.registry.get(user) !== undefined,
+        admission: new CallAdmission({ config: c.config.admission, logger: child(c, "admission"), metrics: c.metrics.core, bus: c.bus }),
       }),
     ).singleton(),
     hookHost: asFunction(() => new HookHost()).singleton(),

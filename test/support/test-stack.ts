@@ -4,7 +4,7 @@
  */
 import type { Counter, Gauge, Histogram, Logger, Metrics } from "@tandem/sdk";
 import { createSipStack } from "../../core/src/sip/index.js";
-import type { SipConfig, SipStack } from "../../core/src/sip/stack-contract.js";
+import type { InviteAdmission, SipConfig, SipStack } from "../../core/src/sip/stack-contract.js";
 import { freePort } from "./free-port.js";
 import { loopbackSipConfig } from "./loopback-sip-config.js";
 
@@ -41,13 +41,22 @@ export interface TestStack {
   metrics: ReturnType<typeof countingMetrics>;
 }
 
-export async function startTestStack(overrides: Partial<SipConfig> & { served?: string[]; baseDir?: string } = {}): Promise<TestStack> {
+export async function startTestStack(
+  overrides: Partial<SipConfig> & { served?: string[]; baseDir?: string; admission?: InviteAdmission } = {},
+): Promise<TestStack> {
   const port = await freePort();
   const served = new Set(overrides.served ?? ["1001", "1002", "2001"]);
-  const { served: _served, baseDir, ...sipOverrides } = overrides;
+  const { served: _served, baseDir, admission, ...sipOverrides } = overrides;
   const config: SipConfig = loopbackSipConfig(port, sipOverrides);
   const metrics = countingMetrics();
-  const stack = createSipStack({ config, logger: quietLogger(), metrics, isServedDn: (user) => served.has(user), ...(baseDir ? { baseDir } : {}) });
+  const stack = createSipStack({
+    config,
+    logger: quietLogger(),
+    metrics,
+    isServedDn: (user) => served.has(user),
+    ...(baseDir ? { baseDir } : {}),
+    ...(admission ? { admission } : {}),
+  });
   await stack.start();
   return { stack, port, metrics };
 }

@@ -3,6 +3,7 @@
  * by `build-schema.ts`. Every key is documented so editors can autocomplete from `config.schema.json`.
  */
 import { DN_TYPES, type JsonSchema } from "@tandem/sdk";
+import { ADMISSION_CONFIG_SCHEMA } from "../calls/admission-config.js";
 import { CALLS_CONFIG_SCHEMA } from "../calls/calls-config.js";
 
 const port = (description: string, fallback?: number): JsonSchema => ({
@@ -152,4 +153,4 @@ const calls: JsonSchema = {
   description: "Contact-centre call model: ring time-out, after-call policy, routing guards, reconciliation.",
 };
 
-export const CORE_SECTIONS: Readonly<Record<string, JsonSchema>> = { sip, admin, storage, log, calls };
+export const CORE_SECTIONS: Readonly<Record<string, JsonSchema>> = { sip, admin, storage, log, calls, admission: ADMISSION_CONFIG_SCHEMA };

@@ -1,5 +1,6 @@
 /** The parsed configuration, defaults applied and relative paths resolved. Shape: `config.schema.json`. */
 import type { DnType } from "@tandem/sdk";
+import type { AdmissionConfig } from "../calls/admission-config.js";
 import type { CallsConfig } from "../calls/calls-config.js";
 import type { SipConfig } from "../sip/stack-contract.js";
 
@@ -48,6 +49,7 @@ export interface TandemConfig {
   log: LogConfig;
   /** The call model's options as given (defaults are applied by the call model). */
   calls: Partial<CallsConfig>;
+  admission: Partial<AdmissionConfig>;
   dns: ConfigDn[];
   plugins: Record<string, PluginSection>;
 }

@@ -45,6 +45,32 @@ export interface SipListenInfo {
   port: number;
 }
 
+/** A new call (an INVITE outside any dialog) as the admission check sees it: nothing is kept for it yet. */
+export interface InviteAdmissionRequest {
+  callId: string;
+  /** The dialled DN (Request-URI user part), if any. */
+  dn: string | undefined;
+  /** The IP address the INVITE came from. */
+  sourceAddress: string;
+}
+
+/** An INVITE refused by overload control: answered 503 with this Retry-After (RFC 3261 §21.5.4, §20.33). */
+export interface InviteRefusal {
+  retryAfterSeconds: number;
+}
+
+/**
+ * Overload control for new calls (call-admission.ts). The receive path asks `check` for every INVITE outside a
+ * dialog before it keeps anything for it (no flow, no transaction, no dialog), and answers a refusal 503
+ * statelessly (RFC 3261 §8.2.7 allows a UAS under load to act statelessly); the INVITE that then starts a call
+ * is counted by `admit` until `release` with its Call-ID (the INVITE refused, cancelled, or its leg ended).
+ */
+export interface InviteAdmission {
+  check(request: InviteAdmissionRequest): InviteRefusal | undefined;
+  admit(request: InviteAdmissionRequest): InviteRefusal | undefined;
+  release(callId: string): void;
+}
+
 /** What the stack needs from the rest of the core. */
 export interface SipStackDeps {
   config: SipConfig;
@@ -52,6 +78,8 @@ export interface SipStackDeps {
   metrics: Metrics;
   /** True when `user` (a Request-URI user part) is a DN the registry serves; requests for others get 404. */
   isServedDn(user: string): boolean;
+  /** Limits on new calls (call-admission.ts); none: every INVITE is taken. */
+  admission?: InviteAdmission;
   /** Folder of the config file: relative TLS `cert`/`key`/`ca` paths resolve against it (default: the cwd). */
   baseDir?: string;
 }

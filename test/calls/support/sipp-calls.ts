@@ -12,6 +12,7 @@ import { startTestStack } from "../../support/test-stack.js";
 import { Router } from "../../../plugins/routing/src/router.js";
 import { withDefaults, type QueueConfig } from "../../../plugins/routing/src/routing-config.js";
 import type { CallsConfig } from "../../../core/src/calls/index.js";
+import type { InviteAdmission } from "../../../core/src/sip/stack-contract.js";
 import { silentLogger } from "../../../core/src/logging.js";
 import { createCallsHarness, type CallsHarness } from "./calls-harness.js";
 
@@ -44,6 +45,8 @@ export async function startSippCalls(
     deadPrimary?: boolean;
     /** More DNs (e.g. a media server's VoipService DN). */
     extraDns?: DnInput[];
+    /** Overload control for the stack (none: every INVITE is taken). */
+    admission?: InviteAdmission;
   },
 ): Promise<SippCallsRig> {
   const pbxPort = await freePort();
@@ -58,7 +61,7 @@ export async function startSippCalls(
     { number: "cucm", type: "Trunk", options: trunk },
     ...(options.extraDns ?? []),
   ];
-  const stack = await startTestStack({ served: dns.map((d) => d.number) });
+  const stack = await startTestStack({ served: dns.map((d) => d.number), ...(options.admission ? { admission: options.admission } : {}) });
   const h = createCallsHarness(undefined, { sip: stack.stack.verbs, dns, config: options.config ?? {} });
   const router = new Router({ dns: h.dns, bus: h.bus, log: silentLogger(), config: withDefaults({ queues: options.queues }) });
   h.hooks.tap(routeCall, (r) => router.route(r));

@@ -125,6 +125,7 @@ export class InboundInviteImpl implements InboundInvite {
     try {
       session = this.withContact(init, () => init.uas.accept({ statusCode: 200, extraHeaders: extra, body: sdpBody(options.sdp) })).session;
     } catch (error) {
+      this.uncount(init);
       return Promise.reject(new SipError(500, String(error), { origin: "remote", cause: error }));
     }
     releaseInitialTransaction(session, init.uas);
@@ -152,6 +153,7 @@ export class InboundInviteImpl implements InboundInvite {
     this.answered = true;
     this.init = undefined;
     this.dropReliability();
+    this.uncount(init);
     const statusCode = status >= 300 && status <= 699 ? status : 500;
     try {
       init.uas.reject({ statusCode, ...(options.reason ? { reasonPhrase: options.reason } : {}), extraHeaders: headerLines(options.headers) });
@@ -176,6 +178,7 @@ export class InboundInviteImpl implements InboundInvite {
     this.isCancelled = true;
     this.init = undefined;
     this.dropReliability();
+    this.uncount(init);
     try {
       init.uas.reject({ statusCode, ...(reasonPhrase ? { reasonPhrase } : {}) });
     } catch (error) {
@@ -188,6 +191,11 @@ export class InboundInviteImpl implements InboundInvite {
         init.port.deps.logger.warn({ callId: this.request.callId, err: String(error) }, "onCancel listener threw");
       }
     }
+  }
+
+  /** The INVITE ended without a leg: admission control stops counting the call (an answered one: its leg's end). */
+  private uncount(init: InboundInit): void {
+    init.port.deps.admission?.release(this.request.callId);
   }
 
   /** A final response went: no 18x is sent again or waits (RFC 3262 §3). */

@@ -35,7 +35,11 @@ export function createVerbs(port: StackPort): VerbsEngine {
   const hooks = {
     track: (abort: () => void) => inflight.track(abort),
     onLeg: (leg: SipLegImpl) => legs.set(leg.session.id, leg),
-    onGone: (leg: SipLegImpl) => legs.delete(leg.session.id),
+    onGone: (leg: SipLegImpl) => {
+      legs.delete(leg.session.id);
+      // An answered inbound call is counted by admission control until its leg ends.
+      if (leg.direction === "inbound") port.deps.admission?.release(leg.callId);
+    },
     defaultTransport: () => defaultTransport(port),
   };
 
@@ -56,13 +60,20 @@ export function createVerbs(port: StackPort): VerbsEngine {
 
   const inbound = (uas: IncomingInviteRequest): void => {
     const message = uas.message;
+    const source = port.sourceOf(message.viaBranch) ?? { transport: defaultTransport(port), address: "", port: 0 };
+    // Overload (RFC 3261 §21.5.4): 503 with Retry-After (§20.33) before any dialog, call or event exists.
+    const refusal = port.deps.admission?.admit({ callId: message.callId, dn: message.ruri?.user, sourceAddress: source.address });
+    if (refusal) {
+      uas.reject({ statusCode: 503, extraHeaders: [`Retry-After: ${refusal.retryAfterSeconds}`] });
+      return;
+    }
     // RFC 4028 §8.1: a Session-Expires below our Min-SE gets 422.
     const se = parseSessionExpires(message.getHeader("session-expires"));
     if (se && se.expires < MIN_SE) {
+      port.deps.admission?.release(message.callId);
       uas.reject({ statusCode: 422, extraHeaders: [`Min-SE: ${MIN_SE}`] });
       return;
     }
-    const source = port.sourceOf(message.viaBranch) ?? { transport: defaultTransport(port), address: "", port: 0 };
     uas.trying(); // RFC 3261 §17.2.1: stop INVITE retransmissions while handlers decide.
     const invite = new InboundInviteImpl({
       uas,

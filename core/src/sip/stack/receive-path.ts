@@ -1,7 +1,8 @@
 /**
- * Receive path: transport → parser → (400 | drop) → trusted-peer check (403) → Via stamping →
- * reliability layer (UDP) → our own answers (405/501 by method, 404 unknown DN, 420 unknown Require, OPTIONS
- * to the server, in-dialog UPDATE) → the sip.js shard chosen by Call-ID. No exception from sip.js escapes
+ * Receive path: transport → parser → (400 | drop) → trusted-peer check (403) → Via stamping → overload
+ * control (a stateless 503 to a new INVITE past a limit) → reliability layer (UDP) → our own answers (405/501
+ * by method, 404 unknown DN, 420 unknown Require, OPTIONS to the server, in-dialog UPDATE) → the sip.js shard
+ * chosen by Call-ID. No exception from sip.js escapes
  * (RFC 3261 §8.2: a UAS that fails answers 500 where it can). A message from an untrusted source is counted
  * once, as dropped, and leaves nothing else behind (no metric series, no log line, no state).
  */
@@ -17,6 +18,7 @@ import { unsupportedTags } from "./option-tags.js";
 import { ALLOW, inspectMethod } from "./sip-methods.js";
 import { badRequestText, optionsOkText, replyText } from "./stateless-replies.js";
 import type { TrustedPeers } from "./trusted-peers.js";
+import type { InviteAdmission } from "../stack-contract.js";
 
 export interface ReceivePathDeps {
   metrics: StackMetrics;
@@ -29,6 +31,8 @@ export interface ReceivePathDeps {
   sendPath(): SendPath;
   shardFor(callId: string): Shard;
   isServedDn(user: string): boolean;
+  /** Limits on new calls: an INVITE past one is answered 503 here (shed). */
+  admission?: InviteAdmission | undefined;
   /** In-dialog UPDATE (sip.js answers it 405): returns true when handled. */
   handleUpdate(message: IncomingRequestMessage, shard: Shard): boolean;
 }
@@ -87,6 +91,7 @@ export class ReceivePath {
     const { metrics } = this.deps;
     metrics.message("in", message.method, undefined);
     stampVia(message, flow);
+    if (this.shed(message, flow)) return;
     if (message.method !== "ACK") this.deps.flows.remember(message.viaBranch, message.method, flow);
     if (flow.transport === "udp" && !this.deps.reliability.incomingRequest(message, flow)) return;
     if (this.answeredMethod(message, flow)) return;
@@ -122,6 +127,19 @@ export class ReceivePath {
     if (verdict === "served") return false;
     const [status, reason] = verdict === "unknown" ? [501, "Not Implemented"] : [405, "Method Not Allowed"];
     this.reply(message, flow, status, reason, false, [`Allow: ${ALLOW}`]);
+    return true;
+  }
+
+  /**
+   * Overload control: a new INVITE past a limit gets 503 with Retry-After (RFC 3261 §21.5.4, §20.33), sent
+   * statelessly (§8.2.7) before anything is kept for it — no flow, no transaction, no dialog, no call.
+   */
+  private shed(message: IncomingRequestMessage, flow: Flow): boolean {
+    const admission = this.deps.admission;
+    if (!admission || message.method !== "INVITE" || message.toTag) return false;
+    const refusal = admission.check({ callId: message.callId, dn: message.ruri?.user, sourceAddress: flow.remoteAddress });
+    if (!refusal) return false;
+    this.reply(message, flow, 503, "Service Unavailable", true, [`Retry-After: ${refusal.retryAfterSeconds}`]);
     return true;
   }
 

@@ -78,6 +78,7 @@ export class SipStackImpl implements SipStack, StackPort {
       sendPath: () => this.requireSendPath(),
       shardFor: (callId) => this.shardFor(callId),
       isServedDn: (user) => deps.isServedDn(user),
+      admission: deps.admission,
       handleUpdate: (message, shard) => this.engine.handleUpdate(message, shard),
     });
   }

@@ -1,0 +1,120 @@
+/**
+ * The call admission point: the SIP stack asks it about every new INVITE before any dialog, call or event
+ * exists (`InviteAdmission`, stack-contract.ts). Past a limit — calls at once, calls to one dialled DN, calls
+ * from one source address — the INVITE is answered 503 with Retry-After (RFC 3261 §21.5.4: the server is
+ * overloaded; §20.33) and nothing is kept for it. An admitted call is counted until the stack releases it.
+ *
+ * Metrics: `tandem_calls_admission_refused_total{limit}`, `tandem_calls_admission_calls` (counted now),
+ * `tandem_calls_admission_shedding` (1 during an overload episode, overload-episode.ts).
+ */
+import type { Counter, EventBus, Logger, Metrics } from "@tandem/sdk";
+import type { InviteAdmission, InviteAdmissionRequest, InviteRefusal } from "../sip/stack-contract.js";
+import { resolveAdmissionConfig, type AdmissionConfig } from "./admission-config.js";
+import { OverloadEpisode, type AdmissionLimit } from "./overload-episode.js";
+
+export interface CallAdmissionDeps {
+  config?: Partial<AdmissionConfig>;
+  logger: Logger;
+  metrics?: Metrics;
+  bus?: EventBus;
+}
+
+/** What an admitted call is counted under, until its release. */
+interface Counted {
+  readonly dn: string;
+  readonly source: string;
+}
+
+/** Calls with no dialled DN (no user part in the Request-URI) share this key. */
+const NO_DN = "";
+
+export class CallAdmission implements InviteAdmission {
+  readonly config: AdmissionConfig;
+  private readonly counted = new Map<string, Counted>();
+  private readonly byDn = new Map<string, number>();
+  private readonly bySource = new Map<string, number>();
+  private readonly episode: OverloadEpisode;
+  private readonly refusedTotal: Counter | undefined;
+
+  constructor(deps: CallAdmissionDeps) {
+    this.config = resolveAdmissionConfig(deps.config);
+    this.episode = new OverloadEpisode({ bus: deps.bus, logger: deps.logger, quietMs: this.config.sheddingQuietMs });
+    this.refusedTotal = deps.metrics?.counter({
+      name: "calls_admission_refused_total",
+      help: "New INVITEs answered 503 by overload control, by the limit that refused them",
+      labelNames: ["limit"],
+    });
+    deps.metrics?.gauge({ name: "calls_admission_calls", help: "Calls counted by overload control now", collect: () => this.calls });
+    deps.metrics?.gauge({
+      name: "calls_admission_shedding",
+      help: "1 while new calls are being refused (an overload episode), else 0",
+      collect: () => (this.episode.active ? 1 : 0),
+    });
+  }
+
+  /** Calls counted now. */
+  get calls(): number {
+    return this.counted.size;
+  }
+
+  get shedding(): boolean {
+    return this.episode.active;
+  }
+
+  /** Whether `request` would be refused; keeps nothing for it (a refusal is counted in the metrics). */
+  check(request: InviteAdmissionRequest): InviteRefusal | undefined {
+    // The same Call-ID again (a copy, or a second INVITE for a call we already count) adds no load.
+    if (this.counted.has(request.callId)) return undefined;
+    const refusedBy = this.overLimit(request.dn ?? NO_DN, request.sourceAddress);
+    return refusedBy ? this.refuse(refusedBy.limit, refusedBy.load) : undefined;
+  }
+
+  /** Counts the call `request` starts, unless it is refused. */
+  admit(request: InviteAdmissionRequest): InviteRefusal | undefined {
+    if (this.counted.has(request.callId)) return undefined;
+    const dn = request.dn ?? NO_DN;
+    const source = request.sourceAddress;
+    const refusedBy = this.overLimit(dn, source);
+    if (refusedBy) return this.refuse(refusedBy.limit, refusedBy.load);
+    this.counted.set(request.callId, { dn, source });
+    this.byDn.set(dn, (this.byDn.get(dn) ?? 0) + 1);
+    this.bySource.set(source, (this.bySource.get(source) ?? 0) + 1);
+    return undefined;
+  }
+
+  release(callId: string): void {
+    const counted = this.counted.get(callId);
+    if (!counted) return;
+    this.counted.delete(callId);
+    decrement(this.byDn, counted.dn);
+    decrement(this.bySource, counted.source);
+  }
+
+  /** Stops the episode timer (shutdown). */
+  stop(): void {
+    this.episode.stop();
+  }
+
+  private overLimit(dn: string, source: string): { limit: AdmissionLimit; load: number } | undefined {
+    const { maxCalls, maxCallsPerDn, maxCallsPerSource } = this.config;
+    if (maxCalls > 0 && this.counted.size >= maxCalls) return { limit: "calls", load: this.counted.size };
+    const atDn = this.byDn.get(dn) ?? 0;
+    if (maxCallsPerDn > 0 && atDn >= maxCallsPerDn) return { limit: "dn", load: atDn };
+    const fromSource = this.bySource.get(source) ?? 0;
+    if (maxCallsPerSource > 0 && fromSource >= maxCallsPerSource) return { limit: "source", load: fromSource };
+    return undefined;
+  }
+
+  private refuse(limit: AdmissionLimit, load: number): InviteRefusal {
+    const retryAfterSeconds = this.config.retryAfterSeconds;
+    this.refusedTotal?.inc({ limit });
+    this.episode.refusal(limit, load, retryAfterSeconds);
+    return { retryAfterSeconds };
+  }
+}
+
+function decrement(counts: Map<string, number>, key: string): void {
+  const n = (counts.get(key) ?? 0) - 1;
+  if (n > 0) counts.set(key, n);
+  else counts.delete(key);
+}

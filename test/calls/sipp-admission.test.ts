@@ -1,0 +1,41 @@
+/**
+ * Overload control end to end over real sockets: with one call allowed at the Routing Point, a second
+ * customer's INVITE gets 503 with Retry-After and nothing else (no 100; no call, no record, no event), and
+ * once the first call ends the next customer is taken again.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { CallAdmission } from "../../core/src/calls/call-admission.js";
+import { silentLogger } from "../../core/src/logging.js";
+import { sleep, startSippCalls } from "./support/sipp-calls.js";
+
+const ok = (r: { successful: number; failed: number; errors: string; stderr: string }): void => {
+  assert.equal(r.failed, 0, r.errors || r.stderr);
+  assert.equal(r.successful, 1, r.errors || r.stderr);
+};
+
+test("past the per-DN limit a new INVITE gets 503 with Retry-After before any call exists; a released place is taken again", async (t) => {
+  const admission = new CallAdmission({ config: { maxCallsPerDn: 1, retryAfterSeconds: 7 }, logger: silentLogger() });
+  t.after(() => admission.stop());
+  const rig = await startSippCalls(t, { queues: { sales: { agents: ["1001"] } }, admission });
+  // No agent is Ready: the first customer waits in the queue, then hangs up (CANCEL).
+  const first = rig.customer("calls-customer-cancel.xml", "5000", { durationMs: 2500 });
+  const queued = await rig.h.waitFor("EventQueued");
+  const shed = await rig.customer("calls-customer-503.xml", "5000");
+  ok(shed);
+  assert.equal(admission.shedding, true);
+  assert.equal(rig.h.model.active().length, 1, "the shed INVITE made no call");
+  assert.deepEqual(
+    rig.h.events.filter((e) => e.connId !== undefined && e.connId !== queued.connId).map((e) => e.name),
+    [],
+    "the shed INVITE made no event",
+  );
+  ok(await first);
+  await sleep(50);
+  assert.equal(admission.calls, 0, "the cancelled call is no longer counted");
+  // The place is free again: the next customer is queued (and hangs up).
+  ok(await rig.customer("calls-customer-cancel.xml", "5000", { durationMs: 300 }));
+  await sleep(50);
+  assert.equal(rig.h.model.history().length, 2, "records: the two calls taken, none for the shed INVITE");
+  assert.equal(admission.calls, 0);
+});
