@@ -9,3 +9,4 @@ export * from "./tone-detector.js";
 export * from "./tone.js";
 export * from "./wav-analysis.js";
 export * from "./wav-file.js";
+export * from "../mcu-conformance/index.js";

@@ -25,6 +25,8 @@ export interface SendToneOptions extends ToneOptions {
   frequencies: readonly number[];
   /** Stop after this long; without it the stream runs until {@link RtpParty.stopSending}. */
   durationMs?: number;
+  /** The law to send in, when not the party's own (e.g. the one the far end chose). */
+  codec?: G711Codec;
 }
 
 /** A tone stream being sent; `done` resolves when it stopped. */
@@ -82,6 +84,7 @@ export class RtpParty {
    */
   sendTone(options: SendToneOptions): ToneStream {
     const source = new ToneSource(options.frequencies, options);
+    const codec = options.codec ?? this.codec;
     const ssrc = randomInt(1, 0xffffffff);
     const firstSeq = randomInt(0, 0x10000);
     const firstTimestamp = randomInt(0, 0xffffffff);
@@ -101,13 +104,13 @@ export class RtpParty {
         const due = Math.min(total, Math.floor((performance.now() - startedAt) / FRAME_MS) + 1);
         while (sent < due) {
           const header = {
-            payloadType: G711_PAYLOAD_TYPE[this.codec],
+            payloadType: G711_PAYLOAD_TYPE[codec],
             sequenceNumber: (firstSeq + sent) & 0xffff,
             timestamp: (firstTimestamp + sent * SAMPLES_PER_FRAME) >>> 0,
             ssrc,
             marker: sent === 0,
           };
-          this.socket.send(buildRtpPacket(header, source.nextFrame(this.codec)), options.to.port, options.to.address ?? "127.0.0.1");
+          this.socket.send(buildRtpPacket(header, source.nextFrame(codec)), options.to.port, options.to.address ?? "127.0.0.1");
           sent++;
         }
         if (sent >= total) stop();

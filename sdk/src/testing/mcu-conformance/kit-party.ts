@@ -1,0 +1,68 @@
+/**
+ * A conformance party: an RTP test party on 127.0.0.1 that joined a room of the adapter under test and sends
+ * its own tone into it, so what every other party hears tells who hears whom.
+ */
+import type { McuJoinRequest, McuParty, McuPartyMode, McuRoom } from "../../mcu-adapter.js";
+import type { G711Codec } from "../media/g711.js";
+import { RtpParty, type ToneStream } from "../media/rtp-party.js";
+import { kitSdp, mediaTarget, type SdpMediaTarget } from "./kit-sdp.js";
+
+/** How a conformance party joins. */
+export interface KitJoinOptions {
+  id: string;
+  /** The tone this party sends, Hz; none for a party that only listens. */
+  tone?: number;
+  mode?: McuPartyMode;
+  /** Codecs offered, in order; default PCMU, PCMA. */
+  codecs?: readonly G711Codec[];
+  /** Join without an offer and answer the adapter's (RFC 3725 flow I). */
+  offerless?: boolean;
+}
+
+/** A party of the suite: its RTP end, its place in the room, and the adapter's media address for it. */
+export interface KitParty {
+  readonly id: string;
+  readonly tone: number | undefined;
+  readonly rtp: RtpParty;
+  readonly mcu: McuParty;
+  readonly target: SdpMediaTarget;
+  /** Stops its tone and leaves the room (errors from the adapter propagate), then releases its socket. */
+  leave(): Promise<void>;
+  /** Releases its socket only (after its room closed). */
+  close(): Promise<void>;
+}
+
+let sessionIds = 1;
+
+/** Joins `room` as described and starts sending the party's tone to the adapter. */
+export async function joinKitParty(room: McuRoom, options: KitJoinOptions): Promise<KitParty> {
+  const codecs = options.codecs ?? ["PCMU", "PCMA"];
+  const rtp = await RtpParty.open({ codec: codecs[0] ?? "PCMU" });
+  try {
+    const sessionId = sessionIds++;
+    const request: McuJoinRequest = { partyId: options.id, ...(options.mode ? { mode: options.mode } : {}) };
+    const mcu = await room.join(options.offerless ? request : { ...request, offer: kitSdp(rtp.port, codecs, sessionId) });
+    const target = mediaTarget(mcu.localSdp);
+    if (options.offerless) await mcu.accept(kitSdp(rtp.port, [target.codec], sessionId));
+    let stream: ToneStream | undefined;
+    // Sent in the codec the adapter chose: the first format of its answer, or of its offer we accepted.
+    if (options.tone !== undefined) stream = rtp.sendTone({ to: { address: target.address, port: target.port }, frequencies: [options.tone], codec: target.codec });
+    return {
+      id: options.id,
+      tone: options.tone,
+      rtp,
+      mcu,
+      target,
+      leave: async () => {
+        rtp.stopSending();
+        await stream?.done;
+        await mcu.leave();
+        await rtp.close();
+      },
+      close: () => rtp.close(),
+    };
+  } catch (error) {
+    await rtp.close();
+    throw error;
+  }
+}

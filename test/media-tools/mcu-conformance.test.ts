@@ -1,0 +1,55 @@
+/**
+ * The MCU conformance kit run on a small reference mixer: every case passes on an adapter with every
+ * capability, every case passes on one with none of the optional ones (each checks the coded refusal), and
+ * the kit fails an adapter that is wrong on purpose: a listen-only party still heard, a mode change heard
+ * 300 ms late, a port kept after leave.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { McuAdapter, McuCapabilities } from "@tandem/sdk";
+import { mcuConformanceCases, type McuConformanceCase } from "@tandem/sdk/testing/media";
+import { ReferenceMcu, type ReferenceMcuOptions } from "./reference-mcu/reference-mcu.js";
+
+function suite(options: ReferenceMcuOptions = {}): McuConformanceCase[] {
+  return mcuConformanceCases({
+    createAdapter: () => new ReferenceMcu(options),
+    disposeAdapter: (adapter: McuAdapter) => (adapter instanceof ReferenceMcu ? adapter.dispose() : undefined),
+  });
+}
+
+function caseNamed(cases: readonly McuConformanceCase[], start: string): McuConformanceCase {
+  const found = cases.find((c) => c.name.startsWith(start));
+  assert.ok(found, `a case starting "${start}"`);
+  return found;
+}
+
+const BARE: McuCapabilities = {
+  codecs: ["PCMU"],
+  modes: ["speak-listen"],
+  telephoneEvents: false,
+  record: null,
+  play: null,
+  limits: { rooms: 2, partiesPerRoom: 3 },
+};
+
+describe("MCU conformance kit, reference mixer with every capability", () => {
+  for (const c of suite()) it(c.name, c.run);
+});
+
+describe("MCU conformance kit, reference mixer with no optional capability", () => {
+  for (const c of suite({ capabilities: BARE })) it(c.name, c.run);
+});
+
+describe("MCU conformance kit fails a non-conforming adapter", () => {
+  it("a listen-only party that the others still hear", async () => {
+    await assert.rejects(caseNamed(suite({ leakListenOnly: true }), "listen-only").run(), /who hears whom is wrong:\s+a should hear 1000 Hz; heard: .*1000\+1400 Hz/);
+  });
+
+  it("a mode change heard 300 ms late", async () => {
+    await assert.rejects(caseNamed(suite({ modeSwitchDelayMs: 300 }), "a mode change").run(), /must be heard within 100 ms/);
+  });
+
+  it("a port still held after leave()", async () => {
+    await assert.rejects(caseNamed(suite({ leakPortOnLeave: true }), "leave and close").run(), /after leave\(\): port 127\.0\.0\.1:\d+ still held/);
+  });
+});
