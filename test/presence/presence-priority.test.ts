@@ -297,6 +297,22 @@ describe("an agent whose phone presence cannot confirm (confirmWithinMs)", () =>
     assert.deepEqual([after.state, after.reasonCode, after.setBy], ["NotReady", "Lunch", "desktop"]);
   });
 
+  it("a desktop Login of an agent whose phone is overdue is followed at once by NotReady presence-unconfirmed", async (t) => {
+    const r = await rig(t, undefined, { confirmWithinMs: 200 });
+    r.notify("1001", OPEN);
+    assert.equal(r.desktop("1001", "Logout").applied, true);
+    r.sip.lastFor("1001").end({ by: "transport" });
+    await until(async () => (await r.host.inject({ method: "GET", url: "/api/v1/plugins/presence/subscriptions/1001" })).json<{ overdue: boolean }>().overdue, 5000, "overdue");
+    assert.equal((await r.state("1001")).state, "LoggedOut", "nothing to hold while logged out");
+    r.host.dns.requestAgentState({ dn: "1001", request: "Login", source: "desktop", workMode: "AutoIn" });
+    await until(async () => (await r.state("1001")).reasonCode === "presence-unconfirmed", 2000, "presence-unconfirmed after the Login");
+    assert.deepEqual(r.events("1001").slice(-3), [
+      "EventAgentLogin:desktop",
+      "EventAgentReady:desktop",
+      "EventAgentNotReady(presence-unconfirmed):presence",
+    ]);
+  });
+
   it("confirmed in time: nothing changes", async (t) => {
     const r = await rig(t, undefined, { confirmWithinMs: 300 });
     r.notify("1001", OPEN);

@@ -226,4 +226,96 @@ describe("SubscriptionManager", () => {
     assert.deepEqual(values.find((v) => v.labels.state === "queued")?.value, 1);
     assert.equal(manager.snapshot().queued, 1);
   });
+
+  it("an agent unconfirmed for confirmWithinMs after its SUBSCRIBE went out → NotReady presence-unconfirmed, once", async () => {
+    const ctx = fakeContext([CUCM, ...agents(1)]);
+    ctx.dns.agentsByDn.set("1001", { dn: "1001", state: "Ready", baseState: "Ready", since: "x", calls: [] }); // saved state
+    const manager = new SubscriptionManager(ctx, withDefaults({ confirmWithinMs: 5000 }));
+    manager.start();
+    mock.timers.tick(4999);
+    assert.equal(ctx.dns.requests.length, 0);
+    assert.equal(manager.get("1001")?.confirmed, false);
+    mock.timers.tick(1);
+    assert.deepEqual(ctx.dns.requests.map((r) => [r.request, r.reasonCode, r.source]), [["NotReady", "presence-unconfirmed", "presence"]]);
+    assert.equal(manager.get("1001")?.overdue, true);
+    assert.deepEqual(manager.snapshot().confirmation, { confirmed: 0, unconfirmed: 1, overdue: 1 });
+    assert.ok(ctx.log.lines.some((l) => l.includes("TANDEM_ERR_PRESENCE_UNCONFIRMED")));
+    mock.timers.tick(60_000);
+    assert.equal(ctx.dns.requests.length, 1, "reported once");
+    const sub = ctx.sip.lastFor("1001");
+    sub.accept(3600);
+    sub.notify({ body: fixture("open-idle.xml") });
+    assert.deepEqual(ctx.dns.requests.at(-1), { dn: "1001", request: "Ready", source: "presence", withdrawOwnNotReady: true });
+    assert.equal(ctx.dns.agent("1001")?.state, "Ready");
+    assert.deepEqual(manager.snapshot().confirmation, { confirmed: 1, unconfirmed: 0, overdue: 0 });
+  });
+
+  it("the clock starts when the SUBSCRIBE leaves the pacer, not at start-up; a logged-out agent is left alone", () => {
+    const ctx = fakeContext([CUCM, ...agents(2)]);
+    ctx.dns.agentsByDn.set("1002", { dn: "1002", state: "Ready", baseState: "Ready", since: "x", calls: [] });
+    const manager = new SubscriptionManager(ctx, withDefaults({ confirmWithinMs: 1000, subscribeRate: 1 }));
+    manager.start();
+    assert.equal(ctx.sip.subscriptions.length, 1, "1002 waits in the pacer");
+    mock.timers.tick(1000);
+    assert.equal(ctx.sip.subscriptions.length, 2);
+    assert.equal(ctx.dns.requests.length, 0, "1001 is logged out; 1002's clock has only just started");
+    mock.timers.tick(1000);
+    assert.deepEqual(ctx.dns.requests.map((r) => r.dn), ["1002"]);
+  });
+
+  it("a lost subscription starts the clock; confirmed again in time, nothing is requested", async () => {
+    const ctx = fakeContext([CUCM, ...agents(1)]);
+    const manager = new SubscriptionManager(ctx, withDefaults({ confirmWithinMs: 3000 }));
+    manager.start();
+    const sub = ctx.sip.lastFor("1001");
+    sub.accept(3600);
+    sub.notify({ body: fixture("open-idle.xml") });
+    await flush();
+    assert.equal(manager.get("1001")?.confirmed, true);
+    const before = ctx.dns.requests.length;
+    sub.end({ by: "transport" });
+    await flush();
+    assert.equal(manager.get("1001")?.confirmed, false);
+    mock.timers.tick(2999);
+    const again = ctx.sip.lastFor("1001");
+    again.accept(3600);
+    again.notify({ body: fixture("open-idle.xml") });
+    mock.timers.tick(10_000);
+    assert.equal(ctx.dns.requests.length, before);
+  });
+
+  it("confirmWithinMs 0 turns the deadline off", () => {
+    const ctx = fakeContext([CUCM, ...agents(1)]);
+    ctx.dns.agentsByDn.set("1001", { dn: "1001", state: "Ready", baseState: "Ready", since: "x", calls: [] });
+    const manager = new SubscriptionManager(ctx, withDefaults({ confirmWithinMs: 0 }));
+    manager.start();
+    mock.timers.tick(3_600_000);
+    assert.deepEqual(ctx.dns.requests, []);
+    assert.equal(manager.get("1001")?.confirmed, false);
+  });
+
+  it("a silent notifier is reported after unansweredAfterMs, once for all DNs; start-up settles as failed, then recovers", async () => {
+    const ctx = fakeContext([CUCM, ...agents(3)]);
+    const manager = new SubscriptionManager(ctx, withDefaults({ unansweredAfterMs: 1500 }));
+    manager.start();
+    mock.timers.tick(1499);
+    assert.equal(manager.snapshot().counts.unanswered, 0);
+    mock.timers.tick(1);
+    const silent = manager.snapshot();
+    assert.equal(silent.counts.unanswered, 3);
+    assert.equal(silent.silence?.notifier, "sip:127.0.0.1:5070");
+    assert.deepEqual([silent.startup.settled, silent.startup.active, silent.startup.failed], [3, 0, 3]);
+    assert.ok(silent.startup.completedAt, "the summary does not wait for Timer F");
+    assert.equal(ctx.log.lines.filter((l) => l.includes("no answer yet from notifier")).length, 1, "one line, not one per DN");
+    assert.ok(ctx.log.lines.some((l) => l.includes("start-up done, 0/3 active, 3 failed")));
+    for (const { sub } of ctx.sip.subscriptions) sub.accept(3600);
+    await flush();
+    const back = manager.snapshot();
+    assert.equal(back.silence, undefined);
+    assert.deepEqual([back.startup.active, back.startup.failed], [3, 0]);
+    assert.ok(back.startup.recoveredAt);
+    assert.ok(ctx.log.lines.some((l) => l.includes("the notifier answers again")));
+    assert.ok(ctx.log.lines.some((l) => l.includes("recovered, 3/3 start-up subscriptions active")));
+  });
 });
+

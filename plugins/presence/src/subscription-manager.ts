@@ -21,7 +21,8 @@ import {
   type SubscriptionStateName,
 } from "./subscription-machine.js";
 
-type ManagerContext = Pick<PluginContext<PresenceConfig>, "dns" | "sip" | "log" | "metrics" | "config">;
+type ManagerContext = Pick<PluginContext<PresenceConfig>, "dns" | "sip" | "log" | "metrics" | "config"> &
+  Partial<Pick<PluginContext, "bus">>;
 
 interface Watched {
   readonly machine: SubscriptionMachine;
@@ -51,12 +52,13 @@ export class SubscriptionManager {
   private readonly confirmation: ConfirmationTracker;
   private silence: { since: number; notifier: string | undefined } | undefined;
   private offChange: (() => void) | undefined;
+  private offLogin: (() => void) | undefined;
 
   private readonly ctx: ManagerContext;
 
-  constructor(context: Pick<PluginContext, "dns" | "sip" | "log" | "metrics">, config: PresenceConfig) {
+  constructor(context: Pick<PluginContext, "dns" | "sip" | "log" | "metrics"> & Partial<Pick<PluginContext, "bus">>, config: PresenceConfig) {
     // Copied member by member: the host's context may keep its members on a prototype.
-    this.ctx = { dns: context.dns, sip: context.sip, log: context.log, metrics: context.metrics, config };
+    this.ctx = { dns: context.dns, sip: context.sip, log: context.log, metrics: context.metrics, config, ...(context.bus ? { bus: context.bus } : {}) };
     this.pacer = new Pacer(config.subscribeRate);
     this.metrics = createPresenceMetrics(context.metrics, () => this.countByState());
     this.startup = new StartupTracker(context.log);
@@ -68,6 +70,7 @@ export class SubscriptionManager {
     this.running = true;
     this.refreshNotifier();
     this.offChange = this.ctx.dns.onChange((change) => this.onDnChange(change));
+    this.offLogin = this.ctx.bus?.on("EventAgentLogin", (event) => this.onLogin(event.dn, event.source));
     const dns = this.ctx.dns.list({ type: AGENT_DN_TYPES }).filter(isMarked);
     this.ctx.log.info(
       { total: dns.length, rate: this.ctx.config.subscribeRate, notifier: this.notifier?.dn },
@@ -84,6 +87,7 @@ export class SubscriptionManager {
   stop(): void {
     this.running = false;
     this.offChange?.();
+    this.offLogin?.();
     this.pacer.stop();
     for (const w of this.watched.values()) w.machine.stop({ unsubscribe: false });
     this.watched.clear();
@@ -196,6 +200,17 @@ export class SubscriptionManager {
     const ms = Date.now() - this.silence.since;
     this.ctx.log.info({ notifier: this.silence.notifier, silentMs: ms }, `presence: the notifier answers again after ${ms} ms`);
     this.silence = undefined;
+  }
+
+  /**
+   * An agent logged in by another interface while its phone is overdue for confirmation gets no calls either.
+   * After the registry's request has finished: bus listeners run inside its emit.
+   */
+  private onLogin(dn: string | undefined, source: string | undefined): void {
+    if (dn === undefined || source === "presence" || !this.confirmation.status(dn).overdue) return;
+    queueMicrotask(() => {
+      if (this.running && this.confirmation.status(dn).overdue) this.onUnconfirmedTooLong(dn, Date.now());
+    });
   }
 
   private onUnconfirmedTooLong(dn: string, since: number): void {
