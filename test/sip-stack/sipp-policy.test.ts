@@ -1,5 +1,5 @@
 /**
- * Serving many DNs safely: 404 for a DN the registry does not serve, 403 for a source outside
+ * Serving many DNs safely: 404 for a DN the registry does not serve, 403 over UDP for a source outside
  * `sip.trustedPeers` (before any state), 405/501 by method (RFC 3261 §8.2.1), 200 to OPTIONS for the
  * server itself (RFC 3261 §11), all checked by sipp scenarios over UDP and TCP.
  */
@@ -35,10 +35,10 @@ describe("request policy", () => {
     assert.equal(offered, 0);
   });
 
-  it("answers 403 to a source outside trustedPeers", async () => {
+  it("answers 403 over UDP to a source outside trustedPeers (over TCP/TLS it is closed at accept: connection-limits.test.ts)", async () => {
     const t = await startTestStack({ trustedPeers: ["10.0.0.0/8", "192.168.1.7"] });
     stacks.push(t);
-    for (const transport of ["u1", "t1"] as const) await run(t, { scenario: "invite-403.xml", service: "1001", transport });
+    await run(t, { scenario: "invite-403.xml", service: "1001", transport: "u1" });
     assert.equal(t.stack.stats().transactions, 0);
   });
 

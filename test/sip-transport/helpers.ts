@@ -122,7 +122,7 @@ export async function rawUdpPeer(t: TestContext): Promise<{ socket: dgram.Socket
 }
 
 /** A self-signed certificate for 127.0.0.1 (subjectAltName IP), in a temp folder removed after the test. */
-export function selfSignedCert(t: TestContext): { dir: string; cert: string; key: string } {
+export function selfSignedCert(t: Pick<TestContext, "after">): { dir: string; cert: string; key: string } {
   const dir = mkdtempSync(join(tmpdir(), "tandem-tls-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const cert = join(dir, "cert.pem");

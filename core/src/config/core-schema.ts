@@ -5,6 +5,7 @@
 import { DN_TYPES, type JsonSchema } from "@tandem/sdk";
 import { ADMISSION_CONFIG_SCHEMA } from "../calls/admission-config.js";
 import { CALLS_CONFIG_SCHEMA } from "../calls/calls-config.js";
+import { SIP_CONNECTIONS_SCHEMA } from "../sip/stack/connection-limits.js";
 
 const port = (description: string, fallback?: number): JsonSchema => ({
   type: "integer",
@@ -67,6 +68,7 @@ const sip: JsonSchema = {
     udpMtu: { type: "integer", minimum: 576, maximum: 65507, default: 1300, description: "Largest UDP request before TCP (RFC 3261 §18.1.1)." },
     logMessages: { type: "boolean", default: false, description: "Log every SIP message at debug level." },
     advertisedHost: { type: "string", minLength: 1, description: "Host[:port] for Via/Contact when it differs from the listen address." },
+    connections: SIP_CONNECTIONS_SCHEMA,
   },
   additionalProperties: false,
 };

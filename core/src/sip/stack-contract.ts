@@ -22,6 +22,18 @@ export interface SipTimerConfig {
   t4: number;
 }
 
+/** Limits on TCP/TLS connections (`sip.connections`); RFC 3261 §18 leaves them to the implementation. */
+export interface SipConnectionLimits {
+  /** Close a connection without traffic for this long (ms; 0 = never). */
+  idleTimeoutMs: number;
+  /** Close a connection whose message (headers, then Content-Length bytes of body) is not whole this long after its first byte (ms). */
+  messageTimeoutMs: number;
+  /** Accepted connections per TCP/TLS listener. */
+  maxPerListener: number;
+  /** Accepted connections one source address may hold at once. */
+  maxPerSource: number;
+}
+
 /** The `sip` section of the config, defaults applied. */
 export interface SipConfig {
   listen: SipListenConfig[];
@@ -36,6 +48,8 @@ export interface SipConfig {
   udpMtu: number;
   /** Log every SIP message in and out at debug level with its Call-ID. */
   logMessages: boolean;
+  /** TCP/TLS connection limits; a missing field takes its schema default (`core-schema.ts`). */
+  connections?: Partial<SipConnectionLimits>;
 }
 
 /** A listener that is up. */

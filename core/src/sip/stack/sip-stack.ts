@@ -15,6 +15,7 @@ import { ReceivePath } from "./receive-path.js";
 import { ResponseFlows } from "./response-flows.js";
 import { SendPath } from "./send-path.js";
 import { applySipJsTimers, createShard, disposeShard, makeContact, shardIndex, type Shard } from "./shard.js";
+import { connectionLimits } from "./connection-limits.js";
 import { StackMetrics } from "./stack-metrics.js";
 import { createTrustedPeers } from "./trusted-peers.js";
 import type { StackPort } from "./stack-port.js";
@@ -47,10 +48,17 @@ export class SipStackImpl implements SipStack, StackPort {
     });
     this.flows = new ResponseFlows(64 * config.timers.t1);
     this.branches = new BranchMap(64 * config.timers.t1);
+    const limits = connectionLimits(config.connections);
     this.transport = new TransportLayer({
       listen: config.listen,
       logger: logger.child({ component: "sip-transport" }),
       udpMtu: config.udpMtu,
+      idleTimeoutMs: limits.idleTimeoutMs,
+      messageTimeoutMs: limits.messageTimeoutMs,
+      maxConnections: limits.maxPerListener,
+      maxConnectionsPerSource: limits.maxPerSource,
+      // Only trusted peers may talk to us (`sip.trustedPeers`), so on TCP/TLS others are closed at accept.
+      acceptFrom: (address) => trusted.allows(address),
       ...(deps.baseDir !== undefined ? { baseDir: deps.baseDir } : {}),
       onMessage: (data: Buffer, flow: Flow) => this.receivePath.receive(data, flow),
     });

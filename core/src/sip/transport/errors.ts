@@ -12,6 +12,8 @@ export const TransportErrors = {
   connect: defineError("TANDEM_ERR_SIP_TRANSPORT_CONNECT", "cannot connect to %s %s:%s: %s", { sipStatus: 503 }),
   send: defineError("TANDEM_ERR_SIP_TRANSPORT_SEND", "cannot send to %s %s:%s: %s", { sipStatus: 503 }),
   framing: defineError("TANDEM_ERR_SIP_TRANSPORT_FRAMING", "stream from %s:%s closed: %s"),
+  incomplete: defineError("TANDEM_ERR_SIP_TRANSPORT_INCOMPLETE", "stream from %s:%s closed: a message begun %s ms ago is still incomplete"),
+  refused: defineError("TANDEM_ERR_SIP_TRANSPORT_REFUSED", "%s connection from %s refused: %s"),
   socket: defineError("TANDEM_ERR_SIP_TRANSPORT_SOCKET", "socket error on %s: %s"),
   stopped: defineError("TANDEM_ERR_SIP_TRANSPORT_STOPPED", "the SIP transport layer is not running", { sipStatus: 503 }),
   noRoute: defineError("TANDEM_ERR_SIP_TRANSPORT_NO_ROUTE", "cannot find the next hop of %s: %s", { sipStatus: 503 }),

@@ -1,7 +1,9 @@
 /**
  * One TCP or TLS connection, accepted or opened by us: frames incoming bytes into SIP messages,
  * answers keep-alive pings, and reports its end exactly once. Errors never escape: a socket error or
- * a framing error closes this connection and nothing else.
+ * a framing error closes this connection and nothing else. A message must arrive whole within
+ * `messageTimeoutMs` of its first byte (the header section, and as many body bytes as its Content-Length
+ * says): otherwise the peer is holding our buffer and a connection slot, and the connection is closed.
  */
 import type { Socket } from "node:net";
 import type { SipTransportName } from "@tandem/sdk";
@@ -19,6 +21,8 @@ export interface ConnectionOwner {
   framingError(connection: StreamConnection, reason: string): void;
   socketError(connection: StreamConnection, error: Error): void;
   closed(connection: StreamConnection): void;
+  /** A message begun `ageMs` ago is still incomplete; the connection is being closed. */
+  incomplete(connection: StreamConnection, ageMs: number): void;
 }
 
 export class StreamConnection {
@@ -27,6 +31,11 @@ export class StreamConnection {
   lastActivity = 0;
   private ended = false;
   private readonly framer: StreamFramer;
+  /** Monotonic ms at which the partial message now held began; undefined = none held. */
+  private partialSince: number | undefined;
+  private partialTimer: NodeJS.Timeout | undefined;
+  private delivered = 0;
+  private deliveredAtLastCheck = 0;
 
   constructor(
     readonly id: string,
@@ -35,6 +44,8 @@ export class StreamConnection {
     private readonly owner: ConnectionOwner,
     limits: FramerLimits,
     private readonly clock: () => number,
+    /** 0 = no limit. */
+    private readonly messageTimeoutMs = 0,
   ) {
     this.flow = {
       transport,
@@ -47,7 +58,10 @@ export class StreamConnection {
     this.lastActivity = clock();
     this.framer = new StreamFramer(
       {
-        message: (data) => this.owner.message(data, this.flow),
+        message: (data) => {
+          this.delivered++;
+          this.owner.message(data, this.flow);
+        },
         ping: () => void this.write(PONG).catch(() => undefined),
         error: (reason) => {
           this.owner.framingError(this, reason);
@@ -61,6 +75,7 @@ export class StreamConnection {
     socket.on("data", (chunk: Buffer) => {
       this.lastActivity = this.clock();
       this.framer.push(chunk);
+      this.watchPartial();
     });
     socket.on("error", (error) => this.owner.socketError(this, error));
     socket.on("close", () => this.finish());
@@ -89,9 +104,40 @@ export class StreamConnection {
     this.finish();
   }
 
+  /** After each chunk: when did the partial message now held begin? A message completed in this chunk restarts it. */
+  private watchPartial(): void {
+    if (this.messageTimeoutMs <= 0 || this.ended) return;
+    const completed = this.delivered !== this.deliveredAtLastCheck;
+    this.deliveredAtLastCheck = this.delivered;
+    if (!this.framer.holdsPartialMessage) {
+      this.partialSince = undefined;
+      return;
+    }
+    if (this.partialSince === undefined || completed) this.partialSince = this.clock();
+    if (this.partialTimer === undefined) this.armPartialTimer(this.messageTimeoutMs);
+  }
+
+  /** One timer per connection at most, re-armed for what is left rather than reset by every chunk. */
+  private armPartialTimer(delayMs: number): void {
+    this.partialTimer = setTimeout(() => {
+      this.partialTimer = undefined;
+      if (this.ended || this.partialSince === undefined) return;
+      const age = this.clock() - this.partialSince;
+      if (age < this.messageTimeoutMs) {
+        this.armPartialTimer(this.messageTimeoutMs - age);
+        return;
+      }
+      this.owner.incomplete(this, age);
+      this.close();
+    }, Math.max(1, delayMs));
+    this.partialTimer.unref();
+  }
+
   private finish(): void {
     if (this.ended) return;
     this.ended = true;
+    if (this.partialTimer) clearTimeout(this.partialTimer);
+    this.partialTimer = undefined;
     this.owner.closed(this);
   }
 }

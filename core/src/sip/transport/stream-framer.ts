@@ -65,6 +65,17 @@ export class StreamFramer {
     return this.pending.length;
   }
 
+  /**
+   * True while part of a message is held. A CR, CRLF or CRLFCR alone is not one: it waits for the next byte to
+   * tell a keep-alive ping from a pong (RFC 5626 §4.4.1) and may rightly wait for as long as the peer is quiet.
+   */
+  get holdsPartialMessage(): boolean {
+    const p = this.pending;
+    if (p.length === 0) return false;
+    const keepAliveSoFar = p.length <= 3 && p[0] === CR && (p.length < 2 || p[1] === LF) && (p.length < 3 || p[2] === CR);
+    return !keepAliveSoFar;
+  }
+
   push(chunk: Buffer): void {
     if (this.failed) return;
     this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);

@@ -32,6 +32,12 @@ export function readTlsMaterial(listen: SipListenConfig, baseDir: string): TlsMa
 }
 
 export interface StreamListenerEvents {
+  /**
+   * Asked for every accepted TCP socket before anything is read from it (for TLS: before the handshake);
+   * false closes it at once.
+   */
+  admit(socket: net.Socket): boolean;
+  /** An admitted connection, ready for SIP (for TLS: once the handshake is done). */
   connection(socket: net.Socket): void;
   error(error: Error): void;
   /** TLS handshake failures of accepted sockets. */
@@ -50,16 +56,27 @@ export class StreamListener {
     private readonly tlsMaterial: TlsMaterial | undefined,
     private readonly events: StreamListenerEvents,
     private readonly maxConnections = 0,
+    /** TLS only: a handshake not done within this time closes the socket (Node's default is 120 s). */
+    private readonly handshakeTimeoutMs = 0,
   ) {}
 
   async start(): Promise<void> {
     const server =
       this.transport === "tls" && this.tlsMaterial
-        ? tls.createServer({ cert: this.tlsMaterial.cert, key: this.tlsMaterial.key, ca: this.tlsMaterial.ca })
+        ? tls.createServer({
+            cert: this.tlsMaterial.cert,
+            key: this.tlsMaterial.key,
+            ca: this.tlsMaterial.ca,
+            ...(this.handshakeTimeoutMs > 0 ? { handshakeTimeout: this.handshakeTimeoutMs } : {}),
+          })
         : net.createServer();
     if (this.maxConnections > 0) server.maxConnections = this.maxConnections; // beyond it the kernel-accepted socket is closed
-    const event = this.transport === "tls" ? "secureConnection" : "connection";
-    server.on(event, (socket: net.Socket) => this.events.connection(socket));
+    // A TLS server emits `connection` with the raw socket before its handshake, then `secureConnection`.
+    server.on("connection", (socket: net.Socket) => {
+      if (!this.events.admit(socket)) socket.destroy();
+      else if (this.transport === "tcp") this.events.connection(socket);
+    });
+    if (this.transport === "tls") server.on("secureConnection", (socket: net.Socket) => this.events.connection(socket));
     if (this.transport === "tls") server.on("tlsClientError", (error: Error) => this.events.handshakeError(error));
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);

@@ -2,7 +2,9 @@
  * The SIP transport layer (RFC 3261 §18): UDP, TCP and TLS listeners from `sip.listen[]`, several at
  * once; stream framing by Content-Length in bytes; connection reuse per peer; responses on the
  * connection the request came on, else a new connection to the Via sent-by (§18.2.2); large requests
- * over UDP moved to TCP (§18.1.1, see `udp-size.ts`). It knows nothing of transactions: the stack
+ * over UDP moved to TCP (§18.1.1, see `udp-size.ts`); accepted connections checked at accept (trusted
+ * source, connections per source: `connection-gate.ts`) and closed when a message stays incomplete past
+ * `messageTimeoutMs`. It knows nothing of transactions: the stack
  * hands it bytes and a Flow or Target. Socket and framing errors are counted, logged and end only the
  * connection concerned; they never reach the caller as exceptions except as a rejected `send`.
  */
@@ -10,6 +12,7 @@ import type { Socket } from "node:net";
 import { isIPv6 } from "node:net";
 import type { Logger, SipTransportName } from "@tandem/sdk";
 import type { SipListenConfig, SipListenInfo } from "../stack-contract.js";
+import { ConnectionGate } from "./connection-gate.js";
 import { ConnectionPool } from "./connection-pool.js";
 import { TransportErrors } from "./errors.js";
 import { isFlow, type Flow, type Target } from "./flow.js";
@@ -37,6 +40,15 @@ export interface TransportLayerOptions {
   idleTimeoutMs?: number;
   /** Accepted connections allowed per TCP/TLS listener (default 10 000; 0 = no limit). */
   maxConnections?: number;
+  /** Accepted connections one source address may hold (default 0 = no limit; the stack passes `sip.connections.maxPerSource`). */
+  maxConnectionsPerSource?: number;
+  /**
+   * Close a TCP/TLS connection (and a TLS handshake) when a message begun on it is not complete after this long
+   * (ms, default 0 = never; the stack passes `sip.connections.messageTimeoutMs`).
+   */
+  messageTimeoutMs?: number;
+  /** Sources allowed to connect to our TCP/TLS listeners; others are closed at accept. Absent: everyone. */
+  acceptFrom?(address: string): boolean;
   /** Give up an outgoing connect after this long (ms, default 5000). */
   connectTimeoutMs?: number;
   limits?: Partial<FramerLimits>;
@@ -57,6 +69,11 @@ export interface TransportStats {
   /** Requests moved from UDP to TCP (§18.1.1), and those that fell back to UDP. */
   udpToTcp: number;
   udpFallbacks: number;
+  /** Accepted connections closed at once: untrusted source, or the source's connection limit reached. */
+  refusedUntrusted: number;
+  refusedOverLimit: number;
+  /** Connections closed because a message stayed incomplete past `messageTimeoutMs`. */
+  incompleteMessages: number;
 }
 
 export class TransportLayer {
@@ -65,8 +82,9 @@ export class TransportLayer {
   private readonly pool: ConnectionPool;
   private readonly limits: FramerLimits;
   private readonly moved = new UdpToTcpMemory(monotonicNow);
-  private readonly counters = { messagesIn: 0, messagesOut: 0, keepAlives: 0, framingErrors: 0, socketErrors: 0, connectFailures: 0, udpToTcp: 0, udpFallbacks: 0 };
+  private readonly counters = { messagesIn: 0, messagesOut: 0, keepAlives: 0, framingErrors: 0, socketErrors: 0, connectFailures: 0, udpToTcp: 0, udpFallbacks: 0, incompleteMessages: 0 };
   private readonly owner: ConnectionOwner;
+  private readonly gate: ConnectionGate;
   private tlsMaterial: TlsMaterial | undefined;
   private running = false;
   private nextConnectionId = 1;
@@ -79,7 +97,9 @@ export class TransportLayer {
       framingError: (connection, reason) => this.onFramingError(connection, reason),
       socketError: (connection, error) => this.onSocketError(`${connection.transport} ${connection.id}`, error),
       closed: (connection) => this.pool.remove(connection),
+      incomplete: (connection, ageMs) => this.onIncomplete(connection, ageMs),
     };
+    this.gate = new ConnectionGate({ trusts: options.acceptFrom, maxPerSource: options.maxConnectionsPerSource ?? 0, logger: options.logger });
   }
 
   /** Binds every listener; on any failure closes those already bound and throws `TANDEM_ERR_SIP_TRANSPORT_LISTEN`. */
@@ -113,11 +133,20 @@ export class TransportLayer {
     const material = transport === "tls" ? readTlsMaterial(listen, this.options.baseDir ?? process.cwd()) : undefined;
     this.tlsMaterial ??= material;
     const events = {
+      admit: (socket: Socket) => this.running && this.gate.admit(socket, transport),
       connection: (socket: Socket) => this.accept(socket, transport),
       error: (error: Error) => this.onSocketError(`${transport} listener`, error),
       handshakeError: (error: Error) => this.onSocketError("tls handshake", error),
     };
-    const listener = new StreamListener(transport, listen.host, listen.port, material, events, this.options.maxConnections ?? 10_000);
+    const listener = new StreamListener(
+      transport,
+      listen.host,
+      listen.port,
+      material,
+      events,
+      this.options.maxConnections ?? 10_000,
+      this.options.messageTimeoutMs ?? 0,
+    );
     await listener.start().catch(fail);
     this.streams.push(listener);
     return { transport, host: listener.address, port: listener.port };
@@ -133,7 +162,8 @@ export class TransportLayer {
   }
 
   stats(): TransportStats {
-    return { ...this.counters, connections: this.pool.size };
+    const { refusedUntrusted, refusedOverLimit } = this.gate;
+    return { ...this.counters, refusedUntrusted, refusedOverLimit, connections: this.pool.size };
   }
 
   /**
@@ -251,7 +281,8 @@ export class TransportLayer {
   }
 
   private wrap(socket: Socket, transport: Exclude<SipTransportName, "udp">): StreamConnection {
-    return new StreamConnection(`${transport}-${this.nextConnectionId++}`, transport, socket, this.owner, this.limits, monotonicNow);
+    const id = `${transport}-${this.nextConnectionId++}`;
+    return new StreamConnection(id, transport, socket, this.owner, this.limits, monotonicNow, this.options.messageTimeoutMs ?? 0);
   }
 
   private deliver(data: Buffer, flow: Flow): void {
@@ -273,6 +304,13 @@ export class TransportLayer {
     } catch (err) {
       this.options.logger.error({ err }, "onStreamError handler threw");
     }
+  }
+
+  private onIncomplete(connection: StreamConnection, ageMs: number): void {
+    this.counters.incompleteMessages++;
+    const { remoteAddress, remotePort } = connection.flow;
+    const error = TransportErrors.incomplete(remoteAddress, remotePort, String(Math.round(ageMs)));
+    this.options.logger.warn({ code: error.code, connection: connection.id }, error.message);
   }
 
   private onSocketError(where: string, cause: Error): void {
