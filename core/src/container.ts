@@ -103,7 +103,8 @@ export function buildContainer(input: ContainerInput): AwilixContainer<Cradle> {
         hooks: c.hookHost.forPlugin("core"),
         db: c.db,
         logger: c.logger,
-        config: c.config.calls,
+        // Asserted identities are trusted from the SIP stack's own trusted peers unless the calls section says otherwise.
+        config: { identityTrustedPeers: c.config.sip.trustedPeers, ...c.config.calls },
         metrics: c.metrics.core,
       });
       c.admin.addCoreRoutes("calls", (scope) => model.registerRoutes(scope));

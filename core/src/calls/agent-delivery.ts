@@ -12,6 +12,7 @@ import { CallErrors } from "./errors.js";
 import { callerAnswer, mediaMoveNeeded, moveCallerMedia } from "./early-answer.js";
 import { endTreatment } from "./queue-treatment.js";
 import { stopRinging } from "./provisional-refresh.js";
+import { carriedHeaders } from "./carried-headers.js";
 
 /** How a delivery ended. */
 export type DeliveryResult =
@@ -150,7 +151,7 @@ function sendInvite(
       ? { onOffer: async (offer: string) => (await (customerLeg = call.invite.accept({ sdp: offer }))).remoteSdp ?? "" }
       : { sdp: call.invite.offer }),
     noAnswerTimeoutMs: options.ringTimeoutMs,
-    headers: { "X-Tandem-ConnID": call.connId },
+    headers: { ...carriedHeaders(ctx.config, call.invite), "X-Tandem-ConnID": call.connId },
     onProgress: (response) => {
       provisional = true;
       // Early media from the far end (ringback, announcements) reaches the caller: the 183's SDP is relayed as is,

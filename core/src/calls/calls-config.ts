@@ -43,6 +43,17 @@ export interface CallsConfig {
   provisionalRefreshMs: number;
   /** An established call is probed (session refresh, RFC 4028) after this long without a probe, ms. Default 1800000. */
   sessionProbeMs: number;
+  /**
+   * Headers of the caller's INVITE copied onto the INVITE to the agent (and to a single-step transfer's target)
+   * (carried-headers.ts). Default P-Asserted-Identity, Remote-Party-ID, Privacy, Cisco-Guid.
+   */
+  carryHeaders: string[];
+  /**
+   * CIDRs whose asserted identity (P-Asserted-Identity, P-Preferred-Identity, Remote-Party-ID) is carried (RFC 3325
+   * §5 trust domain); from other sources those headers are dropped. Default the SIP stack's `sip.trustedPeers`;
+   * an empty list trusts nobody.
+   */
+  identityTrustedPeers?: string[];
 }
 
 export const CALLS_CONFIG_DEFAULTS: CallsConfig = Object.freeze({
@@ -59,6 +70,7 @@ export const CALLS_CONFIG_DEFAULTS: CallsConfig = Object.freeze({
   sweepIntervalMs: 30_000,
   provisionalRefreshMs: 60_000,
   sessionProbeMs: 1_800_000,
+  carryHeaders: ["P-Asserted-Identity", "Remote-Party-ID", "Privacy", "Cisco-Guid"],
 });
 
 /** JSON Schema of the `calls` section, for the config validator. */
@@ -80,6 +92,18 @@ export const CALLS_CONFIG_SCHEMA = {
     sweepIntervalMs: { type: "integer", minimum: 100 },
     provisionalRefreshMs: { type: "integer", minimum: 1000, maximum: 170000 },
     sessionProbeMs: { type: "integer", minimum: 1000 },
+    carryHeaders: {
+      type: "array",
+      maxItems: 32,
+      uniqueItems: true,
+      items: { type: "string", pattern: "^[A-Za-z0-9!%*_+`'~.-]+$" },
+      description: "Headers of the caller's INVITE copied onto the agent's INVITE (identity ones only from identityTrustedPeers)",
+    },
+    identityTrustedPeers: {
+      type: "array",
+      items: { type: "string", pattern: "^[0-9A-Fa-f:.]+/[0-9]{1,3}$" },
+      description: "CIDRs whose P-Asserted-Identity / Remote-Party-ID are carried (RFC 3325 trust domain); default sip.trustedPeers",
+    },
   },
 } as const;
 

@@ -31,6 +31,7 @@ import { runRoutedCall } from "./route-flow.js";
 import { CallErrors } from "./errors.js";
 import type { CallControl } from "@tandem/sdk";
 import { createCallControl } from "./control/create-call-control.js";
+import { checkCarryPolicy } from "./carried-headers.js";
 
 export interface CallModelDeps {
   sip: SipVerbs;
@@ -62,12 +63,14 @@ export interface CallModel {
 export function createCallModel(deps: CallModelDeps): CallModel {
   const logger = deps.logger.child({ area: "calls" });
   const calls = new Map<string, Call>();
+  const config = resolveCallsConfig(deps.config);
+  checkCarryPolicy(config);
   const ctx: CallEndings = {
     sip: deps.sip,
     dns: deps.dns,
     hooks: deps.hooks,
     logger,
-    config: resolveCallsConfig(deps.config),
+    config,
     events: new CallEvents(deps.bus),
     store: new CallStore(deps.db),
     reservations: new AgentReservations(deps.dns, logger),

@@ -4,7 +4,7 @@
  * `selectTrunk` hook, else the configured trunk and its `contact-backup`s; a failure before any provisional
  * response is reported through `retryOnNextTrunk`, which says whether the next trunk is tried).
  */
-import { SipError, type OutboundInviteOptions, type SipLeg, type SipResponseInfo } from "@tandem/sdk";
+import { SipError, type ExtraHeaders, type OutboundInviteOptions, type SipLeg, type SipResponseInfo } from "@tandem/sdk";
 import type { Call } from "../call.js";
 import { outcomeOf, type DeliveryResult } from "../agent-delivery.js";
 import { chooseTrunk, retryOnNextTrunk } from "../trunk-target.js";
@@ -21,6 +21,8 @@ export interface RingOptions {
   onProgress?: (response: SipResponseInfo) => void;
   /** From user (the caller the far end sees). */
   fromUser: string;
+  /** Extra headers of the INVITE (the caller's carried ones, carried-headers.ts), besides the ConnID. */
+  headers?: ExtraHeaders;
   /** Also CANCELs the INVITE when aborted (besides the call ending). */
   signal?: AbortSignal;
 }
@@ -66,7 +68,7 @@ async function ringOnce(
     target,
     from: ctx.sip.localUri(options.fromUser),
     noAnswerTimeoutMs: options.ringTimeoutMs,
-    headers: { "X-Tandem-ConnID": call.connId },
+    headers: { ...options.headers, "X-Tandem-ConnID": call.connId },
     onProgress: (response) => {
       provisional = true;
       options.onProgress?.(response);

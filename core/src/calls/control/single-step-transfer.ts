@@ -13,6 +13,7 @@ import { watchBridge } from "./bridge-watch.js";
 import { afterCallOptions, asRequest, controlState, establishedCallOf, finished, reasonOf, type ControlContext } from "./control-context.js";
 import { applyUserData } from "./user-data.js";
 import { ringDn } from "./ring-dn.js";
+import { carriedHeaders } from "../carried-headers.js";
 import { CallControlErrors } from "./errors.js";
 
 const NAME = "RequestSingleStepTransfer";
@@ -44,7 +45,14 @@ async function transfer(cc: ControlContext, call: Call, request: CallDestination
   const { ctx } = cc;
   const target = request.destination;
   const customer = call.customerLeg as SipLeg;
-  const ring = await ringDn(cc, call, target, { role: toAgent ? "agent" : "destination", ringTimeoutMs: ctx.config.ringTimeoutMs, sdp: offer, fromUser: call.farParty ?? "anonymous" });
+  const ring = await ringDn(cc, call, target, {
+    role: toAgent ? "agent" : "destination",
+    ringTimeoutMs: ctx.config.ringTimeoutMs,
+    sdp: offer,
+    fromUser: call.farParty ?? "anonymous",
+    // The target is reached for the caller: it gets the caller's identity headers as an agent would.
+    headers: carriedHeaders(ctx.config, call.invite),
+  });
   if (!ring.ok || call.ended) {
     if (ring.ok) await ring.leg.bye().catch(() => undefined);
     const cause = ring.ok ? "call-ended" : ring.failure.outcome;
