@@ -6,26 +6,21 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { runInLoopbackNetns } from "../support/loopback-netns.js";
 
-const repo = resolve(fileURLToPath(new URL(".", import.meta.url)), "../..");
+interface FuzzResult {
+  seed: number;
+  sipp: { successful: number; failed: number; errors: string };
+  alive: string;
+  stats: { parseErrors: number; messagesIn: number };
+}
 
 describe("fuzzing the SIP ports", () => {
-  it("stays up and serves a concurrent sipp run 100 %", () => {
-    const run = spawnSync(
-      "unshare",
-      ["-n", "sh", "-c", "ip link set lo up && exec node --conditions=tandem-src --import tsx test/sip-stack/fuzz-runner.ts"],
-      { cwd: repo, encoding: "utf8", timeout: 90_000, env: process.env },
-    );
+  it("stays up and serves a concurrent sipp run 100 %", async () => {
+    const run = await runInLoopbackNetns<FuzzResult>("test/sip-stack/fuzz-runner.ts", { timeoutMs: 90_000 });
     assert.equal(run.status, 0, `runner failed: ${run.stderr.slice(-3000)}`);
-    const out = JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as {
-      seed: number;
-      sipp: { successful: number; failed: number; errors: string };
-      alive: string;
-      stats: { parseErrors: number; messagesIn: number };
-    };
+    const out = run.result;
+    assert.ok(out, run.stderr);
     const ctx = `seed ${out.seed}`;
     assert.equal(out.sipp.failed, 0, `${ctx}: ${out.sipp.errors}`);
     assert.equal(out.sipp.successful, 100, ctx);
