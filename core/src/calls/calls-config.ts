@@ -32,7 +32,10 @@ export interface CallsConfig {
   busyReason: string;
   /** Give up routing a call after this many failed deliveries (480 to the caller). Default 10. */
   maxRouteAttempts: number;
-  /** Longest a caller waits for a routing decision before getting 480, ms. Default 3600000 (1 h). */
+  /**
+   * Longest a caller waits for a routing decision before getting 480, ms. Default 1800000 (30 min): a queue with
+   * no time-out of its own still lets go of a caller who left without a CANCEL (a flood, a lost CANCEL).
+   */
   maxRouteWaitMs: number;
   /** Period of the sweep that frees agents left Busy with a call the model no longer has, ms. Default 30000. */
   sweepIntervalMs: number;
@@ -66,7 +69,7 @@ export const CALLS_CONFIG_DEFAULTS: CallsConfig = Object.freeze({
   busyNotReady: false,
   busyReason: "Busy",
   maxRouteAttempts: 10,
-  maxRouteWaitMs: 3_600_000,
+  maxRouteWaitMs: 1_800_000,
   sweepIntervalMs: 30_000,
   provisionalRefreshMs: 60_000,
   sessionProbeMs: 1_800_000,
