@@ -29,10 +29,10 @@ const SETTLE_MS = 64 * 500 + 5000;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** BYE requests in sipp's error log: each reached a customer after its own BYE was answered. */
+/** BYE requests in sipp's error log ("Aborting call on an unexpected BYE"): each reached a customer after its own BYE was answered. */
 function strayByes(errorFile: string): number {
   try {
-    return readFileSync(errorFile, "utf8").match(/received 'BYE /g)?.length ?? 0;
+    return readFileSync(errorFile, "utf8").match(/unexpected BYE/g)?.length ?? 0;
   } catch {
     return 0;
   }
