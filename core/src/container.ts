@@ -19,6 +19,7 @@ import { CallAdmission } from "./calls/call-admission.js";
 import { CoreDnRegistry } from "./registry/dn-registry.js";
 import type { CreateSipStack, SipStack } from "./sip/stack-contract.js";
 import { openDatabase } from "./storage/database.js";
+import { CallTimeline, registerCallTraceRoutes, resolveSipTraceConfig, SipTraceStore } from "./sip-trace/index.js";
 
 export const CORE_VERSION = "0.1.0";
 
@@ -41,6 +42,7 @@ export interface Cradle {
   admin: AdminServer;
   pluginHost: PluginHost;
   callModel: CallModel;
+  sipTrace: SipTraceStore;
 }
 
 export interface ContainerInput {
@@ -78,8 +80,10 @@ export function buildContainer(input: ContainerInput): AwilixContainer<Cradle> {
         baseDir: input.configDir,
         isServedDn: (user) => c.registry.get(user) !== undefined,
         admission: new CallAdmission({ config: c.config.admission, logger: child(c, "admission"), metrics: c.metrics.core, bus: c.bus }),
+        tap: c.sipTrace.tap(),
       }),
     ).singleton(),
+    sipTrace: asFunction((c: Cradle) => new SipTraceStore(resolveSipTraceConfig(c.config.sipTrace))).singleton(),
     hookHost: asFunction(() => new HookHost()).singleton(),
     extensions: asFunction(() => new ExtensionRegistry()).singleton(),
     admin: asFunction(
@@ -108,6 +112,9 @@ export function buildContainer(input: ContainerInput): AwilixContainer<Cradle> {
         metrics: c.metrics.core,
       });
       c.admin.addCoreRoutes("calls", (scope) => model.registerRoutes(scope));
+      const timeline = new CallTimeline(c.db, c.bus);
+      const traced = { call: (connId: string) => model.get(connId), store: c.sipTrace, timeline, enabled: c.sipTrace.enabled };
+      c.admin.addCoreRoutes("call-trace", (scope) => registerCallTraceRoutes(scope, traced));
       // The desktop plugin (and any other) reaches third-party call control through this extension point.
       provideCallControl(c.extensions, model);
       return model;

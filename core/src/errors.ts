@@ -16,3 +16,4 @@ export { SipParseErrors } from "./sip/parser/errors.js";
 export { TransportErrors } from "./sip/transport/errors.js";
 export { ReliabilityErrors } from "./sip/reliability/errors.js";
 export { CallErrors } from "./calls/errors.js";
+export { TraceErrors } from "./sip-trace/errors.js";

@@ -6,6 +6,7 @@ import { DN_TYPES, type JsonSchema } from "@tandem/sdk";
 import { ADMISSION_CONFIG_SCHEMA } from "../calls/admission-config.js";
 import { CALLS_CONFIG_SCHEMA } from "../calls/calls-config.js";
 import { SIP_CONNECTIONS_SCHEMA } from "../sip/stack/connection-limits.js";
+import { SIP_TRACE_CONFIG_SCHEMA } from "../sip-trace/sip-trace-config.js";
 
 const port = (description: string, fallback?: number): JsonSchema => ({
   type: "integer",
@@ -155,4 +156,4 @@ const calls: JsonSchema = {
   description: "Contact-centre call model: ring time-out, after-call policy, routing guards, reconciliation.",
 };
 
-export const CORE_SECTIONS: Readonly<Record<string, JsonSchema>> = { sip, admin, storage, log, calls, admission: ADMISSION_CONFIG_SCHEMA };
+export const CORE_SECTIONS: Readonly<Record<string, JsonSchema>> = { sip, admin, storage, log, calls, admission: ADMISSION_CONFIG_SCHEMA, sipTrace: SIP_TRACE_CONFIG_SCHEMA };

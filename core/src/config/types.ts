@@ -3,6 +3,7 @@ import type { DnType } from "@tandem/sdk";
 import type { AdmissionConfig } from "../calls/admission-config.js";
 import type { CallsConfig } from "../calls/calls-config.js";
 import type { SipConfig } from "../sip/stack-contract.js";
+import type { SipTraceConfig } from "../sip-trace/sip-trace-config.js";
 
 export interface AdminToken {
   name: string;
@@ -50,6 +51,8 @@ export interface TandemConfig {
   /** The call model's options as given (defaults are applied by the call model). */
   calls: Partial<CallsConfig>;
   admission: Partial<AdmissionConfig>;
+  /** The SIP trace behind the dashboard's call ladder, as given (defaults in sip-trace-config.ts). */
+  sipTrace: Partial<SipTraceConfig>;
   dns: ConfigDn[];
   plugins: Record<string, PluginSection>;
 }

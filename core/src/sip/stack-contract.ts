@@ -3,6 +3,7 @@
  * stack gives back. The stack itself lives in this folder (transport/, reliability/, parser/, stack/, b2bua/).
  */
 import type { Logger, Metrics, SipTransportName, SipVerbs } from "@tandem/sdk";
+import type { SipMessageTap } from "./stack/message-tap.js";
 
 /** One listener from `sip.listen[]`. */
 export interface SipListenConfig {
@@ -96,6 +97,8 @@ export interface SipStackDeps {
   admission?: InviteAdmission;
   /** Folder of the config file: relative TLS `cert`/`key`/`ca` paths resolve against it (default: the cwd). */
   baseDir?: string;
+  /** Sees every message to or from a trusted peer (the SIP trace, message-tap.ts); none: nothing is traced. */
+  tap?: SipMessageTap | undefined;
 }
 
 /** The running stack. */

@@ -19,6 +19,7 @@ import { ALLOW, inspectMethod } from "./sip-methods.js";
 import { badRequestText, optionsOkText, replyText } from "./stateless-replies.js";
 import type { TrustedPeers } from "./trusted-peers.js";
 import type { InviteAdmission } from "../stack-contract.js";
+import type { SipMessageTap } from "./message-tap.js";
 
 export interface ReceivePathDeps {
   metrics: StackMetrics;
@@ -35,6 +36,7 @@ export interface ReceivePathDeps {
   admission?: InviteAdmission | undefined;
   /** In-dialog UPDATE (sip.js answers it 405): returns true when handled. */
   handleUpdate(message: IncomingRequestMessage, shard: Shard): boolean;
+  tap?: SipMessageTap | undefined;
 }
 
 export class ReceivePath {
@@ -83,6 +85,7 @@ export class ReceivePath {
     if (this.deps.logMessages) {
       this.deps.logger.debug({ callId: message.callId, direction: "in", flow }, data.toString("utf8"));
     }
+    this.deps.tap?.("in", message.callId, data, flow);
     if (isRequest) this.request(message, flow);
     else this.response(message, flow);
   }

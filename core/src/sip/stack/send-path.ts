@@ -21,6 +21,7 @@ import {
 import type { BranchMap } from "./branch-map.js";
 import type { ResponseFlows } from "./response-flows.js";
 import type { StackMetrics } from "./stack-metrics.js";
+import type { SipMessageTap } from "./message-tap.js";
 
 export interface SendPathDeps {
   transport: TransportLayer;
@@ -33,6 +34,7 @@ export interface SendPathDeps {
   /** sent-by we put in Via for a transport ("host:port"). */
   viaSentBy(transport: SipTransportName): string;
   defaultTransport: SipTransportName;
+  tap?: SipMessageTap | undefined;
 }
 
 export class SendPath implements Transport {
@@ -115,6 +117,7 @@ export class SendPath implements Transport {
     const { metrics, logger } = this.deps;
     if (!untrusted) metrics.message("out", info.method, info.status);
     if (this.deps.logMessages) logger.debug({ callId: info.callId, direction: "out", to }, text);
+    if (!untrusted) this.deps.tap?.("out", info.callId, text, to);
     if (to.transport === "udp" && !untrusted) {
       this.deps.reliability.outgoing(text, info.raw, to);
       return Promise.resolve();

@@ -88,6 +88,7 @@ export class SipStackImpl implements SipStack, StackPort {
       isServedDn: (user) => deps.isServedDn(user),
       admission: deps.admission,
       handleUpdate: (message, shard) => this.engine.handleUpdate(message, shard),
+      tap: deps.tap,
     });
   }
 
@@ -104,6 +105,7 @@ export class SipStackImpl implements SipStack, StackPort {
       logMessages: this.deps.config.logMessages,
       viaSentBy: (t) => this.sentBy(t),
       defaultTransport,
+      tap: this.deps.tap,
     });
     applySipJsTimers(this.deps.config.timers);
     const count = Math.max(1, Math.floor(this.deps.config.shards));
