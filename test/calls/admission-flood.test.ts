@@ -1,6 +1,6 @@
 /**
  * A flood of INVITEs from one address at one Routing Point with no agent, inside a loopback-only network
- * namespace (admission-flood-runner.ts): with the default limits only `maxCallsPerDn` (500) calls are held,
+ * namespace (admission-flood-runner.ts): with the default limits only `maxWaitingPerDn` (500) calls are held,
  * every other INVITE is shed with 503 and leaves no call record and no event-log row, and the episode is told
  * once (EventOverloadStarted), not per INVITE.
  */
@@ -28,7 +28,7 @@ test("a flood from one source is shed past the default per-DN limit, with no rec
   const out = run.result;
   assert.ok(out, run.stderr);
   t.diagnostic(JSON.stringify(out));
-  const limit = ADMISSION_CONFIG_DEFAULTS.maxCallsPerDn;
+  const limit = ADMISSION_CONFIG_DEFAULTS.maxWaitingPerDn;
   assert.equal(out.held, limit, "calls held: the per-DN limit");
   assert.equal(out.records, out.held, "a call record for each held call, none for a shed INVITE");
   // UDP on loopback loses nothing at this pace; allow for a rare lost datagram all the same.

@@ -1,6 +1,7 @@
 /**
  * The call admission point on its own: each limit refuses with the configured Retry-After and counts
- * nothing for a refused INVITE, a release frees the place, a copy of a counted INVITE is no new load, and the
+ * nothing for a refused INVITE, a release frees the place, an answered call no longer waits at its DN (but
+ * still counts in all and at its source), a copy of a counted INVITE is no new load, and the
  * overload episode is told once when it starts and once when no INVITE was refused for the quiet time.
  */
 import { test } from "node:test";
@@ -42,7 +43,7 @@ const invite = (callId: string, dn = "5000", sourceAddress = "10.0.0.1") => ({ c
 test("defaults: limits that shed a flood from one source at one number", () => {
   const admission = new CallAdmission({ logger: silentLogger() });
   assert.deepEqual(admission.config, ADMISSION_CONFIG_DEFAULTS);
-  for (let i = 0; i < ADMISSION_CONFIG_DEFAULTS.maxCallsPerDn; i++) assert.equal(admission.admit(invite(`c${i}`)), undefined);
+  for (let i = 0; i < ADMISSION_CONFIG_DEFAULTS.maxWaitingPerDn; i++) assert.equal(admission.admit(invite(`c${i}`)), undefined);
   assert.deepEqual(admission.check(invite("one-more")), { retryAfterSeconds: 30 });
   admission.stop();
 });
@@ -50,7 +51,7 @@ test("defaults: limits that shed a flood from one source at one number", () => {
 test("each limit refuses with Retry-After and keeps nothing; a release frees the place", () => {
   const metrics = readableMetrics();
   const admission = new CallAdmission({
-    config: { maxCalls: 3, maxCallsPerDn: 2, maxCallsPerSource: 2, retryAfterSeconds: 7 },
+    config: { maxCalls: 3, maxWaitingPerDn: 2, maxCallsPerSource: 2, retryAfterSeconds: 7 },
     logger: silentLogger(),
     metrics,
   });
@@ -80,8 +81,24 @@ test("each limit refuses with Retry-After and keeps nothing; a release frees the
   admission.stop();
 });
 
+test("an answered call frees its place at the DN, not in all or at its source", () => {
+  const admission = new CallAdmission({ config: { maxCalls: 3, maxWaitingPerDn: 1, maxCallsPerSource: 2 }, logger: silentLogger() });
+  assert.equal(admission.admit(invite("a", "5000", "10.0.0.1")), undefined);
+  assert.ok(admission.check(invite("b", "5000", "10.0.0.2")), "5000 has one caller waiting");
+  admission.answered("a");
+  admission.answered("a"); // twice: no harm
+  assert.equal(admission.admit(invite("b", "5000", "10.0.0.1")), undefined, "the answered call waits no longer");
+  assert.ok(admission.check(invite("c", "6000", "10.0.0.1")), "10.0.0.1 still has its two calls");
+  admission.release("a");
+  assert.ok(admission.check(invite("c", "5000", "10.0.0.3")), "b still waits at 5000");
+  admission.release("b");
+  assert.equal(admission.check(invite("c", "5000", "10.0.0.3")), undefined);
+  assert.equal(admission.calls, 0);
+  admission.stop();
+});
+
 test("0 means no limit", () => {
-  const admission = new CallAdmission({ config: { maxCalls: 0, maxCallsPerDn: 0, maxCallsPerSource: 0 }, logger: silentLogger() });
+  const admission = new CallAdmission({ config: { maxCalls: 0, maxWaitingPerDn: 0, maxCallsPerSource: 0 }, logger: silentLogger() });
   for (let i = 0; i < 5000; i++) assert.equal(admission.admit(invite(`c${i}`)), undefined);
   assert.equal(admission.calls, 5000);
   admission.stop();

@@ -1,7 +1,7 @@
 /**
- * Overload control end to end over real sockets: with one call allowed at the Routing Point, a second
- * customer's INVITE gets 503 with Retry-After and nothing else (no 100; no call, no record, no event), and
- * once the first call ends the next customer is taken again.
+ * Overload control end to end over real sockets: with one unanswered call allowed at the Routing Point, a
+ * second customer's INVITE gets 503 with Retry-After and nothing else (no 100; no call, no record, no event),
+ * once the first call ends the next customer is taken again, and an answered call leaves its place to the next.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -14,8 +14,8 @@ const ok = (r: { successful: number; failed: number; errors: string; stderr: str
   assert.equal(r.successful, 1, r.errors || r.stderr);
 };
 
-test("past the per-DN limit a new INVITE gets 503 with Retry-After before any call exists; a released place is taken again", async (t) => {
-  const admission = new CallAdmission({ config: { maxCallsPerDn: 1, retryAfterSeconds: 7 }, logger: silentLogger() });
+test("past the per-DN waiting limit a new INVITE gets 503 with Retry-After before any call exists; a released place is taken again", async (t) => {
+  const admission = new CallAdmission({ config: { maxWaitingPerDn: 1, retryAfterSeconds: 7 }, logger: silentLogger() });
   t.after(() => admission.stop());
   const rig = await startSippCalls(t, { queues: { sales: { agents: ["1001"] } }, admission });
   // No agent is Ready: the first customer waits in the queue, then hangs up (CANCEL).
@@ -37,5 +37,23 @@ test("past the per-DN limit a new INVITE gets 503 with Retry-After before any ca
   ok(await rig.customer("calls-customer-cancel.xml", "5000", { durationMs: 300 }));
   await sleep(50);
   assert.equal(rig.h.model.history().length, 2, "records: the two calls taken, none for the shed INVITE");
+  assert.equal(admission.calls, 0);
+});
+
+test("an answered call no longer waits at its DN: the next caller there is taken while it talks", async (t) => {
+  const admission = new CallAdmission({ config: { maxWaitingPerDn: 1 }, logger: silentLogger() });
+  t.after(() => admission.stop());
+  const rig = await startSippCalls(t, { queues: { sales: { agents: ["1001"] } }, admission });
+  rig.h.ready("1001");
+  const agent = rig.agents("calls-agent-answer.xml");
+  await sleep(200);
+  const talking = rig.customer("calls-customer-bye.xml", "5000", { durationMs: 3000 });
+  await rig.h.waitFor("EventEstablished");
+  // The only agent talks: this caller queues at 5000 (taken, not 503), then hangs up.
+  ok(await rig.customer("calls-customer-cancel.xml", "5000", { durationMs: 300 }));
+  ok(await talking);
+  ok(await agent);
+  await sleep(50);
+  assert.deepEqual(rig.h.model.history().map((r) => r.outcome).sort(), ["abandoned", "answered"]);
   assert.equal(admission.calls, 0);
 });

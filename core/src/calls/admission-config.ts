@@ -8,8 +8,11 @@ import type { JsonSchema } from "@tandem/sdk";
 export interface AdmissionConfig {
   /** Most calls (inbound INVITEs not yet ended: ringing, queued or answered) at once; 0: no limit. Default 2000. */
   maxCalls: number;
-  /** Most calls at once to one dialled DN (a Routing Point, a Queue DN, an agent's DID); 0: no limit. Default 500. */
-  maxCallsPerDn: number;
+  /**
+   * Most unanswered calls (ringing or queued) at once at one dialled DN — a Routing Point, a Queue DN, an agent's
+   * DID; answered calls do not count, so a busy main number is not capped by its agents' talk; 0: no limit. Default 500.
+   */
+  maxWaitingPerDn: number;
   /** Most calls at once from one source IP address (a PBX node counts as one); 0: no limit. Default 1000. */
   maxCallsPerSource: number;
   /** Seconds in the 503's Retry-After (RFC 3261 §20.33). Default 30. */
@@ -20,7 +23,7 @@ export interface AdmissionConfig {
 
 export const ADMISSION_CONFIG_DEFAULTS: AdmissionConfig = Object.freeze({
   maxCalls: 2000,
-  maxCallsPerDn: 500,
+  maxWaitingPerDn: 500,
   maxCallsPerSource: 1000,
   retryAfterSeconds: 30,
   sheddingQuietMs: 10_000,
@@ -41,9 +44,9 @@ export const ADMISSION_CONFIG_SCHEMA: JsonSchema = {
     "Overload control: past these limits new INVITEs get 503 with Retry-After before any dialog or call exists (RFC 3261 §21.5.4).",
   properties: {
     maxCalls: limit("Most calls at once (inbound INVITEs not yet ended: ringing, queued or answered); 0: no limit.", ADMISSION_CONFIG_DEFAULTS.maxCalls),
-    maxCallsPerDn: limit(
-      "Most calls at once to one dialled DN (Routing Point, Queue DN, agent DID); 0: no limit.",
-      ADMISSION_CONFIG_DEFAULTS.maxCallsPerDn,
+    maxWaitingPerDn: limit(
+      "Most unanswered calls (ringing or queued) at once at one dialled DN (Routing Point, Queue DN, agent DID); answered calls do not count; 0: no limit.",
+      ADMISSION_CONFIG_DEFAULTS.maxWaitingPerDn,
     ),
     maxCallsPerSource: limit(
       "Most calls at once from one source IP address (a PBX node counts as one); 0: no limit.",

@@ -1,8 +1,9 @@
 /**
  * The call admission point: the SIP stack asks it about every new INVITE before any dialog, call or event
- * exists (`InviteAdmission`, stack-contract.ts). Past a limit — calls at once, calls to one dialled DN, calls
- * from one source address — the INVITE is answered 503 with Retry-After (RFC 3261 §21.5.4: the server is
- * overloaded; §20.33) and nothing is kept for it. An admitted call is counted until the stack releases it.
+ * exists (`InviteAdmission`, stack-contract.ts). Past a limit — calls at once, unanswered calls at one dialled
+ * DN, calls from one source address — the INVITE is answered 503 with Retry-After (RFC 3261 §21.5.4: the server
+ * is overloaded; §20.33) and nothing is kept for it. An admitted call is counted until the stack releases it,
+ * and at its DN only until it is answered.
  *
  * Metrics: `tandem_calls_admission_refused_total{limit}`, `tandem_calls_admission_calls` (counted now),
  * `tandem_calls_admission_shedding` (1 during an overload episode, overload-episode.ts).
@@ -19,10 +20,11 @@ export interface CallAdmissionDeps {
   bus?: EventBus;
 }
 
-/** What an admitted call is counted under, until its release. */
+/** What an admitted call is counted under, until its release (at its DN: while `waiting`, unanswered). */
 interface Counted {
   readonly dn: string;
   readonly source: string;
+  waiting: boolean;
 }
 
 /** Calls with no dialled DN (no user part in the Request-URI) share this key. */
@@ -31,6 +33,7 @@ const NO_DN = "";
 export class CallAdmission implements InviteAdmission {
   readonly config: AdmissionConfig;
   private readonly counted = new Map<string, Counted>();
+  /** Unanswered calls by dialled DN. */
   private readonly byDn = new Map<string, number>();
   private readonly bySource = new Map<string, number>();
   private readonly episode: OverloadEpisode;
@@ -76,17 +79,25 @@ export class CallAdmission implements InviteAdmission {
     const source = request.sourceAddress;
     const refusedBy = this.overLimit(dn, source);
     if (refusedBy) return this.refuse(refusedBy.limit, refusedBy.load);
-    this.counted.set(request.callId, { dn, source });
+    this.counted.set(request.callId, { dn, source, waiting: true });
     this.byDn.set(dn, (this.byDn.get(dn) ?? 0) + 1);
     this.bySource.set(source, (this.bySource.get(source) ?? 0) + 1);
     return undefined;
+  }
+
+  /** The call was answered: it no longer waits at its DN (it still counts in all and at its source). */
+  answered(callId: string): void {
+    const counted = this.counted.get(callId);
+    if (!counted?.waiting) return;
+    counted.waiting = false;
+    decrement(this.byDn, counted.dn);
   }
 
   release(callId: string): void {
     const counted = this.counted.get(callId);
     if (!counted) return;
     this.counted.delete(callId);
-    decrement(this.byDn, counted.dn);
+    if (counted.waiting) decrement(this.byDn, counted.dn);
     decrement(this.bySource, counted.source);
   }
 
@@ -96,10 +107,10 @@ export class CallAdmission implements InviteAdmission {
   }
 
   private overLimit(dn: string, source: string): { limit: AdmissionLimit; load: number } | undefined {
-    const { maxCalls, maxCallsPerDn, maxCallsPerSource } = this.config;
+    const { maxCalls, maxWaitingPerDn, maxCallsPerSource } = this.config;
     if (maxCalls > 0 && this.counted.size >= maxCalls) return { limit: "calls", load: this.counted.size };
     const atDn = this.byDn.get(dn) ?? 0;
-    if (maxCallsPerDn > 0 && atDn >= maxCallsPerDn) return { limit: "dn", load: atDn };
+    if (maxWaitingPerDn > 0 && atDn >= maxWaitingPerDn) return { limit: "dn", load: atDn };
     const fromSource = this.bySource.get(source) ?? 0;
     if (maxCallsPerSource > 0 && fromSource >= maxCallsPerSource) return { limit: "source", load: fromSource };
     return undefined;

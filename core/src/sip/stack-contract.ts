@@ -78,11 +78,13 @@ export interface InviteRefusal {
  * Overload control for new calls (call-admission.ts). The receive path asks `check` for every INVITE outside a
  * dialog before it keeps anything for it (no flow, no transaction, no dialog), and answers a refusal 503
  * statelessly (RFC 3261 §8.2.7 allows a UAS under load to act statelessly); the INVITE that then starts a call
- * is counted by `admit` until `release` with its Call-ID (the INVITE refused, cancelled, or its leg ended).
+ * is counted by `admit` until `release` with its Call-ID (the INVITE refused, cancelled, or its leg ended), and
+ * as waiting at its DN until `answered`.
  */
 export interface InviteAdmission {
   check(request: InviteAdmissionRequest): InviteRefusal | undefined;
   admit(request: InviteAdmissionRequest): InviteRefusal | undefined;
+  answered(callId: string): void;
   release(callId: string): void;
 }
 

@@ -129,6 +129,7 @@ export class InboundInviteImpl implements InboundInvite {
       return Promise.reject(new SipError(500, String(error), { origin: "remote", cause: error }));
     }
     releaseInitialTransaction(session, init.uas);
+    init.port.deps.admission?.answered(this.request.callId);
     const leg = new SipLegImpl(session, {
       session,
       direction: "inbound",
