@@ -1,7 +1,7 @@
 /**
  * RTP test parties on 127.0.0.1: a tone stream sent by one is heard by the other, paced in real time and
  * without loss; two senders into one party are heard as their mixture; a lost packet is counted and leaves
- * silence where it belonged on the time line; close releases the port.
+ * silence where it belonged on the time line, and a late-read backlog does not shift it; close releases the port.
  */
 import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
@@ -81,5 +81,18 @@ describe("received audio", () => {
     const windows = detectTones(audio.pcm, { frequencies: CANDIDATES, windowMs: 20, startMs: audio.startMs });
     assert.deepEqual(silentSpans(windows), [{ fromMs: 5500, toMs: 5520 }]);
     assert.equal(fractionHearing(windows, [600], 5000, 5500), 1);
+  });
+
+  it("a receiver that stalled and read a backlog at once does not shift the time line", () => {
+    const frames = toneFrames("PCMA", [1000], 1000);
+    // The first 10 frames were read together 200 ms late; the rest arrived on time.
+    const arrivals: RtpArrival[] = frames.map((payload, i) => ({
+      packet: { payloadType: 8, sequenceNumber: i, timestamp: i * 160, ssrc: 3, marker: false, csrcs: [], payload },
+      arrivalMs: i < 10 ? 5200 : 5000 + i * 20,
+      from: { address: "127.0.0.1", port: 1 },
+    }));
+    const audio = assembleAudio(arrivals);
+    assert.equal(audio.startMs, 5000);
+    assert.equal(audio.pcm.length, 8000);
   });
 });

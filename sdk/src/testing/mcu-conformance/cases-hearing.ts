@@ -4,6 +4,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { McuErrors } from "../../mcu-errors.js";
 import { expectRefusal } from "./kit-checks.js";
 import { expectHearing, heardWindows, KIT_TONES } from "./kit-hearing.js";
+import { measureUnlessStalled } from "./kit-load.js";
 import { inKitRoom, type McuConformanceOptions } from "./kit-room.js";
 import type { McuConformanceCase } from "./mcu-conformance.js";
 
@@ -70,20 +71,21 @@ export function hearingCases(options: McuConformanceOptions): McuConformanceCase
             await expectRefusal(() => c.mcu.setMode({ mode: "listen-only" }), McuErrors.unsupported.code, "a change to listen-only");
             return;
           }
-          const offAt = a.rtp.now();
-          await c.mcu.setMode(silent);
-          await delay(600);
-          const before = heardWindows(a, offAt - 300, a.rtp.now(), WINDOW_MS);
-          const lastHeard = before.filter((w) => w.tones.includes(C)).at(-1);
-          const offMs = lastHeard ? lastHeard.toMs - offAt : 0;
-          const onAt = a.rtp.now();
-          await c.mcu.setMode({ mode: "speak-listen" });
-          await delay(600);
-          const firstHeard = heardWindows(a, onAt - WINDOW_MS, a.rtp.now(), WINDOW_MS).find((w) => w.fromMs >= onAt - WINDOW_MS && w.tones.includes(C));
-          const onMs = firstHeard ? firstHeard.fromMs - onAt : Infinity;
-          if (offMs > limit + WINDOW_MS || onMs > limit + WINDOW_MS) {
-            throw new AssertionError({ message: `a mode change must be heard within ${limit} ms (+${WINDOW_MS} ms measuring): ${silent.mode} took ${Math.round(offMs)} ms, speak-listen ${Math.round(onMs)} ms` });
-          }
+          const failure = await measureUnlessStalled(async () => {
+            const offAt = a.rtp.now();
+            await c.mcu.setMode(silent);
+            await delay(600);
+            const lastHeard = heardWindows(a, offAt - 300, a.rtp.now(), WINDOW_MS).filter((w) => w.tones.includes(C)).at(-1);
+            const offMs = lastHeard ? lastHeard.toMs - offAt : 0;
+            const onAt = a.rtp.now();
+            await c.mcu.setMode({ mode: "speak-listen" });
+            await delay(600);
+            const firstHeard = heardWindows(a, onAt - WINDOW_MS, a.rtp.now(), WINDOW_MS).find((w) => w.fromMs >= onAt - WINDOW_MS && w.tones.includes(C));
+            const onMs = firstHeard ? firstHeard.fromMs - onAt : Infinity;
+            if (offMs <= limit + WINDOW_MS && onMs <= limit + WINDOW_MS) return undefined;
+            return `a mode change must be heard within ${limit} ms (+${WINDOW_MS} ms measuring): ${silent.mode} took ${Math.round(offMs)} ms, speak-listen ${Math.round(onMs)} ms`;
+          });
+          if (failure) throw new AssertionError({ message: failure });
         }),
     },
   ];

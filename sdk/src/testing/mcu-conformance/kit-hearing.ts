@@ -5,6 +5,7 @@
 import { AssertionError } from "node:assert";
 import { setTimeout as delay } from "node:timers/promises";
 import { describeSegments, detectTones, fractionHearing, toneSegments, type ToneWindow } from "../media/tone-detector.js";
+import { measureUnlessStalled } from "./kit-load.js";
 import type { KitParty } from "./kit-party.js";
 
 /** The tones of the suite: one per party, well apart, and one for what the adapter plays. */
@@ -29,12 +30,19 @@ export function heardWindows(party: KitParty, fromMs: number, toMs: number, wind
 
 /**
  * Listens and checks that each party hears exactly the tones `expected` names for it (empty: silence or no
- * media at all); one AssertionError lists every party that did not.
+ * media at all); one AssertionError lists every party that did not. A round that failed while the test
+ * process stalled is listened to again.
  */
 export async function expectHearing(parties: readonly KitParty[], expected: Readonly<Record<string, readonly number[]>>, options: HearingOptions = {}): Promise<void> {
   await delay(options.settleMs ?? 400);
+  const failure = await measureUnlessStalled(() => hearingRound(parties, expected, options));
+  if (failure) throw new AssertionError({ message: failure });
+}
+
+/** One listening round: undefined when every party heard what it should, else what went wrong. */
+async function hearingRound(parties: readonly KitParty[], expected: Readonly<Record<string, readonly number[]>>, options: HearingOptions): Promise<string | undefined> {
   const first = parties[0];
-  if (!first) return;
+  if (!first) return undefined;
   const fromMs = first.rtp.now();
   await delay(options.listenMs ?? 800);
   const toMs = first.rtp.now();
@@ -50,5 +58,5 @@ export async function expectHearing(parties: readonly KitParty[], expected: Read
       wrong.push(`${party.id} should hear ${want.length === 0 ? "nothing" : `${[...want].sort((x, y) => x - y).join("+")} Hz`}; heard: ${heard}`);
     }
   }
-  if (wrong.length > 0) throw new AssertionError({ message: `who hears whom is wrong:\n  ${wrong.join("\n  ")}` });
+  return wrong.length === 0 ? undefined : `who hears whom is wrong:\n  ${wrong.join("\n  ")}`;
 }

@@ -1,7 +1,7 @@
 /**
  * The audio a party received, as 16-bit PCM on one time line: each SSRC's G.711 payloads are placed by their
- * RTP timestamps (RFC 3550 §5.1: the sampling instant), anchored at the stream's first arrival, and all
- * streams are summed, as a phone playing every stream it is sent would. Lost packets leave silence.
+ * RTP timestamps (RFC 3550 §5.1: the sampling instant), anchored at the arrival of its least delayed packet,
+ * and all streams are summed, as a phone playing every stream it is sent would. Lost packets leave silence.
  */
 import { codecOfPayloadType, decodeG711, G711_SAMPLE_RATE } from "./g711.js";
 import type { RtpArrival } from "./rtp-stream-stats.js";
@@ -35,19 +35,21 @@ export function assembleAudio(arrivals: readonly RtpArrival[]): ReceivedAudio {
 }
 
 function placeBySsrc(arrivals: readonly RtpArrival[]): Placed[] {
-  const anchors = new Map<number, { timestamp: number; arrivalMs: number }>();
-  const placed: Placed[] = [];
+  const streams = new Map<number, { firstTimestamp: number; anchorMs: number; frames: Array<{ offsetMs: number; samples: Int16Array }> }>();
   for (const { packet, arrivalMs } of arrivals) {
     const codec = codecOfPayloadType(packet.payloadType);
     if (!codec) continue;
-    let anchor = anchors.get(packet.ssrc);
-    if (!anchor) {
-      anchor = { timestamp: packet.timestamp, arrivalMs };
-      anchors.set(packet.ssrc, anchor);
+    let stream = streams.get(packet.ssrc);
+    if (!stream) {
+      stream = { firstTimestamp: packet.timestamp, anchorMs: Infinity, frames: [] };
+      streams.set(packet.ssrc, stream);
     }
-    // Signed 32-bit difference, so a timestamp that wrapped past 2^32 still lands after the anchor.
-    const ticks = (packet.timestamp - anchor.timestamp) | 0;
-    placed.push({ atMs: anchor.arrivalMs + (ticks * 1000) / G711_SAMPLE_RATE, samples: decodeG711(codec, packet.payload) });
+    // Signed 32-bit difference, so a timestamp that wrapped past 2^32 still lands after the first one.
+    const offsetMs = (((packet.timestamp - stream.firstTimestamp) | 0) * 1000) / G711_SAMPLE_RATE;
+    // The stream's time line is anchored by its least delayed packet: a receiver that stalled and then read
+    // a backlog at once stamps those packets late, and must not shift the whole time line with them.
+    stream.anchorMs = Math.min(stream.anchorMs, arrivalMs - offsetMs);
+    stream.frames.push({ offsetMs, samples: decodeG711(codec, packet.payload) });
   }
-  return placed;
+  return [...streams.values()].flatMap((s) => s.frames.map((f) => ({ atMs: s.anchorMs + f.offsetMs, samples: f.samples })));
 }
