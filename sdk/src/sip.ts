@@ -162,9 +162,18 @@ export interface OutboundInviteOptions {
   callId?: string;
   /** Give up (CANCEL) when no final answer comes within this many ms. */
   noAnswerTimeoutMs?: number;
+  /**
+   * Give up when no response at all (not even 100 Trying) comes within this many ms, long before Timer B (64·T1,
+   * RFC 3261 §17.1.1.2): the next hop is down. `answered` rejects with `SipError` 408, origin `timeout`; a CANCEL
+   * follows if a provisional response still arrives (§9.1), and a late 2xx is acknowledged and ended (§13.2.2.4).
+   */
+  noResponseTimeoutMs?: number;
   /** Provisional responses as they arrive. */
   onProgress?: (response: SipResponseInfo) => void;
 }
+
+/** `SipError.reason` of an INVITE given up by `noResponseTimeoutMs` (nothing came back: not even 100 Trying). */
+export const NO_RESPONSE_REASON = "No Response";
 
 /** An INVITE in progress. */
 export interface OutboundCall {

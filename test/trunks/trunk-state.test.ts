@@ -1,7 +1,7 @@
 /**
  * One trunk's state over its endpoints: in service while any endpoint is, calls follow the first in-service
- * endpoint, trunk transitions only when the whole trunk changes, and reported call failures take an endpoint out
- * only when the trunk is probed (else nothing would bring it back).
+ * endpoint, trunk transitions only when the whole trunk changes; a reported call failure takes a probed endpoint
+ * out at once (probes bring it back), an unprobed one after `failuresBeforeOos` in a row, for the hold-down.
  */
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it, mock } from "node:test";
@@ -9,6 +9,7 @@ import { TrunkState, type TrunkTransition } from "../../plugins/trunk-selection/
 
 const HEALTH = { upAfter: 1, oosCodes: [503, 408], oosOnTransportError: true };
 const ok = { kind: "answer", status: 200, latencyMs: 1 } as const;
+const POLICY = { failuresBeforeOos: 2, holdDownMs: 30_000 };
 
 function trunk(oosCheckMs: number): { t: TrunkState; changes: TrunkTransition[] } {
   const changes: TrunkTransition[] = [];
@@ -27,7 +28,7 @@ describe("trunk state over endpoints", () => {
   it("stays in service on the backup endpoint, goes out when every endpoint is out, comes back with one", () => {
     const { t, changes } = trunk(1000);
     t.start();
-    t.callFailure("sip:1001@10.0.0.1:5060");
+    t.callFailure("sip:1001@10.0.0.1:5060", POLICY);
     assert.equal(t.endpoints[0]?.machine.state, "out-of-service");
     assert.equal(t.state, "in-service");
     assert.equal(t.activeEndpoint()?.uri, "sip:10.0.0.2:5060;transport=tcp");
@@ -57,14 +58,30 @@ describe("trunk state over endpoints", () => {
     t.stop();
   });
 
-  it("without probing (oos-check 0) a call failure leaves the trunk in service", () => {
+  it("without probing (oos-check 0): out after failuresBeforeOos failures in a row, back after the hold-down, out again at the next", () => {
     const { t, changes } = trunk(0);
     t.start();
-    t.callFailure("sip:1001@10.0.0.1:5060");
-    t.callFailure("sip:1001@10.0.0.2:5060;transport=tcp");
-    mock.timers.tick(60_000);
-    assert.equal(t.state, "in-service");
-    assert.equal(changes.length, 0);
+    t.callFailure("sip:1001@10.0.0.1:5060", POLICY);
+    assert.equal(t.endpoints[0]?.machine.state, "in-service", "one failure is not yet a dead node");
+    t.callAnswered("sip:10.0.0.1:5060");
+    t.callFailure("sip:1001@10.0.0.1:5060", POLICY);
+    assert.equal(t.endpoints[0]?.machine.state, "in-service", "an answer in between starts the count again");
+    t.callFailure("sip:1001@10.0.0.1:5060", POLICY);
+    assert.equal(t.endpoints[0]?.machine.state, "out-of-service");
+    assert.equal(t.activeEndpoint()?.uri, "sip:10.0.0.2:5060;transport=tcp");
+    t.callFailure("sip:1001@10.0.0.2:5060;transport=tcp", POLICY);
+    t.callFailure("sip:1001@10.0.0.2:5060;transport=tcp", POLICY);
+    assert.equal(t.state, "out-of-service");
+    assert.deepEqual(changes.map((c) => [c.to, c.reason]), [["out-of-service", "call-failure"]]);
+    mock.timers.tick(29_999);
+    assert.equal(t.endpoints[0]?.machine.state, "out-of-service");
+    mock.timers.tick(1);
+    assert.equal(t.endpoints[0]?.machine.state, "in-service");
+    assert.deepEqual(changes.at(-1), { trunk: "cucm", to: "in-service", endpoint: "sip:10.0.0.1:5060", reason: "hold-down-over" });
+    // Still on probation: the next failure takes it out at once.
+    t.callFailure("sip:1001@10.0.0.1:5060", POLICY);
+    assert.equal(t.endpoints[0]?.machine.state, "out-of-service");
+    t.stop();
   });
 
   it("finds the endpoint a Request-URI went through by host and port", () => {

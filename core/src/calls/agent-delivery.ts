@@ -4,7 +4,7 @@
  * two legs bridged. RFC 3725 flow I covers a caller INVITE without SDP: the destination's 2xx offer is relayed
  * to the caller in our 200 and the caller's ACK answer goes back in the destination's ACK.
  */
-import { SipError, selectTrunk, type OutboundCall, type RouteAttemptOutcome, type SipLeg, type TrunkChoice } from "@tandem/sdk";
+import { NO_RESPONSE_REASON, SipError, selectTrunk, type OutboundCall, type RouteAttemptOutcome, type SipLeg, type TrunkChoice } from "@tandem/sdk";
 import type { Call } from "./call.js";
 import { chooseTrunk, retryOnNextTrunk } from "./trunk-target.js";
 import type { CallModelContext } from "./call-model-context.js";
@@ -37,6 +37,8 @@ export function outcomeOf(err: unknown, call: Call): DeliveryResult {
   if (!(err instanceof SipError)) return { ok: false, outcome: "failed" };
   const status = err.status;
   if (status === 486 || status === 600) return { ok: false, outcome: "busy", status };
+  // Nothing came back from the trunk at all: the phone never rang, so this is no ring-no-answer of the agent's.
+  if (err.origin === "timeout" && err.reason === NO_RESPONSE_REASON) return { ok: false, outcome: "failed", status };
   if (status === 408 || status === 487) return { ok: false, outcome: "no-answer", status };
   if (err.origin === "transport" || status === 503) return { ok: false, outcome: "failed", status };
   return { ok: false, outcome: "unavailable", status };
@@ -151,6 +153,7 @@ function sendInvite(
       ? { onOffer: async (offer: string) => (await (customerLeg = call.invite.accept({ sdp: offer }))).remoteSdp ?? "" }
       : { sdp: call.invite.offer }),
     noAnswerTimeoutMs: options.ringTimeoutMs,
+    ...(ctx.config.noResponseTimeoutMs > 0 ? { noResponseTimeoutMs: ctx.config.noResponseTimeoutMs } : {}),
     headers: { ...carriedHeaders(ctx.config, call.invite), "X-Tandem-ConnID": call.connId },
     onProgress: (response) => {
       provisional = true;

@@ -30,6 +30,13 @@ export interface CallsConfig {
   busyNotReady: boolean;
   /** Reason code of that NotReady. Default `Busy`. */
   busyReason: string;
+  /**
+   * An INVITE to a destination (agent leg, transfer target, make-call leg) that gets no response at all — not even
+   * 100 Trying — within this long is a trunk failure, ms: the leg fails over to the next trunk or node at once
+   * instead of ringing out `ringTimeoutMs` into a dead trunk (Timer B, 64·T1 = 32 s, RFC 3261 §17.1.1.2, is far
+   * longer). 0: wait for the ring time-out. Default 4000 (Timer B / 8).
+   */
+  noResponseTimeoutMs: number;
   /** Give up routing a call after this many failed deliveries (480 to the caller). Default 10. */
   maxRouteAttempts: number;
   /**
@@ -68,6 +75,7 @@ export const CALLS_CONFIG_DEFAULTS: CallsConfig = Object.freeze({
   busyHoldOffMs: 10_000,
   busyNotReady: false,
   busyReason: "Busy",
+  noResponseTimeoutMs: 4_000,
   maxRouteAttempts: 10,
   maxRouteWaitMs: 1_800_000,
   sweepIntervalMs: 30_000,
@@ -90,6 +98,7 @@ export const CALLS_CONFIG_SCHEMA = {
     busyHoldOffMs: { type: "integer", minimum: 0 },
     busyNotReady: { type: "boolean" },
     busyReason: { type: "string", minLength: 1 },
+    noResponseTimeoutMs: { type: "integer", minimum: 0 },
     maxRouteAttempts: { type: "integer", minimum: 1 },
     maxRouteWaitMs: { type: "integer", minimum: 1000 },
     sweepIntervalMs: { type: "integer", minimum: 100 },

@@ -13,5 +13,8 @@ export const TrunkErrors = {
   noneInService: defineError("TANDEM_ERR_TRUNK_NONE_IN_SERVICE", "no trunk of group %s is in service for %s (tried: %s)", {
     sipStatus: 503,
   }),
+  allTried: defineError("TANDEM_ERR_TRUNK_ALL_FAILED", "every trunk of group %s in service failed for %s in this call (tried: %s)", {
+    sipStatus: 503,
+  }),
   unknownTrunk: defineError("TANDEM_ERR_TRUNK_UNKNOWN", "no trunk %s", { httpStatus: 404 }),
 } as const;

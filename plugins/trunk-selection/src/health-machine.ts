@@ -4,9 +4,10 @@
  *
  * - in service → out of service when no answer came for `oos-force` (a timer re-armed by every good answer),
  *   at once on an answer whose code is in `oosCodes` (503, 408 by default), on a transport error, and on a
- *   failed INVITE the call model reports (time-out or transport error);
+ *   failed INVITE the call model reports (no response or transport error; see trunk-state.ts for when);
  * - out of service → in service after `upAfter` consecutive good answers; any other reply (404 and 405
- *   included) is a good answer, because a node that answers at all is alive.
+ *   included) is a good answer, because a node that answers at all is alive. An endpoint nobody probes comes
+ *   back after a hold-down instead.
  *
  * Time comes from `Date.now` and `setTimeout`, so the machine runs under `node:test` fake timers.
  */
@@ -48,6 +49,8 @@ export class HealthMachine {
   private current: HealthState = "in-service";
   private streak = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Brings an unprobed endpoint back after its hold-down (see `callFailure`). */
+  private restore: ReturnType<typeof setTimeout> | undefined;
   private running = false;
   /** When the endpoint last came into service; 0 = in service from the start (no hold-down applies). */
   private since = 0;
@@ -86,6 +89,8 @@ export class HealthMachine {
     this.running = false;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.restore !== undefined) clearTimeout(this.restore);
+    this.restore = undefined;
   }
 
   /** Feeds one probe result. */
@@ -103,9 +108,22 @@ export class HealthMachine {
     this.streak = 0;
   }
 
-  /** A failed INVITE through this endpoint (time-out or transport error): out of service until probes bring it back. */
-  callFailure(): void {
+  /**
+   * A failed INVITE through this endpoint (no response or transport error): out of service until probes bring it
+   * back, or — for an endpoint nobody probes — until `restoreAfterMs` has passed (reason `hold-down-over`).
+   */
+  callFailure(restoreAfterMs?: number): void {
+    const wasIn = this.current === "in-service";
     this.bad("call-failure");
+    if (!wasIn || restoreAfterMs === undefined) return;
+    this.restore = setTimeout(() => {
+      this.restore = undefined;
+      if (this.current !== "out-of-service") return;
+      this.streak = 0;
+      this.since = Date.now();
+      this.move("in-service", "hold-down-over");
+    }, restoreAfterMs);
+    this.restore.unref?.();
   }
 
   private good(): void {
@@ -117,6 +135,8 @@ export class HealthMachine {
     if (this.streak < this.options.upAfter) return;
     this.streak = 0;
     this.since = Date.now();
+    if (this.restore !== undefined) clearTimeout(this.restore);
+    this.restore = undefined;
     this.move("in-service", "recovered");
     this.arm();
   }

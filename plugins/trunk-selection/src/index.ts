@@ -21,18 +21,20 @@ export { readDirectory, targetThrough, endpointUri } from "./trunk-directory.js"
 export { TrunkErrors } from "./errors.js";
 
 /**
- * Answers `selectTrunk`; when nothing is in service (or every trunk failed for the call), logs, counts and emits
- * EventError with the reason and answers `null`, which the call model turns into 503 for the caller.
+ * Answers `selectTrunk`; when nothing is in service (TANDEM_ERR_TRUNK_NONE_IN_SERVICE) or every trunk in service
+ * already failed for the call (TANDEM_ERR_TRUNK_ALL_FAILED), logs, counts and emits EventError with that reason and
+ * answers `null`, which the call model turns into 503 for the caller.
  */
 function tapSelection(ctx: PluginContext<TrunkSelectionConfig>, selector: TrunkSelector, tracker: CallTracker, metrics: TrunkMetrics): void {
   ctx.hooks.tap(selectTrunk, (request) => {
-    const { group, choice } = selector.select(request, tracker.failedFor(request.connId));
+    const { group, choice, reason } = selector.select(request, tracker.failedFor(request.connId));
     if (choice) {
       metrics.selections.inc({ trunk: choice.trunk, group });
       return choice;
     }
     metrics.noTrunk.inc({ group });
-    const e = TrunkErrors.noneInService(group, request.destination, request.exclude.join(",") || "none");
+    const error = reason === "all-tried" ? TrunkErrors.allTried : TrunkErrors.noneInService;
+    const e = error(group, request.destination, request.exclude.join(",") || "none");
     ctx.log.warn({ code: e.code, connId: request.connId }, e.message);
     ctx.bus.emit("EventError", {
       dn: request.routingPoint ?? (group === ALL_TRUNKS ? undefined : group),

@@ -36,8 +36,15 @@ export interface TrunkSelectionConfig {
    * a time-out counts as 408 and a transport error as 503. 486, 487, 600 and 603 are refused by the schema.
    */
   failoverCodes: number[];
-  /** A time-out or transport error on an INVITE also takes the endpoint out of service until OPTIONS bring it back. */
+  /**
+   * No response or a transport error on an INVITE also counts against the endpoint: a probed one goes out of service
+   * at once until OPTIONS bring it back; one nobody probes after `failuresBeforeOos` in a row, for `failureHoldDownSeconds`.
+   */
   oosOnCallFailure: boolean;
+  /** Unprobed endpoints (`oos-check` 0): INVITE failures in a row (no response, transport error) that take one out of service. */
+  failuresBeforeOos: number;
+  /** Unprobed endpoints: seconds one stays out of service after those failures before it is tried again. */
+  failureHoldDownSeconds: number;
   /** Defaults for Trunk DNs without `oos-check` / `oos-force` (seconds; `oos-check` 0 = no probing). */
   oosCheck: number;
   oosForce: number;
@@ -55,6 +62,8 @@ export const TRUNK_SELECTION_DEFAULTS: TrunkSelectionConfig = {
   oosOnTransportError: true,
   failoverCodes: [408, 503],
   oosOnCallFailure: true,
+  failuresBeforeOos: 2,
+  failureHoldDownSeconds: 30,
   oosCheck: 10,
   oosForce: 30,
 };
@@ -106,6 +115,18 @@ export const manifest: PluginManifest = {
         description: "INVITE failures retried on the next trunk within the same call (a time-out counts as 408, a transport error as 503); never 486, 487, 600, 603",
       },
       oosOnCallFailure: { type: "boolean", default: TRUNK_SELECTION_DEFAULTS.oosOnCallFailure },
+      failuresBeforeOos: {
+        type: "integer",
+        minimum: 1,
+        default: TRUNK_SELECTION_DEFAULTS.failuresBeforeOos,
+        description: "Unprobed trunks: INVITE failures in a row (no response, transport error) that take an endpoint out of service",
+      },
+      failureHoldDownSeconds: {
+        type: "number",
+        exclusiveMinimum: 0,
+        default: TRUNK_SELECTION_DEFAULTS.failureHoldDownSeconds,
+        description: "Unprobed trunks: seconds an endpoint taken out by call failures stays out before it is tried again",
+      },
       oosCheck: { type: "number", minimum: 0, default: TRUNK_SELECTION_DEFAULTS.oosCheck, description: "Default oos-check, seconds" },
       oosForce: { type: "number", exclusiveMinimum: 0, default: TRUNK_SELECTION_DEFAULTS.oosForce, description: "Default oos-force, seconds" },
     },

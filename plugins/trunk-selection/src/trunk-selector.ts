@@ -21,6 +21,11 @@ interface CompiledRoute {
 export interface Selection {
   readonly group: string;
   readonly choice: TrunkChoice | null;
+  /**
+   * Why `choice` is null: no member is in service, or every member in service already failed for this call
+   * (they are in `exclude`) — the trunks API still shows those in service, so the two must not be confused.
+   */
+  readonly reason?: "none-in-service" | "all-tried";
 }
 
 export class TrunkSelector {
@@ -66,7 +71,10 @@ export class TrunkSelector {
         : pickPrimaryBackup(members, group.holdDownMs, request.exclude);
     const trunk = picked === undefined ? undefined : this.pool.trunk(picked);
     const endpoint = trunk?.activeEndpoint();
-    if (!trunk || !endpoint) return { group: group.number, choice: null };
+    if (!trunk || !endpoint) {
+      const tried = members.some((m) => m.inService && request.exclude.includes(m.number));
+      return { group: group.number, choice: null, reason: tried ? "all-tried" : "none-in-service" };
+    }
     return { group: group.number, choice: this.take(trunk, endpoint.uri, request) };
   }
 
@@ -85,7 +93,7 @@ export class TrunkSelector {
 
   private take(trunk: TrunkState, endpoint: string, request: TrunkSelectionRequest): TrunkChoice {
     trunk.counters.selections += 1;
-    if (request.connId !== undefined) trunk.calls.add(request.connId);
+    if (request.connId !== undefined) trunk.calls.set(request.connId, endpoint);
     return { trunk: trunk.number, target: targetThrough(endpoint, request.destination) };
   }
 

@@ -19,6 +19,14 @@ export interface EndpointRuntime {
   readonly machine: HealthMachine;
   /** An OPTIONS is on its way; the next tick does not send another. */
   pending: boolean;
+  /** INVITEs in a row that got no response (or a transport error), until one is answered or a call set up through it. */
+  callFailures: number;
+}
+
+/** How call failures move an endpoint nobody probes (plugin config `failuresBeforeOos`, `failureHoldDownSeconds`). */
+export interface CallFailurePolicy {
+  readonly failuresBeforeOos: number;
+  readonly holdDownMs: number;
 }
 
 /** A change of the whole trunk's state, with the endpoint transition that caused it. */
@@ -32,8 +40,8 @@ export interface TrunkTransition {
 export class TrunkState {
   readonly endpoints: EndpointRuntime[];
   readonly counters: TrunkCounters = { selections: 0, failedCalls: 0, probes: 0, probeFailures: 0, outOfService: 0 };
-  /** ConnIDs of calls set up through this trunk and not yet ended. */
-  readonly calls = new Set<string>();
+  /** Calls set up through this trunk and not yet ended: ConnID → the endpoint URI their INVITE went to. */
+  readonly calls = new Map<string, string>();
   private aggregate: HealthState = "in-service";
   private since = 0;
 
@@ -44,7 +52,7 @@ export class TrunkState {
   ) {
     this.endpoints = definition.endpoints.map((uri) => {
       const machine: HealthMachine = new HealthMachine({ ...health, oosForceMs: definition.oosForceMs }, (t) => this.changed(uri, t));
-      return { uri, machine, pending: false };
+      return { uri, machine, pending: false, callFailures: 0 };
     });
   }
 
@@ -77,11 +85,22 @@ export class TrunkState {
   }
 
   /**
-   * A failed INVITE through `target` (time-out or transport error) takes that endpoint out of service. Only when
-   * the trunk is probed: without OPTIONS nothing would ever bring it back.
+   * A failed INVITE through `target` (no response or transport error). A probed endpoint goes out of service at
+   * once and OPTIONS bring it back. One nobody probes goes out after `failuresBeforeOos` such failures in a row and
+   * comes back after the hold-down; its count is kept, so the first failure after that takes it out again.
    */
-  callFailure(target: string): void {
-    if (this.definition.oosCheckMs > 0) this.endpointOf(target)?.machine.callFailure();
+  callFailure(target: string, policy: CallFailurePolicy): void {
+    const endpoint = this.endpointOf(target);
+    if (!endpoint) return;
+    endpoint.callFailures += 1;
+    if (this.definition.oosCheckMs > 0) endpoint.machine.callFailure();
+    else if (endpoint.callFailures >= policy.failuresBeforeOos) endpoint.machine.callFailure(policy.holdDownMs);
+  }
+
+  /** The endpoint answered an INVITE (any response, or a call set up through it): it is alive. */
+  callAnswered(target: string): void {
+    const endpoint = this.endpoints.find((e) => e.uri === target) ?? this.endpointOf(target);
+    if (endpoint) endpoint.callFailures = 0;
   }
 
   start(): void {

@@ -28,6 +28,7 @@ export function presentTrunk(trunk: TrunkState): Record<string, unknown> {
         uri: e.uri,
         state: e.machine.state,
         goodStreak: e.machine.goodStreak,
+        callFailures: e.callFailures,
         lastProbe: probe
           ? { at: iso(probe.at), result: probe.result, status: probe.status ?? null, latencyMs: probe.latencyMs ?? null }
           : null,

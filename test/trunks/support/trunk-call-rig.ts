@@ -11,6 +11,7 @@ import { killAllSipp, type SippResult } from "../../support/sipp.js";
 import { customerCall } from "../../support/sipp-peers.js";
 import { startTestStack } from "../../support/test-stack.js";
 import { createCallsHarness, type CallsHarness } from "../../calls/support/calls-harness.js";
+import type { CallsConfig } from "../../../core/src/calls/index.js";
 import { registerOnHarness } from "../../calls/support/plugin-on-harness.js";
 import { FAST, type TrunkRow } from "./trunk-host.js";
 
@@ -30,10 +31,11 @@ export interface TrunkCallRig {
 
 export async function startTrunkCallRig(
   t: TestContext,
-  options: { dns: DnInput[]; plugin?: Partial<TrunkSelectionConfig>; ringTimeoutMs?: number },
+  options: { dns: DnInput[]; plugin?: Partial<TrunkSelectionConfig>; ringTimeoutMs?: number; calls?: Partial<CallsConfig> },
 ): Promise<TrunkCallRig> {
   const stack = await startTestStack({ served: options.dns.map((d) => d.number) });
-  const h = createCallsHarness(undefined, { sip: stack.stack.verbs, dns: options.dns, config: { ringTimeoutMs: options.ringTimeoutMs ?? 3000 } });
+  const config = { ringTimeoutMs: options.ringTimeoutMs ?? 3000, ...options.calls };
+  const h = createCallsHarness(undefined, { sip: stack.stack.verbs, dns: options.dns, config });
   t.after(async () => {
     killAllSipp();
     await h.close();

@@ -95,7 +95,7 @@ export interface TrunkRow {
   activeEndpoint: string | null;
   callsInProgress: number;
   counters: { selections: number; failedCalls: number; probes: number; probeFailures: number; outOfService: number };
-  endpoints: Array<{ uri: string; state: string; lastProbe: { at: string; result: string; status: number | null; latencyMs: number | null } | null }>;
+  endpoints: Array<{ uri: string; state: string; callFailures: number; lastProbe: { at: string; result: string; status: number | null; latencyMs: number | null } | null }>;
 }
 
 export async function trunkRows(host: TestHost): Promise<TrunkRow[]> {

@@ -68,6 +68,7 @@ async function ringOnce(
     target,
     from: ctx.sip.localUri(options.fromUser),
     noAnswerTimeoutMs: options.ringTimeoutMs,
+    ...(ctx.config.noResponseTimeoutMs > 0 ? { noResponseTimeoutMs: ctx.config.noResponseTimeoutMs } : {}),
     headers: { ...options.headers, "X-Tandem-ConnID": call.connId },
     onProgress: (response) => {
       provisional = true;

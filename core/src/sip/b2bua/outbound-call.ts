@@ -1,10 +1,11 @@
 /**
  * An INVITE we originate (SDK `OutboundCall`): with our offer, or offerless (RFC 3725 flow I: the 2xx
  * offers, `onOffer` answers in the ACK). Provisional responses go to `onProgress`; `noAnswerTimeoutMs`
- * sends CANCEL (RFC 3261 §9.1, only after a provisional arrived); failures are `SipError`s.
+ * sends CANCEL (RFC 3261 §9.1, only after a provisional arrived); `noResponseTimeoutMs` gives up on a next hop
+ * that sent nothing at all, well before Timer B (§17.1.1.2); failures are `SipError`s.
  */
 import type { OutboundCall, OutboundInviteOptions, SipLeg, SipTransportName } from "@tandem/sdk";
-import { SipError } from "@tandem/sdk";
+import { NO_RESPONSE_REASON, SipError } from "@tandem/sdk";
 import type {
   AckableIncomingResponseWithSession,
   IncomingResponse,
@@ -64,6 +65,7 @@ class OutboundCallState {
   private done = false;
   private leg: SipLegImpl | undefined;
   private noAnswer: NodeJS.Timeout | undefined;
+  private noResponse: NodeJS.Timeout | undefined;
   private readonly contactHeader: string;
   /** Set by startOutboundCall: leaves the stack's in-flight list once the call settled. */
   untrack: () => void = () => undefined;
@@ -100,6 +102,9 @@ class OutboundCallState {
     if (options.noAnswerTimeoutMs && options.noAnswerTimeoutMs > 0) {
       this.noAnswer = setTimeout(() => this.noAnswerTimeout(), options.noAnswerTimeoutMs);
     }
+    if (options.noResponseTimeoutMs && options.noResponseTimeoutMs > 0) {
+      this.noResponse = setTimeout(() => this.noResponseTimeout(), options.noResponseTimeoutMs);
+    }
   }
 
   cancel(reason?: string): void {
@@ -128,6 +133,8 @@ class OutboundCallState {
   gotProvisional(): void {
     if (this.provisional) return;
     this.provisional = true;
+    if (this.noResponse) clearTimeout(this.noResponse);
+    this.noResponse = undefined;
     if (this.cancelWanted !== undefined) this.sendCancel(this.cancelWanted || undefined);
   }
 
@@ -136,6 +143,15 @@ class OutboundCallState {
     this.sendCancel("no answer");
     this.finish();
     this.settle.reject(new SipError(408, "No Answer", { origin: "timeout" }));
+  }
+
+  /** Nothing came back at all: the INVITE's next hop is taken for dead (the transaction runs on until Timer B). */
+  private noResponseTimeout(): void {
+    this.noResponse = undefined;
+    if (this.done || this.provisional) return;
+    this.sendCancel("no response");
+    this.finish();
+    this.settle.reject(new SipError(408, NO_RESPONSE_REASON, { origin: "timeout" }));
   }
 
   /** Internal (InviteDelegate): a 1xx above 100 goes to the caller's `onProgress`. */
@@ -205,6 +221,8 @@ class OutboundCallState {
     this.untrack();
     if (this.noAnswer) clearTimeout(this.noAnswer);
     this.noAnswer = undefined;
+    if (this.noResponse) clearTimeout(this.noResponse);
+    this.noResponse = undefined;
     // sip.js keeps the INVITE transaction, and through it this delegate, for the dialog's life: from now on it
     // only needs to send a CANCEL still owed and to end a 2xx from another fork or one after we gave up
     // (RFC 3261 §9.1, §13.2.2.4), not this state.
