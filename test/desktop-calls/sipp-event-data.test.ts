@@ -2,7 +2,7 @@
  * Event data of calls an agent places, end to end over sipp: on a make-call and on a consultation `ani` is the
  * calling party (the agent's DN) and `dnis` the called one (the destination), `otherDn` on the agent's events the
  * far party; a consultation's events follow its own state (Ringing, Established, then Released, or Rejected
- * when the target refused).
+ * when the target refused). And a single-step transfer's target gets the caller's identity headers.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -72,4 +72,18 @@ test("consultation refused (486): the consult's EventReleased says Rejected", as
     ["1001", "Rejected", "busy"],
     ["1002", "Rejected", "busy"],
   ]);
+});
+
+test("single-step transfer: the target's INVITE carries the caller's identity headers, as the first agent's did", async (t) => {
+  const rig = await startDesktopRig(t, { config: { identityTrustedPeers: ["127.0.0.0/8"] } });
+  // Both phones answer from the PBX's port; the scenario checks the headers on each INVITE.
+  const phones = rig.agents("desktop-agent-answer-identity.xml", { calls: 2 });
+  await sleep(200);
+  const customer = rig.customer("desktop-customer-transfer-identity.xml", "1001", { durationMs: 300 });
+  const connId = (await rig.h.waitFor("EventEstablished")).connId ?? "";
+  await rig.h.model.callControl.singleStepTransfer({ dn: "1001", connId, referenceId: "t1", destination: "1002" });
+  await rig.waitRef("EventEstablished", "t1");
+  assert.equal(sippOk(await customer), undefined);
+  assert.equal(sippOk(await phones, 2), undefined, "both INVITEs carried the identity headers");
+  assert.equal(rig.h.model.get(connId)?.agentDn, "1002");
 });
