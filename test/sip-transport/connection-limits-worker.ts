@@ -2,7 +2,7 @@
  * Worker for `connection-limits.test.ts`, run inside a loopback-only network namespace (`unshare -n`), where every
  * 127.x.y.z address is ours, so 127.0.0.3 can play an untrusted host. A TransportLayer with TCP and TLS listeners
  * (message time-out 500 ms, 4 connections per source, 127.0.0.3 untrusted) meets: a half-sent header section, a
- * body shorter than its Content-Length, a slow but steady sender, a keep-alive pong and then silence, an
+ * body shorter than its Content-Length, a TLS handshake never begun, a slow but steady sender, a keep-alive pong and then silence, an
  * untrusted source (TCP and TLS), and one source opening more connections than it may. Then a full SIP stack
  * whose `sip.trustedPeers` leaves out 127.0.0.3 and whose `sip.connections` sets the time-out. Prints one JSON line.
  */
@@ -105,6 +105,9 @@ async function layerCases(): Promise<Record<string, unknown>> {
   partialTls.opened = Date.now();
   partialTls.socket.write("INVITE sip:1001@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1:5999");
   out["halfHeaderTlsOpenMs"] = await lifetime(partialTls);
+  // A TCP connection to the TLS port that never starts its handshake is held no longer than a half message.
+  const silentTls = await tcpFrom("127.0.0.1", tlsInfo!.port);
+  out["silentHandshakeOpenMs"] = await lifetime(silentTls);
 
   const many: Peer[] = [];
   for (let i = 0; i < 6; i++) many.push(await tcpFrom("127.0.0.2", port));

@@ -35,6 +35,7 @@ it("closes incomplete messages after the time-out, untrusted sources at accept, 
   closedByTimeout(layer["halfHeaderOpenMs"], "half a header section");
   closedByTimeout(layer["shortBodyOpenMs"], "a body shorter than its Content-Length");
   closedByTimeout(layer["halfHeaderTlsOpenMs"], "half a header section over TLS");
+  closedByTimeout(layer["silentHandshakeOpenMs"], "a TLS handshake never begun");
   assert.equal(layer["steadyClosed"], false, "a slow sender whose messages complete in time stays");
   assert.equal(layer["steadyDelivered"], 5);
   assert.equal(layer["pongClosed"], false, "a pong and then silence is no incomplete message");

@@ -46,6 +46,8 @@ export interface StreamListenerEvents {
 
 export class StreamListener {
   private server: net.Server | undefined;
+  /** Every accepted socket still open, TLS ones mid-handshake included (the pool knows only finished ones). */
+  private readonly sockets = new Set<net.Socket>();
   address = "";
   port = 0;
 
@@ -73,11 +75,22 @@ export class StreamListener {
     if (this.maxConnections > 0) server.maxConnections = this.maxConnections; // beyond it the kernel-accepted socket is closed
     // A TLS server emits `connection` with the raw socket before its handshake, then `secureConnection`.
     server.on("connection", (socket: net.Socket) => {
-      if (!this.events.admit(socket)) socket.destroy();
-      else if (this.transport === "tcp") this.events.connection(socket);
+      if (!this.events.admit(socket)) {
+        socket.destroy();
+        return;
+      }
+      this.sockets.add(socket);
+      socket.once("close", () => this.sockets.delete(socket));
+      if (this.transport === "tcp") this.events.connection(socket);
     });
     if (this.transport === "tls") server.on("secureConnection", (socket: net.Socket) => this.events.connection(socket));
-    if (this.transport === "tls") server.on("tlsClientError", (error: Error) => this.events.handshakeError(error));
+    if (this.transport === "tls") {
+      // Node reports a failed or timed-out handshake here but leaves the socket open.
+      server.on("tlsClientError", (error: Error, socket: tls.TLSSocket) => {
+        socket.destroy();
+        this.events.handshakeError(error);
+      });
+    }
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen({ port: this.requestedPort, host: this.host }, () => {
@@ -92,12 +105,15 @@ export class StreamListener {
     this.server = server;
   }
 
-  /** Stops accepting; the owner closes the live connections itself. */
+  /** Stops accepting and closes what is still open, handshakes under way too (`close` waits for every socket). */
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
     if (!server) return;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    await closed;
   }
 }
 
