@@ -110,6 +110,7 @@ export function buildContainer(input: ContainerInput): AwilixContainer<Cradle> {
         // Asserted identities are trusted from the SIP stack's own trusted peers unless the calls section says otherwise.
         config: { identityTrustedPeers: c.config.sip.trustedPeers, ...c.config.calls },
         metrics: c.metrics.core,
+        ...(c.sipStack.dialogs ? { dialogs: c.sipStack.dialogs } : {}),
       });
       c.admin.addCoreRoutes("calls", (scope) => model.registerRoutes(scope));
       const timeline = new CallTimeline(c.db, c.bus);

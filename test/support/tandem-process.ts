@@ -29,7 +29,8 @@ export interface TandemProcess {
 function commandFor(launch: TandemLaunch, configFile: string): [string, string[]] {
   if (launch === "npm-start") return ["npm", ["start", "--", "--config", configFile]];
   if (launch === "dist") return [process.execPath, [join(REPO_ROOT, "core/dist/cli.js"), "--config", configFile]];
-  return [process.execPath, ["--conditions=tandem-src", "--import", "tsx", join(REPO_ROOT, "core/src/cli.ts"), "--config", configFile]];
+  // tsx by its own path: the cwd may be a temp folder with no node_modules.
+  return [process.execPath, ["--conditions=tandem-src", "--import", import.meta.resolve("tsx"), join(REPO_ROOT, "core/src/cli.ts"), "--config", configFile]];
 }
 
 export function startTandem(t: TestContext, launch: TandemLaunch, configFile: string, cwd = REPO_ROOT): TandemProcess {
@@ -58,7 +59,10 @@ export function startTandem(t: TestContext, launch: TandemLaunch, configFile: st
     processes,
     output: () => output,
     exited,
-    waitForOutput: (pattern, timeoutMs = 60_000) => until(() => pattern.test(output), timeoutMs, `${pattern} in Tandem's output:\n${output}`),
+    waitForOutput: (pattern, timeoutMs = 60_000) =>
+      until(() => pattern.test(output), timeoutMs, `${pattern} in Tandem's output`).catch((err: unknown) => {
+        throw new Error(`${err instanceof Error ? err.message : String(err)}:\n${output}`);
+      }),
   };
 }
 

@@ -1,5 +1,6 @@
 /** What the call model's flows share: its dependencies and its own parts. */
 import type { DnRegistry, EventBus, Hooks, Logger, SipVerbs } from "@tandem/sdk";
+import type { DialogRecovery } from "../sip/dialog-record.js";
 import type { AgentReservations } from "./agent-reservations.js";
 import type { CallEvents } from "./call-events.js";
 import type { CallMetrics } from "./call-metrics.js";
@@ -16,4 +17,6 @@ export interface CallModelContext {
   readonly store: CallStore;
   readonly reservations: AgentReservations;
   readonly metrics: CallMetrics;
+  /** Reads legs' dialogs for crash recovery (lost-calls.ts); absent with a stand-in SIP stack. */
+  readonly dialogs?: DialogRecovery;
 }

@@ -4,6 +4,7 @@
  */
 import type Database from "better-sqlite3";
 import { applyMigrations } from "../storage/migrations.js";
+import type { DialogRecord } from "../sip/dialog-record.js";
 import { CallState, type CallHistoryFilter, type CallOutcome, type CallRecord, type LegRecord } from "./call-types.js";
 
 const MIGRATIONS = [
@@ -26,7 +27,24 @@ const MIGRATIONS = [
       CREATE INDEX call_legs_conn ON call_legs (conn_id);
     `,
   },
+  {
+    // The dialogs of an answered call, so a restart after a crash can send each leg its BYE (dialog-record.ts).
+    version: 2,
+    up: `
+      CREATE TABLE call_dialogs (
+        conn_id TEXT NOT NULL REFERENCES calls (conn_id) ON DELETE CASCADE,
+        role TEXT NOT NULL, dialog TEXT NOT NULL, PRIMARY KEY (conn_id, role)
+      );
+    `,
+  },
 ] as const;
+
+/** A recorded dialog of a call still open when the process stopped, with what its EventReleased needs. */
+export interface OpenCallDialog {
+  connId: string;
+  role: LegRecord["role"];
+  dialog: DialogRecord;
+}
 
 /** What a new call row holds. */
 export interface NewCallRow {
@@ -103,6 +121,8 @@ export class CallStore {
   private readonly insertLeg: Database.Statement;
   private readonly legsOf: Database.Statement;
   private readonly statements = new Map<string, Database.Statement>();
+  /** Calls with rows in call_dialogs, so calls that never had one cost no DELETE when they end. */
+  private readonly withDialogs = new Set<string>();
 
   constructor(private readonly db: Database.Database) {
     applyMigrations(db, "core.calls", MIGRATIONS);
@@ -115,6 +135,34 @@ export class CallStore {
        VALUES (@connId, @role, @dn, @sipCallId, @direction, @startedAt)`,
     );
     this.legsOf = db.prepare("SELECT * FROM call_legs WHERE conn_id = ? ORDER BY id");
+  }
+
+  /**
+   * Writes (or rewrites, on a target refresh or a new leg) the dialog of one leg. Once per leg at answer, so the
+   * SIP path stays cheap; the rows go when the call ends (`updateCall` with `endedAt`).
+   */
+  saveDialog(connId: string, role: LegRecord["role"], dialog: DialogRecord): void {
+    this.statement("INSERT OR REPLACE INTO call_dialogs (conn_id, role, dialog) VALUES (?, ?, ?)").run(connId, role, JSON.stringify(dialog));
+    this.withDialogs.add(connId);
+  }
+
+  /** Dialogs of calls that no end was written for (read before `closeOpenAsLost`). */
+  openCallDialogs(): OpenCallDialog[] {
+    const rows = this.db
+      .prepare("SELECT d.conn_id, d.role, d.dialog FROM call_dialogs d JOIN calls c USING (conn_id) WHERE c.ended_at IS NULL ORDER BY d.rowid")
+      .all() as Array<{ conn_id: string; role: LegRecord["role"]; dialog: string }>;
+    return rows.map((row) => ({ connId: row.conn_id, role: row.role, dialog: JSON.parse(row.dialog) as DialogRecord }));
+  }
+
+  /** Calls that no end was written for, with their legs (read before `closeOpenAsLost`). */
+  openCalls(): CallRecord[] {
+    return (this.db.prepare("SELECT * FROM calls WHERE ended_at IS NULL ORDER BY rowid").all() as CallRow[]).map((row) => this.toRecord(row));
+  }
+
+  /** Drops the recorded dialogs of these calls (a restart has ended them). */
+  forgetDialogs(connIds: readonly string[]): void {
+    const forget = this.statement("DELETE FROM call_dialogs WHERE conn_id = ?");
+    this.db.transaction(() => connIds.forEach((connId) => forget.run(connId)))();
   }
 
   createCall(row: NewCallRow): void {
@@ -131,6 +179,10 @@ export class CallStore {
     }
     if (sets.length === 0) return;
     this.statement(`UPDATE calls SET ${sets.join(", ")} WHERE conn_id = @connId`).run(params);
+    // An ended call has no dialog left to end after a crash.
+    if (update.endedAt !== undefined && this.withDialogs.delete(connId)) {
+      this.statement("DELETE FROM call_dialogs WHERE conn_id = ?").run(connId);
+    }
   }
 
   /** Adds a leg; returns its row id for later updates. */

@@ -32,6 +32,8 @@ import { CallErrors } from "./errors.js";
 import type { CallControl } from "@tandem/sdk";
 import { createCallControl } from "./control/create-call-control.js";
 import { checkCarryPolicy } from "./carried-headers.js";
+import type { DialogRecovery } from "../sip/dialog-record.js";
+import { findLostCalls, releaseLostCalls } from "./lost-calls.js";
 
 export interface CallModelDeps {
   sip: SipVerbs;
@@ -43,6 +45,8 @@ export interface CallModelDeps {
   config?: Partial<CallsConfig>;
   /** Where `tandem_calls_*` metrics go (the core's `MetricsRegistry.core`); none when omitted. */
   metrics?: Metrics;
+  /** The stack's dialog recovery: answered calls are recorded and, after a crash, ended (lost-calls.ts). */
+  dialogs?: DialogRecovery;
 }
 
 export interface CallModel {
@@ -76,6 +80,7 @@ export function createCallModel(deps: CallModelDeps): CallModel {
     reservations: new AgentReservations(deps.dns, logger),
     metrics: deps.metrics ? createCallMetrics(deps.metrics, () => calls.values()) : NO_CALL_METRICS,
     closed: (call) => calls.delete(call.connId),
+    ...(deps.dialogs ? { dialogs: deps.dialogs } : {}),
   };
   const reconciler = new Reconciler(ctx, calls);
   let unsubscribe: Unsubscribe | undefined;
@@ -148,7 +153,11 @@ export function createCallModel(deps: CallModelDeps): CallModel {
   const history = (filter: CallHistoryFilter = {}): CallRecord[] => ctx.store.history(filter);
   return {
     start() {
+      const lostCalls = findLostCalls(ctx.store);
       const lost = ctx.store.closeOpenAsLost(new Date().toISOString());
+      releaseLostCalls(lostCalls, { bus: deps.bus, dialogs: deps.dialogs, store: ctx.store, logger }).catch((err: unknown) =>
+        logger.error({ err }, "releasing the calls lost in the restart failed"),
+      );
       if (lost > 0) {
         const err = CallErrors.lost(lost);
         logger.warn({ code: err.code }, err.message);

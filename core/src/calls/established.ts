@@ -2,6 +2,7 @@
 import type { Call } from "./call.js";
 import { CallState } from "./call-types.js";
 import { releaseCall, type CallEndings } from "./call-endings.js";
+import { recordDialogs } from "./lost-calls.js";
 
 export function establishCall(ctx: CallEndings, call: Call, dn: string): void {
   const now = Date.now();
@@ -16,6 +17,7 @@ export function establishCall(ctx: CallEndings, call: Call, dn: string): void {
     queueWaitMs: call.queueWaitMs,
   });
   ctx.store.updateLeg(call.customerLegRow, { answeredAt: call.answeredAt, status: 200 });
+  recordDialogs(ctx, call);
   ctx.events.emit("EventEstablished", call, dn, { otherDn: call.farParty ?? null, thisDn: dn });
   const bridge = call.bridge;
   if (!bridge) return;

@@ -4,6 +4,7 @@
  */
 import type { Logger, Metrics, SipTransportName, SipVerbs } from "@tandem/sdk";
 import type { SipMessageTap } from "./stack/message-tap.js";
+import type { DialogRecovery } from "./dialog-record.js";
 
 /** One listener from `sip.listen[]`. */
 export interface SipListenConfig {
@@ -113,6 +114,8 @@ export interface SipStack {
   stop(): Promise<void>;
   /** The verbs handed to plugins (through the plugin context) and used by the core's call model. */
   readonly verbs: SipVerbs;
+  /** Dialog state for crash recovery (dialog-record.ts); a stand-in stack may have none. */
+  readonly dialogs?: DialogRecovery;
   /** Counters for `/api/v1/health` and tests. */
   stats(): SipStackStats;
 }

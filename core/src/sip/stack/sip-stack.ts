@@ -8,6 +8,8 @@ import { URI, type Contact } from "sip.js/lib/core/index.js";
 import type { SipListenInfo, SipStack, SipStackDeps, SipStackStats } from "../stack-contract.js";
 import { SipStackErrors } from "../errors.js";
 import { createVerbs, type VerbsEngine } from "../b2bua/sip-verbs.js";
+import { createDialogRecovery } from "../b2bua/dialog-recovery.js";
+import type { DialogRecovery } from "../dialog-record.js";
 import { flat } from "../flat-string.js";
 import { ReliabilityLayer, TransportLayer, type Flow } from "./lower-layers.js";
 import { BranchMap } from "./branch-map.js";
@@ -25,6 +27,7 @@ const MAX_CONTACTS = 4096;
 
 export class SipStackImpl implements SipStack, StackPort {
   readonly verbs: SipVerbs;
+  readonly dialogs: DialogRecovery = createDialogRecovery(this);
   readonly metrics: StackMetrics;
   private readonly engine: VerbsEngine;
   private readonly transport: TransportLayer;

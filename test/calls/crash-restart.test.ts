@@ -1,0 +1,76 @@
+/**
+ * kill -9 with a call up, then a restart on the same database: the restarted server ends both dialogs with a BYE
+ * (sipp customer and sipp agent phone each expect one, with the Reason saying why) and the event log shows
+ * EventReleased on the agent's DN with cause `lost-in-restart`. Tandem runs as a real child process on
+ * config.example.json (ports moved to free ones), the agent made Ready over the desktop HTTP API.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { writeExampleConfig } from "../support/example-config.js";
+import { customerCall } from "../support/sipp-peers.js";
+import { killAllSipp, runSipp } from "../support/sipp.js";
+import { startTandem } from "../support/tandem-process.js";
+import { until } from "../support/until.js";
+import { tempDir } from "../core-platform/helpers/temp-plugins.js";
+
+interface LoggedEvent {
+  seq: number;
+  name: string;
+  dn?: string;
+  connId?: string;
+  data: Record<string, unknown>;
+}
+
+test("a call up at kill -9 is ended by the restart: BYE to customer and agent, EventReleased lost-in-restart", async (t) => {
+  t.after(killAllSipp);
+  const dir = tempDir(t);
+  const example = await writeExampleConfig(dir);
+  const admin = `http://127.0.0.1:${example.adminPort}/api/v1`;
+  const adminToken = String(example.config["admin"].tokens[0].token);
+  const desktopToken = String(example.config["plugins"].desktop.tokens[0].token);
+  const events = async (): Promise<LoggedEvent[]> => {
+    const res = await fetch(`${admin}/events?after=0&limit=1000`, { headers: { authorization: `Bearer ${adminToken}` } });
+    return ((await res.json()) as { events: LoggedEvent[] }).events;
+  };
+
+  const first = startTandem(t, "source", example.file, dir);
+  await first.waitForOutput(/"msg":"tandem started"/);
+  const login = await fetch(`${admin}/plugins/desktop/requests`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${desktopToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ request: "RequestAgentLogin", referenceId: "r1", dn: "1001", workMode: "AutoIn" }),
+  });
+  assert.equal(login.status, 200, await login.text());
+  await until(async () => (await events()).some((e) => e.name === "EventAgentReady" && e.dn === "1001"), 20_000, "agent 1001 Ready");
+
+  const agent = runSipp({ scenario: "restart-agent-answer.xml", localPort: example.ports.get(5070) ?? 0, calls: 1, timeoutS: 150 });
+  await new Promise((r) => setTimeout(r, 300));
+  const customer = customerCall(example.sipPort, "restart-customer-wait-bye.xml", "5000", { timeoutS: 150 });
+  let established: LoggedEvent | undefined;
+  await until(async () => (established = (await events()).find((e) => e.name === "EventEstablished")) !== undefined, 30_000, "EventEstablished");
+
+  first.child.kill("SIGKILL");
+  await first.exited;
+  const second = startTandem(t, "source", example.file, dir);
+  await second.waitForOutput(/"msg":"tandem started"/);
+
+  const [customerResult, agentResult] = await Promise.all([customer, agent]);
+  assert.equal(customerResult.failed, 0, customerResult.errors || customerResult.stderr);
+  assert.equal(customerResult.successful, 1, customerResult.errors || customerResult.stderr);
+  assert.equal(agentResult.failed, 0, agentResult.errors || agentResult.stderr);
+  assert.equal(agentResult.successful, 1, agentResult.errors || agentResult.stderr);
+
+  const connId = established?.connId;
+  const released = (await events()).filter((e) => e.name === "EventReleased" && e.connId === connId);
+  assert.equal(released.length, 1, JSON.stringify(released));
+  assert.equal(released[0]?.dn, "1001");
+  assert.equal(released[0]?.data["cause"], "lost-in-restart");
+  assert.equal(released[0]?.data["ani"], "5551234");
+  const history = (await (await fetch(`${admin}/calls/history`, { headers: { authorization: `Bearer ${adminToken}` } })).json()) as unknown;
+  const records = (Array.isArray(history) ? history : ((history as { calls?: unknown[] }).calls ?? [])) as Array<{ connId: string; outcome?: string }>;
+  assert.equal(records.find((r) => r.connId === connId)?.outcome, "lost", JSON.stringify(history));
+  await until(async () => {
+    const agents = (await (await fetch(`${admin}/agents/1001`, { headers: { authorization: `Bearer ${adminToken}` } })).json()) as { state?: string };
+    return agents.state === "Ready";
+  }, 20_000, "agent 1001 back to Ready");
+});
