@@ -9,8 +9,12 @@
 import net from "node:net";
 import tls from "node:tls";
 import { readFileSync } from "node:fs";
+import { MetricsRegistry } from "../../core/src/metrics/metrics-registry.js";
+import { createSipStack } from "../../core/src/sip/index.js";
 import { TransportLayer } from "../../core/src/sip/transport/transport-layer.js";
-import { startTestStack } from "../support/test-stack.js";
+import { freePort } from "../support/free-port.js";
+import { loopbackSipConfig } from "../support/loopback-sip-config.js";
+import { quietLogger } from "../support/test-stack.js";
 import { selfSignedCert, silentLogger, sipRequest, until } from "./helpers.js";
 
 const MESSAGE_TIMEOUT_MS = 500;
@@ -125,7 +129,11 @@ async function layerCases(): Promise<Record<string, unknown>> {
 }
 
 async function stackCases(): Promise<Record<string, unknown>> {
-  const t = await startTestStack({ trustedPeers: ["127.0.0.1/32", "127.0.0.2/32"], connections: { messageTimeoutMs: MESSAGE_TIMEOUT_MS } });
+  const port = await freePort();
+  const registry = new MetricsRegistry({ defaultMetrics: false });
+  const config = loopbackSipConfig(port, { trustedPeers: ["127.0.0.1/32", "127.0.0.2/32"], connections: { messageTimeoutMs: MESSAGE_TIMEOUT_MS } });
+  const t = { port, stack: createSipStack({ config, logger: quietLogger(), metrics: registry.core, isServedDn: () => true }) };
+  await t.stack.start();
   const out: Record<string, unknown> = {};
   const untrusted = await tcpFrom("127.0.0.3", t.port);
   untrusted.socket.write(sipRequest("OPTIONS", "z9hG4bKstack-untrusted"));
@@ -138,6 +146,7 @@ async function stackCases(): Promise<Record<string, unknown>> {
   trusted.socket.write(sipRequest("OPTIONS", "z9hG4bKstack-trusted").replace("sip:1001@", "sip:"));
   await until(() => trusted.data.includes("\r\n\r\n"), 3000).catch(() => undefined);
   out["trustedAnswer"] = trusted.data.split("\r\n")[0];
+  out["metrics"] = (await registry.render()).split("\n").filter((line) => line.startsWith("tandem_sip_stream_"));
   await t.stack.stop();
   return out;
 }

@@ -52,4 +52,10 @@ it("closes incomplete messages after the time-out, untrusted sources at accept, 
   assert.equal(stack["untrustedAnswer"], "", "no 403 over a connection that should not exist");
   closedByTimeout(stack["halfHeaderOpenMs"], "the stack: half a header section");
   assert.equal(stack["trustedAnswer"], "SIP/2.0 200 OK");
+  assert.deepEqual(stack["metrics"], [
+    "tandem_sip_stream_connections 1",
+    'tandem_sip_stream_refused{reason="untrusted"} 1',
+    'tandem_sip_stream_refused{reason="per-source-limit"} 0',
+    "tandem_sip_stream_incomplete_messages 1",
+  ]);
 });

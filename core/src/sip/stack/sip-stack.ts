@@ -48,6 +48,7 @@ export class SipStackImpl implements SipStack, StackPort {
       dialogs: () => this.dialogCount(),
       retransmissions: () => this.reliability.stats().retransmissions,
       absorbed: () => this.reliability.stats().absorbed,
+      connections: () => this.transport.stats(),
     });
     this.flows = new ResponseFlows(64 * config.timers.t1);
     this.branches = new BranchMap(64 * config.timers.t1);

@@ -15,6 +15,8 @@ export interface StackGauges {
   dialogs(): number;
   retransmissions(): number;
   absorbed(): number;
+  /** The transport layer's counters (TCP/TLS connections and their limits). */
+  connections(): { connections: number; refusedUntrusted: number; refusedOverLimit: number; incompleteMessages: number };
 }
 
 export class StackMetrics {
@@ -55,6 +57,24 @@ export class StackMetrics {
       name: "sip_absorbed_retransmissions",
       help: "Retransmitted UDP messages absorbed by the reliability layer since start",
       collect: gauges.absorbed,
+    });
+    metrics.gauge({ name: "sip_stream_connections", help: "Open TCP/TLS connections", collect: () => gauges.connections().connections });
+    metrics.gauge({
+      name: "sip_stream_refused",
+      help: "TCP/TLS connections closed at accept since start: untrusted source, or its per-source limit reached",
+      labelNames: ["reason"],
+      collect: () => {
+        const c = gauges.connections();
+        return [
+          { labels: { reason: "untrusted" }, value: c.refusedUntrusted },
+          { labels: { reason: "per-source-limit" }, value: c.refusedOverLimit },
+        ];
+      },
+    });
+    metrics.gauge({
+      name: "sip_stream_incomplete_messages",
+      help: "TCP/TLS connections closed since start because a message stayed incomplete past sip.connections.messageTimeoutMs",
+      collect: () => gauges.connections().incompleteMessages,
     });
   }
 
