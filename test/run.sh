@@ -21,6 +21,12 @@ if ! command -v baresip >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y baresip-core
 fi
 
+if [ ! -x /usr/bin/chromium ]; then
+  echo "run.sh: installing chromium (the dashboard's browser tests)"
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+fi
+
 echo "run.sh: type-checking and building (tsc -b), then type-checking the tests"
 npx tsc -b
 npx tsc -p test/tsconfig.json

@@ -10,6 +10,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import websocket from "@fastify/websocket";
 import type { PluginRoute, PluginWebSocketRoute } from "@tandem/sdk";
 import { registerCoreMetrics } from "../metrics/core-metrics.js";
+import { serveDashboard } from "../dashboard/serve-dashboard.js";
 import type { AdminDeps } from "./admin-deps.js";
 import { requireToken, TokenChecker } from "./auth.js";
 import { installErrorFormat } from "./error-format.js";
@@ -54,6 +55,7 @@ export class AdminServer {
       },
     });
     void this.app.register(swaggerUi, { routePrefix: "/docs" });
+    serveDashboard(this.app);
     void this.app.register(websocket);
     const startedAt = Date.now();
     void this.app.register(

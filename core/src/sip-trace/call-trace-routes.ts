@@ -23,12 +23,22 @@ const messageSchema = {
   },
 } as const;
 
+const callSchema = {
+  type: "object",
+  required: ["connId", "state", "dnis", "entryDn", "startedAt"],
+  properties: {
+    connId: str, state: str, outcome: str, ani: str, dnis: str, entryDn: str, agentDn: str, queue: str,
+    startedAt: str, answeredAt: str, endedAt: str, queueWaitMs: int, releasedBy: str, rejectStatus: int,
+  },
+} as const;
+
 const traceSchema = {
   type: "object",
-  required: ["connId", "traceEnabled", "legs", "messages", "droppedMessages", "events"],
+  required: ["connId", "traceEnabled", "call", "legs", "messages", "droppedMessages", "events"],
   properties: {
     connId: str,
     traceEnabled: { type: "boolean" },
+    call: callSchema,
     legs: {
       type: "array",
       items: { type: "object", required: ["role", "sipCallId", "direction"], properties: { role: str, dn: str, sipCallId: str, direction: str, status: int } },
@@ -65,7 +75,8 @@ export function registerCallTraceRoutes(app: FastifyInstance, deps: CallTraceDep
       const legs = call.legs.map((l) => ({ role: l.role, dn: l.dn, sipCallId: l.sipCallId, direction: l.direction, status: l.status }));
       const { messages, dropped } = deps.store.read(legs.map((l) => l.sipCallId));
       const events = deps.timeline.events(connId, call.startedAt, call.endedAt);
-      return { connId, traceEnabled: deps.enabled, legs, messages, droppedMessages: dropped, events };
+      const { legs: _legs, userData: _userData, ...facts } = call;
+      return { connId, traceEnabled: deps.enabled, call: facts, legs, messages, droppedMessages: dropped, events };
     },
   );
 }

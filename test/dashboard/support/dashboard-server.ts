@@ -1,0 +1,61 @@
+/**
+ * Tandem in-process for the dashboard tests: the real SIP stack on 127.0.0.1, the admin server on a free port
+ * serving `/ui/`, and the built-in presence, routing and trunk-selection plugins. Agent 1001 watches a presence
+ * notifier (`cucm`) and is reached through trunk `T1`; Routing Point 5000 queues to `sales`.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestContext } from "node:test";
+import { createServer, type TandemServer } from "../../../core/src/server.js";
+import { freePort } from "../../support/free-port.js";
+import { REPO_ROOT } from "../../support/tandem-process.js";
+import { quietLogger } from "../../support/test-stack.js";
+
+export const ADMIN_TOKEN = "dashboard-test-token-0123456789";
+
+export interface DashboardServer {
+  server: TandemServer;
+  base: string;
+  sipPort: number;
+  trunkPort: number;
+  notifierPort: number;
+}
+
+/** `tsc -b ui`: the dashboard's scripts as `npm test` builds them (incremental, so cheap when up to date). */
+export function buildDashboard(): void {
+  execFileSync(process.execPath, [join(REPO_ROOT, "node_modules/typescript/bin/tsc"), "-b", join(REPO_ROOT, "ui")], { stdio: "inherit" });
+}
+
+export async function startDashboardServer(t: TestContext, sipTrace: Record<string, unknown> = {}): Promise<DashboardServer> {
+  const dir = mkdtempSync(join(tmpdir(), "tandem-dashboard-"));
+  const [sipPort, adminPort, trunkPort, notifierPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const config = {
+    sip: { listen: [{ transport: "udp", host: "127.0.0.1", port: sipPort }], trustedPeers: ["127.0.0.0/8"] },
+    admin: { host: "127.0.0.1", port: adminPort, tokens: [{ name: "dashboard-test", token: ADMIN_TOKEN }] },
+    storage: { path: join(dir, "tandem.sqlite"), eventFlushMs: 5 },
+    log: { level: "warn" },
+    sipTrace,
+    dns: [
+      { number: "1001", type: "Extension", presence: true },
+      { number: "5000", type: "RoutingPoint" },
+      { number: "T1", type: "Trunk", contact: `sip:127.0.0.1:${trunkPort}`, transport: "udp", "oos-check": 1, "oos-force": 2 },
+      { number: "cucm", type: "VoipService", "service-type": "softswitch", contact: `sip:127.0.0.1:${notifierPort}` },
+    ],
+    plugins: {
+      presence: { enabled: true, notifier: "cucm", confirmWithinMs: 0 },
+      routing: { enabled: true, queues: { sales: { agents: ["1001"], timeoutMs: 60_000 } }, routingPoints: { "5000": { queue: "sales" } } },
+      "trunk-selection": { enabled: true, upAfter: 1 },
+    },
+  };
+  const server = await createServer(config, { configDir: dir, logger: quietLogger() });
+  t.after(async () => {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await server.start();
+  const address = server.adminAddress;
+  if (!address) throw new Error("the admin server did not start");
+  return { server, base: `http://127.0.0.1:${address.port}`, sipPort, trunkPort, notifierPort };
+}
