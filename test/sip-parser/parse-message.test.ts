@@ -224,6 +224,17 @@ describe("parseSipMessage: validation and coded errors", () => {
     assert.equal(e.isRequest, true);
   });
 
+  it("a request missing Call-ID, From, To or CSeq is answerable in part when its top Via parses (RFC 3261 §18.2.2)", () => {
+    const e = error(request([], { drop: ["Call-ID"] }));
+    assert.equal(e.respondable, undefined);
+    assert.deepEqual(e.partial, { via: ["SIP/2.0/UDP 10.0.0.2:5060;branch=z9hG4bKt1"], from: "<sip:1001@10.0.0.2>;tag=a", to: "<sip:4001@10.0.0.1>", cseq: "1 INVITE" });
+    for (const header of ["From", "To", "CSeq"]) assert.ok(error(request([], { drop: [header] })).partial, header);
+    const badVia = error(request([], { drop: ["Call-ID"] }).replace("SIP/2.0/UDP 10.0.0.2:5060", "SIP/2.0/UDP"));
+    assert.equal(badVia.partial, undefined, "a Via without sent-by cannot take a response");
+    assert.equal(error(request([], { drop: ["Call-ID", "Via"] })).partial, undefined);
+    assert.equal(error(request([]).replace("Max-Forwards: 70", "Max-Forwards: 999")).partial, undefined, "never set beside respondable");
+  });
+
   it("a malformed response is never respondable", () => {
     const e = error("SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\nCall-ID: x\r\nCSeq: 99999999999 INVITE\r\n\r\n");
     assert.equal(e.isRequest, false);
