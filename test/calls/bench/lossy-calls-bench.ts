@@ -72,9 +72,9 @@ try {
   console.log(`  BYEs from Tandem to customers who had hung up: ${strayByes(customerErrors)}`);
   if (customers.failed > 0) console.log(`  customer errors (last): ${readFileSync(customerErrors, "utf8").slice(-1500)}`);
   const agentRun = await Promise.race([agents, sleep(10_000).then(() => undefined)]);
-  if (agentRun) console.log(`  agent phones (sipp): ok ${agentRun.successful} failed ${agentRun.failed}`);
+  if (!agentRun) console.log("  agent phones (sipp): still waiting for a BYE 10 s after the last call settled");
+  else console.log(`  agent phones (sipp): ok ${agentRun.successful} failed ${agentRun.failed}`);
   if (agentRun && agentRun.failed > 0) console.log(`  agent phone errors (last): ${agentRun.errors.slice(-1500)}`);
-  else console.log("  agent phones (sipp): still waiting for a BYE 10 s after the last call settled");
 } finally {
   killAllSipp();
   await rig.close();
