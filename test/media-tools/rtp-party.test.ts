@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
 import { after, describe, it } from "node:test";
-import { assembleAudio, describeSegments, detectTones, fractionHearing, type RtpArrival, RtpParty, silentSpans, toneFrames, toneSegments } from "@tandem/sdk/testing/media";
+import { assembleAudio, describeSegments, detectTones, fractionHearing, type RtpArrival, RtpParty, silentSpans, telephoneEventsIn, toneFrames, toneSegments, toneSpans } from "@tandem/sdk/testing/media";
 import { until } from "../support/until.js";
 
 const CANDIDATES = [400, 600, 800, 1000, 1200];
@@ -94,5 +94,32 @@ describe("received audio", () => {
     const audio = assembleAudio(arrivals);
     assert.equal(audio.startMs, 5000);
     assert.equal(audio.pcm.length, 8000);
+  });
+});
+
+describe("telephone-events", () => {
+  it("a DTMF key goes out in the tone's stream per RFC 4733: same SSRC and sequence, one start time, marker first, the end three times", async () => {
+    const [a, b] = [await party(), await party()];
+    const stream = a.sendTone({ to: { port: b.port }, frequencies: [600], durationMs: 800 });
+    await new Promise((r) => setTimeout(r, 200));
+    await stream.sendEvent("5", 100);
+    await stream.sendEvent("#", 60);
+    await stream.done;
+    await until(() => b.arrivals.length >= 40, 3000, "the stream");
+    const events = telephoneEventsIn(b.arrivals);
+    assert.deepEqual(
+      events.map((e) => [e.ssrc, e.key, e.durationMs, e.packets, e.marker, e.ended]),
+      [
+        [stream.ssrc, "5", 100, 8, true, true],
+        [stream.ssrc, "#", 60, 6, true, true],
+      ],
+    );
+    const [stats] = b.streams();
+    assert.deepEqual([b.streams().length, stats?.lost, stats?.payloadTypes.sort((x, y) => x - y)], [1, 0, [0, 101]]);
+    // The events take the place of audio frames: the tone before them, none during, the tone after.
+    const heard = detectTones(b.audio().pcm, { frequencies: CANDIDATES });
+    const spans = toneSpans(heard, 600);
+    assert.equal(spans.length, 2, describeSegments(toneSegments(heard)));
+    assert.ok((spans[0]?.toMs ?? 0) >= 200 && (spans[1]?.fromMs ?? 0) >= 400, describeSegments(toneSegments(heard)));
   });
 });

@@ -5,6 +5,7 @@ export * from "./received-audio.js";
 export * from "./rtp-packet.js";
 export * from "./rtp-party.js";
 export * from "./rtp-stream-stats.js";
+export * from "./telephone-event.js";
 export * from "./tone-detector.js";
 export * from "./tone.js";
 export * from "./wav-analysis.js";

@@ -10,6 +10,7 @@ import { G711_PAYLOAD_TYPE, type G711Codec } from "./g711.js";
 import { assembleAudio, type ReceivedAudio } from "./received-audio.js";
 import { buildRtpPacket, parseRtpPacket } from "./rtp-packet.js";
 import { rtpStreamStats, type RtpArrival, type RtpStreamStats } from "./rtp-stream-stats.js";
+import { TELEPHONE_EVENT_PAYLOAD_TYPE, telephoneEventPayloads } from "./telephone-event.js";
 import { FRAME_MS, SAMPLES_PER_FRAME, ToneSource, type ToneOptions } from "./tone.js";
 
 /** Where a party sends: an address on loopback (default 127.0.0.1) and a port. */
@@ -35,6 +36,11 @@ export interface ToneStream {
   readonly done: Promise<void>;
   /** Frames sent so far. */
   sent(): number;
+  /**
+   * Sends a DTMF key as RFC 4733 telephone-events in place of the tone's next frames (same SSRC, sequence and
+   * clock, as a phone does); resolves once its last end packet went out.
+   */
+  sendEvent(key: string, durationMs?: number, payloadType?: number): Promise<void>;
 }
 
 /** One RTP endpoint of a test; see the file comment. Open it with {@link RtpParty.open}, end it with {@link RtpParty.close}. */
@@ -92,6 +98,7 @@ export class RtpParty {
     const startedAt = performance.now();
     let sent = 0;
     let stop: () => void = () => undefined;
+    const events: Array<{ payloads: Uint8Array[]; payloadType: number; timestamp?: number; sent: () => void }> = [];
     const done = new Promise<void>((resolve) => {
       const timer = setInterval(() => pump(), FRAME_MS / 2);
       stop = () => {
@@ -103,21 +110,34 @@ export class RtpParty {
       const pump = (): void => {
         const due = Math.min(total, Math.floor((performance.now() - startedAt) / FRAME_MS) + 1);
         while (sent < due) {
-          const header = {
-            payloadType: G711_PAYLOAD_TYPE[codec],
-            sequenceNumber: (firstSeq + sent) & 0xffff,
-            timestamp: (firstTimestamp + sent * SAMPLES_PER_FRAME) >>> 0,
-            ssrc,
-            marker: sent === 0,
-          };
-          this.socket.send(buildRtpPacket(header, source.nextFrame(codec)), options.to.port, options.to.address ?? "127.0.0.1");
+          const timestamp = (firstTimestamp + sent * SAMPLES_PER_FRAME) >>> 0;
+          const frame = source.nextFrame(codec);
+          const event = events[0];
+          const to = options.to.port;
+          const address = options.to.address ?? "127.0.0.1";
+          if (event) {
+            // RFC 4733 §2.5.1.2: every packet of the event carries its start time; the first has the marker.
+            const first = event.timestamp === undefined;
+            event.timestamp ??= timestamp;
+            const header = { payloadType: event.payloadType, sequenceNumber: (firstSeq + sent) & 0xffff, timestamp: event.timestamp, ssrc, marker: first };
+            this.socket.send(buildRtpPacket(header, event.payloads.shift() ?? new Uint8Array(4)), to, address);
+            if (event.payloads.length === 0) {
+              events.shift();
+              event.sent();
+            }
+          } else {
+            const header = { payloadType: G711_PAYLOAD_TYPE[codec], sequenceNumber: (firstSeq + sent) & 0xffff, timestamp, ssrc, marker: sent === 0 };
+            this.socket.send(buildRtpPacket(header, frame), to, address);
+          }
           sent++;
         }
         if (sent >= total) stop();
       };
       pump();
     });
-    return { ssrc, done, sent: () => sent };
+    const sendEvent = (key: string, durationMs = 100, payloadType = TELEPHONE_EVENT_PAYLOAD_TYPE): Promise<void> =>
+      new Promise((resolve) => events.push({ payloads: telephoneEventPayloads(key, durationMs), payloadType, sent: resolve }));
+    return { ssrc, done, sent: () => sent, sendEvent };
   }
 
   /** Stops every stream this party is sending. */
