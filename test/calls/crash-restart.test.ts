@@ -2,10 +2,12 @@
  * kill -9 with a call up, then a restart on the same database: the restarted server ends both dialogs with a BYE
  * (sipp customer and sipp agent phone each expect one, with the Reason saying why) and the event log shows
  * EventReleased on the agent's DN with cause `lost-in-restart`. Tandem runs as a real child process on
- * config.example.json (ports moved to free ones), the agent made Ready over the desktop HTTP API.
+ * config.example.json (ports moved to free ones), the agent made Ready over the desktop HTTP API. A second case
+ * moves the customer's target with a re-INVITE first: the record follows it and the BYE goes there.
  */
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import Database from "better-sqlite3";
+import { test, type TestContext } from "node:test";
 import { writeExampleConfig } from "../support/example-config.js";
 import { customerCall } from "../support/sipp-peers.js";
 import { killAllSipp, runSipp } from "../support/sipp.js";
@@ -21,7 +23,14 @@ interface LoggedEvent {
   data: Record<string, unknown>;
 }
 
-test("a call up at kill -9 is ended by the restart: BYE to customer and agent, EventReleased lost-in-restart", async (t) => {
+interface CrashCase {
+  agentScenario: string;
+  customerScenario: string;
+  /** Waits, with the call up, for whatever must have happened before the kill. */
+  beforeKill?: (db: string) => Promise<void>;
+}
+
+async function crashWithCallUp(t: TestContext, crash: CrashCase): Promise<void> {
   t.after(killAllSipp);
   const dir = tempDir(t);
   const example = await writeExampleConfig(dir);
@@ -43,11 +52,12 @@ test("a call up at kill -9 is ended by the restart: BYE to customer and agent, E
   assert.equal(login.status, 200, await login.text());
   await until(async () => (await events()).some((e) => e.name === "EventAgentReady" && e.dn === "1001"), 20_000, "agent 1001 Ready");
 
-  const agent = runSipp({ scenario: "restart-agent-answer.xml", localPort: example.ports.get(5070) ?? 0, calls: 1, timeoutS: 150 });
+  const agent = runSipp({ scenario: crash.agentScenario, localPort: example.ports.get(5070) ?? 0, calls: 1, timeoutS: 150 });
   await new Promise((r) => setTimeout(r, 300));
-  const customer = customerCall(example.sipPort, "restart-customer-wait-bye.xml", "5000", { timeoutS: 150 });
+  const customer = customerCall(example.sipPort, crash.customerScenario, "5000", { timeoutS: 150 });
   let established: LoggedEvent | undefined;
   await until(async () => (established = (await events()).find((e) => e.name === "EventEstablished")) !== undefined, 30_000, "EventEstablished");
+  await crash.beforeKill?.(String(example.config["storage"].path));
 
   first.child.kill("SIGKILL");
   await first.exited;
@@ -66,11 +76,32 @@ test("a call up at kill -9 is ended by the restart: BYE to customer and agent, E
   assert.equal(released[0]?.dn, "1001");
   assert.equal(released[0]?.data["cause"], "lost-in-restart");
   assert.equal(released[0]?.data["ani"], "5551234");
-  const history = (await (await fetch(`${admin}/calls/history`, { headers: { authorization: `Bearer ${adminToken}` } })).json()) as unknown;
-  const records = (Array.isArray(history) ? history : ((history as { calls?: unknown[] }).calls ?? [])) as Array<{ connId: string; outcome?: string }>;
-  assert.equal(records.find((r) => r.connId === connId)?.outcome, "lost", JSON.stringify(history));
+  const history = (await (await fetch(`${admin}/calls/history`, { headers: { authorization: `Bearer ${adminToken}` } })).json()) as {
+    calls: Array<{ connId: string; outcome?: string }>;
+  };
+  assert.equal(history.calls.find((r) => r.connId === connId)?.outcome, "lost", JSON.stringify(history));
   await until(async () => {
     const agents = (await (await fetch(`${admin}/agents/1001`, { headers: { authorization: `Bearer ${adminToken}` } })).json()) as { state?: string };
     return agents.state === "Ready";
   }, 20_000, "agent 1001 back to Ready");
-});
+}
+
+test("a call up at kill -9 is ended by the restart: BYE to customer and agent, EventReleased lost-in-restart", (t) =>
+  crashWithCallUp(t, { agentScenario: "restart-agent-answer.xml", customerScenario: "restart-customer-wait-bye.xml" }));
+
+test("a target refresh before the crash is kept: the restart's BYE goes to the customer's new Contact", (t) =>
+  crashWithCallUp(t, {
+    agentScenario: "restart-agent-reinvited.xml",
+    customerScenario: "restart-customer-refresh.xml",
+    // The refresh is written when the re-INVITE arrives: wait for it on disk, then kill.
+    beforeKill: (path) =>
+      until(() => {
+        const db = new Database(path, { readonly: true, fileMustExist: true });
+        try {
+          const row = db.prepare("SELECT dialog FROM call_dialogs WHERE role = 'customer'").get() as { dialog: string } | undefined;
+          return row?.dialog.includes("5551234-moved") ?? false;
+        } finally {
+          db.close();
+        }
+      }, 20_000, "the customer's refreshed target on disk"),
+  }));

@@ -1,6 +1,6 @@
 /**
  * Calls that outlive their process. While a call is answered its legs' dialogs are on disk (`recordDialogs`,
- * once at answer and again when a leg is replaced); after a crash the restart ends them (`releaseLostCalls`):
+ * once at answer, again when a leg is replaced or the peer refreshes the target); after a crash the restart ends them (`releaseLostCalls`):
  * EventReleased with cause `lost-in-restart` for the agent's DN, so desktops drop the call, and a BYE on every
  * recorded leg (RFC 3261 §15.1.1), so the agent's phone and the customer are not left in a dead call.
  */
@@ -21,7 +21,12 @@ export function recordDialogs(ctx: CallModelContext, call: Call): void {
   if (!dialogs) return;
   for (const [role, leg] of [["customer", call.customerLeg], ["agent", call.agentLeg]] as const) {
     const record = leg && leg.state === "confirmed" ? dialogs.snapshot(leg) : undefined;
-    if (record) ctx.store.saveDialog(call.connId, role, record);
+    if (!leg || !record) continue;
+    ctx.store.saveDialog(call.connId, role, record);
+    // Written again only when the peer moves the dialog's target (RFC 3261 §12.2.2), not per message.
+    dialogs.watch(leg, (refreshed) => {
+      if (!call.ended && (role === "customer" ? call.customerLeg : call.agentLeg) === leg) ctx.store.saveDialog(call.connId, role, refreshed);
+    });
   }
 }
 

@@ -11,6 +11,7 @@ import { pinOffers, rebridge, watchBridge } from "./bridge-watch.js";
 import { afterCallOptions, asRequest, controlState, exclusive, reasonOf, type ControlContext } from "./control-context.js";
 import type { Consult } from "./consult-state.js";
 import { CallControlErrors } from "./errors.js";
+import { recordDialogs } from "../lost-calls.js";
 
 /** The original call and its consult named by a two-call request (`connId` = consult, `heldConnId` = original). */
 function consultOf(cc: ControlContext, request: TwoCallRequest, name: string): { call: Call; consult: Consult } {
@@ -112,6 +113,7 @@ async function handOver(cc: ControlContext, call: Call, consult: Consult, reques
   call.agentDn = consult.toAgent ? consult.target : undefined;
   call.bridge = cc.ctx.sip.bridge(customer, target);
   watchBridge(cc, call, call.bridge);
+  recordDialogs(cc.ctx, call); // the target's dialog replaces agent 1's for crash recovery
   const now = new Date().toISOString();
   if (previous.row !== undefined) cc.ctx.store.updateLeg(previous.row, { endedAt: now, endedBy: "transferred" });
   cc.ctx.store.updateCall(call.connId, consult.toAgent ? { agentDn: consult.target } : {});

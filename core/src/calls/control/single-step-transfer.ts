@@ -15,6 +15,7 @@ import { applyUserData } from "./user-data.js";
 import { ringDn } from "./ring-dn.js";
 import { carriedHeaders } from "../carried-headers.js";
 import { CallControlErrors } from "./errors.js";
+import { recordDialogs } from "../lost-calls.js";
 
 const NAME = "RequestSingleStepTransfer";
 
@@ -80,6 +81,7 @@ async function transfer(cc: ControlContext, call: Call, request: CallDestination
   call.agentDn = toAgent ? target : undefined;
   call.bridge = ctx.sip.bridge(customer, ring.leg);
   watchBridge(cc, call, call.bridge);
+  recordDialogs(ctx, call); // the target's dialog replaces the agent's for crash recovery
   const now = new Date().toISOString();
   if (previous.row !== undefined) ctx.store.updateLeg(previous.row, { endedAt: now, endedBy: "transferred" });
   ctx.store.updateCall(call.connId, { ...(toAgent ? { agentDn: target } : {}) });

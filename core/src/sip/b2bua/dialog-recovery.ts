@@ -30,7 +30,15 @@ async function listening(port: StackPort): Promise<boolean> {
 }
 
 export function createDialogRecovery(port: StackPort): DialogRecovery {
-  return {
+  const recovery: DialogRecovery = {
+    watch(leg: SipLeg, onRefresh: (record: DialogRecord) => void): void {
+      if (!(leg instanceof SipLegImpl)) return;
+      leg.targetRefreshed = () => {
+        const record = recovery.snapshot(leg);
+        if (record) onRefresh(record);
+      };
+    },
+
     snapshot(leg: SipLeg): DialogRecord | undefined {
       if (!(leg instanceof SipLegImpl) || !(leg.session instanceof Dialog)) return undefined;
       const dialog = leg.session;
@@ -76,4 +84,5 @@ export function createDialogRecovery(port: StackPort): DialogRecovery {
       });
     },
   };
+  return recovery;
 }
