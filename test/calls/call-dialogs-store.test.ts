@@ -1,0 +1,78 @@
+/**
+ * The recorded dialogs of answered calls (call_dialogs, lost-calls.ts) in a real SQLite file: listed for calls
+ * still open, gone when a call ends, rewritten on a refresh, dropped once a restart has ended them.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { CallStore } from "../../core/src/calls/call-store.js";
+import { CallState } from "../../core/src/calls/call-types.js";
+import type { DialogRecord } from "../../core/src/sip/dialog-record.js";
+import { openDatabase } from "../../core/src/storage/database.js";
+
+const dialog = (callId: string, remoteTarget = "sip:5551234@127.0.0.1:5072;transport=udp"): DialogRecord => ({
+  callId,
+  localTag: "ours",
+  remoteTag: "theirs",
+  localUri: "sip:5000@127.0.0.1:5060",
+  remoteUri: "sip:5551234@127.0.0.1",
+  remoteTarget,
+  routeSet: ["<sip:proxy.example;lr>"],
+  localSeq: 3,
+  transport: "udp",
+});
+
+function openStore(t: import("node:test").TestContext): { store: CallStore; path: string } {
+  const dir = mkdtempSync(join(tmpdir(), "tandem-dialogs-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, "calls.sqlite");
+  const db = openDatabase(path);
+  t.after(() => db.close());
+  return { store: new CallStore(db), path };
+}
+
+function call(store: CallStore, connId: string): void {
+  store.createCall({ connId, state: CallState.Established, ani: "5551234", dnis: "5000", entryDn: "5000", startedAt: new Date().toISOString(), userData: {} });
+}
+
+test("open calls list their dialogs; an ended call's go with its end", (t) => {
+  const { store } = openStore(t);
+  call(store, "a");
+  call(store, "b");
+  store.saveDialog("a", "customer", dialog("a-customer"));
+  store.saveDialog("a", "agent", dialog("a-agent"));
+  store.saveDialog("b", "customer", dialog("b-customer"));
+  store.updateCall("b", { endedAt: new Date().toISOString() });
+  assert.deepEqual(
+    store.openCallDialogs().map((d) => [d.connId, d.role, d.dialog.callId]),
+    [["a", "customer", "a-customer"], ["a", "agent", "a-agent"]],
+  );
+  assert.deepEqual(store.openCallDialogs()[0]?.dialog, dialog("a-customer"));
+  assert.deepEqual(store.openCalls().map((c) => c.connId), ["a"]);
+});
+
+test("a refresh rewrites the leg's row; forgetDialogs drops a restart's calls only", (t) => {
+  const { store } = openStore(t);
+  call(store, "a");
+  call(store, "c");
+  store.saveDialog("a", "customer", dialog("a-customer"));
+  store.saveDialog("a", "customer", dialog("a-customer", "sip:5551234-moved@127.0.0.1:5072"));
+  store.saveDialog("c", "agent", dialog("c-agent"));
+  assert.deepEqual(store.openCallDialogs().map((d) => [d.connId, d.dialog.remoteTarget]), [
+    ["a", "sip:5551234-moved@127.0.0.1:5072"],
+    ["c", "sip:5551234@127.0.0.1:5072;transport=udp"],
+  ]);
+  store.forgetDialogs(["a"]);
+  assert.deepEqual(store.openCallDialogs().map((d) => d.connId), ["c"]);
+});
+
+test("the recorded dialogs survive reopening the database (what a restart reads)", (t) => {
+  const { store, path } = openStore(t);
+  call(store, "a");
+  store.saveDialog("a", "agent", dialog("a-agent"));
+  const again = openDatabase(path);
+  t.after(() => again.close());
+  assert.deepEqual(new CallStore(again).openCallDialogs().map((d) => d.dialog.callId), ["a-agent"]);
+});
