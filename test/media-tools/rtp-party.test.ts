@@ -54,6 +54,26 @@ describe("RTP test party", () => {
     assert.equal(listener.streams().length, 2);
   });
 
+  it("a paused stream keeps its SSRC and sequence, its clock runs on, and the packet after the pause has the marker", async () => {
+    const [a, b] = [await party(), await party()];
+    const stream = a.sendTone({ to: { port: b.port }, frequencies: [800] });
+    await until(() => b.arrivals.length >= 15, 3000, "the first 300 ms");
+    stream.pause();
+    await new Promise((r) => setTimeout(r, 400));
+    const beforeResume = b.arrivals.length;
+    stream.resume();
+    await until(() => b.arrivals.length >= beforeResume + 15, 3000, "300 ms after the pause");
+    stream.stop();
+    await stream.done;
+    const [stats] = b.streams();
+    assert.deepEqual([b.streams().length, stats?.lost], [1, 0]);
+    const markers = b.arrivals.filter((x) => x.packet.marker).length;
+    assert.equal(markers, 2, "the first packet and the first after the pause");
+    const gaps = silentSpans(detectTones(b.audio().pcm, { frequencies: CANDIDATES }));
+    assert.equal(gaps.length, 1, "the pause is one silent stretch on the time line");
+    assert.ok((gaps[0]?.toMs ?? 0) - (gaps[0]?.fromMs ?? 0) >= 300, JSON.stringify(gaps));
+  });
+
   it("ignores datagrams that are not RTP, and releases its port on close", async () => {
     const p = await RtpParty.open();
     const socket = createSocket("udp4");

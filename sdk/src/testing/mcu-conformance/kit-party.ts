@@ -4,7 +4,8 @@
  */
 import type { McuJoinRequest, McuParty, McuPartyMode, McuRoom } from "../../mcu-adapter.js";
 import type { G711Codec } from "../media/g711.js";
-import { RtpParty, type ToneStream } from "../media/rtp-party.js";
+import { RtpParty } from "../media/rtp-party.js";
+import type { ToneStream } from "../media/tone-sender.js";
 import { kitSdp, mediaTarget, type SdpMediaTarget } from "./kit-sdp.js";
 
 /** How a conformance party joins. */

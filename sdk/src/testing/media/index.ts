@@ -7,6 +7,7 @@ export * from "./rtp-party.js";
 export * from "./rtp-stream-stats.js";
 export * from "./telephone-event.js";
 export * from "./tone-detector.js";
+export * from "./tone-sender.js";
 export * from "./tone.js";
 export * from "./wav-analysis.js";
 export * from "./wav-file.js";

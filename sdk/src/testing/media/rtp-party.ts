@@ -3,15 +3,14 @@
  * G.711 frame per 20 ms, and records every RTP packet it receives with its arrival time, so a test can ask
  * what this party heard and how much of it was lost.
  */
-import { randomInt } from "node:crypto";
 import { createSocket, type Socket } from "node:dgram";
 import { performance } from "node:perf_hooks";
-import { G711_PAYLOAD_TYPE, type G711Codec } from "./g711.js";
+import type { G711Codec } from "./g711.js";
 import { assembleAudio, type ReceivedAudio } from "./received-audio.js";
-import { buildRtpPacket, parseRtpPacket } from "./rtp-packet.js";
+import { parseRtpPacket } from "./rtp-packet.js";
 import { rtpStreamStats, type RtpArrival, type RtpStreamStats } from "./rtp-stream-stats.js";
-import { TELEPHONE_EVENT_PAYLOAD_TYPE, telephoneEventPayloads } from "./telephone-event.js";
-import { FRAME_MS, SAMPLES_PER_FRAME, ToneSource, type ToneOptions } from "./tone.js";
+import { FRAME_MS, ToneSource, type ToneOptions } from "./tone.js";
+import { ToneSender, type ToneStream } from "./tone-sender.js";
 
 /** Where a party sends: an address on loopback (default 127.0.0.1) and a port. */
 export interface RtpTarget {
@@ -30,20 +29,6 @@ export interface SendToneOptions extends ToneOptions {
   codec?: G711Codec;
 }
 
-/** A tone stream being sent; `done` resolves when it stopped. */
-export interface ToneStream {
-  readonly ssrc: number;
-  readonly done: Promise<void>;
-  /** Frames sent so far. */
-  sent(): number;
-  /**
-   * Sends a DTMF key as RFC 4733 telephone-events in place of the tone's next frames (same SSRC, sequence and
-   * clock, as a phone does); resolves once its last end packet went out.
-   */
-  sendEvent(key: string, durationMs?: number, payloadType?: number): Promise<void>;
-}
-
-/** One RTP endpoint of a test; see the file comment. Open it with {@link RtpParty.open}, end it with {@link RtpParty.close}. */
 export class RtpParty {
   readonly arrivals: RtpArrival[] = [];
   /** Datagrams that were not RTP version 2. */
@@ -83,61 +68,15 @@ export class RtpParty {
     return performance.now();
   }
 
-  /**
-   * Plays a tone to `to`. Frames go out as they fall due on the wall clock, several at once after a stalled
-   * event loop, so the stream keeps real time on a loaded machine (RFC 3550 §5.1: random initial sequence
-   * number and timestamp, marker on the first packet of the talkspurt).
-   */
+  /** Plays a tone to `to` until `durationMs` passed or the stream is stopped (see {@link ToneSender}). */
   sendTone(options: SendToneOptions): ToneStream {
-    const source = new ToneSource(options.frequencies, options);
-    const codec = options.codec ?? this.codec;
-    const ssrc = randomInt(1, 0xffffffff);
-    const firstSeq = randomInt(0, 0x10000);
-    const firstTimestamp = randomInt(0, 0xffffffff);
-    const total = options.durationMs === undefined ? Infinity : Math.ceil(options.durationMs / FRAME_MS);
-    const startedAt = performance.now();
-    let sent = 0;
-    let stop: () => void = () => undefined;
-    const events: Array<{ payloads: Uint8Array[]; payloadType: number; timestamp?: number; sent: () => void }> = [];
-    const done = new Promise<void>((resolve) => {
-      const timer = setInterval(() => pump(), FRAME_MS / 2);
-      stop = () => {
-        clearInterval(timer);
-        this.stoppers.delete(stop);
-        resolve();
-      };
-      this.stoppers.add(stop);
-      const pump = (): void => {
-        const due = Math.min(total, Math.floor((performance.now() - startedAt) / FRAME_MS) + 1);
-        while (sent < due) {
-          const timestamp = (firstTimestamp + sent * SAMPLES_PER_FRAME) >>> 0;
-          const frame = source.nextFrame(codec);
-          const event = events[0];
-          const to = options.to.port;
-          const address = options.to.address ?? "127.0.0.1";
-          if (event) {
-            // RFC 4733 §2.5.1.2: every packet of the event carries its start time; the first has the marker.
-            const first = event.timestamp === undefined;
-            event.timestamp ??= timestamp;
-            const header = { payloadType: event.payloadType, sequenceNumber: (firstSeq + sent) & 0xffff, timestamp: event.timestamp, ssrc, marker: first };
-            this.socket.send(buildRtpPacket(header, event.payloads.shift() ?? new Uint8Array(4)), to, address);
-            if (event.payloads.length === 0) {
-              events.shift();
-              event.sent();
-            }
-          } else {
-            const header = { payloadType: G711_PAYLOAD_TYPE[codec], sequenceNumber: (firstSeq + sent) & 0xffff, timestamp, ssrc, marker: sent === 0 };
-            this.socket.send(buildRtpPacket(header, frame), to, address);
-          }
-          sent++;
-        }
-        if (sent >= total) stop();
-      };
-      pump();
-    });
-    const sendEvent = (key: string, durationMs = 100, payloadType = TELEPHONE_EVENT_PAYLOAD_TYPE): Promise<void> =>
-      new Promise((resolve) => events.push({ payloads: telephoneEventPayloads(key, durationMs), payloadType, sent: resolve }));
-    return { ssrc, done, sent: () => sent, sendEvent };
+    const slots = options.durationMs === undefined ? Infinity : Math.ceil(options.durationMs / FRAME_MS);
+    const to = { address: options.to.address ?? "127.0.0.1", port: options.to.port };
+    let stream: ToneSender | undefined;
+    const stop = (): void => stream?.stop();
+    this.stoppers.add(stop);
+    stream = new ToneSender(this.socket, to, options.codec ?? this.codec, new ToneSource(options.frequencies, options), slots, () => this.stoppers.delete(stop));
+    return stream;
   }
 
   /** Stops every stream this party is sending. */
