@@ -25,6 +25,12 @@ export interface PluginHttpRequest<B = unknown, Q = Record<string, unknown>, P =
   readonly headers: Record<string, string | string[] | undefined>;
   /** Who called: the token's name from `admin.tokens`, or the scope a plugin's own auth gave. */
   readonly principal?: string;
+  /**
+   * For routes with `auth: "none"` whose plugin checks its own credentials: report that this request's
+   * were wrong. The core counts it against the caller's address, which is refused with 429 once it has
+   * failed too often (`admin.limits.failedAuthAttempts`).
+   */
+  readonly authFailed?: () => void;
 }
 
 /** What a handler may return instead of a plain JSON body. */

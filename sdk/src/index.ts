@@ -12,6 +12,7 @@ export * from "./treatment.js";
 export * from "./dns.js";
 export * from "./storage.js";
 export * from "./http.js";
+export * from "./rate-limiter.js";
 export * from "./metrics.js";
 export * from "./sip.js";
 export * from "./extension-points.js";

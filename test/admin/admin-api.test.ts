@@ -16,9 +16,10 @@ test("every route but health needs a valid bearer token", async (t) => {
   assert.match(body.version, /^\d+\.\d+\.\d+/);
   assert.equal(body.sip, "up");
   assert.deepEqual(Object.keys(body.counts).sort(), ["agents", "dns", "lastSeq", "plugins"]);
+  let source = 0; // each from its own address: one address would meet the failed-auth back-off (admin-limits.test.ts)
   for (const headers of [{}, { authorization: "Bearer wrong" }, { authorization: "Basic dGVzdA==" }, { authorization: "Bearer " }]) {
     for (const url of ["/api/v1/dns", "/api/v1/agents", "/api/v1/events", "/api/v1/metrics", "/api/v1/plugins"]) {
-      const res = await admin.inject({ method: "GET", url, headers });
+      const res = await admin.inject({ method: "GET", url, headers, remoteAddress: `10.9.0.${++source}` });
       assert.equal(res.statusCode, 401, `${url} with ${JSON.stringify(headers)}`);
       assert.equal(res.json<ApiError>().error.code, "TANDEM_ERR_API_UNAUTHORIZED");
       assert.match(String(res.headers["www-authenticate"]), /^Bearer/);

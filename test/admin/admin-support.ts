@@ -1,6 +1,7 @@
 /** An AdminServer over a real core (temp SQLite file) for the admin tests. */
 import { join } from "node:path";
 import type { TestContext } from "node:test";
+import type { AdminLimits } from "../../core/src/admin/admin-limits.js";
 import { AdminServer, type PluginStatus } from "../../core/src/admin/admin-server.js";
 import { MetricsRegistry } from "../../core/src/metrics/metrics-registry.js";
 import { openCore, quietLogger, tempDir, type Core } from "../bus/test-support.js";
@@ -15,7 +16,10 @@ export interface Harness {
   plugins: PluginStatus[];
 }
 
-export function startHarness(t: TestContext, options: { sseHeartbeatMs?: number; flushMs?: number } = {}): Harness {
+export function startHarness(
+  t: TestContext,
+  options: { sseHeartbeatMs?: number; flushMs?: number; limits?: Partial<AdminLimits> } = {},
+): Harness {
   const core = openCore(join(tempDir(t), "admin.sqlite"), { flushMs: options.flushMs ?? 10 });
   const metrics = new MetricsRegistry({ defaultMetrics: false });
   metrics.core.counter({ name: "test_total", help: "a test counter" }).inc();
@@ -29,6 +33,7 @@ export function startHarness(t: TestContext, options: { sseHeartbeatMs?: number;
         { name: "other", token: "another-token" },
       ],
       ...(options.sseHeartbeatMs === undefined ? {} : { sseHeartbeatMs: options.sseHeartbeatMs }),
+      ...(options.limits === undefined ? {} : { limits: options.limits }),
     },
     registry: core.registry,
     bus: core.bus,

@@ -2,6 +2,7 @@
 import type { EventBus, Logger } from "@tandem/sdk";
 import type { MetricsRegistry } from "../metrics/metrics-registry.js";
 import type { CoreDnRegistry } from "../registry/dn-registry.js";
+import type { AdminLimits } from "./admin-limits.js";
 import type { AdminToken } from "./auth.js";
 
 export interface PluginStatus {
@@ -17,6 +18,8 @@ export interface AdminConfig {
   tokens: AdminToken[];
   /** Interval of the SSE heartbeat comment (default 15 s). */
   sseHeartbeatMs?: number;
+  /** Abuse limits (defaults: `ADMIN_LIMIT_DEFAULTS`). */
+  limits?: Partial<AdminLimits>;
 }
 
 export interface AdminDeps {

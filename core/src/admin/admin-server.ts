@@ -16,6 +16,7 @@ import { requireToken, TokenChecker } from "./auth.js";
 import { installErrorFormat } from "./error-format.js";
 import { AdminErrors } from "./errors.js";
 import { checkPluginPath, mountPluginRoute, mountPluginWebSocket } from "./plugin-routes.js";
+import { RequestGuard } from "./request-guard.js";
 import { agentRoutes } from "./routes/agent-routes.js";
 import { dnRoutes } from "./routes/dn-routes.js";
 import { eventRoutes } from "./routes/event-routes.js";
@@ -30,11 +31,13 @@ export const API_PREFIX = "/api/v1";
 export class AdminServer {
   readonly app: FastifyInstance;
   private readonly checker: TokenChecker;
+  private readonly guard: RequestGuard;
   private readonly streams = new Set<SseStream>();
   private booted = false;
 
   constructor(private readonly deps: AdminDeps) {
     this.checker = new TokenChecker(deps.config.tokens);
+    this.guard = new RequestGuard(deps.config.limits);
     registerCoreMetrics(deps.metrics.core, { registry: deps.registry, bus: deps.bus });
     this.app = Fastify({
       logger: false,
@@ -46,6 +49,7 @@ export class AdminServer {
       this.booted = true;
     });
     installErrorFormat(this.app, deps.logger);
+    this.guard.install(this.app);
     void this.app.register(swagger, {
       openapi: {
         openapi: "3.0.3",
@@ -56,11 +60,12 @@ export class AdminServer {
     });
     void this.app.register(swaggerUi, { routePrefix: "/docs" });
     serveDashboard(this.app);
-    void this.app.register(websocket);
+    // ws buffers a whole message before handing it over: the size cap must hold at the socket (close 1009).
+    void this.app.register(websocket, { options: { maxPayload: this.guard.limits.wsMaxMessageBytes } });
     const startedAt = Date.now();
     void this.app.register(
       async (api) => {
-        requireToken(api, this.checker);
+        requireToken(api, this.checker, this.guard);
         healthRoutes(api, deps, startedAt);
         dnRoutes(api, deps);
         agentRoutes(api, deps);
@@ -79,7 +84,7 @@ export class AdminServer {
     if (this.booted) throw AdminErrors.routesClosed(area, "/");
     void this.app.register(
       async (scope) => {
-        requireToken(scope, this.checker);
+        requireToken(scope, this.checker, this.guard);
         register(scope);
       },
     );
@@ -93,8 +98,8 @@ export class AdminServer {
     this.beforeStart(pluginId, route.path);
     void this.app.register(
       async (scope) => {
-        requireToken(scope, this.checker);
-        mountPluginRoute(scope, pluginId, route);
+        requireToken(scope, this.checker, this.guard);
+        mountPluginRoute(scope, pluginId, route, this.guard);
       },
       { prefix: route.root ? API_PREFIX : `${API_PREFIX}/plugins/${pluginId}` },
     );
@@ -105,8 +110,8 @@ export class AdminServer {
     this.beforeStart(pluginId, route.path);
     void this.app.register(
       async (scope) => {
-        requireToken(scope, this.checker);
-        mountPluginWebSocket(scope, pluginId, route, this.deps.logger);
+        requireToken(scope, this.checker, this.guard);
+        mountPluginWebSocket(scope, pluginId, route, this.deps.logger, this.guard);
       },
       { prefix: `${API_PREFIX}/plugins/${pluginId}` },
     );

@@ -7,6 +7,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { errorBody } from "./error-format.js";
 import { AdminErrors } from "./errors.js";
+import type { RequestGuard } from "./request-guard.js";
 
 export interface AdminToken {
   name: string;
@@ -41,16 +42,20 @@ export class TokenChecker {
   }
 }
 
-/** Adds the auth check to every route of `scope` whose config does not say `auth: "none"`. */
-export function requireToken(scope: FastifyInstance, checker: TokenChecker): void {
+/**
+ * Adds the auth check to every route of `scope` whose config does not say `auth: "none"`: a wrong token
+ * counts against the source's failed-auth budget, a right one against the token's own limits.
+ */
+export function requireToken(scope: FastifyInstance, checker: TokenChecker, guard: RequestGuard): void {
   scope.addHook("onRequest", async (request, reply) => {
     const config = request.routeOptions.config as { auth?: string } | undefined;
     if (config?.auth === "none") return;
     const name = checker.check(request.headers.authorization);
     if (name !== undefined) {
       principals.set(request, name);
-      return;
+      return guard.admit(request, reply, name);
     }
+    guard.authFailed(request);
     const err = AdminErrors.unauthorized();
     return reply.code(401).header("www-authenticate", 'Bearer realm="tandem"').send(errorBody(err.code, err.message));
   });

@@ -16,4 +16,13 @@ export const AdminErrors = {
     "plugin %s cannot add route %s: routes can only be added before the admin server starts",
   ),
   routeInvalid: defineError("TANDEM_ERR_API_ROUTE_INVALID", "plugin %s route %s is invalid: %s"),
+  authThrottled: defineError("TANDEM_ERR_API_AUTH_THROTTLED", "too many failed authentications from %s; retry after %s s", {
+    httpStatus: 429,
+  }),
+  rateLimited: defineError("TANDEM_ERR_API_RATE_LIMITED", "token %s is over its %s requests per second; retry after %s s", {
+    httpStatus: 429,
+  }),
+  tooManySockets: defineError("TANDEM_ERR_API_TOO_MANY_SOCKETS", "token %s already holds %s WebSockets (admin.limits.socketsPerToken)", {
+    httpStatus: 429,
+  }),
 } as const;

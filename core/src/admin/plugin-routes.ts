@@ -7,6 +7,7 @@ import type { WebSocket } from "ws";
 import type { Logger, PluginHttpReply, PluginHttpRequest, PluginRoute, PluginSocket, PluginWebSocketRoute } from "@tandem/sdk";
 import { principalOf } from "./auth.js";
 import { AdminErrors } from "./errors.js";
+import type { RequestGuard } from "./request-guard.js";
 import { errors } from "./schemas.js";
 
 const PLUGIN_ID_RE = /^[a-z0-9][a-z0-9-]*$/;
@@ -18,7 +19,7 @@ export function checkPluginPath(pluginId: string, path: string): void {
 }
 
 /** Adds one plugin HTTP route to a scope already prefixed with `/api/v1/plugins/<id>`. */
-export function mountPluginRoute(scope: FastifyInstance, pluginId: string, route: PluginRoute): void {
+export function mountPluginRoute(scope: FastifyInstance, pluginId: string, route: PluginRoute, guard: RequestGuard): void {
   const { summary, description, response, ...validation } = route.schema ?? {};
   scope.route({
     method: route.method,
@@ -33,7 +34,7 @@ export function mountPluginRoute(scope: FastifyInstance, pluginId: string, route
       ...(route.auth === "none" ? { security: [] } : {}),
     },
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
-      const result = await route.handler(toPluginRequest(request));
+      const result = await route.handler(toPluginRequest(request, guard));
       if (isReply(result)) {
         if (result.headers) void reply.headers(result.headers);
         return reply.code(result.status).send(result.body);
@@ -44,12 +45,18 @@ export function mountPluginRoute(scope: FastifyInstance, pluginId: string, route
 }
 
 /** Adds one plugin WebSocket endpoint (the auth hook runs on the upgrade request). */
-export function mountPluginWebSocket(scope: FastifyInstance, pluginId: string, route: PluginWebSocketRoute, logger: Logger): void {
+export function mountPluginWebSocket(
+  scope: FastifyInstance,
+  pluginId: string,
+  route: PluginWebSocketRoute,
+  logger: Logger,
+  guard: RequestGuard,
+): void {
   const config = authConfig(route.auth);
   const schema = { tags: [`plugin:${pluginId}`], summary: "WebSocket endpoint", ...(route.auth === "none" ? { security: [] } : {}) };
   scope.get(route.path, { websocket: true, config, schema }, (socket: WebSocket, request: FastifyRequest) => {
     try {
-      route.handler(adaptSocket(socket, logger.child({ plugin: pluginId, path: route.path })), toPluginRequest(request));
+      route.handler(adaptSocket(socket, logger.child({ plugin: pluginId, path: route.path })), toPluginRequest(request, guard));
     } catch (err) {
       logger.error({ err, plugin: pluginId, path: route.path }, "plugin WebSocket handler threw");
       socket.close(1011, "internal error");
@@ -62,7 +69,7 @@ function authConfig(auth: PluginRoute["auth"]): Record<string, unknown> {
   return { auth: auth ?? "admin" };
 }
 
-function toPluginRequest(request: FastifyRequest): PluginHttpRequest {
+function toPluginRequest(request: FastifyRequest, guard: RequestGuard): PluginHttpRequest {
   const principal = principalOf(request);
   return {
     params: (request.params ?? {}) as Record<string, string>,
@@ -70,6 +77,7 @@ function toPluginRequest(request: FastifyRequest): PluginHttpRequest {
     body: request.body,
     headers: request.headers,
     ...(principal === undefined ? {} : { principal }),
+    authFailed: () => guard.authFailed(request),
   };
 }
 

@@ -3,6 +3,7 @@
  * by `build-schema.ts`. Every key is documented so editors can autocomplete from `config.schema.json`.
  */
 import { DN_TYPES, type JsonSchema } from "@tandem/sdk";
+import { ADMIN_LIMITS_SCHEMA } from "../admin/admin-limits.js";
 import { ADMISSION_CONFIG_SCHEMA } from "../calls/admission-config.js";
 import { CALLS_CONFIG_SCHEMA } from "../calls/calls-config.js";
 import { SIP_CONNECTIONS_SCHEMA } from "../sip/stack/connection-limits.js";
@@ -94,6 +95,7 @@ const admin: JsonSchema = {
         additionalProperties: false,
       },
     },
+    limits: ADMIN_LIMITS_SCHEMA,
   },
   required: ["tokens"],
   additionalProperties: false,

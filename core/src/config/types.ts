@@ -1,5 +1,6 @@
 /** The parsed configuration, defaults applied and relative paths resolved. Shape: `config.schema.json`. */
 import type { DnType } from "@tandem/sdk";
+import type { AdminLimits } from "../admin/admin-limits.js";
 import type { AdmissionConfig } from "../calls/admission-config.js";
 import type { CallsConfig } from "../calls/calls-config.js";
 import type { SipConfig } from "../sip/stack-contract.js";
@@ -14,6 +15,7 @@ export interface AdminConfig {
   host: string;
   port: number;
   tokens: AdminToken[];
+  limits: AdminLimits;
 }
 
 export interface StorageConfig {

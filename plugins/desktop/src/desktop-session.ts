@@ -11,6 +11,7 @@ import { errorMessage, named, toWire, type OutgoingMessage } from "./protocol.js
 import type { Registrations, RequestHandler, RequestOrigin } from "./request-handler.js";
 import type { RequestValidator } from "./request-validator.js";
 import type { DesktopPrincipal } from "./token-auth.js";
+import type { TokenLimits } from "./token-limits.js";
 
 export interface SessionDeps {
   readonly fanout: EventFanout;
@@ -18,6 +19,7 @@ export interface SessionDeps {
   readonly validator: RequestValidator;
   readonly log: Logger;
   readonly lastSeq: () => number;
+  readonly limits: TokenLimits;
 }
 
 export class DesktopSession implements EventSink, Registrations, RequestOrigin {
@@ -91,6 +93,11 @@ export class DesktopSession implements EventSink, Registrations, RequestOrigin {
     const outcome = this.deps.validator.checkText(text);
     if (!outcome.ok) {
       this.send(errorMessage(outcome.error, outcome.partial));
+      return;
+    }
+    const refusal = this.deps.limits.takeRequest(this.principal.name);
+    if (refusal) {
+      this.send(errorMessage(refusal.error, outcome.request));
       return;
     }
     // `handle` never rejects: every failure becomes an EventError.

@@ -47,5 +47,11 @@ export const DesktopErrors = {
     "%s is reserved for conference and supervision, which are not implemented yet",
     { httpStatus: 501 },
   ),
+  rateLimited: defineError("TANDEM_ERR_DESKTOP_RATE_LIMITED", "token %s is over its %s requests per second; retry after %s s", {
+    httpStatus: 429,
+  }),
+  tooManySockets: defineError("TANDEM_ERR_DESKTOP_TOO_MANY_SOCKETS", "token %s already holds %s WebSockets (plugins.desktop.maxSocketsPerToken)", {
+    httpStatus: 429,
+  }),
   duplicateToken: defineError("TANDEM_ERR_DESKTOP_DUPLICATE_TOKEN", "plugins.desktop.tokens: token %s has the same secret as token %s"),
 } as const;

@@ -10,6 +10,7 @@ import { errorMessage, toWire, type OutgoingMessage } from "./protocol.js";
 import type { RequestHandler } from "./request-handler.js";
 import type { RequestValidator } from "./request-validator.js";
 import { TokenAuth } from "./token-auth.js";
+import type { TokenLimits } from "./token-limits.js";
 
 export interface HttpDeps {
   readonly auth: TokenAuth;
@@ -17,6 +18,7 @@ export interface HttpDeps {
   readonly handler: RequestHandler;
   readonly bus: EventBus;
   readonly maxMessageBytes: number;
+  readonly limits: TokenLimits;
 }
 
 /** The HTTP status an error code maps to (refusals from other areas without one: 409 Conflict). */
@@ -42,9 +44,12 @@ export function registerHttp(http: PluginHttp, deps: HttpDeps): void {
     handler: async (request) => {
       const principal = deps.auth.check(TokenAuth.secretOf(request.headers, {}));
       if (!principal) {
+        request.authFailed?.();
         const res = reply([errorMessage(DesktopErrors.unauthorized())]);
         return { ...res, headers: { "www-authenticate": 'Bearer realm="tandem-desktop"' } };
       }
+      const refusal = deps.limits.takeRequest(principal.name);
+      if (refusal) return { ...reply([errorMessage(refusal.error, request.body as object)]), headers: { "retry-after": String(refusal.retryAfter) } };
       const size = Buffer.byteLength(JSON.stringify(request.body ?? null), "utf8");
       if (size > deps.maxMessageBytes) return reply([errorMessage(DesktopErrors.tooLarge(size, deps.maxMessageBytes))]);
       const outcome = deps.validator.check(request.body);

@@ -11,6 +11,7 @@ import { manifest, withDefaults, type DesktopConfig } from "./manifest.js";
 import { RequestHandler } from "./request-handler.js";
 import { RequestValidator } from "./request-validator.js";
 import { TokenAuth } from "./token-auth.js";
+import { TokenLimits } from "./token-limits.js";
 import { registerWebSocket } from "./websocket-endpoint.js";
 
 export { manifest, type DesktopConfig, type DesktopTokenConfig } from "./manifest.js";
@@ -46,8 +47,9 @@ export default definePlugin<DesktopConfig>({
       callControlProvider: config.callControlProvider,
     });
     const lastSeq = (): number => ctx.bus.lastSeq();
-    registerWebSocket(ctx.http, { auth, validator, fanout, handler, log: ctx.log, lastSeq, sessions });
-    registerHttp(ctx.http, { auth, validator, handler, bus: ctx.bus, maxMessageBytes: config.maxMessageBytes });
+    const limits = new TokenLimits(config.maxRequestsPerSecond, config.maxSocketsPerToken);
+    registerWebSocket(ctx.http, { auth, validator, fanout, handler, log: ctx.log, lastSeq, sessions, limits });
+    registerHttp(ctx.http, { auth, validator, handler, bus: ctx.bus, maxMessageBytes: config.maxMessageBytes, limits });
     ctx.onClose(() => {
       for (const session of [...sessions]) session.close(GOING_AWAY, "server shutting down");
       fanout.stop();

@@ -25,12 +25,18 @@ export interface DesktopConfig {
   maxReplayEvents: number;
   /** Name of the `core.call-control` implementation to use. */
   callControlProvider: string;
+  /** WebSockets one token may hold open at once. */
+  maxSocketsPerToken: number;
+  /** Requests per second one token may send, over WebSocket and HTTP together (bursts up to the same number). */
+  maxRequestsPerSecond: number;
 }
 
 export const DESKTOP_DEFAULTS: Omit<DesktopConfig, "tokens"> = {
   maxMessageBytes: 65_536,
   maxReplayEvents: 100_000,
   callControlProvider: DEFAULT_CALL_CONTROL,
+  maxSocketsPerToken: 8,
+  maxRequestsPerSecond: 20,
 };
 
 export const manifest: PluginManifest = {
@@ -61,6 +67,18 @@ export const manifest: PluginManifest = {
       maxMessageBytes: { type: "integer", minimum: 1024, maximum: 1_048_576, default: DESKTOP_DEFAULTS.maxMessageBytes },
       maxReplayEvents: { type: "integer", minimum: 1000, default: DESKTOP_DEFAULTS.maxReplayEvents },
       callControlProvider: { type: "string", minLength: 1, default: DESKTOP_DEFAULTS.callControlProvider },
+      maxSocketsPerToken: {
+        type: "integer",
+        minimum: 1,
+        default: DESKTOP_DEFAULTS.maxSocketsPerToken,
+        description: "WebSockets one desktop token may hold open; the next is refused with TANDEM_ERR_DESKTOP_TOO_MANY_SOCKETS.",
+      },
+      maxRequestsPerSecond: {
+        type: "integer",
+        minimum: 1,
+        default: DESKTOP_DEFAULTS.maxRequestsPerSecond,
+        description: "Requests per second per desktop token (WebSocket and HTTP together); above it, TANDEM_ERR_DESKTOP_RATE_LIMITED.",
+      },
     },
   },
 };

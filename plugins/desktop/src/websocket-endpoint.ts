@@ -33,7 +33,13 @@ export function registerWebSocket(http: PluginHttp, deps: WebSocketDeps): void {
         socket.close(POLICY_VIOLATION, err.code);
       };
       const principal = deps.auth.check(TokenAuth.secretOf(request.headers, request.query));
-      if (!principal) return reject(DesktopErrors.unauthorized());
+      if (!principal) {
+        request.authFailed?.();
+        return reject(DesktopErrors.unauthorized());
+      }
+      const open = [...deps.sessions].filter((s) => s.principal.name === principal.name).length;
+      const tooMany = deps.limits.socketRefusal(principal.name, open);
+      if (tooMany) return reject(tooMany);
       const after = parseAfter(request.query["after"]);
       if (Number.isNaN(after)) return reject(DesktopErrors.requestInvalid("connect parameter after", "must be a non-negative integer"));
       const session = new DesktopSession(socket, principal, deps, after, (s) => deps.sessions.delete(s));

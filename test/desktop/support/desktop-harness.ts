@@ -54,6 +54,8 @@ export async function startDesktopServer(options: DesktopServerOptions = {}): Pr
       desktop: {
         enabled: true,
         tokens: [...AGENT_TOKENS, { name: "agent-ab", token: TOKEN_AB, dns: ["1001", "1002", "5000", "9999"] }],
+        // Tests fire requests faster than any agent; desktop-limits.test.ts covers the limit itself.
+        maxRequestsPerSecond: 10_000,
         ...options.desktop,
       },
     },

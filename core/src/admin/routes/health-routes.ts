@@ -11,7 +11,8 @@ export function healthRoutes(api: FastifyInstance, deps: AdminDeps, startedAt: n
   api.get(
     "/health",
     {
-      config: { auth: "none" },
+      // No back-off: a load balancer sharing an address with a token guesser must still see the server live.
+      config: { auth: "none", backoff: false },
       schema: { summary: "Liveness and counts", tags: ["system"], security: [], response: { 200: healthSchema } },
     },
     async () => {
