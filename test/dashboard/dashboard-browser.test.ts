@@ -56,6 +56,34 @@ describe("web dashboard in headless Chromium", () => {
     await screenshot(page, "sign-in-error");
   });
 
+  it("resumes the event stream after a drop from the last seq it saw (Last-Event-ID), token in the header only", async (t) => {
+    const d = await startDashboardServer(t);
+    const page = await (await launchChromium(t)).newPage();
+    const streams: Array<Record<string, string>> = [];
+    page.on("request", (request) => {
+      if (request.url().includes("/api/v1/events/stream")) streams.push(request.headers());
+    });
+    await page.goto(`${d.base}/ui/`);
+    await signIn(page, ADMIN_TOKEN);
+    await page.waitForSelector('#stream-status[data-status="live"]', WAIT);
+    d.server.dns.requestAgentState({ dn: "1001", request: "Login", source: "desktop" });
+    await page.waitForSelector(agentRow("NotReady"), WAIT);
+    const seen = d.server.bus.lastSeq();
+    await page.waitForSelector(`#stream-status[data-seq="${seen}"]`, WAIT);
+
+    // The connection drops (as through a proxy restart); the agent changes while the page is away.
+    d.server.admin.app.server.closeAllConnections();
+    d.server.dns.requestAgentState({ dn: "1001", request: "Ready", source: "desktop" });
+    await page.waitForSelector('#stream-status[data-status="reconnecting"]', WAIT);
+    await page.waitForSelector('#stream-status[data-status="live"]', WAIT);
+    await page.waitForSelector(agentRow("Ready"), WAIT);
+
+    assert.ok(streams.length >= 2, `reconnected: ${streams.length} stream requests`);
+    assert.equal(streams[0]?.["last-event-id"], undefined, "the first connection starts at the live end");
+    assert.equal(streams[streams.length - 1]?.["last-event-id"], String(seen), "the reconnect resumes after the last seq seen");
+    for (const headers of streams) assert.equal(headers.authorization, `Bearer ${ADMIN_TOKEN}`);
+  });
+
   it("follows presence, shows a routed call with its SIP ladder and timeline, and a trunk going out of service", async (t) => {
     const d = await startDashboardServer(t);
     const trunk = runSipp({ scenario: "trunk-node-answer.xml", localPort: d.trunkPort, calls: 100_000, timeoutS: 600 });

@@ -55,6 +55,7 @@ export class EventStream {
       }
       if (this.stopped) return;
       first = false;
+      this.handlers.status("reconnecting");
       await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
     }
   }

@@ -54,7 +54,11 @@ function start(api: Api): void {
   signOut.hidden = false;
   const state = new LiveState(api, () => route());
   const stream = new EventStream(api, {
-    event: (e) => state.onEvent(e),
+    event: (e) => {
+      // The last seq seen, on the page: where a reconnect resumes (and what a test can wait for).
+      status.dataset.seq = String(e.seq);
+      state.onEvent(e);
+    },
     status: (s: StreamStatus) => {
       status.textContent = s;
       status.dataset.status = s;
