@@ -9,7 +9,7 @@ import { after, before, describe, it } from "node:test";
 import type { MediaEngine } from "@tandem/plugin-media-engine";
 import { McuErrors, type McuEvent } from "@tandem/sdk";
 import { buildRtpPacket, RtpParty } from "@tandem/sdk/testing/media";
-import { enginePort, joinWithTone, partyOffer, portRange, shareHearing, sleep, startEngine } from "./engine-fixture.js";
+import { closeParties, enginePort, joinWithTone, openParty, partyOffer, portRange, shareHearing, sleep, startEngine } from "./engine-fixture.js";
 import { until } from "../support/until.js";
 
 function bindable(port: number): Promise<boolean> {
@@ -39,13 +39,16 @@ describe("media engine control", () => {
     engine = await startEngine({ inactivityMs: 1000 });
     engine.onEvent((e) => events.push(e));
   });
-  after(() => engine.close());
+  after(async () => {
+    await closeParties();
+    await engine.close();
+  });
 
   it("makes the offer for an offerless join and takes the party's answer (RFC 3725), A-law chosen by the answer", async (t) => {
     const room = await engine.createRoom();
     t.after(() => room.close());
     const talker = await joinWithTone(room, "talker", 400);
-    const listener = await RtpParty.open({ codec: "PCMA" });
+    const listener = await openParty("PCMA");
     t.after(() => Promise.all([talker.rtp.close(), listener.close()]));
     const party = await room.join({ partyId: "late" });
     assert.match(party.localSdp, /m=audio \d+ RTP\/AVP 0 8 101/);
@@ -62,7 +65,7 @@ describe("media engine control", () => {
     t.after(() => room.close());
     const a = await joinWithTone(room, "a", 400);
     const b = await joinWithTone(room, "b", 700);
-    const moved = await RtpParty.open();
+    const moved = await openParty();
     t.after(() => Promise.all([a.rtp.close(), b.rtp.close(), moved.close()]));
     await until(() => hears(b.rtp, [400]), 8000, "b hearing a");
     // The party now sends from its new address too, as a phone whose media moved does.

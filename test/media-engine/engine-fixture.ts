@@ -56,8 +56,27 @@ export interface Member {
   readonly tone: number;
 }
 
-export async function joinWithTone(room: McuRoom, id: string, tone: number, request: Partial<McuJoinRequest> = {}, codec: G711Codec = "PCMU"): Promise<Member> {
+const opened = new Set<RtpParty>();
+
+/** A test party on 127.0.0.1, closed by {@link closeParties} if the test does not close it (a failed test's timers must not keep the file running). */
+export async function openParty(codec: G711Codec = "PCMU"): Promise<RtpParty> {
   const rtp = await RtpParty.open({ codec });
+  opened.add(rtp);
+  const close = rtp.close.bind(rtp);
+  rtp.close = () => {
+    if (!opened.delete(rtp)) return Promise.resolve();
+    return close();
+  };
+  return rtp;
+}
+
+/** Closes every test party still open. */
+export async function closeParties(): Promise<void> {
+  await Promise.all([...opened].map((rtp) => rtp.close()));
+}
+
+export async function joinWithTone(room: McuRoom, id: string, tone: number, request: Partial<McuJoinRequest> = {}, codec: G711Codec = "PCMU"): Promise<Member> {
+  const rtp = await openParty(codec);
   const party = await room.join({ partyId: id, offer: partyOffer(rtp.port, codec), ...request });
   rtp.sendTone({ to: { port: enginePort(party.localSdp) }, frequencies: tone > 0 ? [tone] : [] });
   return { rtp, party, tone };

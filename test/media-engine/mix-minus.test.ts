@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { MediaEngine } from "@tandem/plugin-media-engine";
 import { describeSegments, toneSegments } from "@tandem/sdk/testing/media";
-import { heard, joinWithTone, shareHearing, sleep, startEngine, type Member } from "./engine-fixture.js";
+import { closeParties, heard, joinWithTone, type Member, shareHearing, sleep, startEngine } from "./engine-fixture.js";
 import { until } from "../support/until.js";
 
 const SETTLE_MS = 300;
@@ -28,7 +28,10 @@ describe("media engine mix-minus over RTP", () => {
   before(async () => {
     engine = await startEngine();
   });
-  after(() => engine.close());
+  after(async () => {
+    await closeParties();
+    await engine.close();
+  });
 
   it("in a 3-party room each party hears the other two and not itself, µ-law and A-law alike", async (t) => {
     const room = await engine.createRoom({ label: "three" });

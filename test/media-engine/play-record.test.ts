@@ -11,7 +11,7 @@ import { after, before, describe, it } from "node:test";
 import type { MediaEngine } from "@tandem/plugin-media-engine";
 import { McuErrors } from "@tandem/sdk";
 import { analyzeWav, describeSegments, fractionHearing, toneSamples, toneSegments, writeWav } from "@tandem/sdk/testing/media";
-import { heard, joinWithTone, PLAYED_TONE, shareHearing, sleep, startEngine, TONES, type Member } from "./engine-fixture.js";
+import { closeParties, heard, joinWithTone, type Member, PLAYED_TONE, shareHearing, sleep, startEngine, TONES } from "./engine-fixture.js";
 
 const dir = mkdtempSync(join(tmpdir(), "media-engine-"));
 const SETTLE_MS = 300;
@@ -34,6 +34,7 @@ describe("media engine players and recorders", () => {
     engine = await startEngine();
   });
   after(async () => {
+    await closeParties();
     await engine.close();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -3,11 +3,15 @@
  * mixer frame at a time, after `depthFrames` have gathered. Packets of any duration (10, 20, 30 ms) are read as a
  * stream of samples. A missing frame is played as silence and counted lost; a packet older than the play-out point
  * is dropped as late; when the buffer runs dry it fills again before playing (the sender paused, or its clock is
- * slow); when it overfills (a burst, or a fast clock) the oldest frames are dropped down to the target depth.
+ * slow); when it overfills (a burst, or a fast clock) the oldest frames are dropped down to the target depth. A
+ * buffer that has held more than the target for a whole second (a burst that never drained) is cut back to it,
+ * so that a moment of jitter does not add delay for the rest of the call.
  */
 import { seqAfter } from "./rtp-packet.js";
 
 const SLOTS = 64;
+/** Reads (20 ms each) over which the buffer's lowest depth is watched. */
+const WATCH_READS = 50;
 
 interface Frame {
   readonly seq: number;
@@ -31,6 +35,8 @@ export class JitterBuffer {
   private current: Frame | undefined;
   private offset = 0;
   private lastLength = 160;
+  private reads = 0;
+  private lowest = Infinity;
   readonly counters: JitterCounters = { late: 0, lost: 0, discarded: 0, duplicate: 0 };
 
   constructor(
@@ -61,7 +67,7 @@ export class JitterBuffer {
     if (!held) this.count++;
     this.slots[slot] = { seq, samples, arrival };
     this.lastLength = samples.length;
-    if (this.count > this.maxFrames) this.shed();
+    if (this.count > this.maxFrames) this.shedTo(this.depthFrames);
     if (!this.playing && this.count >= this.depthFrames) this.playing = true;
     return true;
   }
@@ -71,6 +77,7 @@ export class JitterBuffer {
    * read, or -1 when nothing but silence was played.
    */
   read(out: Int16Array): number {
+    this.watchDepth();
     let filled = 0;
     let arrival = -1;
     while (filled < out.length) {
@@ -106,6 +113,20 @@ export class JitterBuffer {
     this.offset = 0;
   }
 
+  /** Cuts the buffer back to the target depth when it stayed above it for a whole watch period. */
+  private watchDepth(): void {
+    if (!this.playing) {
+      this.reads = 0;
+      this.lowest = Infinity;
+      return;
+    }
+    this.lowest = Math.min(this.lowest, this.count);
+    if (++this.reads < WATCH_READS) return;
+    if (this.lowest > this.depthFrames) this.shedTo(this.count - (this.lowest - this.depthFrames));
+    this.reads = 0;
+    this.lowest = Infinity;
+  }
+
   /** Moves to the frame at the play-out point; a gap becomes a silent frame counted lost. */
   private advance(): boolean {
     if (this.count === 0) {
@@ -129,9 +150,9 @@ export class JitterBuffer {
     return true;
   }
 
-  /** Drops the oldest frames down to the target depth. */
-  private shed(): void {
-    while (this.count > this.depthFrames) {
+  /** Drops the oldest frames down to `depth`. */
+  private shedTo(depth: number): void {
+    while (this.count > depth) {
       const slot = this.nextSeq & (SLOTS - 1);
       const frame = this.slots[slot];
       if (frame?.seq === this.nextSeq) {
