@@ -49,6 +49,12 @@ describe("request policy", () => {
     assert.equal(t.stack.stats().transactions, 0);
   });
 
+  it("answers OPTIONS to a served DN with our Allow, and an UPDATE outside any dialog with 481", async () => {
+    const t = await startTestStack({ served: ["1001"] });
+    stacks.push(t);
+    for (const transport of ["u1", "t1"] as const) await run(t, { scenario: "options-dn-update.xml", service: "1001", transport });
+  });
+
   it("answers OPTIONS to the server itself with 200 and Allow", async () => {
     const t = await startTestStack();
     stacks.push(t);

@@ -103,8 +103,9 @@ export class ReceivePath {
     if (!message.toTag && this.answeredOptions(message, flow)) return;
     const shard = this.deps.shardFor(message.callId);
     if (message.method === "UPDATE" && message.toTag && this.deps.handleUpdate(message, shard)) return;
-    if (message.method === "PRACK" && !message.toTag) {
-      // sip.js throws on an out-of-dialog PRACK; RFC 3262 §3 says 481.
+    if ((message.method === "PRACK" || message.method === "UPDATE") && !message.toTag) {
+      // sip.js throws on an out-of-dialog PRACK, and answers an out-of-dialog UPDATE 405 with its own Allow list;
+      // both exist only inside a dialog (RFC 3262 §3, RFC 3311 §5.1), so the one named matches none: 481.
       this.reply(message, flow, 481);
       return;
     }
@@ -173,10 +174,11 @@ export class ReceivePath {
     return true;
   }
 
-  /** OPTIONS to the server itself: 200 with what we can do (RFC 3261 §11.2), after the §8.2.2 checks. */
+  /** OPTIONS to the server itself or to a served DN: 200 with what we can do (RFC 3261 §11.2), after the §8.2.2 checks. */
   private answeredOptions(message: IncomingRequestMessage, flow: Flow): boolean {
+    // To a served DN as well (an unknown one got its 404 above): sip.js would list its own Allow, which names
+    // methods we refuse and leaves out UPDATE.
     if (message.method !== "OPTIONS" || message.ruri?.scheme !== "sip") return false;
-    if (message.ruri.user !== undefined && message.ruri.user !== "") return false;
     this.deps.sendPath().sendResponseTo(optionsOkText(message), flow);
     return true;
   }
