@@ -105,7 +105,7 @@ export class ReceivePath {
     if (message.method === "UPDATE" && message.toTag && this.deps.handleUpdate(message, shard)) return;
     if ((message.method === "PRACK" || message.method === "UPDATE") && !message.toTag) {
       // sip.js throws on an out-of-dialog PRACK, and answers an out-of-dialog UPDATE 405 with its own Allow list;
-      // both exist only inside a dialog (RFC 3262 §3, RFC 3311 §5.1), so the one named matches none: 481.
+      // both exist only inside a dialog (RFC 3262 §3, RFC 3311 §5.1), so one without a To-tag matches none: 481.
       this.reply(message, flow, 481);
       return;
     }
