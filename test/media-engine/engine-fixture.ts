@@ -13,9 +13,12 @@ export const TONES = [400, 700, 1100] as const;
 export const PLAYED_TONE = 1500;
 const DETECTED = [...TONES, PLAYED_TONE];
 
-/** A range of `pairs` port pairs somewhere in 30000–59999, so parallel test files rarely meet. */
+/**
+ * A range of `pairs` port pairs somewhere in 20000–32767: below the kernel's ephemeral range (32768–60999), where
+ * sockets bound to port 0 land, and apart from other test files' picks.
+ */
 export function portRange(pairs: number): Pick<MediaEngineConfig, "portMin" | "portMax"> {
-  const portMin = 30000 + 2 * randomInt(0, 14000 - pairs);
+  const portMin = 20000 + 2 * randomInt(0, 6384 - pairs);
   return { portMin, portMax: portMin + 2 * pairs - 1 };
 }
 

@@ -26,6 +26,14 @@ export const SSRC_TAKEOVER_MS = 1000;
 /** Where accepted packets go; `newStream` when the SSRC changed (the jitter buffer starts over). */
 export type RtpSink = (packet: RtpIn, arrival: number, newStream: boolean) => void;
 
+/**
+ * The sockets only ever send to IP addresses (the SDP's are checked), so the address is its own lookup: answered at
+ * once rather than through `dns.lookup` and a deferred callback for each of the fifty packets a second per party.
+ */
+function literalLookup(address: string, _options: unknown, callback: (err: Error | null, address: string, family: number) => void): void {
+  callback(null, address, isIPv6(address) ? 6 : 4);
+}
+
 function bind(socket: Socket, address: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     socket.once("error", reject);
@@ -77,8 +85,8 @@ export class RtpEndpoint {
   /** Binds RTP on `port` (even) and RTCP on `port + 1`; rejects with the socket error (EADDRINUSE …). */
   static async open(address: string, port: number, stats: WorkerStats, sink: RtpSink): Promise<RtpEndpoint> {
     const type = isIPv6(address) ? "udp6" : "udp4";
-    const rtp = createSocket({ type, recvBufferSize: 256 * 1024 });
-    const rtcp = createSocket({ type });
+    const rtp = createSocket({ type, recvBufferSize: 256 * 1024, lookup: literalLookup });
+    const rtcp = createSocket({ type, lookup: literalLookup });
     try {
       await bind(rtp, address, port);
       await bind(rtcp, address, port + 1);
