@@ -32,6 +32,23 @@ describe("StreamFramer (RFC 3261 §18.3)", () => {
     assert.equal(framer.buffered, 0);
   });
 
+  it("tells part of a message from a keep-alive still waiting for its next byte", () => {
+    assert.equal(collect().framer.holdsPartialMessage, false);
+    for (const waiting of ["\r", "\r\n", "\r\n\r"]) {
+      const f = collect().framer;
+      f.push(Buffer.from(waiting));
+      assert.equal(f.holdsPartialMessage, false, JSON.stringify(waiting));
+    }
+    const bytes = Buffer.from(MSG1);
+    for (const cut of [1, 10, MSG1.indexOf("\r\n\r\n") + 2, bytes.length - 1]) {
+      const f = collect().framer;
+      f.push(bytes.subarray(0, cut));
+      assert.equal(f.holdsPartialMessage, true, `cut at ${cut}`);
+      f.push(bytes.subarray(cut));
+      assert.equal(f.holdsPartialMessage, false, `whole after cut at ${cut}`);
+    }
+  });
+
   it("reassembles a message split at every byte position", () => {
     const bytes = Buffer.from(MSG1 + "\r\n\r\n" + MSG2);
     for (let cut = 1; cut < bytes.length; cut++) {
