@@ -1,5 +1,5 @@
 /** What the call model's flows share: its dependencies and its own parts. */
-import type { DnRegistry, EventBus, Hooks, Logger, SipVerbs } from "@tandem/sdk";
+import type { DnRegistry, EventBus, Hooks, Logger, SipLeg, SipVerbs } from "@tandem/sdk";
 import type { DialogRecovery } from "../sip/dialog-record.js";
 import type { AgentReservations } from "./agent-reservations.js";
 import type { CallEvents } from "./call-events.js";
@@ -19,4 +19,6 @@ export interface CallModelContext {
   readonly metrics: CallMetrics;
   /** Reads legs' dialogs for crash recovery (lost-calls.ts); absent with a stand-in SIP stack. */
   readonly dialogs?: DialogRecovery;
+  /** Shared by every recorded leg: rewrites its dialog after a target refresh (lost-calls.ts). */
+  readonly dialogRefreshed?: (leg: SipLeg) => void;
 }

@@ -12,6 +12,7 @@ import {
   type InboundInvite,
   type Logger,
   type Metrics,
+  type SipLeg,
   type SipVerbs,
   type Unsubscribe,
 } from "@tandem/sdk";
@@ -33,7 +34,7 @@ import type { CallControl } from "@tandem/sdk";
 import { createCallControl } from "./control/create-call-control.js";
 import { checkCarryPolicy } from "./carried-headers.js";
 import type { DialogRecovery } from "../sip/dialog-record.js";
-import { findLostCalls, releaseLostCalls } from "./lost-calls.js";
+import { dialogRefreshListener, findLostCalls, releaseLostCalls } from "./lost-calls.js";
 
 export interface CallModelDeps {
   sip: SipVerbs;
@@ -47,6 +48,8 @@ export interface CallModelDeps {
   metrics?: Metrics;
   /** The stack's dialog recovery: answered calls are recorded and, after a crash, ended (lost-calls.ts). */
   dialogs?: DialogRecovery;
+  /** When the previous run was last known alive (its newest logged event); calls it left open end then. */
+  lastKnownTime?: () => string | undefined;
 }
 
 export interface CallModel {
@@ -80,8 +83,9 @@ export function createCallModel(deps: CallModelDeps): CallModel {
     reservations: new AgentReservations(deps.dns, logger),
     metrics: deps.metrics ? createCallMetrics(deps.metrics, () => calls.values()) : NO_CALL_METRICS,
     closed: (call) => calls.delete(call.connId),
-    ...(deps.dialogs ? { dialogs: deps.dialogs } : {}),
+    ...(deps.dialogs ? { dialogs: deps.dialogs, dialogRefreshed: (leg: SipLeg) => refreshDialog(leg) } : {}),
   };
+  const refreshDialog = dialogRefreshListener(ctx, calls);
   const reconciler = new Reconciler(ctx, calls);
   let unsubscribe: Unsubscribe | undefined;
 
@@ -154,7 +158,7 @@ export function createCallModel(deps: CallModelDeps): CallModel {
   return {
     start() {
       const lostCalls = findLostCalls(ctx.store);
-      const lost = ctx.store.closeOpenAsLost(new Date().toISOString());
+      const lost = ctx.store.closeOpenAsLost(deps.lastKnownTime?.() ?? new Date().toISOString());
       releaseLostCalls(lostCalls, { bus: deps.bus, dialogs: deps.dialogs, store: ctx.store, logger }).catch((err: unknown) =>
         logger.error({ err }, "releasing the calls lost in the restart failed"),
       );

@@ -4,7 +4,7 @@
  * EventReleased with cause `lost-in-restart` for the agent's DN, so desktops drop the call, and a BYE on every
  * recorded leg (RFC 3261 §15.1.1), so the agent's phone and the customer are not left in a dead call.
  */
-import type { EventBus } from "@tandem/sdk";
+import type { EventBus, SipLeg } from "@tandem/sdk";
 import type { DialogRecovery } from "../sip/dialog-record.js";
 import type { Call } from "./call.js";
 import { CALLS_SOURCE } from "./call-events.js";
@@ -24,10 +24,24 @@ export function recordDialogs(ctx: CallModelContext, call: Call): void {
     if (!leg || !record) continue;
     ctx.store.saveDialog(call.connId, role, record);
     // Written again only when the peer moves the dialog's target (RFC 3261 §12.2.2), not per message.
-    dialogs.watch(leg, (refreshed) => {
-      if (!call.ended && (role === "customer" ? call.customerLeg : call.agentLeg) === leg) ctx.store.saveDialog(call.connId, role, refreshed);
-    });
+    if (ctx.dialogRefreshed) dialogs.watch(leg, ctx.dialogRefreshed);
   }
+}
+
+/**
+ * The one listener every recorded leg shares (`CallModelContext.dialogRefreshed`): finds the leg's call and
+ * writes the refreshed dialog. A scan of the live calls, on a re-INVITE only (rare next to other messages).
+ */
+export function dialogRefreshListener(ctx: CallModelContext, calls: ReadonlyMap<string, Call>): (leg: SipLeg) => void {
+  return (leg) => {
+    for (const call of calls.values()) {
+      const role = call.customerLeg === leg ? "customer" : call.agentLeg === leg ? "agent" : undefined;
+      if (role === undefined || call.ended) continue;
+      const record = ctx.dialogs?.snapshot(leg);
+      if (record) ctx.store.saveDialog(call.connId, role, record);
+      return;
+    }
+  };
 }
 
 /** What the previous process left open: its call records and their recorded dialogs. Read before they are closed. */

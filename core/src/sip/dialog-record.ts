@@ -25,8 +25,11 @@ export interface DialogRecord {
 export interface DialogRecovery {
   /** The leg's dialog state now; undefined for a leg this stack did not make (a test double). */
   snapshot(leg: SipLeg): DialogRecord | undefined;
-  /** Calls `onRefresh` with the leg's new state after each target refresh the peer sends (a re-INVITE). */
-  watch(leg: SipLeg, onRefresh: (record: DialogRecord) => void): void;
+  /**
+   * Calls `listener` with the leg after each target refresh the peer sends (a re-INVITE). One listener is shared
+   * by every leg (a field on the leg, no closure per call: memory per active call).
+   */
+  watch(leg: SipLeg, listener: (leg: SipLeg) => void): void;
   /** Sends BYE in the recorded dialog; resolves with the final status (408 when nothing came, 503 unsendable). */
   bye(record: DialogRecord): Promise<number>;
 }

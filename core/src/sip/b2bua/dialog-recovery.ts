@@ -31,12 +31,8 @@ async function listening(port: StackPort): Promise<boolean> {
 
 export function createDialogRecovery(port: StackPort): DialogRecovery {
   const recovery: DialogRecovery = {
-    watch(leg: SipLeg, onRefresh: (record: DialogRecord) => void): void {
-      if (!(leg instanceof SipLegImpl)) return;
-      leg.targetRefreshed = () => {
-        const record = recovery.snapshot(leg);
-        if (record) onRefresh(record);
-      };
+    watch(leg: SipLeg, listener: (leg: SipLeg) => void): void {
+      if (leg instanceof SipLegImpl) leg.targetRefreshed = listener;
     },
 
     snapshot(leg: SipLeg): DialogRecord | undefined {

@@ -70,7 +70,7 @@ export class SipLegImpl implements SipLeg {
   /** Set while an accepted inbound INVITE waits for its ACK. */
   ackWaiter: { resolve(): void; reject(error: Error): void } | undefined;
   /** Set by crash recovery (dialog-recovery.ts): the peer's re-INVITE may have moved the remote target (§12.2.2). */
-  targetRefreshed: (() => void) | undefined;
+  targetRefreshed: ((leg: SipLeg) => void) | undefined;
   /** Our Contact header line for requests/responses in this dialog. */
   readonly contactHeader: string;
   /** True when we chose the Call-ID (we sent the INVITE): RFC 3261 §14.1 glare delays differ. */
