@@ -132,6 +132,38 @@ describe("media engine control", () => {
     await until(() => inactive().length === 2, 6000, "a second report after media came back and stopped again");
   });
 
+  it("does not watch a party whose SDP says it sends nothing (recvonly)", async (t) => {
+    const room = await engine.createRoom();
+    t.after(() => room.close());
+    const quiet = await openParty();
+    await room.join({ partyId: "recvonly", offer: partyOffer(quiet.port, "PCMU", "recvonly") });
+    await sleep(2500);
+    assert.deepEqual(events.filter((e) => e.type === "party-inactive" && e.partyId === "recvonly"), []);
+    assert.ok(quiet.arrivals.length > 50, "it still gets the room's audio");
+  });
+
+  it("sends RTCP sender reports with a CNAME to the party's RTCP port (RFC 3550 §6.4.1, RFC 3605 a=rtcp)", async (t) => {
+    const fast = await startEngine({ rtcpIntervalMs: 1000 });
+    t.after(() => fast.close());
+    const room = await fast.createRoom();
+    const rtp = await openParty();
+    const rtcp = await bound(0);
+    t.after(() => new Promise<void>((r) => rtcp.close(() => r())));
+    const reports: Buffer[] = [];
+    rtcp.on("message", (msg) => reports.push(msg));
+    const offer = partyOffer(rtp.port).replace("a=ptime:20", `a=ptime:20\r\na=rtcp:${rtcp.address().port}`);
+    const party = await room.join({ offer });
+    rtp.sendTone({ to: { port: enginePort(party.localSdp) }, frequencies: [400] });
+    await until(() => reports.length > 0, 5000, "an RTCP report");
+    const report = reports[0]!;
+    assert.equal(report[0]! >> 6, 2);
+    assert.equal(report[1], 200, "SR first");
+    assert.equal(report[(report.readUInt16BE(2) + 1) * 4 + 1], 202, "then SDES");
+    assert.match(report.toString("latin1"), /tandem-media-engine@127\.0\.0\.1/);
+    assert.ok(report.readUInt32BE(20) > 0, "packets sent so far");
+    await room.close();
+  });
+
   it("reports RFC 4733 telephone-events once each", async (t) => {
     const room = await engine.createRoom();
     t.after(() => room.close());

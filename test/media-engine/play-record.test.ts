@@ -5,12 +5,14 @@
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { MediaEngine } from "@tandem/plugin-media-engine";
 import { McuErrors } from "@tandem/sdk";
-import { analyzeWav, describeSegments, fractionHearing, toneSamples, toneSegments, writeWav } from "@tandem/sdk/testing/media";
+import { analyzeWav, describeSegments, encodeWav, fractionHearing, toneSamples, toneSegments, writeWav } from "@tandem/sdk/testing/media";
 import { closeParties, heard, joinWithTone, type Member, PLAYED_TONE, shareHearing, sleep, startEngine, TONES } from "./engine-fixture.js";
 
 const dir = mkdtempSync(join(tmpdir(), "media-engine-"));
@@ -64,6 +66,25 @@ describe("media engine players and recorders", () => {
     from = a.rtp.now() + 100;
     await sleep(500);
     assert.ok(shareHearing(b.rtp, [400], from) >= 0.9, `the announcement played out: ${timeline(b, from)}`);
+  });
+
+  it("plays a WAV fetched over HTTP (µ-law file)", async (t) => {
+    const bytes = encodeWav([toneSamples([PLAYED_TONE], 2000)], 8000, "mulaw");
+    const server = createServer((req, res) => {
+      if (req.url !== "/hold.wav") return void res.writeHead(404).end();
+      res.writeHead(200, { "content-type": "audio/wav" }).end(bytes);
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    t.after(() => new Promise<void>((r) => server.close(() => r())));
+    const port = (server.address() as AddressInfo).port;
+    const room = await engine.createRoom();
+    t.after(() => room.close());
+    const a = await joinWithTone(room, "a", 0);
+    await room.play({ source: `http://127.0.0.1:${port}/hold.wav` });
+    const from = a.rtp.now() + SETTLE_MS;
+    await sleep(SETTLE_MS + 800);
+    assert.ok(shareHearing(a.rtp, [PLAYED_TONE], from) >= 0.9, `a hears the fetched file: ${timeline(a, from)}`);
+    await assert.rejects(room.play({ source: `http://127.0.0.1:${port}/missing.wav` }), (e: Error) => McuErrors.playFailed.is(e) && /HTTP 404/.test(e.message));
   });
 
   it("refuses a missing file, a non-WAV file and an unsupported scheme with coded errors", async (t) => {
