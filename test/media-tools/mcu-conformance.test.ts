@@ -2,7 +2,7 @@
  * The MCU conformance kit run on a small reference mixer: every case passes on an adapter with every
  * capability, every case passes on one with none of the optional ones (each checks the coded refusal), and
  * the kit fails an adapter that is wrong on purpose: a listen-only party still heard, a mode change heard
- * 300 ms late, a port kept after leave.
+ * 300 ms late, no inactivity report, a port kept after leave.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -47,6 +47,10 @@ describe("MCU conformance kit fails a non-conforming adapter", () => {
 
   it("a mode change heard 300 ms late", async () => {
     await assert.rejects(caseNamed(suite({ modeSwitchDelayMs: 300 }), "a mode change").run(), /must be heard within 100 ms/);
+  });
+
+  it("no report when a party's media stops", async () => {
+    await assert.rejects(caseNamed(suite({ noInactivityReports: true }), "inactivity").run(), /a report that a went quiet: not within/);
   });
 
   it("a port still held after leave()", async () => {

@@ -1,7 +1,8 @@
 /**
  * A deliberately small MCU adapter for testing the conformance kit itself: a G.711 mixer in the test process
  * on 127.0.0.1. Its capabilities are chosen per test, and knobs make it wrong on purpose (a listen-only party
- * still heard, a slow mode change, a port kept after leave) so the tests can show the kit catches each.
+ * still heard, a slow mode change, a port kept after leave, no inactivity reports) so the tests can show the
+ * kit catches each.
  */
 import { mcuMissing, McuErrors, type McuAdapter, type McuCapabilities, type McuEvent, type McuHealth, type McuPartyMode, type McuRoom, type McuRoomRequest } from "@tandem/sdk";
 import type { ReferenceParty } from "./reference-party.js";
@@ -12,7 +13,7 @@ const NAME = "reference";
 export const FULL_CAPABILITIES: McuCapabilities = {
   codecs: ["PCMU", "PCMA"],
   modes: ["speak-listen", "listen-only", "whisper"],
-  telephoneEvents: false,
+  telephoneEvents: true,
   record: { layouts: ["mono", "two-channel"], pause: true, formats: ["wav"] },
   play: { schemes: ["file"], formats: ["wav"], loop: true },
   limits: { rooms: 4, partiesPerRoom: 4 },
@@ -23,6 +24,8 @@ export interface ReferenceMcuOptions {
   leakListenOnly?: boolean;
   modeSwitchDelayMs?: number;
   leakPortOnLeave?: boolean;
+  /** Never reports a party inactive. */
+  noInactivityReports?: boolean;
 }
 
 export class ReferenceMcu implements McuAdapter {
@@ -60,8 +63,16 @@ export class ReferenceMcu implements McuAdapter {
     return room;
   }
 
-  onEvent(_listener: (event: McuEvent) => void): () => void {
-    return () => undefined;
+  private readonly listeners = new Set<(event: McuEvent) => void>();
+
+  onEvent(listener: (event: McuEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  report(event: McuEvent): void {
+    if (event.type === "party-inactive" && this.options.noInactivityReports) return;
+    for (const listener of this.listeners) listener(event);
   }
 
   checkMode(mode: McuPartyMode): void {

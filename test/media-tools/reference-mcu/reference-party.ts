@@ -4,37 +4,58 @@
  */
 import { createSocket, type Socket } from "node:dgram";
 import { parse } from "sdp-transform";
-import { McuErrors, type McuParty, type McuPartyMode, type McuPlayback, type McuPlayRequest } from "@tandem/sdk";
-import { buildRtpPacket, codecOfPayloadType, decodeG711, encodeG711, G711_PAYLOAD_TYPE, type G711Codec, parseRtpPacket } from "@tandem/sdk/testing/media";
+import { McuErrors, type McuEvent, type McuParty, type McuPartyMode, type McuPlayback, type McuPlayRequest } from "@tandem/sdk";
+import {
+  buildRtpPacket,
+  codecOfPayloadType,
+  decodeG711,
+  encodeG711,
+  eventKey,
+  G711_PAYLOAD_TYPE,
+  type G711Codec,
+  parseRtpPacket,
+  parseTelephoneEvent,
+  TELEPHONE_EVENT_PAYLOAD_TYPE,
+} from "@tandem/sdk/testing/media";
 
 const NAME = "reference";
 const MAX_QUEUED_FRAMES = 3;
 
 export interface ReferencePartyHost {
   readonly roomId: string;
+  readonly telephoneEvents: boolean;
+  report(event: McuEvent): void;
   setMode(party: ReferenceParty, mode: McuPartyMode): void;
   play(request: McuPlayRequest, party: ReferenceParty): Promise<McuPlayback>;
   leave(party: ReferenceParty): Promise<void>;
 }
 
-/** The remote of an SDP: address, port and the G.711 codecs it lists, in order. */
-export function sdpRemote(sdp: string): { address: string; port: number; codecs: G711Codec[] } {
+/** The remote of an SDP: address, port, the G.711 codecs it lists in order, its telephone-event payload type. */
+export function sdpRemote(sdp: string): { address: string; port: number; codecs: G711Codec[]; telephoneEvent: number | undefined } {
   const session = parse(sdp);
   const audio = session.media.find((m) => m.type === "audio");
   const address = audio?.connection?.ip ?? session.connection?.ip;
   if (!audio || !address) throw McuErrors.badSdp(NAME, "?", "no audio stream or no c= line");
   const codecs = String(audio.payloads ?? "").split(" ").map((p) => codecOfPayloadType(Number(p))).filter((c): c is G711Codec => c !== undefined);
-  return { address, port: audio.port, codecs };
+  const telephoneEvent = audio.rtp.find((r) => r.codec.toLowerCase() === "telephone-event")?.payload;
+  return { address, port: audio.port, codecs, telephoneEvent };
 }
 
-export function referenceSdp(port: number, codec: G711Codec): string {
+export function referenceSdp(port: number, codec: G711Codec, telephoneEvent: number | undefined): string {
   const pt = G711_PAYLOAD_TYPE[codec];
-  return ["v=0", `o=reference ${port} 1 IN IP4 127.0.0.1`, "s=reference mixer", "c=IN IP4 127.0.0.1", "t=0 0", `m=audio ${port} RTP/AVP ${pt}`, `a=rtpmap:${pt} ${codec}/8000`, "a=sendrecv", ""].join("\r\n");
+  const te = telephoneEvent === undefined ? [] : [`a=rtpmap:${telephoneEvent} telephone-event/8000`, `a=fmtp:${telephoneEvent} 0-16`];
+  const formats = telephoneEvent === undefined ? `${pt}` : `${pt} ${telephoneEvent}`;
+  return ["v=0", `o=reference ${port} 1 IN IP4 127.0.0.1`, "s=reference mixer", "c=IN IP4 127.0.0.1", "t=0 0", `m=audio ${port} RTP/AVP ${formats}`, `a=rtpmap:${pt} ${codec}/8000`, ...te, "a=sendrecv", ""].join("\r\n");
 }
 
 export class ReferenceParty implements McuParty {
   readonly inbound: Int16Array[] = [];
   localSdp = "";
+  telephoneEvent: number | undefined;
+  lastMediaAt = Date.now();
+  inactiveReported = false;
+  inactivityMs = 10_000;
+  private lastEventTimestamp: number | undefined;
   private remote: { address: string; port: number } | undefined;
   private seq = 0;
   private timestamp = 0;
@@ -50,8 +71,12 @@ export class ReferenceParty implements McuParty {
   ) {
     socket.on("message", (data) => {
       const packet = parseRtpPacket(data);
-      const codecIn = packet && codecOfPayloadType(packet.payloadType);
-      if (!packet || !codecIn) return;
+      if (!packet) return;
+      this.lastMediaAt = Date.now();
+      this.inactiveReported = false;
+      if (packet.payloadType === this.telephoneEvent) return this.onTelephoneEvent(packet.timestamp, packet.payload);
+      const codecIn = codecOfPayloadType(packet.payloadType);
+      if (!codecIn) return;
       this.inbound.push(decodeG711(codecIn, packet.payload));
       if (this.inbound.length > MAX_QUEUED_FRAMES) this.inbound.shift();
     });
@@ -71,8 +96,17 @@ export class ReferenceParty implements McuParty {
     await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", () => resolve()));
     const party = new ReferenceParty(id, host, socket, socket.address().port, remote?.codecs[0] ?? "PCMU", mode);
     if (remote) party.remote = { address: remote.address, port: remote.port };
-    party.localSdp = referenceSdp(party.port, party.codec);
+    party.telephoneEvent = host.telephoneEvents ? (remote ? remote.telephoneEvent : TELEPHONE_EVENT_PAYLOAD_TYPE) : undefined;
+    party.localSdp = referenceSdp(party.port, party.codec, party.telephoneEvent);
     return party;
+  }
+
+  /** RFC 4733 §2.5.2.1: one event per start timestamp, reported at its first end packet. */
+  private onTelephoneEvent(timestamp: number, payload: Uint8Array): void {
+    const event = parseTelephoneEvent(payload);
+    if (!event?.end || timestamp === this.lastEventTimestamp) return;
+    this.lastEventTimestamp = timestamp;
+    this.host.report({ type: "telephone-event", roomId: this.roomId, partyId: this.id, event: eventKey(event.code), durationMs: event.duration / 8 });
   }
 
   /** The next frame it sent, or undefined when none is waiting. */

@@ -2,7 +2,7 @@
  * A room of the reference mixer: every 20 ms each listener gets the sum of the frames of the parties it may
  * hear (by their modes), what is played to the room and to it alone; recordings get their channels' sums.
  */
-import { McuErrors, type McuJoinRequest, type McuParty, type McuPartyMode, type McuPlayback, type McuPlayRequest, type McuRecordRequest, type McuRecording, type McuRoom } from "@tandem/sdk";
+import { McuErrors, type McuEvent, type McuJoinRequest, type McuParty, type McuPartyMode, type McuPlayback, type McuPlayRequest, type McuRecordRequest, type McuRecording, type McuRoom } from "@tandem/sdk";
 import { SAMPLES_PER_FRAME } from "@tandem/sdk/testing/media";
 import { ReferencePlayback, ReferenceRecording } from "./reference-media.js";
 import { ReferenceParty } from "./reference-party.js";
@@ -43,6 +43,14 @@ export class ReferenceRoom implements McuRoom {
     return this.id;
   }
 
+  get telephoneEvents(): boolean {
+    return this.mcu.capabilities.telephoneEvents;
+  }
+
+  report(event: McuEvent): void {
+    this.mcu.report(event);
+  }
+
   parties(): readonly string[] {
     return [...this.members.keys()];
   }
@@ -54,6 +62,7 @@ export class ReferenceRoom implements McuRoom {
     const mode = request.mode ?? { mode: "speak-listen" };
     this.mcu.checkMode(mode);
     const party = await ReferenceParty.open(id, this, mode, request.offer);
+    if (request.inactivityMs !== undefined) party.inactivityMs = request.inactivityMs;
     this.members.set(id, party);
     return party;
   }
@@ -106,6 +115,7 @@ export class ReferenceRoom implements McuRoom {
 
   /** One 20 ms step of the mix. */
   tick(): void {
+    this.watchInactivity();
     const frames = new Map([...this.members.values()].map((p) => [p, p.takeFrame()] as const));
     const played = [...this.roomPlays].map((p) => p.next());
     for (const p of [...this.roomPlays]) if (p.done) this.roomPlays.delete(p);
@@ -119,6 +129,16 @@ export class ReferenceRoom implements McuRoom {
       const sum = (ids: readonly string[] | undefined): Int16Array => mix([...frames].filter(([p]) => (ids ? ids.includes(p.id) : p.mode.mode !== "listen-only")).map(([, f]) => f));
       const channels = request.channels.layout === "mono" ? [mix([roomSound, sum(undefined)])] : [sum(request.channels.left), sum(request.channels.right)];
       recording.append(channels);
+    }
+  }
+
+  /** Reports, once per silence, each party that sent nothing for its inactivityMs. */
+  private watchInactivity(): void {
+    const now = Date.now();
+    for (const party of this.members.values()) {
+      if (party.inactiveReported || now - party.lastMediaAt < party.inactivityMs) continue;
+      party.inactiveReported = true;
+      this.report({ type: "party-inactive", roomId: this.id, partyId: party.id, inactiveMs: now - party.lastMediaAt });
     }
   }
 }

@@ -43,3 +43,12 @@ export function scratchFolder(): { path: string; dispose(): void } {
   const path = mkdtempSync(join(tmpdir(), "mcu-conformance-"));
   return { path, dispose: () => rmSync(path, { recursive: true, force: true }) };
 }
+
+/** Polls `predicate` every 20 ms; rejects with an AssertionError naming `what` after `timeoutMs`. */
+export async function eventually(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new AssertionError({ message: `${what}: not within ${timeoutMs} ms` });
+    await delay(20);
+  }
+}

@@ -4,6 +4,7 @@
  */
 import type { McuJoinRequest, McuParty, McuPartyMode, McuRoom } from "../../mcu-adapter.js";
 import type { G711Codec } from "../media/g711.js";
+import { TELEPHONE_EVENT_PAYLOAD_TYPE } from "../media/telephone-event.js";
 import { RtpParty } from "../media/rtp-party.js";
 import type { ToneStream } from "../media/tone-sender.js";
 import { kitSdp, mediaTarget, type SdpMediaTarget } from "./kit-sdp.js";
@@ -18,6 +19,10 @@ export interface KitJoinOptions {
   codecs?: readonly G711Codec[];
   /** Join without an offer and answer the adapter's (RFC 3725 flow I). */
   offerless?: boolean;
+  /** Offer RFC 4733 telephone-event (payload type 101). */
+  telephoneEvents?: boolean;
+  /** Passed to the join: report the party inactive after this long without media. */
+  inactivityMs?: number;
 }
 
 /** A party of the suite: its RTP end, its place in the room, and the adapter's media address for it. */
@@ -27,6 +32,8 @@ export interface KitParty {
   readonly rtp: RtpParty;
   readonly mcu: McuParty;
   readonly target: SdpMediaTarget;
+  /** Its tone stream, when it has a tone: pause it to go silent, send DTMF in it. */
+  readonly stream: ToneStream | undefined;
   /** Stops its tone and leaves the room (errors from the adapter propagate), then releases its socket. */
   leave(): Promise<void>;
   /** Releases its socket only (after its room closed). */
@@ -41,10 +48,15 @@ export async function joinKitParty(room: McuRoom, options: KitJoinOptions): Prom
   const rtp = await RtpParty.open({ codec: codecs[0] ?? "PCMU" });
   try {
     const sessionId = sessionIds++;
-    const request: McuJoinRequest = { partyId: options.id, ...(options.mode ? { mode: options.mode } : {}) };
-    const mcu = await room.join(options.offerless ? request : { ...request, offer: kitSdp(rtp.port, codecs, sessionId) });
+    const request: McuJoinRequest = {
+      partyId: options.id,
+      ...(options.mode ? { mode: options.mode } : {}),
+      ...(options.inactivityMs !== undefined ? { inactivityMs: options.inactivityMs } : {}),
+    };
+    const events = options.telephoneEvents ? TELEPHONE_EVENT_PAYLOAD_TYPE : undefined;
+    const mcu = await room.join(options.offerless ? request : { ...request, offer: kitSdp(rtp.port, codecs, sessionId, events) });
     const target = mediaTarget(mcu.localSdp);
-    if (options.offerless) await mcu.accept(kitSdp(rtp.port, [target.codec], sessionId));
+    if (options.offerless) await mcu.accept(kitSdp(rtp.port, [target.codec], sessionId, target.telephoneEventPayloadType));
     let stream: ToneStream | undefined;
     // Sent in the codec the adapter chose: the first format of its answer, or of its offer we accepted.
     if (options.tone !== undefined) stream = rtp.sendTone({ to: { address: target.address, port: target.port }, frequencies: [options.tone], codec: target.codec });
@@ -54,6 +66,7 @@ export async function joinKitParty(room: McuRoom, options: KitJoinOptions): Prom
       rtp,
       mcu,
       target,
+      stream,
       leave: async () => {
         rtp.stopSending();
         await stream?.done;

@@ -12,11 +12,23 @@ export interface SdpMediaTarget {
   /** The first G.711 payload type of the m= line (RFC 3264 §6.1: the answerer's preferred format). */
   codec: G711Codec;
   direction: "sendrecv" | "sendonly" | "recvonly" | "inactive";
+  /** The payload type of RFC 4733 telephone-event in the adapter's SDP, if it has one. */
+  telephoneEventPayloadType?: number;
 }
 
-/** An SDP for one audio stream at `port` on 127.0.0.1 offering (or answering with) `codecs`, in that order. */
-export function kitSdp(port: number, codecs: readonly G711Codec[], sessionId: number): string {
-  const payloads = codecs.map((c) => G711_PAYLOAD_TYPE[c]);
+/**
+ * An SDP for one audio stream at `port` on 127.0.0.1 offering (or answering with) `codecs`, in that order, and
+ * RFC 4733 telephone-event as payload type `telephoneEvent` when given.
+ */
+export function kitSdp(port: number, codecs: readonly G711Codec[], sessionId: number, telephoneEvent?: number): string {
+  const payloads: number[] = codecs.map((c) => G711_PAYLOAD_TYPE[c]);
+  const rtp: Array<{ payload: number; codec: string; rate: number }> = codecs.map((codec) => ({ payload: G711_PAYLOAD_TYPE[codec], codec, rate: 8000 }));
+  const fmtp: Array<{ payload: number; config: string }> = [];
+  if (telephoneEvent !== undefined) {
+    payloads.push(telephoneEvent);
+    rtp.push({ payload: telephoneEvent, codec: "telephone-event", rate: 8000 });
+    fmtp.push({ payload: telephoneEvent, config: "0-16" });
+  }
   return write({
     version: 0,
     origin: { username: "conformance", sessionId, sessionVersion: 1, netType: "IN", ipVer: 4, address: "127.0.0.1" },
@@ -29,8 +41,8 @@ export function kitSdp(port: number, codecs: readonly G711Codec[], sessionId: nu
         port,
         protocol: "RTP/AVP",
         payloads: payloads.join(" "),
-        rtp: codecs.map((codec) => ({ payload: G711_PAYLOAD_TYPE[codec], codec, rate: 8000 })),
-        fmtp: [],
+        rtp,
+        fmtp,
         direction: "sendrecv",
         ptime: 20,
       },
@@ -48,5 +60,8 @@ export function mediaTarget(sdp: string): SdpMediaTarget {
   if (!codec) throw new Error(`the adapter's SDP offers no G.711 format:\n${sdp}`);
   const address = audio.connection?.ip ?? session.connection?.ip;
   if (!address) throw new Error(`the adapter's SDP has no c= line:\n${sdp}`);
-  return { address, port: audio.port, codec, direction: audio.direction ?? session.direction ?? "sendrecv" };
+  const telephoneEvent = audio.rtp.find((r) => r.codec.toLowerCase() === "telephone-event" && payloads.includes(r.payload));
+  const target: SdpMediaTarget = { address, port: audio.port, codec, direction: audio.direction ?? session.direction ?? "sendrecv" };
+  if (telephoneEvent) target.telephoneEventPayloadType = telephoneEvent.payload;
+  return target;
 }

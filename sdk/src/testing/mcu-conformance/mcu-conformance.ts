@@ -3,8 +3,8 @@
  * 127.0.0.1. Every party is an RTP test party sending its own tone; what each one receives is decoded and the
  * tones in it say whom it hears. Cases cover the three party modes, offer/answer both ways, a mode change
  * heard within 100 ms, playing to a room and to one party (once and looped), mono and two-channel recordings
- * (channels, duration, paused time as silence), ports released on leave and close, and refusals at the
- * declared limits. A case for something the adapter declares it cannot do checks the coded refusal instead,
+ * (channels, duration, paused time as silence), ports released on leave and close, refusals at the
+ * declared limits, and the reports of RFC 4733 telephone-events and of a party whose media stopped. A case for something the adapter declares it cannot do checks the coded refusal instead,
  * so every case runs for every adapter.
  *
  * ```ts
@@ -19,6 +19,7 @@
 import type { McuAdapter } from "../../mcu-adapter.js";
 import { hearingCases } from "./cases-hearing.js";
 import { mediaCases } from "./cases-media.js";
+import { reportCases } from "./cases-reports.js";
 import { resourceCases } from "./cases-resources.js";
 import type { McuConformanceOptions } from "./kit-room.js";
 
@@ -32,7 +33,7 @@ export interface McuConformanceCase {
 
 /** The suite's cases, for any test runner. */
 export function mcuConformanceCases(options: McuConformanceOptions): McuConformanceCase[] {
-  return [...hearingCases(options), ...mediaCases(options), ...resourceCases(options)];
+  return [...hearingCases(options), ...mediaCases(options), ...resourceCases(options), ...reportCases(options)];
 }
 
 /** The outcome of one case in {@link runMcuConformance}. */
