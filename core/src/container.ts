@@ -111,6 +111,7 @@ export function buildContainer(input: ContainerInput): AwilixContainer<Cradle> {
         config: { identityTrustedPeers: c.config.sip.trustedPeers, ...c.config.calls },
         metrics: c.metrics.core,
         ...(c.sipStack.dialogs ? { dialogs: c.sipStack.dialogs } : {}),
+        lastKnownTime: () => c.eventLog.lastTsAtOpen,
       });
       c.admin.addCoreRoutes("calls", (scope) => model.registerRoutes(scope));
       const timeline = new CallTimeline(c.db, c.bus);

@@ -9,7 +9,8 @@ interface ApiError {
 
 test("every route but health needs a valid bearer token", async (t) => {
   const { admin } = startHarness(t);
-  const health = await admin.inject({ method: "GET", url: "/api/v1/health" });
+  assert.deepEqual((await admin.inject({ method: "GET", url: "/api/v1/health" })).json(), { status: "ok" }, "no token: status only");
+  const health = await admin.inject({ method: "GET", url: "/api/v1/health", headers: auth });
   assert.equal(health.statusCode, 200);
   const body = health.json<{ status: string; version: string; uptimeSeconds: number; counts: Record<string, number>; sip: string }>();
   assert.equal(body.status, "ok");

@@ -18,7 +18,7 @@ export interface Harness {
 
 export function startHarness(
   t: TestContext,
-  options: { sseHeartbeatMs?: number; flushMs?: number; limits?: Partial<AdminLimits> } = {},
+  options: { sseHeartbeatMs?: number; flushMs?: number; limits?: Partial<AdminLimits>; healthDetails?: boolean; host?: string; port?: number } = {},
 ): Harness {
   const core = openCore(join(tempDir(t), "admin.sqlite"), { flushMs: options.flushMs ?? 10 });
   const metrics = new MetricsRegistry({ defaultMetrics: false });
@@ -26,14 +26,15 @@ export function startHarness(
   const plugins: PluginStatus[] = [{ id: "example", version: "1.2.3", status: "ready", description: "example plugin" }];
   const admin = new AdminServer({
     config: {
-      host: "127.0.0.1",
-      port: 0,
+      host: options.host ?? "127.0.0.1",
+      port: options.port ?? 0,
       tokens: [
         { name: "ops", token: TOKEN },
         { name: "other", token: "another-token" },
       ],
       ...(options.sseHeartbeatMs === undefined ? {} : { sseHeartbeatMs: options.sseHeartbeatMs }),
       ...(options.limits === undefined ? {} : { limits: options.limits }),
+      ...(options.healthDetails === undefined ? {} : { healthDetails: options.healthDetails }),
     },
     registry: core.registry,
     bus: core.bus,

@@ -18,6 +18,8 @@ export interface AdminConfig {
   tokens: AdminToken[];
   /** Interval of the SSE heartbeat comment (default 15 s). */
   sseHeartbeatMs?: number;
+  /** Show version, listeners and counts on `/health` without a token (default false: only `status`). */
+  healthDetails?: boolean;
   /** Abuse limits (defaults: `ADMIN_LIMIT_DEFAULTS`). */
   limits?: Partial<AdminLimits>;
 }

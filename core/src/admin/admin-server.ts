@@ -14,6 +14,7 @@ import { serveDashboard } from "../dashboard/serve-dashboard.js";
 import type { AdminDeps } from "./admin-deps.js";
 import { requireToken, TokenChecker } from "./auth.js";
 import { installErrorFormat } from "./error-format.js";
+import { clientErrorHandler, frameworkErrors } from "./framework-errors.js";
 import { AdminErrors } from "./errors.js";
 import { checkPluginPath, mountPluginRoute, mountPluginWebSocket } from "./plugin-routes.js";
 import { RequestGuard } from "./request-guard.js";
@@ -44,6 +45,8 @@ export class AdminServer {
       // allErrors so a bad body names every bad field at once; no silent removal of unknown keys.
       ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: "array", useDefaults: true } },
       forceCloseConnections: true,
+      frameworkErrors,
+      clientErrorHandler,
     });
     this.app.addHook("onReady", async () => {
       this.booted = true;
@@ -66,7 +69,7 @@ export class AdminServer {
     void this.app.register(
       async (api) => {
         requireToken(api, this.checker, this.guard);
-        healthRoutes(api, deps, startedAt);
+        healthRoutes(api, deps, startedAt, this.checker);
         dnRoutes(api, deps);
         agentRoutes(api, deps);
         eventRoutes(api, deps, this.streams);
@@ -119,7 +122,13 @@ export class AdminServer {
 
   /** Starts listening on `admin.host:admin.port` (port 0 = ephemeral). */
   async listen(): Promise<{ host: string; port: number }> {
-    await this.app.listen({ host: this.deps.config.host, port: this.deps.config.port });
+    const { host, port } = this.deps.config;
+    try {
+      await this.app.listen({ host, port });
+    } catch (err) {
+      // EADDRINUSE, EADDRNOTAVAIL, EACCES …: the operator must see which address and why, with a code.
+      throw AdminErrors.listen(host, port, err instanceof Error ? err.message : String(err));
+    }
     const address = this.app.server.address() as AddressInfo;
     this.deps.logger.info({ host: address.address, port: address.port }, "admin API listening");
     return { host: address.address, port: address.port };

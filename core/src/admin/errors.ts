@@ -16,6 +16,13 @@ export const AdminErrors = {
     "plugin %s cannot add route %s: routes can only be added before the admin server starts",
   ),
   routeInvalid: defineError("TANDEM_ERR_API_ROUTE_INVALID", "plugin %s route %s is invalid: %s"),
+  uriTooLong: defineError("TANDEM_ERR_API_URI_TOO_LONG", "a path segment of the %s-character URL is longer than the router accepts", {
+    httpStatus: 414,
+  }),
+  headersTooLarge: defineError("TANDEM_ERR_API_HEADERS_TOO_LARGE", "the request line and headers are larger than the server accepts", {
+    httpStatus: 431,
+  }),
+  listen: defineError("TANDEM_ERR_API_LISTEN", "the admin API cannot listen on %s:%s: %s"),
   authThrottled: defineError("TANDEM_ERR_API_AUTH_THROTTLED", "too many failed authentications from %s; retry after %s s", {
     httpStatus: 429,
   }),

@@ -37,6 +37,13 @@ export const dnNumberParam = {
   properties: { number: { type: "string", pattern: DN_NUMBER_PATTERN } },
 } as const;
 
+/** `/agents/:dn`: the same DN pattern as `/dns/:number`. */
+export const agentDnParam = {
+  type: "object",
+  required: ["dn"],
+  properties: { dn: { type: "string", pattern: DN_NUMBER_PATTERN } },
+} as const;
+
 export const dnSchema = {
   type: "object",
   required: ["number", "type", "options", "origin", "createdAt", "updatedAt"],
@@ -130,7 +137,7 @@ export const pluginSchema = {
 
 export const healthSchema = {
   type: "object",
-  required: ["status", "uptimeSeconds", "version", "counts"],
+  required: ["status"],
   additionalProperties: true,
   properties: {
     status: { type: "string" },

@@ -73,6 +73,12 @@ export class EventLogStore {
     return Math.max(max.seq ?? 0, seqRow?.seq ?? 0);
   }
 
+  /** `ts` of the newest stored event (undefined for an empty log). */
+  lastTs(): string | undefined {
+    const row = this.db.prepare("SELECT ts FROM core__events ORDER BY seq DESC LIMIT 1").get() as { ts: string } | undefined;
+    return row?.ts;
+  }
+
   /** Inserts a batch in one transaction; `data` holds each event's data already as JSON. */
   write(events: readonly TandemEvent[], data: readonly string[]): void {
     this.writeBatch(events, data);

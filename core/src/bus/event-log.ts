@@ -43,6 +43,11 @@ export class EventLog {
   /** Set while the database refuses writes: the retry timer flushes, `append` no longer tries inline. */
   private failing = false;
   private failures = 0;
+  /**
+   * `ts` of the newest event the previous run committed: the last time that run is known to have been alive
+   * (calls it left open end there, not at this start).
+   */
+  readonly lastTsAtOpen: string | undefined;
   /** Totals for metrics and the benchmark. */
   readonly stats = { appended: 0, written: 0, batches: 0, failedBatches: 0 };
 
@@ -53,6 +58,7 @@ export class EventLog {
     this.store = new EventLogStore(db);
     this.appended = this.store.highestSeq();
     this.committed = this.appended;
+    this.lastTsAtOpen = this.store.lastTs();
     this.prune();
     if (options.retentionDays > 0) {
       this.pruneTimer = setInterval(() => this.prune(), PRUNE_EVERY_MS);

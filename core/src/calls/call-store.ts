@@ -214,13 +214,18 @@ export class CallStore {
     return statement;
   }
 
-  /** Closes every call and leg still open (the process stopped under them); returns the number of calls closed. */
-  closeOpenAsLost(now: string): number {
+  /**
+   * Closes every call and leg still open (the process stopped under them) at `lastKnown`, or at its own
+   * latest time when that is later; returns the number of calls closed.
+   */
+  closeOpenAsLost(lastKnown: string): number {
+    // ISO 8601 UTC strings order as text, so SQLite's scalar MAX picks the latest.
+    const end = "MAX(?, started_at, COALESCE(answered_at, started_at))";
     return this.db.transaction(() => {
-      this.db.prepare("UPDATE call_legs SET ended_at = ?, ended_by = 'lost' WHERE ended_at IS NULL").run(now);
+      this.db.prepare(`UPDATE call_legs SET ended_at = ${end}, ended_by = 'lost' WHERE ended_at IS NULL`).run(lastKnown);
       return this.db
-        .prepare("UPDATE calls SET state = ?, outcome = 'lost', ended_at = ? WHERE ended_at IS NULL")
-        .run(CallState.Lost, now).changes;
+        .prepare(`UPDATE calls SET state = ?, outcome = 'lost', ended_at = ${end} WHERE ended_at IS NULL`)
+        .run(CallState.Lost, lastKnown).changes;
     })();
   }
 

@@ -95,6 +95,11 @@ const admin: JsonSchema = {
         additionalProperties: false,
       },
     },
+    healthDetails: {
+      type: "boolean",
+      default: false,
+      description: "Show version, uptime, listeners and counts on GET /api/v1/health without a token (otherwise only status).",
+    },
     limits: ADMIN_LIMITS_SCHEMA,
   },
   required: ["tokens"],

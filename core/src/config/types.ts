@@ -15,6 +15,7 @@ export interface AdminConfig {
   host: string;
   port: number;
   tokens: AdminToken[];
+  healthDetails: boolean;
   limits: AdminLimits;
 }
 

@@ -61,6 +61,7 @@ export function createCallsHarness(t: TestContext | undefined, options: HarnessO
     logger,
     config: options.config ?? {},
     ...(options.metrics ? { metrics: options.metrics } : {}),
+    lastKnownTime: () => log.lastTsAtOpen,
   });
   const events: TandemEvent[] = [];
   bus.on("*", (event) => events.push(event));

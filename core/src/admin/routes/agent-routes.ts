@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { TandemError, type AgentRequestKind, type WorkMode } from "@tandem/sdk";
 import type { AdminDeps } from "../admin-deps.js";
 import { RegistryErrors } from "../../registry/errors.js";
-import { agentRequestBody, agentResultSchema, agentSchema, errors } from "../schemas.js";
+import { agentDnParam, agentRequestBody, agentResultSchema, agentSchema, errors } from "../schemas.js";
 
 interface DnParams {
   dn: string;
@@ -17,8 +17,6 @@ interface StateBody {
   force?: boolean;
 }
 
-const dnParam = { type: "object", required: ["dn"], properties: { dn: { type: "string", minLength: 1, maxLength: 64 } } } as const;
-
 export function agentRoutes(api: FastifyInstance, deps: AdminDeps): void {
   const { registry } = deps;
   const tags = ["agents"];
@@ -31,7 +29,7 @@ export function agentRoutes(api: FastifyInstance, deps: AdminDeps): void {
 
   api.get<{ Params: DnParams }>(
     "/agents/:dn",
-    { schema: { summary: "One agent's state", tags, params: dnParam, response: { 200: agentSchema, ...errors(404, 409) } } },
+    { schema: { summary: "One agent's state", tags, params: agentDnParam, response: { 200: agentSchema, ...errors(400, 404, 409) } } },
     async (req) => {
       const snapshot = registry.agent(req.params.dn);
       if (snapshot) return snapshot;
@@ -46,7 +44,7 @@ export function agentRoutes(api: FastifyInstance, deps: AdminDeps): void {
       schema: {
         summary: "Request Login/Logout/Ready/NotReady as the admin interface (409 when the priority rule refuses)",
         tags,
-        params: dnParam,
+        params: agentDnParam,
         body: agentRequestBody,
         response: { 200: agentResultSchema, ...errors(400, 404, 409) },
       },
