@@ -5,6 +5,7 @@
  */
 import { defineError } from "./errors.js";
 
+/** The MCU contract's coded errors; each factory's first argument is the adapter's name. */
 export const McuErrors = {
   unsupported: defineError("TANDEM_ERR_MCU_UNSUPPORTED", "MCU adapter %s does not support %s", { sipStatus: 488, httpStatus: 501 }),
   limit: defineError("TANDEM_ERR_MCU_LIMIT", "MCU adapter %s is at its limit of %s", { sipStatus: 503, httpStatus: 503 }),
