@@ -69,9 +69,11 @@ describe("SIP trace store", () => {
   it("copies a received buffer, so a reused stream chunk cannot change what was traced", () => {
     const { trace } = store({});
     const chunk = Buffer.from(invite("a"));
-    trace.record("in", "a", chunk, "tcp:127.0.0.1:1");
+    trace.record("in", "a", chunk, { transport: "tcp", remoteAddress: "127.0.0.1", remotePort: 5070 });
     chunk.fill(0x20);
-    assert.match(trace.read(["a"]).messages[0]?.text ?? "", /^INVITE sip:5000/);
+    const [message] = trace.read(["a"]).messages;
+    assert.match(message?.text ?? "", /^INVITE sip:5000/);
+    assert.equal(message?.peer, "tcp:127.0.0.1:5070");
   });
 
   it("offers no tap when disabled, so the SIP stack records nothing", () => {

@@ -9,12 +9,17 @@ import type { SipTraceConfig } from "./sip-trace-config.js";
 
 const MINUTE_MS = 60_000;
 
+/** Where a message came from or went to; formatted only when read. */
+type Peer = { transport: string } & ({ remoteAddress: string; remotePort: number } | { address: string; port: number });
+
 interface StoredMessage {
   at: number;
   direction: "in" | "out";
-  peer: string;
+  peer: Peer | string;
   raw: Buffer | string;
 }
+
+const HEADER_END = Buffer.from("\r\n\r\n");
 
 interface StoredCall {
   lastAt: number;
@@ -49,10 +54,11 @@ export class SipTraceStore {
   /** The tap to install in the SIP stack, or undefined when tracing is off (the stack then pays nothing). */
   tap(): SipMessageTap | undefined {
     if (!this.config.enabled) return undefined;
-    return (direction, callId, message, peer) => this.record(direction, callId, message, peerName(peer));
+    return (direction, callId, message, peer) => this.record(direction, callId, message, peer);
   }
 
-  record(direction: "in" | "out", callId: string, message: Buffer | string, peer: string): void {
+  /** `peer` is kept as given (the stack's flow or target object, or a name) and formatted when read. */
+  record(direction: "in" | "out", callId: string, message: Buffer | string, peer: Peer | string): void {
     const at = this.now();
     let call = this.calls.get(callId);
     if (call === undefined) {
@@ -65,7 +71,8 @@ export class SipTraceStore {
       call.dropped++;
       return;
     }
-    const raw = this.config.includeBodies ? keepable(message) : headersOnly(message);
+    const transport = typeof peer === "string" ? "" : peer.transport;
+    const raw = this.config.includeBodies ? keepable(message, transport) : headersOnly(message, transport);
     call.messages.push({ at, direction, peer, raw });
   }
 
@@ -107,23 +114,27 @@ export class SipTraceStore {
   }
 }
 
-function peerName(peer: { transport: string } & ({ remoteAddress: string; remotePort: number } | { address: string; port: number })): string {
+function peerName(peer: Peer | string): string {
+  if (typeof peer === "string") return peer;
   return "remoteAddress" in peer ? `${peer.transport}:${peer.remoteAddress}:${peer.remotePort}` : `${peer.transport}:${peer.address}:${peer.port}`;
 }
 
-/** A Buffer may be a view into a larger stream chunk: copy so the trace holds only the message. */
-function keepable(message: Buffer | string): Buffer | string {
-  return typeof message === "string" ? message : Buffer.from(message);
+/**
+ * A UDP datagram arrives in a Buffer of its own (node's dgram), kept as it is; a TCP/TLS message may be a view
+ * into a larger stream chunk, so it is copied and the trace holds only the message.
+ */
+function keepable(message: Buffer | string, transport: string): Buffer | string {
+  return typeof message === "string" || transport === "udp" ? message : Buffer.from(message);
 }
 
 /** The start line and headers, up to and including the blank line (RFC 3261 §7). */
-function headersOnly(message: Buffer | string): Buffer | string {
+function headersOnly(message: Buffer | string, transport: string): Buffer | string {
   if (typeof message === "string") {
     const end = message.indexOf("\r\n\r\n");
     return end < 0 ? message : message.slice(0, end + 4);
   }
-  const end = message.indexOf("\r\n\r\n");
-  return Buffer.from(end < 0 ? message : message.subarray(0, end + 4));
+  const end = message.indexOf(HEADER_END);
+  return keepable(end < 0 ? message : message.subarray(0, end + 4), transport);
 }
 
 function present(sipCallId: string, m: StoredMessage): TracedMessage {
@@ -132,7 +143,7 @@ function present(sipCallId: string, m: StoredMessage): TracedMessage {
   const response = /^SIP\/2\.0\s+(\d{3})\s*(.*)$/.exec(firstLine);
   const cseq = /^CSeq:\s*\d+\s+(\S+)/im.exec(text);
   const method = response ? (cseq?.[1] ?? "") : (firstLine.split(" ")[0] ?? "");
-  const base = { at: new Date(m.at).toISOString(), atMs: m.at, direction: m.direction, sipCallId, peer: m.peer, method, text };
+  const base = { at: new Date(m.at).toISOString(), atMs: m.at, direction: m.direction, sipCallId, peer: peerName(m.peer), method, text };
   if (!response) return { ...base, label: method };
   const status = Number(response[1]);
   return { ...base, label: `${status} ${response[2] ?? ""}`.trim(), status };

@@ -5,6 +5,8 @@
  * Memory is measured on the compiled output: tsx compiles with esbuild's `keepNames`, which wraps every named
  * arrow function in `__name()`; defining `name` on a function moves it to a ~0.25 KB property dictionary, so
  * under tsx each closure a call keeps costs 5× what it costs in production (about +6 KB per call here).
+ *
+ * `CALLS_BENCH_SIP_TRACE=on` installs the SIP trace (default `sipTrace` settings) on the stack, to measure its cost.
  */
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -12,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { routeCall, type DnInput, type Logger, type Metrics, type SipVerbs } from "@tandem/sdk";
 import type * as SipIndex from "../../../core/src/sip/index.js";
 import type * as CallsIndex from "../../../core/src/calls/index.js";
+import type * as SipTraceIndex from "../../../core/src/sip-trace/index.js";
 import type * as DatabaseModule from "../../../core/src/storage/database.js";
 import type * as EventLogModule from "../../../core/src/bus/event-log.js";
 import type * as EventBusModule from "../../../core/src/bus/event-bus.js";
@@ -29,6 +32,7 @@ export type Build = "src" | "dist";
 interface CoreModules {
   sip: typeof SipIndex;
   calls: typeof CallsIndex;
+  sipTrace: typeof SipTraceIndex;
   database: typeof DatabaseModule;
   eventLog: typeof EventLogModule;
   eventBus: typeof EventBusModule;
@@ -50,6 +54,7 @@ const TREES = [
 const MODULES: Record<keyof CoreModules, [tree: number, path: string]> = {
   sip: [0, "sip/index"],
   calls: [0, "calls/index"],
+  sipTrace: [0, "sip-trace/index"],
   database: [0, "storage/database"],
   eventLog: [0, "bus/event-log"],
   eventBus: [0, "bus/event-bus"],
@@ -135,6 +140,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
     logger,
     metrics: noopMetrics,
     isServedDn: (user) => served.has(user),
+    tap: process.env.CALLS_BENCH_SIP_TRACE === "on" ? new m.sipTrace.SipTraceStore(m.sipTrace.resolveSipTraceConfig()).tap() : undefined,
   });
   await stack.start();
   const db = m.database.openDatabase(":memory:");
