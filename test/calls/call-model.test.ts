@@ -220,6 +220,22 @@ test("486 from the agent's phone: attempt `busy`, the agent back to Ready (no No
   assert.deepEqual(record?.legs.map((l) => [l.role, l.status]), [["customer", 486], ["agent", 486]]);
 });
 
+test("no response from the trunk: attempt `failed` (408), the agent never rang so it stays Ready, no ring-no-answer NotReady", async (t) => {
+  const requests: RouteRequest[] = [];
+  const { sip, h } = setup(t, (r) => {
+    requests.push(r);
+    return requests.length === 1 ? { kind: "agent", dn: "1001" } : { kind: "reject", status: 480 };
+  });
+  h.ready("1001");
+  await sip.offer({ dn: "5000" });
+  await settle();
+  assert.equal(sip.outbound[0]?.options.noResponseTimeoutMs, 4000, "the calls.noResponseTimeoutMs default");
+  sip.outbound[0]?.noResponse();
+  await settle();
+  assert.deepEqual(requests[1]?.attempts.map((a) => [a.dn, a.outcome, a.status]), [["1001", "failed", 408]]);
+  assert.deepEqual([h.dns.agent("1001")?.state, h.dns.agent("1001")?.reasonCode], ["Ready", undefined]);
+});
+
 test("reservations a strategy made but did not use are given back", async (t) => {
   const { sip, h } = setup(t, (r) => {
     assert.equal(r.reserve("1001"), true);

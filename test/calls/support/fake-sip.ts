@@ -2,7 +2,7 @@
  * Controllable SipVerbs for call-model unit tests: the test plays the caller (offer, cancel, hang up) and the
  * agent phones (answer, fail, hang up) without sockets. Real SIP behaviour is proven with sipp elsewhere.
  */
-import { SipError } from "@tandem/sdk";
+import { NO_RESPONSE_REASON, SipError } from "@tandem/sdk";
 import type {
   Bridge,
   InboundInvite,
@@ -137,6 +137,12 @@ export class FakeOutbound implements OutboundCall {
   cancel(reason?: string): void {
     this.cancelledWith = reason ?? "cancel";
     this.fail(487);
+  }
+  /** Nothing came back from the next hop within `noResponseTimeoutMs` (the stack's own rejection). */
+  noResponse(): void {
+    if (this.done) return;
+    this.finish();
+    this.settle.reject(new SipError(408, NO_RESPONSE_REASON, { origin: "timeout" }));
   }
   private finish(): void {
     this.done = true;
