@@ -8,7 +8,7 @@ import { createSocket, type Socket } from "node:dgram";
 import { after, before, describe, it } from "node:test";
 import type { MediaEngine } from "@tandem/plugin-media-engine";
 import { McuErrors, type McuEvent } from "@tandem/sdk";
-import { buildRtpPacket, RtpParty } from "@tandem/sdk/testing/media";
+import { buildRtpPacket, RtpParty, telephoneEventsIn } from "@tandem/sdk/testing/media";
 import { closeParties, enginePort, joinWithTone, openParty, partyOffer, portRange, shareHearing, sleep, startEngine } from "./engine-fixture.js";
 import { until } from "../support/until.js";
 
@@ -164,12 +164,17 @@ describe("media engine control", () => {
     await room.close();
   });
 
-  it("reports RFC 4733 telephone-events once each", async (t) => {
+  it("reports RFC 4733 telephone-events once each and passes them on, in their own stream, to whoever hears the sender", async (t) => {
     const room = await engine.createRoom();
     t.after(() => room.close());
+    const listener = await openParty();
+    await room.join({ partyId: "listener", offer: partyOffer(listener.port) });
+    const monitor = await openParty();
+    await room.join({ partyId: "monitor", offer: partyOffer(monitor.port) });
     const socket = await bound(0);
     t.after(() => new Promise<void>((r) => socket.close(() => r())));
-    const party = await room.join({ partyId: "dialler", offer: partyOffer(socket.address().port) });
+    // The dialler whispers to the listener: its events, like its voice, reach the listener and not the monitor.
+    const party = await room.join({ partyId: "dialler", offer: partyOffer(socket.address().port), mode: { mode: "whisper", to: ["listener"] } });
     const to = enginePort(party.localSdp);
     let seq = 100;
     const send = (event: number, end: boolean, duration: number, timestamp: number): void => {
@@ -177,13 +182,27 @@ describe("media engine control", () => {
       socket.send(buildRtpPacket({ payloadType: 101, sequenceNumber: seq++, timestamp, ssrc: 0x1234, marker: !end && duration === 160 }, payload), to, "127.0.0.1");
     };
     for (const [event, timestamp] of [[5, 8000], [11, 16000]] as const) {
-      for (const d of [160, 320, 480]) send(event, false, d, timestamp);
+      for (const d of [160, 320, 480]) {
+        send(event, false, d, timestamp);
+        await sleep(20);
+      }
       for (let i = 0; i < 3; i++) send(event, true, 800, timestamp);
+      await sleep(100);
     }
     const dtmf = (): McuEvent[] => events.filter((e) => e.type === "telephone-event" && e.partyId === "dialler");
     await until(() => dtmf().length >= 2, 5000, "two telephone-events");
     await sleep(200);
     assert.deepEqual(dtmf().map((e) => (e.type === "telephone-event" ? [e.event, e.durationMs] : [])), [["5", 100], ["#", 100]]);
+    const audioSsrc = listener.arrivals.find((a) => a.packet.payloadType === 0)?.packet.ssrc;
+    const passedOn = telephoneEventsIn(listener.arrivals);
+    assert.deepEqual(
+      passedOn.map((e) => [e.key, e.durationMs, e.packets, e.marker, e.ended, e.ssrc === audioSsrc]),
+      [["5", 100, 6, true, true, true], ["#", 100, 6, true, true, true]],
+    );
+    const eventSeqs = listener.arrivals.map((a) => a.packet.sequenceNumber);
+    assert.equal(new Set(eventSeqs).size, eventSeqs.length, "one sequence shared by audio and events");
+    assert.ok(monitor.arrivals.length > 0);
+    assert.deepEqual(telephoneEventsIn(monitor.arrivals), [], "not to a party the dialler does not reach");
   });
 
   it("enforces its room and party limits", async (t) => {

@@ -1,8 +1,8 @@
 /**
  * @tandem/plugin-media-engine — the embedded MCU adapter. It provides `media-engine` on the `media.mcu` extension
  * point owned by the `media` plugin: G.711 rooms mixed in worker threads over RTP/RTCP (RFC 3550/3551), with
- * speak-listen, listen-only and whisper parties, WAV players and recorders, RFC 4733 telephone-event detection and
- * media inactivity reports. See README.md.
+ * speak-listen, listen-only and whisper parties, WAV players and recorders, RFC 4733 telephone-events detected and
+ * passed on, and media inactivity reports. See README.md.
  */
 import { definePlugin, MCU_ADAPTER } from "@tandem/sdk";
 import { EngineMetrics } from "./engine-metrics.js";

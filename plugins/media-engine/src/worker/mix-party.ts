@@ -26,6 +26,8 @@ export class MixParty {
   nextReportAt = 0;
   private readonly events = new TelephoneEventDetector();
   endpoint!: RtpEndpoint;
+  /** Passes the party's RFC 4733 packets on to those who hear it (set by its room). */
+  relayEvent: ((from: MixParty, packet: RtpIn) => void) | undefined;
 
   constructor(
     readonly id: string,
@@ -53,6 +55,7 @@ export class MixParty {
     this.inactiveReported = false;
     if (newStream) this.jitter.reset();
     if (packet.payloadType === remote.telephoneEventPt) {
+      this.relayEvent?.(this, packet);
       const ended = this.events.take(packet.payload, packet.timestamp);
       if (ended) this.onTelephoneEvent(this, ended);
       return;

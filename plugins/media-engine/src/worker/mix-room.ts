@@ -3,11 +3,12 @@
  * (mix-minus): the speak-listen parties are summed once, the listener's own frame is taken back out, and the
  * whisperers that name it are added. Listen-only parties are heard by nobody. What is played to the room goes into
  * every party's mix; what is played to one party into its mix alone. A recording takes what the room hears
- * (mono), or each listed side on its own channel.
+ * (mono), or each listed side on its own channel. RFC 4733 events follow the same rules as voice.
  */
 import type { WireLayout } from "../protocol.js";
 import { encodeG711 } from "./g711.js";
 import { FRAME_SAMPLES, type MixParty } from "./mix-party.js";
+import type { RtpIn } from "./rtp-packet.js";
 import type { Player } from "./wav-source.js";
 import type { WavRecorder } from "./wav-recorder.js";
 
@@ -49,6 +50,15 @@ export class MixRoom {
     addInto(base, played);
     for (const party of this.parties.values()) this.sendTo(party);
     if (this.recording) this.record(this.recording);
+  }
+
+  /** RFC 4733 events go where the sender's voice goes: to every party that hears it, as its mode says. */
+  relayEvent(from: MixParty, packet: RtpIn): void {
+    if (from.mode.mode === "listen-only") return;
+    for (const listener of this.parties.values()) {
+      if (listener === from || (from.mode.mode === "whisper" && !from.hearers.has(listener.id))) continue;
+      listener.endpoint.sendEvent(packet.payload, packet.timestamp, packet.marker);
+    }
   }
 
   private sendTo(listener: MixParty): void {

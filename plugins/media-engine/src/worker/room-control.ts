@@ -124,6 +124,7 @@ export class RoomControl {
       (p, ended) => this.emit({ type: "telephone-event", roomId: room.id, partyId: p.id, event: ended.event, durationMs: ended.durationMs }),
     );
     party.setMode(request.mode);
+    party.relayEvent = (from, packet) => room.relayEvent(from, packet);
     try {
       party.endpoint = await RtpEndpoint.open(request.address, request.port, this.stats, (packet, at, fresh) => party.receive(packet, at, fresh));
     } catch (err) {

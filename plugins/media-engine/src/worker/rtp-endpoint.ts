@@ -68,6 +68,9 @@ export class RtpEndpoint {
   private packetsSent = 0;
   private octetsSent = 0;
   private closed = false;
+  /** The sender's timestamp of the event being passed on, and ours for it. */
+  private eventFrom = -1;
+  private eventAt = 0;
 
   private constructor(
     private readonly rtp: Socket,
@@ -120,6 +123,30 @@ export class RtpEndpoint {
     this.marker = false;
     this.sequence = (this.sequence + 1) & 0xffff;
     this.timestamp = (this.timestamp + samples) >>> 0;
+    this.packetsSent++;
+    this.octetsSent += payload.length;
+    this.stats.packetsOut++;
+    this.rtp.send(packet, this.latchedPort >= 0 ? this.latchedPort : remote.rtpPort, remote.host);
+  }
+
+  /**
+   * Passes on one RFC 4733 event packet from another party in this party's own stream: its SSRC and sequence, and
+   * one timestamp per event — the time of our stream when the event began (§2.3.1, §2.5.1.2) — mapped from the
+   * sender's event timestamp.
+   */
+  sendEvent(payload: Uint8Array, senderTimestamp: number, senderMarker: boolean): void {
+    const remote = this.remote;
+    if (!remote || !remote.receives || remote.telephoneEventPt < 0 || this.closed) return;
+    const fresh = this.eventFrom !== senderTimestamp;
+    if (fresh) {
+      this.eventFrom = senderTimestamp;
+      // Two events must not share a start timestamp (§2.5.2.1), even when they come within one mixer frame.
+      this.eventAt = this.timestamp === this.eventAt ? (this.timestamp + 1) >>> 0 : this.timestamp;
+    }
+    const packet = Buffer.allocUnsafe(RTP_HEADER_BYTES + payload.length);
+    writeRtpHeader(packet, remote.telephoneEventPt, fresh && senderMarker, this.sequence, this.eventAt, this.ssrc);
+    packet.set(payload, RTP_HEADER_BYTES);
+    this.sequence = (this.sequence + 1) & 0xffff;
     this.packetsSent++;
     this.octetsSent += payload.length;
     this.stats.packetsOut++;
