@@ -186,6 +186,24 @@ test("direct DID call to an agent: no strategy, still events; busy agent gets 48
   assert.deepEqual(h.trace(record.connId), ["EventRinging@1002", "EventEstablished@1002", "EventReleased@1002"]);
 });
 
+test("a DID call the agent's phone answers busy: 486 to the caller, and routed calls cannot reserve the agent for busyHoldOffMs", async (t) => {
+  const reserved: boolean[] = [];
+  const { sip, h } = setup(t, (r) => {
+    reserved.push(r.reserve("1002"));
+    return { kind: "reject", status: 480 };
+  });
+  h.ready("1002");
+  const did = await sip.offer({ dn: "1002" });
+  await settle();
+  sip.outbound[0]?.fail(486);
+  await settle();
+  assert.equal(did.rejected, 486);
+  assert.equal(h.dns.agent("1002")?.state, "Ready", "no NotReady without busyNotReady");
+  await sip.offer({ dn: "5000" });
+  await settle();
+  assert.deepEqual(reserved, [false], "held off: the strategy finds it Ready but cannot reserve it");
+});
+
 test("delayed-offer INVITE: the agent's offer goes to the caller, the caller's answer back (RFC 3725 flow I)", async (t) => {
   const { sip, h } = setup(t, () => ({ kind: "agent", dn: "1001" }));
   h.ready("1001");
