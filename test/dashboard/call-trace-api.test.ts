@@ -68,5 +68,8 @@ describe("call trace API", () => {
     const d = await startDashboardServer(t);
     const { status, body } = await api<{ error: { code: string } }>(d, "/calls/no-such-call/trace");
     assert.deepEqual([status, body.error.code], [404, "TANDEM_ERR_TRACE_UNKNOWN_CALL"]);
+    const openapi = (await (await fetch(`${d.base}/docs/json`)).json()) as { paths: Record<string, { get?: { summary?: string } }> };
+    assert.match(openapi.paths["/api/v1/calls/{connId}/trace"]?.get?.summary ?? "", /SIP messages/, "documented in OpenAPI");
+    assert.equal(Object.keys(openapi.paths).filter((p) => p.startsWith("/ui")).length, 0, "the dashboard's files are not API routes");
   });
 });

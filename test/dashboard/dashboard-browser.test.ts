@@ -34,6 +34,8 @@ describe("web dashboard in headless Chromium", () => {
 
   it("serves the shell without a token but no admin data; a bad token gets a sign-in error", async (t) => {
     const d = await startDashboardServer(t);
+    const bare = await fetch(`${d.base}/ui`, { redirect: "manual" });
+    assert.deepEqual([bare.status, bare.headers.get("location")], [302, "/ui/"]);
     const shell = await fetch(`${d.base}/ui/`);
     assert.equal(shell.status, 200);
     assert.match(await shell.text(), /<script type="module" src="main.js">/);
