@@ -54,11 +54,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`tandem: ${signal} received, shutting down\n`);
-    // A plugin whose onClose never settles must not keep the process alive forever.
+    // The stop cuts short what outlives shutdown.deadlineMs itself; this is the backstop for a stop that
+    // cannot even do that (a synchronous hang), a little later so the stop's own log lines come first.
+    const deadlineMs = server.config.shutdown.deadlineMs;
     setTimeout(() => {
-      process.stderr.write("tandem: shutdown took longer than 15 s; exiting\n");
+      process.stderr.write(`tandem: shutdown took longer than ${deadlineMs / 1000} s (shutdown.deadlineMs); exiting\n`);
       process.exit(1);
-    }, 15_000).unref();
+    }, deadlineMs + 2_000).unref();
     server.stop().then(
       () => process.exit(0),
       (err: unknown) => {

@@ -16,6 +16,8 @@ import { checkBoot } from "./plugins/boot-checks.js";
 import type { PluginHost } from "./plugins/plugin-host.js";
 import type { CoreDnRegistry } from "./registry/dn-registry.js";
 import { ServerErrors } from "./server-errors.js";
+import { SHUTDOWN_DEFAULTS } from "./shutdown-config.js";
+import { ShutdownSteps } from "./shutdown-steps.js";
 import type { CreateSipStack, SipListenInfo } from "./sip/stack-contract.js";
 
 export interface ServerOptions {
@@ -157,19 +159,17 @@ class ServerImpl implements TandemServer {
   private async shutdown(): Promise<void> {
     const wasRunning = this.state !== "created";
     this.state = "stopping";
-    const step = async (what: string, fn: () => Promise<void> | void): Promise<void> => {
-      try {
-        await fn();
-      } catch (err) {
-        this.logger.error({ err }, `${what} failed at shutdown; continuing`);
-      }
-    };
+    const steps = new ShutdownSteps(this.config.shutdown?.deadlineMs ?? SHUTDOWN_DEFAULTS.deadlineMs, this.logger);
+    const { admin, callModel, sipStack, pluginHost } = this.services;
     // Stop accepting first, so nothing new arrives while plugins close.
-    await step("admin close", () => this.services.admin.close());
-    // Hang up answered calls and refuse waiting ones while SIP can still carry the BYEs and 503s.
-    if (wasRunning) await step("call model stop", () => this.services.callModel.stop());
-    if (wasRunning) await step("sip stop", () => this.services.sipStack.stop());
-    await step("plugin close", () => this.services.pluginHost.close());
+    await steps.run("admin close", () => admin.close(), { share: 0.25 });
+    // Hang up answered calls (all at once) and refuse waiting ones while SIP can still carry the BYEs and 503s;
+    // half the time at most, so a peer that never answers its BYE cannot hold the whole stop.
+    // Taken before: a call leaves the model when its first leg is gone, while the other leg's BYE may still wait.
+    const releasing = wasRunning ? callModel.active().map((c) => ({ connId: c.connId, state: c.state, agentDn: c.agentDn })) : [];
+    if (wasRunning) await steps.run("call release", () => callModel.stop(), { share: 0.5, pending: () => releasing });
+    if (wasRunning) await steps.run("sip stop", () => sipStack.stop(), { share: 0.5 });
+    await steps.run("plugin close", () => pluginHost.close(), { pending: () => pluginHost.statuses().filter((p) => p.status !== "closed").map((p) => p.id) });
     closeStorage(this.services, this.logger);
     this.state = "stopped";
     this.logger.info("tandem stopped");

@@ -4,6 +4,7 @@
  */
 import { DN_TYPES, type JsonSchema } from "@tandem/sdk";
 import { ADMIN_LIMITS_SCHEMA } from "../admin/admin-limits.js";
+import { SHUTDOWN_CONFIG_SCHEMA } from "../shutdown-config.js";
 import { ADMISSION_CONFIG_SCHEMA } from "../calls/admission-config.js";
 import { CALLS_CONFIG_SCHEMA } from "../calls/calls-config.js";
 import { SIP_CONNECTIONS_SCHEMA } from "../sip/stack/connection-limits.js";
@@ -163,4 +164,4 @@ const calls: JsonSchema = {
   description: "Contact-centre call model: ring time-out, after-call policy, routing guards, reconciliation.",
 };
 
-export const CORE_SECTIONS: Readonly<Record<string, JsonSchema>> = { sip, admin, storage, log, calls, admission: ADMISSION_CONFIG_SCHEMA, sipTrace: SIP_TRACE_CONFIG_SCHEMA };
+export const CORE_SECTIONS: Readonly<Record<string, JsonSchema>> = { sip, admin, storage, log, calls, admission: ADMISSION_CONFIG_SCHEMA, sipTrace: SIP_TRACE_CONFIG_SCHEMA, shutdown: SHUTDOWN_CONFIG_SCHEMA };

@@ -1,6 +1,7 @@
 /** The parsed configuration, defaults applied and relative paths resolved. Shape: `config.schema.json`. */
 import type { DnType } from "@tandem/sdk";
 import type { AdminLimits } from "../admin/admin-limits.js";
+import type { ShutdownConfig } from "../shutdown-config.js";
 import type { AdmissionConfig } from "../calls/admission-config.js";
 import type { CallsConfig } from "../calls/calls-config.js";
 import type { SipConfig } from "../sip/stack-contract.js";
@@ -56,6 +57,7 @@ export interface TandemConfig {
   admission: Partial<AdmissionConfig>;
   /** The SIP trace behind the dashboard's call ladder, as given (defaults in sip-trace-config.ts). */
   sipTrace: Partial<SipTraceConfig>;
+  shutdown: ShutdownConfig;
   dns: ConfigDn[];
   plugins: Record<string, PluginSection>;
 }
