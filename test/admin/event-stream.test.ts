@@ -136,3 +136,19 @@ test("closing the server ends open streams", async (t) => {
   await admin.close();
   await ended;
 });
+
+test("events held back while the database refused writes reach the stream once the retry commits them", async (t) => {
+  const { admin, core } = startHarness(t, { flushMs: 5, sseHeartbeatMs: 100 });
+  const { port } = await admin.listen();
+  const ids: number[] = [];
+  const { req } = await openStream(port, "?after=0", {}, (f) => f.id !== undefined && ids.push(f.id));
+  t.after(() => req.destroy());
+  core.db.exec("CREATE TEMP TRIGGER fail_insert BEFORE INSERT ON core__events BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+  for (let i = 0; i < 3; i++) core.bus.emit("EventUserEvent", { data: { i } });
+  await sleep(150);
+  assert.deepEqual(ids, [], "nothing uncommitted is streamed");
+  core.db.exec("DROP TRIGGER fail_insert");
+  const deadline = Date.now() + 8_000; // the retry backs off; no new event comes to wake the stream
+  while (ids.length < 3 && Date.now() < deadline) await sleep(20);
+  assert.deepEqual(ids, [1, 2, 3]);
+});

@@ -36,7 +36,11 @@ export class SseStream {
     });
     res.write("retry: 2000\n\n");
     this.unsubscribe = options.bus.on("*", () => this.signal());
-    this.heartbeat = setInterval(() => res.write(": heartbeat\n\n"), options.heartbeatMs);
+    this.heartbeat = setInterval(() => {
+      res.write(": heartbeat\n\n");
+      // Events held back while the database refused writes wake no one when the retry commits them.
+      this.signal();
+    }, options.heartbeatMs);
     res.on("close", () => this.close());
     res.on("error", () => this.close());
     void this.pump().catch((err: unknown) => {
