@@ -2,8 +2,8 @@
  * The RTP parties of the media bench, in a process of their own so that their CPU is not counted as the engine's.
  * Opens N UDP sockets on 127.0.0.1 and prints their ports; reads one JSON line `{ targets, seconds, warmupMs }`;
  * each party then sends a 20 ms PCMU frame every 20 ms to its target and records what comes back. Prints one JSON
- * line of totals: frames sent, received, lost (sequence gaps) and late (more than LATE_MS behind the stream's own
- * timeline), counted after the warm-up.
+ * line of totals: frames sent, received, lost (gaps in the RTP timestamps) and late (more than LATE_MS behind the
+ * stream's timeline as the second before it set it), counted after the warm-up.
  */
 import { createSocket, type Socket } from "node:dgram";
 import { createInterface } from "node:readline";
@@ -14,12 +14,12 @@ const count = Number(process.argv[2] ?? 3);
 const frames = toneFrames("PCMU", [400, 700, 1100].slice(0, 1), 1000);
 
 interface Received {
+  packets: number;
+  /** First RTP timestamp, and the highest seen, extended past wrap-around. */
   first: number;
   highest: number;
-  packets: number;
-  /** arrival − media time of each packet (ms), to find the late ones against the best one. */
+  /** arrival − media time of each packet (ms), in arrival order. */
   offsets: number[];
-  firstTimestamp: number;
 }
 
 function open(): Promise<Socket> {
@@ -31,26 +31,20 @@ function open(): Promise<Socket> {
 }
 
 const sockets = await Promise.all(Array.from({ length: count }, open));
-const received: Received[] = sockets.map(() => ({ first: -1, highest: -1, packets: 0, offsets: [], firstTimestamp: 0 }));
+const received: Received[] = sockets.map(() => ({ packets: 0, first: -1, highest: -1, offsets: [] }));
 let measuring = false;
 sockets.forEach((socket, i) => {
   socket.on("message", (msg) => {
-    // RTCP from the engine may land here too (another party's socket can have the port after this one's RTP port).
-    if (!measuring || msg.length < 12 || ((msg[1] as number) >= 200 && (msg[1] as number) <= 204)) return;
+    // Audio only: RTCP from the engine may land here too (another party's socket can sit right after this one's port).
+    if (!measuring || msg.length < 12 || ((msg[1] as number) & 0x7f) !== 0) return;
     const r = received[i] as Received;
-    const seq = msg.readUInt16BE(2);
     const timestamp = msg.readUInt32BE(4);
-    if (r.first < 0) {
-      r.first = seq;
-      r.highest = seq;
-      r.firstTimestamp = timestamp;
-    }
-    // Extend the 16-bit sequence number past wrap-around (RFC 3550 Appendix A.1).
-    let ext = r.highest + ((seq - r.highest) & 0xffff);
-    if (((seq - r.highest) & 0xffff) >= 0x8000) ext = r.highest - ((r.highest - seq) & 0xffff);
-    if (ext > r.highest) r.highest = ext;
+    if (r.first < 0) r.first = r.highest = timestamp;
+    const ahead = (timestamp - (r.highest >>> 0)) >>> 0;
+    const ext = ahead < 0x80000000 ? r.highest + ahead : r.highest - ((2 ** 32 - ahead) >>> 0);
+    r.highest = Math.max(r.highest, ext);
     r.packets++;
-    r.offsets.push(performance.now() - ((timestamp - r.firstTimestamp) >>> 0) / 8);
+    r.offsets.push(performance.now() - (ext - r.first) / 8);
   });
 });
 process.stdout.write(`${JSON.stringify({ ports: sockets.map((s) => s.address().port) })}\n`);
@@ -94,9 +88,14 @@ let late = 0;
 for (const r of received) {
   if (r.first < 0) continue;
   packets += r.packets;
-  expected += r.highest - r.first + 1;
-  const best = Math.min(...r.offsets);
-  late += r.offsets.filter((o) => o - best > LATE_MS).length;
+  // The engine's RTP clock keeps to real time: a frame it never sent is a gap of 160 in the timestamps.
+  expected += (r.highest - r.first) / 160 + 1;
+  // Late: more than LATE_MS behind the best arrival of the second before it (a receiver's jitter buffer follows a lasting shift).
+  for (let k = 0; k < r.offsets.length; k++) {
+    let best = Infinity;
+    for (let j = Math.max(0, k - 50); j <= k; j++) best = Math.min(best, r.offsets[j] as number);
+    if ((r.offsets[k] as number) - best > LATE_MS) late++;
+  }
 }
 process.stdout.write(`${JSON.stringify({ sent, received: packets, lost: Math.max(0, expected - packets), late, silentParties: received.filter((r) => r.first < 0).length })}\n`);
 for (const s of sockets) s.close();

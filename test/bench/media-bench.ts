@@ -43,6 +43,7 @@ function diff(after: EngineStats, before: EngineStats): EngineStats {
     framesDiscarded: after.framesDiscarded - before.framesDiscarded,
     ticks: after.ticks - before.ticks,
     ticksLate: after.ticksLate - before.ticksLate,
+    framesSkipped: after.framesSkipped - before.framesSkipped,
     packetsIn: after.packetsIn - before.packetsIn,
     packetsOut: after.packetsOut - before.packetsOut,
     latencyMs: after.latencyMs.map((n, i) => n - (before.latencyMs[i] ?? 0)),
@@ -97,7 +98,7 @@ console.log(`parties sustained:       ${sustained ? parties : 0} of ${parties}${
 console.log(`engine CPU:              ${((100 * cpuMs) / wall).toFixed(1)} % of one core, ${((1000 * cpuMs) / wall / parties).toFixed(3)} ms CPU per party per second (${((100 * cpuMs) / wall / parties).toFixed(3)} % of a core)`);
 console.log(`input  (engine side):    ${inputFrames} packets; lost ${stats.framesLost}, late ${stats.framesLate}, discarded ${stats.framesDiscarded} = ${pct(inputBad, inputFrames)}`);
 console.log(`output (party side):     sent ${out.sent}, received ${out.received}; lost ${out.lost}, late > 40 ms ${out.late} = ${pct(outputBad, out.received)}; silent parties ${out.silentParties}`);
-console.log(`mixer ticks:             ${stats.ticks}, late ≥ 10 ms ${stats.ticksLate} (${pct(stats.ticksLate, stats.ticks)})`);
+console.log(`mixer ticks:             ${stats.ticks}, late ≥ 10 ms ${stats.ticksLate} (${pct(stats.ticksLate, stats.ticks)}), frames skipped ${stats.framesSkipped}`);
 console.log(`added latency:           p50 ${percentile(stats.latencyMs, 0.5)} ms, p99 ${percentile(stats.latencyMs, 0.99)} ms (arrival → mix sent, jitter buffer included)`);
 console.log(`main thread loop delay:  p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`);
 process.exit(0);

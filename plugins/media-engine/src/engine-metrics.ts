@@ -6,7 +6,7 @@ import type { Metrics } from "@tandem/sdk";
 import type { EngineStats, MediaEngine } from "./media-engine.js";
 import { DROP_REASONS } from "./protocol.js";
 
-type Totals = Pick<EngineStats, "packetsIn" | "packetsOut" | "framesLost" | "framesLate" | "framesDiscarded" | "ticksLate"> & { dropped: EngineStats["dropped"] };
+type Totals = Pick<EngineStats, "packetsIn" | "packetsOut" | "framesLost" | "framesLate" | "framesDiscarded" | "ticksLate" | "framesSkipped"> & { dropped: EngineStats["dropped"] };
 
 export class EngineMetrics {
   private last: Totals | undefined;
@@ -30,6 +30,7 @@ export class EngineMetrics {
       framesLate: metrics.counter({ name: "frames_late_total", help: "Party frames that came after their play-out time" }),
       framesDiscarded: metrics.counter({ name: "frames_discarded_total", help: "Party frames dropped from an overfull jitter buffer" }),
       ticksLate: metrics.counter({ name: "ticks_late_total", help: "Mixer ticks that started 10 ms or more after their due time" }),
+      framesSkipped: metrics.counter({ name: "frames_skipped_total", help: "Mixer frames skipped because a worker fell over 100 ms behind" }),
     };
   }
 
@@ -37,7 +38,7 @@ export class EngineMetrics {
   update(stats: EngineStats): void {
     const last = this.last;
     const grow = (now: number, before: number | undefined): number => Math.max(0, now - (before ?? 0));
-    for (const key of ["packetsIn", "packetsOut", "framesLost", "framesLate", "framesDiscarded", "ticksLate"] as const) {
+    for (const key of ["packetsIn", "packetsOut", "framesLost", "framesLate", "framesDiscarded", "ticksLate", "framesSkipped"] as const) {
       const delta = grow(stats[key], last?.[key]);
       if (delta > 0) this.counters[key].inc(undefined, delta);
     }

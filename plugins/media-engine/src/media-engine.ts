@@ -115,7 +115,7 @@ export class MediaEngine implements McuAdapter {
   async stats(): Promise<EngineStats> {
     const all = await Promise.all(this.workers.filter((w) => w.alive).map((w) => w.request<WorkerStats>({ op: "stats" }).catch(() => undefined)));
     const sum: EngineStats = {
-      packetsIn: 0, packetsOut: 0, framesLost: 0, framesLate: 0, framesDiscarded: 0, ticks: 0, ticksLate: 0, rooms: 0, parties: 0,
+      packetsIn: 0, packetsOut: 0, framesLost: 0, framesLate: 0, framesDiscarded: 0, ticks: 0, ticksLate: 0, framesSkipped: 0, rooms: 0, parties: 0,
       dropped: Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as WorkerStats["dropped"],
       latencyMs: [],
       workersAlive: this.workers.filter((w) => w.alive).length,
@@ -124,7 +124,7 @@ export class MediaEngine implements McuAdapter {
     };
     for (const s of all) {
       if (!s) continue;
-      for (const key of ["packetsIn", "packetsOut", "framesLost", "framesLate", "framesDiscarded", "ticks", "ticksLate", "rooms", "parties"] as const) sum[key] += s[key];
+      for (const key of ["packetsIn", "packetsOut", "framesLost", "framesLate", "framesDiscarded", "ticks", "ticksLate", "framesSkipped", "rooms", "parties"] as const) sum[key] += s[key];
       for (const r of DROP_REASONS) sum.dropped[r] += s.dropped[r];
       s.latencyMs.forEach((n, i) => (sum.latencyMs[i] = (sum.latencyMs[i] ?? 0) + n));
     }

@@ -64,6 +64,8 @@ export interface WorkerStats {
   /** Mixer ticks run, and those that started 10 ms or more after their due time. */
   ticks: number;
   ticksLate: number;
+  /** Frames not mixed at all because the worker fell too far behind (each party's RTP clock jumped over them). */
+  framesSkipped: number;
   /** Time a frame spent in the engine, arrival to the mix that carried it being sent, per ms (index = ms, last = more). */
   latencyMs: number[];
   rooms: number;

@@ -1,8 +1,8 @@
 /**
  * The mixer's 20 ms clock (RFC 3551 §4.5.14: 160 samples per packet at 8000 Hz). Timers in Node fire late by a
  * millisecond or more and drift; each tick is scheduled against the absolute due time, so lateness does not add
- * up, and a tick that comes late is caught up at once (at most a few at a time, then the clock starts over rather
- * than burst a backlog at the parties).
+ * up, and a tick that comes late is caught up at once (at most a few at a time; past that the frames are skipped
+ * rather than burst at the parties, and the clock stays on its grid so that RTP timestamps keep to real time).
  */
 export const FRAME_MS = 20;
 const MAX_CATCH_UP = 5;
@@ -16,6 +16,7 @@ export class MixerClock {
   constructor(
     private readonly tick: (now: number) => void,
     private readonly onLate: () => void,
+    private readonly onSkip: (frames: number) => void,
   ) {}
 
   start(): void {
@@ -40,7 +41,11 @@ export class MixerClock {
       this.due += FRAME_MS;
       now = performance.now();
     }
-    if (now - this.due > MAX_CATCH_UP * FRAME_MS) this.due = now + FRAME_MS;
+    if (now - this.due > MAX_CATCH_UP * FRAME_MS) {
+      const skipped = Math.floor((now - this.due) / FRAME_MS) + 1;
+      this.due += skipped * FRAME_MS;
+      this.onSkip(skipped);
+    }
     this.schedule();
   }
 }

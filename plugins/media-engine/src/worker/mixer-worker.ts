@@ -25,6 +25,7 @@ const stats: WorkerStats = {
   framesDiscarded: 0,
   ticks: 0,
   ticksLate: 0,
+  framesSkipped: 0,
   latencyMs: [],
   rooms: 0,
   parties: 0,
@@ -57,7 +58,12 @@ function tick(now: number): void {
   if (stats.ticks % HOUSEKEEPING_TICKS === 0) control.housekeeping(now);
 }
 
-const clock = new MixerClock(tick, () => stats.ticksLate++);
+function skip(frames: number): void {
+  stats.framesSkipped += frames;
+  for (const room of rooms.values()) for (const party of room.parties.values()) party.endpoint.skip(frames);
+}
+
+const clock = new MixerClock(tick, () => stats.ticksLate++, skip);
 clock.start();
 
 port.on("message", (envelope: WorkerEnvelope) => {

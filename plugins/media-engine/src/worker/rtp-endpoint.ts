@@ -153,6 +153,11 @@ export class RtpEndpoint {
     this.rtp.send(packet, this.latchedPort >= 0 ? this.latchedPort : remote.rtpPort, remote.host);
   }
 
+  /** Frames the mixer could not send in time: the media clock moves on by them (RFC 3550 §5.1: sampling instants). */
+  skip(frames: number): void {
+    this.timestamp = (this.timestamp + frames * 160) >>> 0;
+  }
+
   /** Sends an RTCP sender report (RFC 3550 §6.4.1) to the party. */
   sendReport(cname: string): void {
     const remote = this.remote;
