@@ -11,6 +11,7 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { loadavg, cpus } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { MediaEngine, withDefaults, type EngineStats } from "@tandem/plugin-media-engine";
 
@@ -101,4 +102,6 @@ console.log(`output (party side):     sent ${out.sent}, received ${out.received}
 console.log(`mixer ticks:             ${stats.ticks}, late ≥ 10 ms ${stats.ticksLate} (${pct(stats.ticksLate, stats.ticks)}), frames skipped ${stats.framesSkipped}`);
 console.log(`added latency:           p50 ${percentile(stats.latencyMs, 0.5)} ms, p99 ${percentile(stats.latencyMs, 0.99)} ms (arrival → mix sent, jitter buffer included)`);
 console.log(`main thread loop delay:  p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`);
+// The main thread does nothing while the bench runs: a long stall there is the machine (other load), not the mixer.
+console.log(`machine:                 ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} at the end`);
 process.exit(0);
