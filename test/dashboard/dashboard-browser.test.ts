@@ -113,6 +113,7 @@ describe("web dashboard in headless Chromium", () => {
     const connId = (await row.getAttribute("data-conn")) ?? "";
     await page.waitForSelector(`#calls tr[data-conn="${connId}"] .call-Established`, WAIT);
     await page.waitForSelector(agentRow("Busy"), WAIT);
+    assert.match((await page.textContent(`#calls tr[data-conn="${connId}"] .parties`)) ?? "", /customer 5551234.*agent 1001/);
     await screenshot(page, "wallboard-call");
     const result = await customer;
     assert.equal(result.successful, 1, `customer call failed:\n${result.errors}`);
@@ -136,10 +137,10 @@ describe("web dashboard in headless Chromium", () => {
     await page.selectOption('#history-filters select[name="outcome"]', "answered");
     await page.click("#history-filters button[type=submit]");
     await page.waitForSelector(`#history-results tr[data-conn="${connId}"]`, WAIT);
+    await screenshot(page, "history");
     await page.fill('#history-filters input[name="ani"]', "nobody");
     await page.click("#history-filters button[type=submit]");
     await page.waitForSelector("#history-results .empty", WAIT);
-    await screenshot(page, "history");
 
     // The trunk's peer dies: probes go unanswered and T1 goes out of service on the wallboard.
     await page.goto(`${d.base}/ui/#/`);

@@ -48,9 +48,10 @@ export class LiveState {
 
   /** Which snapshots an event makes stale. */
   onEvent(event: TandemEvent): void {
-    if (event.name.startsWith("EventAgent")) this.mark("agents", "queues");
+    // Health carries the last seq, so it follows every event (coalesced with the rest).
+    if (event.name.startsWith("EventAgent")) this.mark("agents", "queues", "health");
     else if (event.name === "EventDNOutOfService" || event.name === "EventDNBackInService") this.mark("trunks", "health");
-    else if (event.connId !== undefined) this.mark("calls", "queues", "agents", "trunks");
+    else if (event.connId !== undefined) this.mark("calls", "queues", "agents", "trunks", "health");
     else this.mark("health");
   }
 

@@ -56,7 +56,7 @@ function trunksPanel(state: LiveState): HTMLElement {
       { "data-trunk": t.number, "data-state": t.state },
       h("td", {}, t.number),
       h("td", {}, h("span", { class: `badge trunk-${t.state}` }, t.state)),
-      h("td", { class: "muted" }, t.activeEndpoint ?? t.endpoints.map((e) => `${e.uri} (${e.state})`).join(", ")),
+      h("td", { class: "muted" }, t.endpoints.length === 1 ? (t.endpoints[0]?.uri ?? "") : t.endpoints.map((e) => `${e.uri} (${e.state})`).join(", ")),
       h("td", {}, probeText),
       h("td", { class: "num" }, t.callsInProgress),
     );
@@ -73,11 +73,11 @@ function callsPanel(state: LiveState, now: number): HTMLElement {
       h("td", {}, h("span", { class: `badge call-${c.state}` }, c.state)),
       h("td", {}, c.ani ?? "anonymous"),
       h("td", {}, c.dnis),
-      h("td", {}, c.agentDn ?? c.queue ?? ""),
+      h("td", { class: "parties" }, c.parties.filter((p) => p.until === undefined).map((p) => `${p.role} ${p.dn}`).join(" · ")),
       h("td", { class: "num" }, since(c.startedAt, now)),
     ),
   );
-  return panel("Calls in progress", "calls", table(["ConnID", "State", "ANI", "DNIS", "Agent / queue", "Duration"], rows, "No calls in progress."));
+  return panel("Calls in progress", "calls", table(["ConnID", "State", "ANI", "DNIS", "Parties", "Duration"], rows, "No calls in progress."));
 }
 
 function chartsPanel(state: LiveState, now: number): HTMLElement {
