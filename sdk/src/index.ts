@@ -17,6 +17,7 @@ export * from "./metrics.js";
 export * from "./sip.js";
 export * from "./extension-points.js";
 export * from "./call-control.js";
+export * from "./call-parties.js";
 export * from "./mcu-adapter.js";
 export * from "./mcu-errors.js";
 export * from "./context.js";

@@ -153,14 +153,15 @@ describe("desktop WebSocket: agent requests", () => {
     assert.equal(c.closeCode, undefined);
   });
 
-  it("RequestAnswerCall is refused with a code saying the phone must answer; reserved requests are not implemented", async (t) => {
+  it("RequestAnswerCall is refused with a code saying the phone must answer; reserved requests, and conference requests without the conferencing plugin, are not implemented", async (t) => {
     const c = await connect();
     t.after(() => c.close());
     const answer = await c.request({ request: "RequestAnswerCall", referenceId: "x1", dn: "1001", connId: "c1" });
     assert.equal(answer[0]?.["code"], "TANDEM_ERR_DESKTOP_ANSWER_BY_PHONE");
     assert.match(String(answer[0]?.["message"]), /phone/);
+    const conference = { connId: "c1", destination: "1002" };
     for (const request of ["RequestInitiateConference", "RequestMonitorNextCall", "RequestSetMuteOff"]) {
-      const out = await c.request({ request, referenceId: `x-${request}`, dn: "1001" });
+      const out = await c.request({ request, referenceId: `x-${request}`, dn: "1001", ...(request === "RequestInitiateConference" ? conference : {}) });
       assert.equal(out[0]?.["code"], "TANDEM_ERR_DESKTOP_NOT_IMPLEMENTED", request);
       assert.match(String(out[0]?.["message"]), new RegExp(request));
     }

@@ -30,8 +30,7 @@ import { runDirectCall } from "./direct-flow.js";
 import { Reconciler, type SweepResult } from "./reconciler.js";
 import { runRoutedCall } from "./route-flow.js";
 import { CallErrors } from "./errors.js";
-import type { CallControl } from "@tandem/sdk";
-import { createCallControl } from "./control/create-call-control.js";
+import { createCallControl, type CoreCallControl } from "./control/create-call-control.js";
 import { checkCarryPolicy } from "./carried-headers.js";
 import type { DialogRecovery } from "../sip/dialog-record.js";
 import { dialogRefreshListener, findLostCalls, releaseLostCalls } from "./lost-calls.js";
@@ -64,7 +63,7 @@ export interface CallModel {
   sweep(): SweepResult;
   registerRoutes(app: FastifyInstance): void;
   /** Third-party call control over this model: the server provides it as `CALL_CONTROL`/`core`. */
-  readonly callControl: CallControl;
+  readonly callControl: CoreCallControl;
 }
 
 export function createCallModel(deps: CallModelDeps): CallModel {

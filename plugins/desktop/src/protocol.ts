@@ -19,13 +19,16 @@ export const CALL_REQUESTS = [
   "RequestUpdateUserData",
   "RequestSendDTMF",
 ] as const;
-/** Conference and supervision: names kept in the protocol, answered with TANDEM_ERR_DESKTOP_NOT_IMPLEMENTED. */
-export const RESERVED_REQUESTS = [
+/** Conference requests: carried out by whichever plugin provides `conferencing.control` (conference-requests.ts). */
+export const CONFERENCE_REQUESTS = [
   "RequestInitiateConference",
   "RequestCompleteConference",
   "RequestDeleteFromConference",
   "RequestSingleStepConference",
   "RequestMergeCalls",
+] as const;
+/** Supervision: names kept in the protocol, answered with TANDEM_ERR_DESKTOP_NOT_IMPLEMENTED. */
+export const RESERVED_REQUESTS = [
   "RequestMonitorNextCall",
   "RequestCancelMonitoring",
   "RequestSetMuteOn",
@@ -34,6 +37,7 @@ export const RESERVED_REQUESTS = [
 
 export type AgentRequestName = (typeof AGENT_REQUESTS)[number];
 export type CallRequestName = (typeof CALL_REQUESTS)[number];
+export type ConferenceRequestName = (typeof CONFERENCE_REQUESTS)[number];
 export type ReservedRequestName = (typeof RESERVED_REQUESTS)[number];
 
 /** Every field a request may carry; which ones a given request needs is the schema's business. */
@@ -49,6 +53,8 @@ export interface DesktopRequest {
   workMode?: WorkMode;
   userData?: CallUserData;
   digits?: string;
+  /** The party RequestDeleteFromConference drops. */
+  otherDn?: string;
 }
 
 /** A request whose DN the schema made mandatory. */

@@ -5,6 +5,8 @@
  */
 import {
   CALL_CONTROL,
+  CONFERENCE_CONTROL,
+  DEFAULT_CONFERENCE_CONTROL,
   TandemError,
   type AgentRequestKind,
   type Counter,
@@ -13,17 +15,20 @@ import {
   type Logger,
 } from "@tandem/sdk";
 import { dispatchCall } from "./call-requests.js";
+import { dispatchConference } from "./conference-requests.js";
 import { DesktopErrors } from "./errors.js";
 import type { EventFanout } from "./event-fanout.js";
 import {
   AGENT_REQUESTS,
   CALL_REQUESTS,
+  CONFERENCE_REQUESTS,
   RESERVED_REQUESTS,
   errorMessage,
   named,
   toWire,
   type AgentRequestName,
   type CallRequestName,
+  type ConferenceRequestName,
   type DesktopRequest,
   type DnRequest,
   type OutgoingMessage,
@@ -69,6 +74,7 @@ const AGENT_KINDS: Record<AgentRequestName, AgentRequestKind> = {
 };
 const AGENT = new Set<string>(AGENT_REQUESTS);
 const CALL = new Set<string>(CALL_REQUESTS);
+const CONFERENCE = new Set<string>(CONFERENCE_REQUESTS);
 const RESERVED = new Set<string>(RESERVED_REQUESTS);
 
 function isCoded(err: unknown): err is { code: string; message: string } {
@@ -95,6 +101,7 @@ export class RequestHandler {
   private async dispatch(request: DesktopRequest, origin: RequestOrigin): Promise<void> {
     const name = request.request;
     if (RESERVED.has(name)) throw DesktopErrors.notImplemented(name);
+    if (CONFERENCE.has(name) && !this.deps.extensions.get(CONFERENCE_CONTROL, DEFAULT_CONFERENCE_CONTROL)) throw DesktopErrors.notImplemented(name);
     if (request.dn === undefined) throw DesktopErrors.requestInvalid(name, "must have required property 'dn'");
     const dnRequest: DnRequest = { ...request, dn: request.dn };
     assertScope(origin.principal, dnRequest.dn);
@@ -104,6 +111,7 @@ export class RequestHandler {
     if (origin.registrations && origin.registrations.at(dnRequest.dn) === undefined) throw DesktopErrors.notRegistered(dnRequest.dn);
     if (AGENT.has(name)) return this.agent(name as AgentRequestName, dnRequest, origin);
     if (CALL.has(name)) return this.call(name as CallRequestName, dnRequest, origin);
+    if (CONFERENCE.has(name)) return this.conference(name as ConferenceRequestName, dnRequest, origin);
     throw DesktopErrors.unknownRequest(name);
   }
 
@@ -159,6 +167,14 @@ export class RequestHandler {
     const cc = this.deps.extensions.get(CALL_CONTROL, provider);
     if (!cc) throw DesktopErrors.callControlUnavailable(name, provider);
     const result = await dispatchCall(cc, name, request);
+    origin.send({ ...named("EventACK"), referenceId: request.referenceId, request: name, dn: request.dn, connId: result.connId });
+  }
+
+  /** To the conferencing plugin; without one the requests stay unimplemented. */
+  private async conference(name: ConferenceRequestName, request: DnRequest, origin: RequestOrigin): Promise<void> {
+    const conf = this.deps.extensions.get(CONFERENCE_CONTROL, DEFAULT_CONFERENCE_CONTROL);
+    if (!conf) throw DesktopErrors.notImplemented(name);
+    const result = await dispatchConference(conf, name, request);
     origin.send({ ...named("EventACK"), referenceId: request.referenceId, request: name, dn: request.dn, connId: result.connId });
   }
 }

@@ -4,7 +4,7 @@
  * whole server. Routes are collected so a test can call their handlers; onReady runs at once, onClose after the test.
  */
 import type { TestContext } from "node:test";
-import type { PluginContext, PluginDefinition, PluginRoute } from "@tandem/sdk";
+import type { Extensions, PluginContext, PluginDefinition, PluginRoute } from "@tandem/sdk";
 import { countingMetrics, quietLogger } from "../../support/test-stack.js";
 import type { CallsHarness } from "./calls-harness.js";
 
@@ -14,6 +14,8 @@ export async function registerOnHarness<C>(
   sip: PluginContext["sip"],
   plugin: PluginDefinition<C>,
   config: C,
+  /** Extension points shared by the plugins of one rig (absent from the context when not given). */
+  extensions?: Extensions,
 ): Promise<PluginRoute[]> {
   const id = plugin.manifest.name;
   const routes: PluginRoute[] = [];
@@ -31,6 +33,7 @@ export async function registerOnHarness<C>(
     http: { prefix: `/api/v1/plugins/${id}`, route: (r: PluginRoute) => void routes.push(r), websocket: () => undefined },
     onReady: (fn: () => void | Promise<void>) => void ready.push(fn),
     onClose: (fn: () => void | Promise<void>) => void close.push(fn),
+    ...(extensions ? { extensions } : {}),
   } as unknown as PluginContext<C>;
   await plugin.register(ctx);
   for (const fn of ready) await fn();

@@ -14,7 +14,7 @@ import { CallControlErrors } from "./errors.js";
 import { recordDialogs } from "../lost-calls.js";
 
 /** The original call and its consult named by a two-call request (`connId` = consult, `heldConnId` = original). */
-function consultOf(cc: ControlContext, request: TwoCallRequest, name: string): { call: Call; consult: Consult } {
+export function consultOf(cc: ControlContext, request: TwoCallRequest, name: string): { call: Call; consult: Consult } {
   const call = cc.consults.get(request.connId);
   const consult = call ? controlState(call).consult : undefined;
   if (!call || !consult || consult.over || consult.call.connId !== request.connId) throw CallControlErrors.unknownCall(request.connId);
@@ -52,7 +52,7 @@ const AGENT_GAVE_UP: ReadonlySet<string> = new Set(["reconnected", "call-ended"]
  * The consult's final state, before its EventReleased: Released once it was established; before that
  * Abandoned when the agent gave up (reconnected, the original call ended) and Rejected when the target refused.
  */
-function endConsultState(consult: Consult, cause: string): void {
+export function endConsultState(consult: Consult, cause: string): void {
   const call = consult.call;
   if (call.ended) return;
   if (call.state === CallState.Established) call.to(CallState.Released);

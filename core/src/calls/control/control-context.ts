@@ -7,6 +7,7 @@ import type { Call } from "../call.js";
 import type { CallEndings } from "../call-endings.js";
 import { CallState } from "../call-types.js";
 import type { Consult } from "./consult-state.js";
+import type { OwnedMedia } from "./owned-media.js";
 import { CallControlErrors } from "./errors.js";
 
 /** What the call model hands to call control. */
@@ -30,13 +31,15 @@ export interface ControlState {
   consult: Consult | undefined;
   /** Name of the request under way; another request on the same call is refused meanwhile. */
   pending: string | undefined;
+  /** Set while a plugin carries the call's media (a conference; call-parties.ts): the model's bridge is gone. */
+  owned: OwnedMedia | undefined;
 }
 
 const states = new WeakMap<Call, ControlState>();
 
 export function controlState(call: Call): ControlState {
   let state = states.get(call);
-  if (!state) states.set(call, (state = { held: false, pending: undefined, consult: undefined }));
+  if (!state) states.set(call, (state = { held: false, pending: undefined, consult: undefined, owned: undefined }));
   return state;
 }
 
@@ -44,7 +47,9 @@ export function controlState(call: Call): ControlState {
 export function callOf(cc: ControlContext, request: CallRequest, name: string): Call {
   const call = cc.calls.get(request.connId);
   if (!call || call.ended) throw CallControlErrors.unknownCall(request.connId);
-  if (call.agentDn !== request.dn) throw CallControlErrors.notParty(request.dn, request.connId);
+  // In a conference every agent on it may act (release, drop a party), not only the call's first agent.
+  const inConference = controlState(call).owned?.parties.some((p) => p.role === "agent" && p.dn === request.dn) ?? false;
+  if (call.agentDn !== request.dn && !inConference) throw CallControlErrors.notParty(request.dn, request.connId);
   return call;
 }
 
@@ -55,6 +60,7 @@ export function establishedCallOf(cc: ControlContext, request: CallRequest, name
   if (!call.customerLeg || !call.agentLeg) throw CallControlErrors.badState(name, call.connId, "the call has no SIP legs");
   const pending = controlState(call).pending;
   if (pending !== undefined) throw CallControlErrors.busy(call.connId, pending);
+  if (controlState(call).owned) throw CallControlErrors.badState(name, call.connId, "the call is a conference");
   return call;
 }
 

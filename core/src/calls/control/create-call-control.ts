@@ -1,7 +1,8 @@
 /**
  * The call model's {@link CallControl} (SDK `CALL_CONTROL`, provided as `core`): each verb in its own file.
  */
-import { CALL_CONTROL, DEFAULT_CALL_CONTROL, type CallControl, type Extensions } from "@tandem/sdk";
+import { CALL_CONTROL, CALL_PARTIES, DEFAULT_CALL_CONTROL, DEFAULT_CALL_PARTIES, type CallControl, type CallParties, type Extensions } from "@tandem/sdk";
+import { createCallParties } from "./call-parties.js";
 import type { ControlDeps } from "./control-context.js";
 import { initiateTransfer } from "./consult.js";
 import { alternateCall } from "./consult-alternate.js";
@@ -13,9 +14,13 @@ import { sendDtmf } from "./send-dtmf.js";
 import { singleStepTransfer } from "./single-step-transfer.js";
 import { userDataRequest } from "./user-data.js";
 
-export function createCallControl(deps: ControlDeps): CallControl {
+/** The model's call control and, on the same state, its side of calls whose media a plugin carries. */
+export type CoreCallControl = CallControl & { readonly parties: CallParties };
+
+export function createCallControl(deps: ControlDeps): CoreCallControl {
   const cc = { ...deps, consults: new Map() };
   return {
+    parties: createCallParties(cc),
     makeCall: (request) => makeCall(cc, request),
     releaseCall: (request) => releaseRequest(cc, request),
     holdCall: (request) => holdCall(cc, request),
@@ -31,7 +36,8 @@ export function createCallControl(deps: ControlDeps): CallControl {
   };
 }
 
-/** Registers `model.callControl` as the platform's own (`core`) provider of `CALL_CONTROL`. */
-export function provideCallControl(extensions: Pick<Extensions, "provide">, model: { readonly callControl: CallControl }): void {
+/** Registers `model.callControl` as the platform's own (`core`) provider of `CALL_CONTROL` and `CALL_PARTIES`. */
+export function provideCallControl(extensions: Pick<Extensions, "provide">, model: { readonly callControl: CoreCallControl }): void {
   extensions.provide(CALL_CONTROL, DEFAULT_CALL_CONTROL, model.callControl);
+  extensions.provide(CALL_PARTIES, DEFAULT_CALL_PARTIES, model.callControl.parties);
 }

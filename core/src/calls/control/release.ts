@@ -4,16 +4,19 @@
  * the request is answered — and only then do the legs get their BYEs, in the background: a far end that has
  * vanished costs its BYE transaction its full Timer F (64·T1, RFC 3261 §17.1.2.2), which must not hold the agent
  * Busy or the desktop waiting. The bridge is stopped first so it does not relay one BYE into the other. A
- * make-call still dialling is cancelled.
+ * make-call still dialling is cancelled. An agent in a conference only leaves it (party-leaving.ts).
  */
 import type { CallControlResult, CallRequest, SipLeg } from "@tandem/sdk";
 import { releaseCall, rejectCall } from "../call-endings.js";
 import { CallState } from "../call-types.js";
-import { asRequest, callOf, type ControlContext } from "./control-context.js";
+import { asRequest, callOf, controlState, type ControlContext } from "./control-context.js";
+import { dropParty } from "./party-leaving.js";
 import { CallControlErrors } from "./errors.js";
 
 export async function releaseRequest(cc: ControlContext, request: CallRequest): Promise<CallControlResult> {
   const call = callOf(cc, request, "RequestReleaseCall");
+  // In a conference the agent leaves; the others go on as the conference's owner decides.
+  if (controlState(call).owned) return dropParty(cc, { ...request, otherDn: request.dn });
   if (call.state === CallState.Ringing && call.callType === "Outbound") {
     // RequestMakeCall still ringing: the aborted signal CANCELs the INVITEs under way (ring-dn.ts).
     asRequest(call, request, () => rejectCall(cc.ctx, call, 487, "released"));

@@ -1,0 +1,134 @@
+/**
+ * The call model's side of calls whose media a plugin carries (SDK `CALL_PARTIES`, provided as `core`):
+ * RequestCompleteConference's bookkeeping (the consultation's target joins the held call), and the call's end
+ * reaching every party. The model stops its customer ↔ agent bridge and hands the legs to the owner; it never
+ * learns where their media goes (RFC 3725 third-party control is the owner's business). Parties leaving and
+ * the return to a plain two-leg call are in party-leaving.ts.
+ */
+import {
+  TandemError,
+  type CallControlResult,
+  type CallMediaOwner,
+  type CallParties,
+  type CallPartyLeg,
+  type SipLeg,
+  type TwoCallRequest,
+} from "@tandem/sdk";
+import type { Call } from "../call.js";
+import { pinOffers, watchBridge } from "./bridge-watch.js";
+import { consultOf, endConsultState } from "./consult-end.js";
+import type { Consult } from "./consult-state.js";
+import { afterCallOptions, asRequest, controlState, exclusive, reasonOf, type ControlContext } from "./control-context.js";
+import { CallControlErrors } from "./errors.js";
+import { partyLegs, type OwnedMedia, type OwnedParty } from "./owned-media.js";
+import { dropParty, partyLeft, rebridgeOwned } from "./party-leaving.js";
+
+const NAME = "RequestCompleteConference";
+
+export function createCallParties(cc: ControlContext): CallParties {
+  return {
+    joinConsult: (request, owner) => joinConsult(cc, request, owner),
+    parties: (connId) => {
+      const call = cc.calls.get(connId);
+      const owned = call ? controlState(call).owned : undefined;
+      return owned ? partyLegs(owned.parties) : [];
+    },
+    dropParty: (request) => dropParty(cc, request),
+    rebridge: (connId) => rebridgeOwned(cc, connId),
+  };
+}
+
+async function joinConsult(cc: ControlContext, request: TwoCallRequest, owner: CallMediaOwner): Promise<CallControlResult> {
+  const { call, consult } = consultOf(cc, request, NAME);
+  const target = consult.leg;
+  if (!target) throw CallControlErrors.badState(NAME, request.connId, "the consultation target has not answered");
+  const customer = call.customerLeg as SipLeg;
+  const phone = call.agentLeg as SipLeg;
+  const state = controlState(call);
+  await exclusive(call, NAME, async () => {
+    consult.over = true;
+    const old = call.bridge;
+    call.bridge = undefined;
+    old?.unbridge();
+    const owned = own(cc, call, owner, [
+      { dn: call.farParty ?? "", role: "customer", leg: customer, row: call.customerLegRow },
+      { dn: request.dn, role: "agent", leg: phone, row: call.agentLegRow },
+      { dn: consult.target, role: consult.toAgent ? "agent" : "destination", leg: target, row: consult.row },
+    ]);
+    try {
+      await owner.connect(call.connId, partyLegs(owned.parties));
+    } catch (err) {
+      // Back to the consultation: the customer held on the agent's phone dialog, the target still consulted.
+      for (const party of owned.parties) party.unwatch();
+      state.owned = undefined;
+      consult.over = false;
+      call.bridge = cc.ctx.sip.bridge(customer, phone);
+      watchBridge(cc, call, call.bridge);
+      pinOffers(call);
+      throw err instanceof TandemError ? err : CallControlErrors.sipFailed(NAME, call.connId, reasonOf(err));
+    }
+  });
+  endConsultIntoCall(cc, call, consult, request);
+  return { connId: call.connId };
+}
+
+/** Marks the call's media as `owner`'s and watches every party's leg. */
+function own(cc: ControlContext, call: Call, owner: CallMediaOwner, parties: Omit<OwnedParty, "unwatch">[]): OwnedMedia {
+  const owned: OwnedMedia = { owner, parties: [] };
+  for (const input of parties) {
+    // Until the owner sets its own, a peer's offer is answered with the leg's last SDP (nothing relayed across).
+    input.leg.onOffer(async () => input.leg.localSdp ?? "");
+    const party: OwnedParty = { ...input, unwatch: () => undefined };
+    party.unwatch = input.leg.onEnded((reason) => void partyLeft(cc, call, party, reason.by));
+    owned.parties.push(party);
+  }
+  controlState(call).owned = owned;
+  // Whatever ends the call (a release, the last party leaving) ends every leg the owner carried.
+  call.abort.signal.addEventListener("abort", () => endOwned(cc, call), { once: true });
+  return owned;
+}
+
+/** The consultation is over and its target a party of the original call: events on both calls. */
+function endConsultIntoCall(cc: ControlContext, call: Call, consult: Consult, request: TwoCallRequest): void {
+  const { ctx } = cc;
+  const state = controlState(call);
+  state.consult = undefined;
+  state.held = false;
+  cc.consults.delete(consult.call.connId);
+  endConsultState(consult, "conferenced");
+  asRequest(consult.call, request, () => {
+    for (const dn of consult.call.activeDns()) {
+      consult.call.endParty(dn);
+      ctx.events.emit("EventReleased", consult.call, dn, { cause: "conferenced", heldConnId: call.connId });
+    }
+  });
+  asRequest(call, request, () => {
+    call.addParty(consult.toAgent ? "agent" : "destination", consult.target);
+    const dns = call.activeDns();
+    for (const dn of dns) ctx.events.emit("EventPartyAdded", call, dn, { thisDn: dn, otherDn: consult.target, addedBy: request.dn, parties: partiesData(call) });
+  });
+}
+
+/** The parties as events show them: `{ dn, role }` of each party still on the call. */
+export function partiesData(call: Call): CallPartyLeg["dn"][] {
+  const owned = controlState(call).owned;
+  return owned ? owned.parties.map((p) => p.dn) : [];
+}
+
+/** The call ended while owned: every leg still up gets its BYE, every agent on it is freed, the owner told. */
+function endOwned(cc: ControlContext, call: Call): void {
+  const state = controlState(call);
+  const owned = state.owned;
+  if (!owned) return;
+  state.owned = undefined;
+  const now = new Date().toISOString();
+  for (const party of owned.parties) {
+    party.unwatch();
+    if (party.row !== undefined && party.row !== call.customerLegRow && party.row !== call.agentLegRow) {
+      cc.ctx.store.updateLeg(party.row, { endedAt: now, endedBy: "local" });
+    }
+    if (party.role === "agent") cc.ctx.reservations.release(party.dn, call.connId, afterCallOptions(cc));
+    void party.leg.bye().catch((err: unknown) => cc.ctx.logger.warn({ err: reasonOf(err), connId: call.connId }, "BYE to a conference party failed"));
+  }
+  owned.owner.ended(call.connId, "released");
+}

@@ -1,0 +1,8 @@
+/** Coded errors of the conferencing plugin. Each code has a row under `## conferencing` in `docs/errors.md`. */
+import { defineError } from "@tandem/sdk";
+
+export const ConferencingErrors = {
+  unavailable: defineError("TANDEM_ERR_CONFERENCE_UNAVAILABLE", "%s: %s is not available (is the %s plugin enabled?)", { httpStatus: 503 }),
+  mediaLost: defineError("TANDEM_ERR_CONFERENCE_MEDIA_LOST", "the conference room of call %s was lost (%s): %s", { httpStatus: 502 }),
+  notAnswered: defineError("TANDEM_ERR_CONFERENCE_NOT_ANSWERED", "RequestSingleStepConference on call %s: %s did not answer (%s)", { httpStatus: 409 }),
+} as const;
