@@ -21,6 +21,12 @@ if ! command -v baresip >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y baresip-core
 fi
 
+if ! command -v janus >/dev/null 2>&1; then
+  echo "run.sh: installing janus (the AudioBridge MCU of the mcu-janus tests)"
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y janus
+fi
+
 if [ ! -x /usr/bin/chromium ]; then
   echo "run.sh: installing chromium (the dashboard's browser tests)"
   apt-get update
