@@ -33,7 +33,7 @@ async function run(label: string, yieldEvery: number, liveReader = false): Promi
     delivered++;
     if (!liveReader || wake) return;
     wake = true;
-    queueMicrotask(() => {
+    setImmediate(() => {
       wake = false;
       for (let page = bus.since(read, 1000); page.length > 0; page = bus.since(read, 1000)) read = page.at(-1)?.seq ?? read;
     });

@@ -20,6 +20,7 @@ export class SseStream {
   private cursor: number;
   private closed = false;
   private wake: (() => void) | undefined;
+  private signalled = false;
   private readonly unsubscribe: () => void;
   private readonly heartbeat: NodeJS.Timeout;
 
@@ -84,10 +85,19 @@ export class SseStream {
     });
   }
 
+  /**
+   * Wakes the pump on the next turn of the event loop, once per turn: everything emitted while the turn's
+   * I/O was handled (a burst of SIP messages) goes out in one commit and one write.
+   */
   private signal(): void {
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.();
+    if (this.signalled) return;
+    this.signalled = true;
+    setImmediate(() => {
+      this.signalled = false;
+      const wake = this.wake;
+      this.wake = undefined;
+      wake?.();
+    });
   }
 }
 

@@ -27,9 +27,10 @@ export class DurableOutbox {
     if (this.closed) return;
     this.queue.push({ text, seq });
     if (this.scheduled || this.retry) return;
-    // One commit for everything queued in this turn (a request's events and its ACK go out together).
+    // One commit for everything queued in this turn of the event loop (a request's events and its ACK go out
+    // together; a burst of SIP messages handled in one turn costs one commit).
     this.scheduled = true;
-    queueMicrotask(() => {
+    setImmediate(() => {
       this.scheduled = false;
       this.flush();
     });
