@@ -14,14 +14,14 @@ const PAD = 24;
 const TOP = 14;
 
 /** Bars over equal slots, oldest left; the y axis tops at the largest value. */
-export function barChart(title: string, values: number[], slotLabel: (i: number) => string): SVGElement {
+export function barChart(title: string, values: number[], slotLabel: (i: number) => string, unit = ""): SVGElement {
   const max = Math.max(1, ...values);
   const width = (W - PAD) / Math.max(1, values.length);
   const bars = values.map((v, i) => {
     const height = ((H - PAD - TOP) * v) / max;
-    return s("rect", { class: "bar", x: PAD + i * width, y: H - PAD - height, width: Math.max(1, width - 1), height }, s("title", {}, `${slotLabel(i)}: ${v}`));
+    return s("rect", { class: "bar", x: PAD + i * width, y: H - PAD - height, width: Math.max(1, width - 1), height }, s("title", {}, `${slotLabel(i)}: ${Math.round(v * 10) / 10}${unit}`));
   });
-  return frame(title, max, bars, values.length > 0 ? [slotLabel(0), slotLabel(values.length - 1)] : []);
+  return frame(title, max, bars, values.length > 0 ? [slotLabel(0), slotLabel(values.length - 1)] : [], unit);
 }
 
 /** One step line per series over samples taken at `times` (ms), placed by time; the last value holds until now. */

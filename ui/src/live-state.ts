@@ -5,7 +5,7 @@
 import type { Api } from "./api.js";
 import type { ActiveCall, Agent, CallRecord, Health, PluginStatus, Queue, TandemEvent, Trunk } from "./api-types.js";
 
-export type Collection = "agents" | "queues" | "trunks" | "calls" | "plugins" | "health";
+export type Collection = "agents" | "queues" | "trunks" | "calls" | "plugins" | "health" | "history";
 const ALL: Collection[] = ["agents", "queues", "trunks", "calls", "plugins", "health"];
 
 const HOUR_MS = 3_600_000;
@@ -17,8 +17,6 @@ export const AGENT_STATES = ["Ready", "NotReady", "Busy", "LoggedOut"] as const;
 export interface Sample {
   at: number;
   agents: Record<(typeof AGENT_STATES)[number], number>;
-  /** Longest wait across queues, seconds. */
-  longestWaitS: number;
 }
 
 export class LiveState {
@@ -30,6 +28,8 @@ export class LiveState {
   health: Health | undefined;
   /** Start times of calls seen in the last hour (history at load, then live), by ConnID. */
   readonly callStarts = new Map<string, number>();
+  /** Queue wait of each finished call of the last hour (from the call records), by ConnID: [start, wait ms]. */
+  readonly queueWaits = new Map<string, [number, number]>();
   readonly samples: Sample[] = [];
   lastError: string | undefined;
   private readonly dirty = new Set<Collection>();
@@ -39,11 +39,20 @@ export class LiveState {
 
   async load(): Promise<void> {
     await this.refresh(ALL);
-    const from = new Date(Date.now() - HOUR_MS).toISOString();
-    const history = await this.api.get<{ calls: CallRecord[] }>("/calls/history", { from, limit: "1000" }).catch(() => ({ calls: [] }));
-    for (const call of history.calls) this.callStarts.set(call.connId, Date.parse(call.startedAt));
+    await this.loadHistory();
     this.sample();
     this.changed();
+  }
+
+  /** The last hour's call records: calls per minute and queue waits for the charts. */
+  async loadHistory(): Promise<void> {
+    const from = new Date(Date.now() - HOUR_MS).toISOString();
+    const history = await this.api.get<{ calls: CallRecord[] }>("/calls/history", { from, limit: "1000" }).catch(() => ({ calls: [] }));
+    for (const call of history.calls) {
+      const start = Date.parse(call.startedAt);
+      this.callStarts.set(call.connId, start);
+      if (call.queueWaitMs !== undefined) this.queueWaits.set(call.connId, [start, call.queueWaitMs]);
+    }
   }
 
   /** Which snapshots an event makes stale. */
@@ -52,6 +61,8 @@ export class LiveState {
     if (event.name.startsWith("EventAgent")) this.mark("agents", "queues", "health");
     else if (event.name === "EventDNOutOfService" || event.name === "EventDNBackInService") this.mark("trunks", "health");
     else if (event.connId !== undefined) this.mark("calls", "queues", "agents", "trunks", "health");
+    // A call that ended now has its record (and its queue wait) in the history.
+    if (event.name === "EventReleased" || event.name === "EventAbandoned") this.mark("history");
     else this.mark("health");
   }
 
@@ -92,6 +103,7 @@ export class LiveState {
       }
       if (c === "plugins") this.plugins = await this.api.get<PluginStatus[]>("/plugins");
       if (c === "health") this.health = await this.api.get<Health>("/health");
+      if (c === "history") await this.loadHistory();
     });
     const results = await Promise.allSettled(jobs);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -109,12 +121,22 @@ export class LiveState {
     return counts;
   }
 
+  /** The longest queue wait of the calls started in each of the last 60 minutes, seconds, oldest first. */
+  queueWaitPerMinute(now = Date.now()): number[] {
+    const waits = new Array<number>(60).fill(0);
+    for (const [connId, [at, waitMs]] of this.queueWaits) {
+      const age = now - at;
+      if (age > HOUR_MS) this.queueWaits.delete(connId);
+      else if (age >= 0) waits[59 - Math.floor(age / 60_000)] = Math.max(waits[59 - Math.floor(age / 60_000)] ?? 0, waitMs / 1000);
+    }
+    return waits;
+  }
+
   private sample(): void {
     const agents = { Ready: 0, NotReady: 0, Busy: 0, LoggedOut: 0 };
     for (const a of this.agents) agents[a.state] += 1;
-    const longestWaitS = Math.max(0, ...(this.queues ?? []).map((q) => (q.oldestWaitMs ?? 0) / 1000));
     const now = Date.now();
-    this.samples.push({ at: now, agents, longestWaitS });
+    this.samples.push({ at: now, agents });
     while (this.samples.length > MAX_SAMPLES || (this.samples[0] !== undefined && now - this.samples[0].at > HOUR_MS)) this.samples.shift();
   }
 }

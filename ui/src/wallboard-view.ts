@@ -92,7 +92,7 @@ function chartsPanel(state: LiveState, now: number): HTMLElement {
       "div",
       { class: "charts" },
       h("figure", {}, barChart("Calls per minute", perMinute, (i) => `-${59 - i}m`), h("figcaption", {}, "Calls per minute")),
-      h("figure", {}, lineChart("Longest queue wait", samples.map((x) => x.at), [{ name: "wait", className: "wait", values: samples.map((x) => x.longestWaitS) }], first, "now", "s"), h("figcaption", {}, "Longest queue wait (since this page opened)")),
+      h("figure", {}, barChart("Longest queue wait", state.queueWaitPerMinute(now), (i) => `-${59 - i}m`, "s"), h("figcaption", {}, "Longest queue wait of the calls started each minute, s")),
       h("figure", {}, lineChart("Agents by state", samples.map((x) => x.at), agentSeries, first, "now"), h("figcaption", {}, "Agents by state (since this page opened)")),
     ),
   );
