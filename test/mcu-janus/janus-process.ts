@@ -24,6 +24,8 @@ export interface JanusProcess {
   output(): string;
   /** Kills Janus (SIGKILL when `hard`), and resolves once it exited. */
   kill(hard?: boolean): Promise<void>;
+  /** Stops (`SIGSTOP`) or continues (`SIGCONT`) Janus: a Janus that hangs with its sockets open. */
+  signal(signal: "SIGSTOP" | "SIGCONT"): void;
   /** Starts Janus again on the same port and folder (after `kill`). */
   restart(): Promise<void>;
   /** Kills Janus and removes its folder. */
@@ -137,6 +139,9 @@ export async function startJanus(rtpMin: number, rtpMax: number): Promise<JanusP
     rtpMax,
     output: () => output,
     kill,
+    signal: (signal) => {
+      child?.kill(signal);
+    },
     restart: launch,
     stop: async () => {
       await kill();

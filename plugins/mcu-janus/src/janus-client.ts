@@ -110,6 +110,12 @@ export class JanusClient {
     this.onClosed("closed by the adapter");
   }
 
+  /** Drops the connection without a word to Janus (its session is gone or Janus does not answer). */
+  abort(reason: string): void {
+    this.socket.terminate();
+    this.onClosed(reason);
+  }
+
   private send(request: Record<string, unknown>, what: string, ackIsReply = false): Promise<JanusMessage> {
     if (this.closedReason !== undefined) return Promise.reject(new JanusRequestError(what, 0, `connection lost: ${this.closedReason}`));
     const transaction = randomUUID();

@@ -113,7 +113,7 @@ export class JanusMcu implements McuAdapter {
     clearInterval(this.keepaliveTimer);
     const client = this.client;
     this.client = undefined;
-    void client?.close();
+    client?.abort(detail);
     for (const room of [...this.rooms.values()]) {
       room.abandon();
       this.emit({ type: "room-lost", roomId: room.id, reason: detail });
