@@ -58,7 +58,7 @@ describe("web dashboard in headless Chromium", () => {
     await screenshot(page, "sign-in-error");
   });
 
-  it("resumes the event stream after a drop from the last seq it saw (Last-Event-ID), token in the header only", async (t) => {
+  it("resumes the event stream after a drop from the last seq it saw (Last-Event-ID), token in the header only; sign-out forgets it", async (t) => {
     const d = await startDashboardServer(t);
     const page = await (await launchChromium(t)).newPage();
     const streams: Array<Record<string, string>> = [];
@@ -84,6 +84,10 @@ describe("web dashboard in headless Chromium", () => {
     assert.equal(streams[0]?.["last-event-id"], undefined, "the first connection starts at the live end");
     assert.equal(streams[streams.length - 1]?.["last-event-id"], String(seen), "the reconnect resumes after the last seq seen");
     for (const headers of streams) assert.equal(headers.authorization, `Bearer ${ADMIN_TOKEN}`);
+
+    await page.click("#sign-out");
+    await page.waitForSelector("#sign-in", WAIT);
+    assert.equal(await page.evaluate("sessionStorage.length"), 0, "signing out forgets the token");
   });
 
   it("follows presence, shows a routed call with its SIP ladder and timeline, and a trunk going out of service", async (t) => {
