@@ -18,6 +18,8 @@ export * from "./sip.js";
 export * from "./extension-points.js";
 export * from "./call-control.js";
 export * from "./call-parties.js";
+export * from "./call-media-takeover.js";
+export * from "./supervision.js";
 export * from "./mcu-adapter.js";
 export * from "./mcu-errors.js";
 export * from "./context.js";

@@ -1,8 +1,20 @@
 /**
  * The call model's {@link CallControl} (SDK `CALL_CONTROL`, provided as `core`): each verb in its own file.
  */
-import { CALL_CONTROL, CALL_PARTIES, DEFAULT_CALL_CONTROL, DEFAULT_CALL_PARTIES, type CallControl, type CallParties, type Extensions } from "@tandem/sdk";
+import {
+  CALL_CONTROL,
+  CALL_MEDIA_TAKEOVER,
+  CALL_PARTIES,
+  DEFAULT_CALL_CONTROL,
+  DEFAULT_CALL_MEDIA_TAKEOVER,
+  DEFAULT_CALL_PARTIES,
+  type CallControl,
+  type CallMediaTakeover,
+  type CallParties,
+  type Extensions,
+} from "@tandem/sdk";
 import { createCallParties } from "./call-parties.js";
+import { createCallMediaTakeover } from "./call-media-takeover.js";
 import type { ControlDeps } from "./control-context.js";
 import { initiateTransfer } from "./consult.js";
 import { alternateCall } from "./consult-alternate.js";
@@ -15,12 +27,13 @@ import { singleStepTransfer } from "./single-step-transfer.js";
 import { userDataRequest } from "./user-data.js";
 
 /** The model's call control and, on the same state, its side of calls whose media a plugin carries. */
-export type CoreCallControl = CallControl & { readonly parties: CallParties };
+export type CoreCallControl = CallControl & { readonly parties: CallParties; readonly takeover: CallMediaTakeover };
 
 export function createCallControl(deps: ControlDeps): CoreCallControl {
   const cc = { ...deps, consults: new Map() };
   return {
     parties: createCallParties(cc),
+    takeover: createCallMediaTakeover(cc),
     makeCall: (request) => makeCall(cc, request),
     releaseCall: (request) => releaseRequest(cc, request),
     holdCall: (request) => holdCall(cc, request),
@@ -40,4 +53,5 @@ export function createCallControl(deps: ControlDeps): CoreCallControl {
 export function provideCallControl(extensions: Pick<Extensions, "provide">, model: { readonly callControl: CoreCallControl }): void {
   extensions.provide(CALL_CONTROL, DEFAULT_CALL_CONTROL, model.callControl);
   extensions.provide(CALL_PARTIES, DEFAULT_CALL_PARTIES, model.callControl.parties);
+  extensions.provide(CALL_MEDIA_TAKEOVER, DEFAULT_CALL_MEDIA_TAKEOVER, model.callControl.takeover);
 }

@@ -1,0 +1,104 @@
+/**
+ * The call model's side of {@link CallMediaTakeover} (SDK `CALL_MEDIA_TAKEOVER`, provided as `core`): a plain
+ * established call handed to a media owner (its two legs watched as call-parties.ts watches a conference's, so a
+ * party leaving and the call's end work the same), and an extra leg rung through the trunk for it.
+ */
+import { TandemError, type CallMediaOwner, type CallMediaTakeover, type ExtraLegOptions, type SipLeg } from "@tandem/sdk";
+import type { Call } from "../call.js";
+import { watchBridge } from "./bridge-watch.js";
+import { afterCallOptions, controlState, exclusive, reasonOf, type ControlContext } from "./control-context.js";
+import { CallControlErrors } from "./errors.js";
+import { partyLegs, type OwnedMedia, type OwnedParty } from "./owned-media.js";
+import { partyLeft } from "./party-leaving.js";
+import { ringDn } from "./ring-dn.js";
+
+export function createCallMediaTakeover(cc: ControlContext): CallMediaTakeover {
+  return {
+    takeMedia: (connId, owner) => takeMedia(cc, connId, owner),
+    ringLeg: (connId, dn, options) => ringLeg(cc, connId, dn, options),
+  };
+}
+
+async function takeMedia(cc: ControlContext, connId: string, owner: CallMediaOwner): Promise<void> {
+  const name = "takeMedia";
+  const call = cc.calls.get(connId);
+  if (!call || call.ended) throw CallControlErrors.unknownCall(connId);
+  const state = controlState(call);
+  if (state.owned?.owner === owner) return;
+  if (state.owned) throw CallControlErrors.badState(name, connId, "another plugin carries the call's media");
+  if (state.held || state.consult) throw CallControlErrors.badState(name, connId, "the call is held or in a consultation");
+  const customer = call.customerLeg;
+  const phone = call.agentLeg;
+  if (!customer || !phone || !call.bridge) throw CallControlErrors.badState(name, connId, "the call is not established");
+  await exclusive(call, name, async () => {
+    const old = call.bridge;
+    call.bridge = undefined;
+    old?.unbridge();
+    const owned = own(cc, call, owner, [
+      { dn: call.farParty ?? "", role: "customer", leg: customer, row: call.customerLegRow },
+      { dn: call.agentDn ?? "", role: "agent", leg: phone, row: call.agentLegRow },
+    ]);
+    try {
+      await owner.connect(connId, partyLegs(owned.parties));
+    } catch (err) {
+      // Back to the model's own bridge: the owner refused before moving a leg, or failed midway.
+      for (const party of owned.parties) party.unwatch();
+      state.owned = undefined;
+      call.bridge = cc.ctx.sip.bridge(customer, phone);
+      watchBridge(cc, call, call.bridge);
+      throw err instanceof TandemError ? err : CallControlErrors.sipFailed(name, connId, reasonOf(err));
+    }
+  });
+}
+
+/** Marks the call's media as `owner`'s and watches each leg (as call-parties.ts does for a conference). */
+function own(cc: ControlContext, call: Call, owner: CallMediaOwner, parties: Omit<OwnedParty, "unwatch">[]): OwnedMedia {
+  const owned: OwnedMedia = { owner, parties: [] };
+  for (const input of parties) {
+    // Until the owner sets its own, a peer's offer is answered with the leg's last SDP (nothing relayed across).
+    input.leg.onOffer(async () => input.leg.localSdp ?? "");
+    const party: OwnedParty = { ...input, unwatch: () => undefined };
+    party.unwatch = input.leg.onEnded((reason) => void partyLeft(cc, call, party, reason.by));
+    owned.parties.push(party);
+  }
+  controlState(call).owned = owned;
+  call.abort.signal.addEventListener("abort", () => endOwned(cc, call, owned), { once: true });
+  return owned;
+}
+
+/** The call ended while owned: every leg still up gets its BYE, the agents are freed, the owner told. */
+function endOwned(cc: ControlContext, call: Call, owned: OwnedMedia): void {
+  const state = controlState(call);
+  if (state.owned !== owned) return;
+  state.owned = undefined;
+  const now = new Date().toISOString();
+  for (const party of owned.parties) {
+    party.unwatch();
+    if (party.row !== undefined && party.row !== call.customerLegRow && party.row !== call.agentLegRow) {
+      cc.ctx.store.updateLeg(party.row, { endedAt: now, endedBy: "local" });
+    }
+    if (party.role === "agent") cc.ctx.reservations.release(party.dn, call.connId, afterCallOptions(cc));
+    void party.leg.bye().catch((err: unknown) => cc.ctx.logger.warn({ err: reasonOf(err), connId: call.connId }, "BYE to a party failed"));
+  }
+  owned.owner.ended(call.connId, "released");
+}
+
+async function ringLeg(cc: ControlContext, connId: string, dn: string, options: ExtraLegOptions): Promise<SipLeg> {
+  const call = cc.calls.get(connId);
+  if (!call || call.ended) throw CallControlErrors.unknownCall(connId);
+  const result = await ringDn(cc, call, dn, {
+    role: "destination",
+    ringTimeoutMs: options.ringTimeoutMs,
+    sdp: options.sdp,
+    fromUser: call.farParty ?? "anonymous",
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  if (!result.ok) {
+    const failure = result.failure;
+    throw CallControlErrors.sipFailed("ringLeg", connId, `${dn}: ${failure.outcome}${"status" in failure && failure.status !== undefined ? ` ${failure.status}` : ""}`);
+  }
+  const { leg, row } = result;
+  leg.onEnded((reason) => cc.ctx.store.updateLeg(row, { endedAt: new Date().toISOString(), endedBy: reason.by }));
+  if (call.ended) void leg.bye().catch(() => undefined);
+  return leg;
+}

@@ -1,0 +1,200 @@
+/**
+ * The media of supervised calls: the call's two legs move into a room of the `media` plugin (the call model's
+ * `takeMedia`; each leg re-INVITEd offerless-style with the room's offer, RFC 3725 §4 spirit / RFC 3264 §8 — the
+ * customer's re-INVITE is the only sign, and only the first supervisor causes it). The supervisor's phone is rung
+ * through the trunk with its room party's offer and joins in the mode asked: `mute` = listen-only, `coach` =
+ * whisper to the agent's party, `connect` = speak-listen. A mode switch is the room party's `setMode`: no
+ * re-INVITE, no media interruption. The room stays until the call ends.
+ */
+import {
+  CALL_MEDIA_TAKEOVER,
+  DEFAULT_CALL_MEDIA_TAKEOVER,
+  type CallMediaEnd,
+  type CallMediaOwner,
+  type CallMediaTakeover,
+  type CallPartyLeg,
+  type Extensions,
+  type Logger,
+  type McuParty,
+  type McuPartyMode,
+  type McuRoom,
+  type MediaRooms,
+  type MonitorMode,
+  type SipLeg,
+} from "@tandem/sdk";
+import type { CallJoiner, SupervisorGone } from "./call-joiner.js";
+import { SupervisionErrors } from "./errors.js";
+import { mcuModeOf } from "./mode-rules.js";
+import type { Monitoring } from "./monitorings.js";
+
+interface SupervisorSeat {
+  readonly supervisorDn: string;
+  readonly ringing: AbortController;
+  leg?: SipLeg;
+  member?: McuParty;
+  onGone: (why: SupervisorGone) => void;
+  /** Set when we end the seat ourselves, so the leg's end is not taken for a hang-up. */
+  leaving: boolean;
+}
+
+interface SupervisedRoom {
+  readonly connId: string;
+  readonly room: McuRoom;
+  /** Room party by leg id, for the call's own legs. */
+  readonly members: Map<string, McuParty>;
+  /** The agent's room party id (what a coaching supervisor whispers to). */
+  agentPartyId?: string;
+  readonly seats: Map<string, SupervisorSeat>;
+}
+
+export class SupervisedCalls implements CallJoiner, CallMediaOwner {
+  private readonly byConnId = new Map<string, SupervisedRoom>();
+  /** Rooms being made, so two supervisors joining at once share one. */
+  private readonly pending = new Map<string, Promise<SupervisedRoom>>();
+
+  constructor(
+    private readonly extensions: Extensions,
+    private readonly rooms: () => MediaRooms,
+    private readonly ringTimeoutMs: number,
+    private readonly log: Logger,
+  ) {}
+
+  assertMode(name: string, mode: MonitorMode): void {
+    const rooms = this.rooms();
+    const needed = mcuModeOf(mode);
+    if (!rooms.capabilities.modes.includes(needed)) throw SupervisionErrors.modeUnsupported(name, mode, needed, rooms.adapterName);
+  }
+
+  async join(m: Monitoring, connId: string, onGone: (why: SupervisorGone) => void): Promise<void> {
+    const seat: SupervisorSeat = { supervisorDn: m.supervisorDn, ringing: new AbortController(), onGone, leaving: false };
+    const room = await this.roomOf(connId);
+    room.seats.set(m.supervisorDn, seat);
+    try {
+      const member = await room.room.join({ partyId: `supervisor-${m.supervisorDn}`, mode: this.mcuMode(room, m.mode) });
+      seat.member = member;
+      if (seat.leaving) throw SupervisionErrors.joinFailed(m.supervisorDn, connId, "cancelled while ringing");
+      const leg = await this.takeover().ringLeg(connId, m.supervisorDn, { sdp: member.localSdp, ringTimeoutMs: this.ringTimeoutMs, signal: seat.ringing.signal });
+      seat.leg = leg;
+      if (seat.leaving || !this.byConnId.has(connId)) {
+        void leg.bye().catch(() => undefined);
+        throw SupervisionErrors.joinFailed(m.supervisorDn, connId, "the monitoring or the call ended while ringing");
+      }
+      if (!leg.remoteSdp) throw SupervisionErrors.joinFailed(m.supervisorDn, connId, "the phone answered without SDP");
+      await member.accept(leg.remoteSdp);
+      leg.onOffer(async (offer: string | undefined) => (offer ? member.reoffer(offer) : member.localSdp));
+      leg.onEnded(() => {
+        if (seat.leaving) return;
+        this.dropSeat(room, seat);
+        seat.onGone("hung-up");
+      });
+    } catch (err) {
+      this.dropSeat(room, seat);
+      throw err;
+    }
+  }
+
+  async setMode(m: Monitoring, mode: MonitorMode): Promise<void> {
+    const room = m.connId ? this.byConnId.get(m.connId) : undefined;
+    const member = room?.seats.get(m.supervisorDn)?.member;
+    if (!room || !member) return;
+    await member.setMode(this.mcuMode(room, mode));
+  }
+
+  async leave(m: Monitoring): Promise<void> {
+    const room = m.connId ? this.byConnId.get(m.connId) : undefined;
+    const seat = room?.seats.get(m.supervisorDn);
+    if (!room || !seat) return;
+    seat.leaving = true;
+    seat.ringing.abort();
+    this.dropSeat(room, seat);
+    await seat.leg?.bye();
+  }
+
+  // CallMediaOwner: the call's own legs.
+
+  async connect(connId: string, parties: readonly CallPartyLeg[]): Promise<void> {
+    // The room first: an MCU that is down, full or lacking a mode refuses here, before any leg has moved.
+    const room = await this.rooms().createRoom({ label: `supervised ${connId}`, needs: { modes: ["speak-listen"], partiesPerRoom: parties.length + 1 } });
+    const supervised: SupervisedRoom = { connId, room, members: new Map(), seats: new Map() };
+    this.byConnId.set(connId, supervised);
+    try {
+      await Promise.all(parties.map((party) => this.moveLeg(supervised, party)));
+    } catch (err) {
+      this.byConnId.delete(connId);
+      await room.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async left(connId: string, party: CallPartyLeg, remaining: readonly CallPartyLeg[]): Promise<"continue" | "release"> {
+    const room = this.byConnId.get(connId);
+    const member = room?.members.get(party.leg.id);
+    room?.members.delete(party.leg.id);
+    await member?.leave().catch((err: unknown) => this.log.warn({ err, connId }, "leaving the supervised room failed"));
+    return remaining.some((p) => p.role === "agent") ? "continue" : "release";
+  }
+
+  ended(connId: string, why: CallMediaEnd): void {
+    const room = this.byConnId.get(connId);
+    if (!room) return;
+    this.byConnId.delete(connId);
+    for (const seat of [...room.seats.values()]) {
+      seat.leaving = true;
+      seat.ringing.abort();
+      void seat.leg?.bye().catch(() => undefined);
+      seat.onGone("call-ended");
+    }
+    room.seats.clear();
+    void room.room.close().catch((err: unknown) => this.log.warn({ err, connId, why }, "closing the supervised room failed"));
+  }
+
+  /** Rooms open now (for the admin view and tests). */
+  openRooms(): number {
+    return this.byConnId.size;
+  }
+
+  private async roomOf(connId: string): Promise<SupervisedRoom> {
+    const existing = this.byConnId.get(connId);
+    if (existing) return existing;
+    const already = this.pending.get(connId);
+    if (already) return already;
+    const making = this.takeover()
+      .takeMedia(connId, this)
+      .then(() => {
+        const room = this.byConnId.get(connId);
+        if (!room) throw SupervisionErrors.joinFailed("-", connId, "the call's room is gone");
+        return room;
+      })
+      .finally(() => this.pending.delete(connId));
+    this.pending.set(connId, making);
+    return making;
+  }
+
+  private async moveLeg(room: SupervisedRoom, party: CallPartyLeg): Promise<void> {
+    const member = await room.room.join({ partyId: party.leg.id });
+    room.members.set(party.leg.id, member);
+    if (party.role === "agent") room.agentPartyId = member.id;
+    const { sdp } = await party.leg.reinvite({ sdp: member.localSdp });
+    if (!sdp) throw new Error(`the ${party.role} leg answered the room's offer without SDP`);
+    await member.accept(sdp);
+    party.leg.onOffer(async (offer) => (offer ? member.reoffer(offer) : member.localSdp));
+  }
+
+  private mcuMode(room: SupervisedRoom, mode: MonitorMode): McuPartyMode {
+    if (mode === "mute") return { mode: "listen-only" };
+    if (mode === "coach") return { mode: "whisper", to: room.agentPartyId ? [room.agentPartyId] : [] };
+    return { mode: "speak-listen" };
+  }
+
+  private dropSeat(room: SupervisedRoom, seat: SupervisorSeat): void {
+    if (room.seats.get(seat.supervisorDn) === seat) room.seats.delete(seat.supervisorDn);
+    void seat.member?.leave().catch(() => undefined);
+    seat.member = undefined;
+  }
+
+  private takeover(): CallMediaTakeover {
+    const takeover = this.extensions.get(CALL_MEDIA_TAKEOVER, DEFAULT_CALL_MEDIA_TAKEOVER);
+    if (!takeover) throw SupervisionErrors.unavailable("supervision", CALL_MEDIA_TAKEOVER.id, "core call model");
+    return takeover;
+  }
+}
