@@ -150,7 +150,9 @@ export async function startRig(options: RigOptions): Promise<Rig> {
   registry.syncFromConfig(dns);
   const hooks = new m.hookHost.HookHost().forPlugin("core");
   const sip = options.wrapVerbs ? options.wrapVerbs(stack.verbs, () => bus) : stack.verbs;
-  const model = m.calls.createCallModel({ sip, dns: registry, bus, hooks, db, logger, config: {} });
+  // As the server wires it (container.ts): answered calls record their dialogs for crash recovery.
+  const dialogs = stack.dialogs ? { dialogs: stack.dialogs } : {};
+  const model = m.calls.createCallModel({ sip, dns: registry, bus, hooks, db, logger, config: {}, ...dialogs });
   model.start();
   const config = m.routingConfig.withDefaults({ queues: { sales: { agents } } });
   const router = new m.router.Router({ dns: registry, bus, log: logger, config });
