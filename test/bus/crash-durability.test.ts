@@ -141,7 +141,7 @@ test("after kill -9 mid-flow, every seq an SSE client or a desktop saw is in the
   for (const [seq, message] of desk) {
     const stored = logged.get(seq);
     if (!stored) missing.push(seq);
-    else assert.deepEqual({ name: stored.name, ts: stored.ts, dn: stored.dn }, { name: message["event"], ts: message["ts"], dn: message["dn"] }, `desktop seq ${seq}`);
+    else assert.deepEqual({ name: stored.name, ts: stored.ts, dn: stored.dn }, { name: message["name"], ts: message["ts"], dn: message["dn"] }, `desktop seq ${seq}`);
   }
   t.diagnostic(`SSE saw ${sse.size} events, the desktop ${desk.size}; ${logged.size} in the log after restart`);
   assert.deepEqual(missing, [], "seqs a client saw that the crash took back");
