@@ -10,6 +10,7 @@
  */
 import type { CallControlResult, CallDestinationRequest, CallRequest, TwoCallRequest } from "./call-control.js";
 import { defineExtensionPoint } from "./extension-points.js";
+import { defineHook } from "./hooks.js";
 import type { SipLeg } from "./sip.js";
 
 /** RequestDeleteFromConference: `otherDn` (an agent, or the customer's number) leaves the call. */
@@ -93,3 +94,36 @@ export const CALL_PARTIES = defineExtensionPoint<CallParties>("core.call-parties
 
 /** The name under which the call model provides {@link CALL_PARTIES}. */
 export const DEFAULT_CALL_PARTIES = "core";
+
+/** What {@link provideHoldMedia} is asked when a call is put on hold. */
+export interface HoldMediaRequest {
+  readonly connId: string;
+  /** The agent DN that holds the call. */
+  readonly dn: string;
+  /** The held party's number (the customer). */
+  readonly heldDn: string | undefined;
+  /** The queue the call came through, if any. */
+  readonly queue: string | undefined;
+}
+
+/**
+ * Media for a held party (music on hold): an SDP offer the model sends the held leg in its hold re-INVITE instead
+ * of `sendonly` silence (RFC 3264 §8.4), completed by the leg's answer. The model re-INVITEs the leg back to the
+ * agent's SDP on retrieve, then calls {@link stop}.
+ */
+export interface HoldMedia {
+  readonly offer: string;
+  /** Completes the offer/answer with the held leg's answer; the music starts. */
+  accept(answer: string): Promise<void>;
+  /** An offer from the held party while held (a session refresh); resolves with the answer. */
+  reoffer(offer: string): Promise<string>;
+  /** Stops the music and releases its media (also when the call ends while held). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Decision hook (kind `first`), asked by RequestHoldCall and a consultation's hold: what the held party hears.
+ * `null` (or no handler, or a handler that throws) keeps the plain RFC 3264 hold: silence. Runs before the hold
+ * re-INVITEs; a handler should answer within a few hundred ms (it delays the hold).
+ */
+export const provideHoldMedia = defineHook<[HoldMediaRequest], HoldMedia>("provideHoldMedia", "first");

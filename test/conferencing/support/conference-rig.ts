@@ -10,7 +10,7 @@ import type { TestContext } from "node:test";
 import { CONFERENCE_CONTROL, DEFAULT_CONFERENCE_CONTROL, selectTrunk, type ConferenceControl, type DnInput, type EventName, type PluginDefinition, type TandemEvent } from "@tandem/sdk";
 import media from "@tandem/plugin-media";
 import mediaEngine, { withDefaults as engineDefaults } from "@tandem/plugin-media-engine";
-import conferencing, { withDefaults as conferencingDefaults, type ConferencingConfig } from "@tandem/plugin-conferencing";
+import conferencing, { withDefaults as conferencingDefaults } from "@tandem/plugin-conferencing";
 import { analyzeWav, describeSegments, toneSegments, type ToneWindow } from "@tandem/sdk/testing/media";
 import { ExtensionRegistry } from "../../../core/src/plugins/extension-registry.js";
 import { provideCallControl } from "../../../core/src/calls/control/create-call-control.js";
@@ -40,7 +40,9 @@ export interface ConferenceRigOptions {
   phones?: Record<string, number>;
   /** Number → the frequency its party phone sends. */
   parties?: Record<string, number>;
-  conferencing?: Partial<ConferencingConfig>;
+  /** Other tones to detect (e.g. a hold music tone). */
+  tones?: number[];
+  conferencing?: Parameters<typeof conferencingDefaults>[0];
   /** Extra plugins registered after media-engine and before media (e.g. a wrapping MCU adapter). */
   adapters?: PluginDefinition<unknown>[];
   /** The adapter the media plugin selects; default media-engine. */
@@ -82,7 +84,7 @@ export async function startConferenceRig(t: TestContext, options: ConferenceRigO
     extensions,
     phones,
     parties,
-    tones: [...Object.values(options.phones ?? {}), ...Object.values(options.parties ?? {})],
+    tones: [...Object.values(options.phones ?? {}), ...Object.values(options.parties ?? {}), ...(options.tones ?? [])],
     waitFor: (name, predicate, timeoutMs = 15_000) => h.waitFor(name, predicate, timeoutMs),
   };
 }

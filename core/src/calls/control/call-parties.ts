@@ -20,6 +20,7 @@ import { consultOf, endConsultState } from "./consult-end.js";
 import type { Consult } from "./consult-state.js";
 import { afterCallOptions, asRequest, controlState, exclusive, reasonOf, type ControlContext } from "./control-context.js";
 import { CallControlErrors } from "./errors.js";
+import { stopHoldMedia } from "./hold-media.js";
 import { partyLegs, type OwnedMedia, type OwnedParty } from "./owned-media.js";
 import { dropParty, partyLeft, rebridgeOwned } from "./party-leaving.js";
 
@@ -69,6 +70,7 @@ async function joinConsult(cc: ControlContext, request: TwoCallRequest, owner: C
     }
   });
   endConsultIntoCall(cc, call, consult, request);
+  void stopHoldMedia(cc, call); // the customer is in the conference now
   return { connId: call.connId };
 }
 

@@ -9,6 +9,7 @@ import { withDirection } from "../../sip/b2bua/sdp-direction.js";
 import { asRequest, controlState, exclusive, reasonOf, type ControlContext } from "./control-context.js";
 import type { Consult } from "./consult-state.js";
 import { CallControlErrors } from "./errors.js";
+import { unholdCustomer } from "./hold-media.js";
 
 const NAME = "RequestAlternateCall";
 
@@ -37,7 +38,7 @@ export async function alternateCall(cc: ControlContext, request: TwoCallRequest)
     try {
       await away.hold("sendonly");
       await phone.reinvite({ sdp: withDirection(back.remoteSdp, "sendrecv") });
-      await back.unhold();
+      await (back === customer ? unholdCustomer(cc, call) : back.unhold());
     } catch (err) {
       throw CallControlErrors.sipFailed(NAME, request.connId, reasonOf(err));
     }

@@ -11,6 +11,7 @@ import { pinOffers, rebridge, watchBridge } from "./bridge-watch.js";
 import { afterCallOptions, asRequest, controlState, exclusive, reasonOf, type ControlContext } from "./control-context.js";
 import type { Consult } from "./consult-state.js";
 import { CallControlErrors } from "./errors.js";
+import { stopHoldMedia, unholdCustomer } from "./hold-media.js";
 import { recordDialogs } from "../lost-calls.js";
 
 /** The original call and its consult named by a two-call request (`connId` = consult, `heldConnId` = original). */
@@ -113,6 +114,7 @@ async function handOver(cc: ControlContext, call: Call, consult: Consult, reques
   call.agentDn = consult.toAgent ? consult.target : undefined;
   call.bridge = cc.ctx.sip.bridge(customer, target);
   watchBridge(cc, call, call.bridge);
+  void stopHoldMedia(cc, call); // the customer now talks to the target
   recordDialogs(cc.ctx, call); // the target's dialog replaces agent 1's for crash recovery
   const now = new Date().toISOString();
   if (previous.row !== undefined) cc.ctx.store.updateLeg(previous.row, { endedAt: now, endedBy: "transferred" });
@@ -148,7 +150,7 @@ export async function reconnectCall(cc: ControlContext, request: TwoCallRequest)
     // The phone was talking to the target: point it back at the customer, then take the customer off hold.
     if (answered) await (call.agentLeg as SipLeg).reinvite({ sdp: withDirection(customer.remoteSdp, "sendrecv") });
     else await (call.agentLeg as SipLeg).unhold();
-    await customer.unhold();
+    await unholdCustomer(cc, call);
   } catch (err) {
     throw CallControlErrors.sipFailed(name, call.connId, reasonOf(err));
   }

@@ -3,13 +3,15 @@
  * the customer's leg gets our last SDP (the agent's) with `a=sendonly`, so the customer stops sending and
  * will hear whatever the held side plays; the agent's leg gets `a=inactive`, so the agent's phone neither
  * sends to nor expects the customer. Retrieve puts both back to `a=sendrecv`. Glare (491) is retried by the
- * stack after the RFC 3261 §14.1 delay.
+ * stack after the RFC 3261 §14.1 delay. With hold media (music on hold, hold-media.ts) the customer is
+ * re-INVITEd to the media's offer instead, and back to the phone's SDP on retrieve.
  */
 import type { CallControlResult, CallRequest, SipLeg } from "@tandem/sdk";
 import type { Call } from "../call.js";
 import { pinOffers, rebridge } from "./bridge-watch.js";
 import { asRequest, controlState, establishedCallOf, exclusive, reasonOf, type ControlContext } from "./control-context.js";
 import { CallControlErrors } from "./errors.js";
+import { askHoldMedia, holdCustomer, unholdCustomer } from "./hold-media.js";
 
 /** Runs both re-INVITEs; when one fails, the other is put back so the two legs agree again. */
 async function both(
@@ -28,10 +30,11 @@ async function both(
 
 /** Puts the customer `sendonly` and the agent's phone `inactive`, offers pinned (no events; callers emit them). */
 export async function holdLegs(cc: ControlContext, call: Call, name: string): Promise<void> {
+  const media = await askHoldMedia(cc, call);
   pinOffers(call);
   try {
     await both(call, name, [
-      [call.customerLeg as SipLeg, (leg) => leg.hold("sendonly"), (leg) => leg.unhold()],
+      [call.customerLeg as SipLeg, (leg) => holdCustomer(cc, call, leg, media), () => unholdCustomer(cc, call)],
       [call.agentLeg as SipLeg, (leg) => leg.hold("inactive"), (leg) => leg.unhold()],
     ]);
   } catch (err) {
@@ -43,7 +46,7 @@ export async function holdLegs(cc: ControlContext, call: Call, name: string): Pr
 /** Both legs back to `sendrecv`, and offers relayed again. */
 export async function retrieveLegs(cc: ControlContext, call: Call, name: string): Promise<void> {
   await both(call, name, [
-    [call.customerLeg as SipLeg, (leg) => leg.unhold(), (leg) => leg.hold("sendonly")],
+    [call.customerLeg as SipLeg, () => unholdCustomer(cc, call), (leg) => leg.hold("sendonly")],
     [call.agentLeg as SipLeg, (leg) => leg.unhold(), (leg) => leg.hold("inactive")],
   ]);
   rebridge(cc, call);
