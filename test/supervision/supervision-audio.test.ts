@@ -1,0 +1,114 @@
+/**
+ * Supervision with real audio over real sockets: sipp party phones for the customer, the agent (1001) and the
+ * supervisor (1003), each sending its own tone and recording what it hears, the call mixed by the embedded media
+ * engine. The supervisor joins the agent's call in progress (intrusion) in mute, then switches to coach, connect
+ * and back to mute: what each phone hears follows the mode, each switch is heard within 200 ms, and the customer
+ * and the agent keep hearing each other throughout.
+ */
+import assert from "node:assert/strict";
+import { after, test } from "node:test";
+import { detectTones, fractionHearing, describeSegments, toneSegments, type ToneWindow } from "@tandem/sdk/testing/media";
+import { killAllSipp } from "../support/sipp.js";
+import { sleep, sippOk } from "../desktop-calls/support/desktop-rig.js";
+import type { PartyPhone } from "../conferencing/support/party-phone.js";
+import { AGENT, startSupervisionRig, SUPERVISOR } from "./support/supervision-rig.js";
+
+const AGENT_TONE = 700;
+const SUPERVISOR_TONE = 1100;
+const CUSTOMER_TONE = 1700;
+const CUSTOMER = "5550100";
+const TONES = [AGENT_TONE, SUPERVISOR_TONE, CUSTOMER_TONE];
+const requester = { source: "desktop", principal: "supervisor", supervisor: true };
+
+after(() => killAllSipp());
+
+/** What `phone` heard in [fromMs, toMs] (performance.now() clock), unless it is `tones` in ≥ 90 % of the windows. */
+function misheard(phone: PartyPhone, fromMs: number, toMs: number, tones: number[]): string | undefined {
+  const windows = phone.heard(TONES, fromMs - 200);
+  const share = fractionHearing(windows, tones, fromMs, toMs);
+  return share >= 0.9 ? undefined : `${share.toFixed(2)} of the windows hold exactly ${tones.join("+")} Hz: ${describeSegments(toneSegments(windows))}`;
+}
+
+/**
+ * How long after `at` the supervisor's tone became audible (`present`) or inaudible at `phone`: the end of the
+ * first 20 ms window from which three windows in a row agree.
+ */
+function switchDelay(phone: PartyPhone, at: number, present: boolean): number {
+  const audio = phone.party.audio({ sinceMs: at - 100 });
+  const windows: ToneWindow[] = detectTones(audio.pcm, { frequencies: TONES, startMs: audio.startMs, windowMs: 20 }).filter((w) => w.fromMs >= at);
+  for (let i = 0; i + 2 < windows.length; i++) {
+    const run = windows.slice(i, i + 3);
+    if (run.every((w) => w.tones.includes(SUPERVISOR_TONE) === present)) return (windows[i] as ToneWindow).toMs - at;
+  }
+  return Infinity;
+}
+
+test("mute, coach and connect: who hears the supervisor follows the mode, switches take effect within 200 ms, nobody's media drops", async (t) => {
+  const rig = await startSupervisionRig(t, { phones: { [AGENT]: AGENT_TONE, [SUPERVISOR]: SUPERVISOR_TONE, [CUSTOMER]: CUSTOMER_TONE } });
+  const agent = rig.phones.get(AGENT);
+  const supervisor = rig.phones.get(SUPERVISOR);
+  const customer = rig.phones.get(CUSTOMER);
+  assert.ok(agent && supervisor && customer);
+  rig.h.ready(AGENT);
+  const { connId } = await rig.h.model.callControl.makeCall({ dn: AGENT, referenceId: "m1", source: "desktop", destination: CUSTOMER });
+  await rig.waitFor("EventEstablished", (e) => e.connId === connId);
+  await sleep(800);
+
+  const monitored = await rig.control.monitorNextCall({ dn: SUPERVISOR, agentDn: AGENT, referenceId: "s1", requester, mode: "mute" });
+  assert.equal(monitored.state, "active", "intrusion: the call in progress is joined");
+  await rig.waitFor("EventPartyAdded", (e) => e.dn === SUPERVISOR && e.connId === connId);
+  const joined = performance.now();
+  await sleep(1500);
+  assert.equal(misheard(supervisor, joined + 300, joined + 1500, [AGENT_TONE, CUSTOMER_TONE]), undefined, "mute: the supervisor hears both");
+  assert.equal(misheard(agent, joined + 300, joined + 1500, [CUSTOMER_TONE]), undefined, "mute: the agent does not hear the supervisor");
+  assert.equal(misheard(customer, joined + 300, joined + 1500, [AGENT_TONE]), undefined, "mute: the customer does not hear the supervisor");
+
+  const coachAt = performance.now();
+  assert.equal((await rig.control.setMuteOff({ dn: SUPERVISOR, referenceId: "s2", requester, mode: "coach" })).mode, "coach");
+  await sleep(1500);
+  assert.equal(misheard(agent, coachAt + 300, coachAt + 1500, [SUPERVISOR_TONE, CUSTOMER_TONE]), undefined, "coach: the agent hears the supervisor");
+  assert.equal(misheard(customer, coachAt + 300, coachAt + 1500, [AGENT_TONE]), undefined, "coach: the customer does not");
+  assert.equal(misheard(supervisor, coachAt + 300, coachAt + 1500, [AGENT_TONE, CUSTOMER_TONE]), undefined, "coach: the supervisor hears both");
+
+  const connectAt = performance.now();
+  assert.equal((await rig.control.setMuteOff({ dn: SUPERVISOR, referenceId: "s3", requester })).mode, "connect");
+  await sleep(1500);
+  assert.equal(misheard(customer, connectAt + 300, connectAt + 1500, [AGENT_TONE, SUPERVISOR_TONE]), undefined, "connect: the customer hears the supervisor");
+  assert.equal(misheard(agent, connectAt + 300, connectAt + 1500, [SUPERVISOR_TONE, CUSTOMER_TONE]), undefined, "connect: the agent hears the supervisor");
+  assert.equal(misheard(supervisor, connectAt + 300, connectAt + 1500, [AGENT_TONE, CUSTOMER_TONE]), undefined, "connect: the supervisor hears both");
+
+  const muteAt = performance.now();
+  assert.equal((await rig.control.setMuteOn({ dn: SUPERVISOR, referenceId: "s4", requester })).mode, "mute");
+  await sleep(1200);
+  assert.equal(misheard(customer, muteAt + 300, muteAt + 1200, [AGENT_TONE]), undefined, "mute again: the customer no longer hears the supervisor");
+  assert.equal(misheard(agent, muteAt + 300, muteAt + 1200, [CUSTOMER_TONE]), undefined, "mute again: the agent no longer hears the supervisor");
+
+  const delays = {
+    coachAtAgent: switchDelay(agent, coachAt, true),
+    connectAtCustomer: switchDelay(customer, connectAt, true),
+    muteAtCustomer: switchDelay(customer, muteAt, false),
+    muteAtAgent: switchDelay(agent, muteAt, false),
+  };
+  t.diagnostic(`mode switch heard after (ms): ${JSON.stringify(Object.fromEntries(Object.entries(delays).map(([k, v]) => [k, Math.round(v)])))}`);
+  for (const [which, ms] of Object.entries(delays)) assert.ok(ms <= 200, `${which}: the switch took ${ms.toFixed(0)} ms`);
+
+  // No media dropped for the two on the call: the agent hears the customer and the customer the agent in every
+  // 100 ms window from the join to the end, whatever the supervisor's mode.
+  const end = performance.now();
+  const agentHeard = agent.heard(TONES, joined).filter((w) => w.fromMs >= joined && w.toMs <= end);
+  const customerHeard = customer.heard(TONES, joined).filter((w) => w.fromMs >= joined && w.toMs <= end);
+  assert.deepEqual(agentHeard.filter((w) => !w.tones.includes(CUSTOMER_TONE)).map((w) => Math.round(w.fromMs - joined)), [], "windows where the agent lost the customer");
+  assert.deepEqual(customerHeard.filter((w) => !w.tones.includes(AGENT_TONE)).map((w) => Math.round(w.fromMs - joined)), [], "windows where the customer lost the agent");
+
+  const modeEvents = rig.h.events.filter((e) => e.name === "EventPrivateInfo" && e.dn === AGENT).map((e) => e.data["MonitorMode"]);
+  assert.deepEqual(modeEvents, ["coach", "connect", "mute"]);
+
+  await rig.h.model.callControl.releaseCall({ dn: AGENT, referenceId: "r1", source: "desktop", connId });
+  await rig.waitFor("EventMonitoringCancelled", (e) => e.dn === SUPERVISOR);
+  assert.deepEqual(
+    rig.h.events.filter((e) => e.dn === SUPERVISOR && ["EventPartyDeleted", "EventMonitoringCancelled"].includes(e.name)).map((e) => `${e.name}:${String(e.data["cause"])}`),
+    ["EventPartyDeleted:call-ended", "EventMonitoringCancelled:call-ended"],
+  );
+  for (const [name, phone] of [["agent", agent], ["customer", customer], ["supervisor", supervisor]] as const) assert.equal(sippOk(await phone.sipp), undefined, name);
+  assert.deepEqual(rig.control.list(), []);
+});

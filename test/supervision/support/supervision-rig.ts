@@ -1,0 +1,73 @@
+/**
+ * End-to-end rig for supervision with real audio: the real SIP stack on 127.0.0.1 and the call model (the calls
+ * harness), the media-engine, media and supervision plugins on shared extension points, and one sipp party phone
+ * per number (conferencing's party-phone.ts: a sipp UAS that answers every (re-)INVITE with an RTP test party
+ * sending its own tone and recording what it hears). A `selectTrunk` handler sends every number to its phone;
+ * a routing point `5000` routes to agent 1001.
+ */
+import type { TestContext } from "node:test";
+import { DEFAULT_SUPERVISION_CONTROL, routeCall, selectTrunk, SUPERVISION_CONTROL, type DnInput, type EventName, type PluginContext, type SupervisionControl, type TandemEvent } from "@tandem/sdk";
+import media from "@tandem/plugin-media";
+import mediaEngine, { withDefaults as engineDefaults } from "@tandem/plugin-media-engine";
+import supervision, { withDefaults as supervisionDefaults, type SupervisionConfig } from "@tandem/plugin-supervision";
+import { ExtensionRegistry } from "../../../core/src/plugins/extension-registry.js";
+import { provideCallControl } from "../../../core/src/calls/control/create-call-control.js";
+import { startTestStack } from "../../support/test-stack.js";
+import { createCallsHarness, type CallsHarness } from "../../calls/support/calls-harness.js";
+import { registerOnHarness } from "../../calls/support/plugin-on-harness.js";
+import { portRange } from "../../media-engine/engine-fixture.js";
+import { startPartyPhone, type PartyPhone } from "../../conferencing/support/party-phone.js";
+
+export const AGENT = "1001";
+export const SUPERVISOR = "1003";
+export const ROUTING_POINT = "5000";
+
+export interface SupervisionRig {
+  h: CallsHarness;
+  control: SupervisionControl;
+  phones: ReadonlyMap<string, PartyPhone>;
+  /** Port of the stack's SIP listener on 127.0.0.1. */
+  sipPort: number;
+  tones: number[];
+  waitFor(name: EventName, predicate?: (e: TandemEvent) => boolean, timeoutMs?: number): Promise<TandemEvent>;
+}
+
+export async function startSupervisionRig(t: TestContext, options: { phones: Record<string, number>; supervision?: Partial<SupervisionConfig> }): Promise<SupervisionRig> {
+  const phones = new Map<string, PartyPhone>();
+  t.after(async () => {
+    for (const phone of phones.values()) await phone.close();
+  });
+  for (const [number, frequency] of Object.entries(options.phones)) phones.set(number, await startPartyPhone(frequency));
+  const dns: DnInput[] = [
+    ...["1001", "1002", SUPERVISOR].map((number) => ({ number, type: "Extension" as const })),
+    { number: ROUTING_POINT, type: "RoutingPoint" },
+  ];
+  const stack = await startTestStack({ served: [...dns.map((d) => d.number)] });
+  const h = createCallsHarness(undefined, { sip: stack.stack.verbs, dns });
+  t.after(async () => {
+    await h.close();
+    await stack.stack.stop();
+  });
+  h.hooks.tap(selectTrunk, (request) => {
+    const phone = phones.get(request.destination);
+    return phone ? { trunk: "phones", target: `sip:${phone.user}@127.0.0.1:${phone.sipPort}` } : null;
+  });
+  h.hooks.tap(routeCall, () => ({ kind: "agent", dn: AGENT }));
+  const extensions = new ExtensionRegistry();
+  provideCallControl(extensions, h.model);
+  const sip: PluginContext["sip"] = stack.stack.verbs;
+  await registerOnHarness(t, h, sip, mediaEngine, engineDefaults({ ...portRange(32), workers: 1 }), extensions);
+  await registerOnHarness(t, h, sip, media, { adapter: "media-engine" }, extensions);
+  const config = supervisionDefaults({ teams: [{ name: "blue", supervisors: [SUPERVISOR], agents: [AGENT], queues: [] }], ...options.supervision });
+  await registerOnHarness(t, h, sip, supervision, config, extensions);
+  const control = extensions.get(SUPERVISION_CONTROL, DEFAULT_SUPERVISION_CONTROL);
+  if (!control) throw new Error("the supervision plugin provided no supervision.control");
+  return {
+    h,
+    control,
+    phones,
+    sipPort: stack.port,
+    tones: Object.values(options.phones),
+    waitFor: (name, predicate, timeoutMs = 15_000) => h.waitFor(name, predicate, timeoutMs),
+  };
+}
