@@ -20,6 +20,7 @@ export * from "./call-control.js";
 export * from "./call-parties.js";
 export * from "./call-media-takeover.js";
 export * from "./supervision.js";
+export * from "./recording-control.js";
 export * from "./mcu-adapter.js";
 export * from "./mcu-errors.js";
 export * from "./context.js";

@@ -1,0 +1,207 @@
+/**
+ * Recorded calls. To record, the call's media is taken from the model (`core.call-media-takeover`): both legs are
+ * re-INVITEd into a room of the `media` plugin with the room's offer (RFC 3725 §4 spirit, RFC 3264 §8), and the
+ * room records two channels — the customer on the left, the agent side on the right. Stopping gives the media back
+ * (`core.call-parties` rebridge: each leg re-INVITEd with the other's SDP, RFC 3725 §5), so a stopped recording
+ * leaves a plain call that can be transferred or conferenced again. A recording that fails (disk full) does the
+ * same: the call goes on.
+ */
+import {
+  CALL_MEDIA_TAKEOVER,
+  CALL_PARTIES,
+  DEFAULT_CALL_MEDIA_TAKEOVER,
+  DEFAULT_CALL_PARTIES,
+  type CallMediaEnd,
+  type CallMediaOwner,
+  type CallMediaTakeover,
+  type CallPartyLeg,
+  type Extensions,
+  type Logger,
+  type McuParty,
+  type McuRoom,
+  type MediaRooms,
+  type RecordingControl,
+  type RecordingRequest,
+  type RecordingStatusAnswer,
+} from "@tandem/sdk";
+import type { CallFacts } from "./call-facts.js";
+import { RecordingErrors } from "./errors.js";
+import type { RequestOrigin } from "./recording-events.js";
+import type { RecordedParty } from "./recording-index.js";
+import { RecordingSession, type SessionDeps } from "./recording-session.js";
+
+interface RecordedCall {
+  readonly connId: string;
+  readonly room: McuRoom;
+  /** Room party by leg id. */
+  readonly members: Map<string, { party: McuParty; leg: CallPartyLeg; since: string }>;
+  session?: RecordingSession;
+  readonly left: RecordedParty[];
+}
+
+const originOf = (r: RecordingRequest): RequestOrigin => ({ source: r.source, ...(r.dn ? { dn: r.dn } : {}), ...(r.referenceId ? { referenceId: r.referenceId } : {}) });
+
+export class CallRecordings implements CallMediaOwner, RecordingControl {
+  private readonly byConnId = new Map<string, RecordedCall>();
+  /** Calls whose recording is being started, so two triggers at once start one. */
+  private readonly starting = new Map<string, Promise<RecordingStatusAnswer>>();
+
+  constructor(
+    private readonly extensions: Extensions,
+    private readonly rooms: () => MediaRooms,
+    private readonly facts: CallFacts,
+    private readonly deps: SessionDeps,
+    private readonly log: Logger,
+  ) {}
+
+  /** Whether call `connId` is being recorded (or its recording is starting). */
+  recording(connId: string): boolean {
+    return this.starting.has(connId) || this.byConnId.get(connId)?.session?.state === "recording" || this.byConnId.get(connId)?.session?.state === "paused";
+  }
+
+  start(request: RecordingRequest & { trigger?: string }): Promise<RecordingStatusAnswer> {
+    const { connId } = request;
+    const existing = this.starting.get(connId);
+    if (existing) return existing;
+    const session = this.byConnId.get(connId)?.session;
+    if (session && session.state !== "stopped") return Promise.reject(RecordingErrors.badState("start", connId, `the call is already recorded (${session.id})`));
+    const starting = this.begin(request).finally(() => this.starting.delete(connId));
+    this.starting.set(connId, starting);
+    return starting;
+  }
+
+  async stop(request: RecordingRequest): Promise<RecordingStatusAnswer> {
+    const { call, session } = this.sessionOf("stop", request.connId);
+    await session.stop(originOf(request));
+    this.giveBack(call);
+    return { recordingId: session.id, connId: call.connId, state: "stopped" };
+  }
+
+  async pause(request: RecordingRequest): Promise<RecordingStatusAnswer> {
+    const { call, session } = this.sessionOf("pause", request.connId);
+    await session.pause(originOf(request));
+    return { recordingId: session.id, connId: call.connId, state: "paused" };
+  }
+
+  async resume(request: RecordingRequest): Promise<RecordingStatusAnswer> {
+    const { call, session } = this.sessionOf("resume", request.connId);
+    await session.resume(originOf(request));
+    return { recordingId: session.id, connId: call.connId, state: "recording" };
+  }
+
+  /** Stops every recording (shutdown): each file is closed and indexed. */
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.byConnId.values()].map((call) => call.session?.stop({ source: "recording" })));
+  }
+
+  // CallMediaOwner
+
+  async connect(connId: string, parties: readonly CallPartyLeg[]): Promise<void> {
+    // The room first: an MCU that is down or cannot record two channels refuses here, before any leg has moved.
+    const room = await this.rooms().createRoom({
+      label: `recorded ${connId}`,
+      needs: { modes: ["speak-listen"], record: { layouts: ["two-channel"], pause: true }, partiesPerRoom: parties.length },
+    });
+    const call: RecordedCall = { connId, room, members: new Map(), left: [] };
+    this.byConnId.set(connId, call);
+    try {
+      await Promise.all(parties.map((party) => this.moveLeg(call, party)));
+    } catch (err) {
+      this.byConnId.delete(connId);
+      await room.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async left(connId: string, party: CallPartyLeg, remaining: readonly CallPartyLeg[]): Promise<"continue" | "release"> {
+    const call = this.byConnId.get(connId);
+    const member = call?.members.get(party.leg.id);
+    if (call && member) {
+      call.members.delete(party.leg.id);
+      call.left.push({ dn: party.dn, role: party.role, from: member.since, to: new Date().toISOString() });
+      call.session?.setParties(this.partiesOf(call), null);
+      await member.party.leave().catch((err: unknown) => this.log.warn({ err, connId }, "leaving the recorded room failed"));
+    }
+    return remaining.some((p) => p.role === "agent") ? "continue" : "release";
+  }
+
+  ended(connId: string, why: CallMediaEnd): void {
+    const call = this.byConnId.get(connId);
+    if (!call) return;
+    this.byConnId.delete(connId);
+    // The file is closed before the room goes, so the recording keeps the call's last words.
+    void (call.session?.stop({ source: "recording" }) ?? Promise.resolve())
+      .finally(() => call.room.close())
+      .catch((err: unknown) => this.log.warn({ err, connId, why }, "closing the recorded room failed"));
+  }
+
+  private async begin(request: RecordingRequest & { trigger?: string }): Promise<RecordingStatusAnswer> {
+    const { connId } = request;
+    if (!this.byConnId.has(connId)) await this.takeover().takeMedia(connId, this);
+    const call = this.byConnId.get(connId);
+    if (!call) throw RecordingErrors.startFailed(connId, "the call ended while its media moved");
+    const known = this.facts.get(connId);
+    const members = [...call.members.values()];
+    const agent = members.find((m) => m.leg.role === "agent");
+    try {
+      const session = await RecordingSession.start(
+        this.deps,
+        call.room,
+        {
+          left: members.filter((m) => m.leg.role === "customer").map((m) => m.party.id),
+          right: members.filter((m) => m.leg.role !== "customer").map((m) => m.party.id),
+        },
+        {
+          connId,
+          trigger: request.trigger ?? request.source,
+          ani: known?.ani ?? members.find((m) => m.leg.role === "customer")?.leg.dn ?? null,
+          dnis: known?.dnis ?? null,
+          agentDn: agent?.leg.dn ?? known?.agentDn ?? null,
+          parties: this.partiesOf(call),
+        },
+        originOf(request),
+      );
+      call.session = session;
+      session.onFailed = () => this.giveBack(call);
+      if (!this.byConnId.has(connId)) await session.stop({ source: "recording" });
+      return { recordingId: session.id, connId, state: "recording" };
+    } catch (err) {
+      this.giveBack(call);
+      throw err;
+    }
+  }
+
+  /** The media back to the model's direct bridge (the call goes on without the room). */
+  private giveBack(call: RecordedCall): void {
+    if (this.byConnId.get(call.connId) !== call) return;
+    const parties = this.extensions.get(CALL_PARTIES, DEFAULT_CALL_PARTIES);
+    void parties?.rebridge(call.connId).catch((err: unknown) => this.log.warn({ err, connId: call.connId }, "giving the recorded call's media back failed; it stays in the room"));
+  }
+
+  private partiesOf(call: RecordedCall): RecordedParty[] {
+    const now = [...call.members.values()].map((m) => ({ dn: m.leg.dn, role: m.leg.role, from: m.since }));
+    return [...call.left, ...now];
+  }
+
+  private sessionOf(name: string, connId: string): { call: RecordedCall; session: RecordingSession } {
+    const call = this.byConnId.get(connId);
+    const session = call?.session;
+    if (!call || !session || session.state === "stopped") throw RecordingErrors.notRecording(name, connId);
+    return { call, session };
+  }
+
+  private async moveLeg(call: RecordedCall, leg: CallPartyLeg): Promise<void> {
+    const party = await call.room.join({ partyId: `${leg.role}-${leg.leg.id}` });
+    call.members.set(leg.leg.id, { party, leg, since: new Date().toISOString() });
+    const { sdp } = await leg.leg.reinvite({ sdp: party.localSdp });
+    if (!sdp) throw new Error(`the ${leg.role} leg answered the room's offer without SDP`);
+    await party.accept(sdp);
+    leg.leg.onOffer(async (offer) => (offer ? party.reoffer(offer) : party.localSdp));
+  }
+
+  private takeover(): CallMediaTakeover {
+    const takeover = this.extensions.get(CALL_MEDIA_TAKEOVER, DEFAULT_CALL_MEDIA_TAKEOVER);
+    if (!takeover) throw RecordingErrors.unavailable("recording", CALL_MEDIA_TAKEOVER.id, "core call model");
+    return takeover;
+  }
+}

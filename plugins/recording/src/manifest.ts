@@ -1,0 +1,71 @@
+/** The recording plugin's manifest and config schema (defaults applied by the host). */
+import type { PluginManifest } from "@tandem/sdk";
+
+/** A DN or queue whose calls are recorded from their start (Genesys full-time recording, `record=true`). */
+export interface RecordFlag {
+  record: boolean;
+}
+
+/** `plugins.recording` after validation and defaults. */
+export interface RecordingConfig {
+  /** Folder the WAV files are written to (created when missing). */
+  folder: string;
+  /** Recordings older than this many days are deleted by the sweep; 0 keeps them for ever. */
+  retentionDays: number;
+  /** How often the retention sweep runs, ms. */
+  sweepIntervalMs: number;
+  /** A recording is ended (failed, `TANDEM_ERR_RECORDING_DISK_FULL`) when the folder's disk has less free space than this, bytes. */
+  minFreeBytes: number;
+  /** How often free space and the growing file are checked while recording, ms. */
+  diskCheckMs: number;
+  /** Agent DNs whose calls are recorded (`{ "1001": { "record": true } }`). */
+  dns: Record<string, RecordFlag>;
+  /** Queues (routing points, the call's DNIS) whose calls are recorded. */
+  queues: Record<string, RecordFlag>;
+  /** Key of the call's user data (or of the routing answer's user data) that asks for a recording when true / "true". */
+  userDataKey: string;
+}
+
+export const RECORDING_DEFAULTS: RecordingConfig = {
+  folder: "data/recordings",
+  retentionDays: 90,
+  sweepIntervalMs: 3_600_000,
+  minFreeBytes: 16 * 1024 * 1024,
+  diskCheckMs: 1000,
+  dns: {},
+  queues: {},
+  userDataKey: "record",
+};
+
+const recordFlags = {
+  type: "object",
+  propertyNames: { minLength: 1, maxLength: 32, pattern: "^[0-9A-Za-z*#+._-]+$" },
+  additionalProperties: { type: "object", additionalProperties: false, required: ["record"], properties: { record: { type: "boolean" } } },
+  default: {},
+};
+
+export const manifest: PluginManifest = {
+  name: "recording",
+  version: "0.1.0",
+  sdk: "^0.1.0",
+  description: "Call recording (two-channel WAV through the MCU adapter): triggers per DN/queue, per call and from desktops; index, admin API, retention",
+  configSchema: {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      folder: { type: "string", minLength: 1, default: RECORDING_DEFAULTS.folder, description: "Folder the WAV files are written to" },
+      retentionDays: { type: "integer", minimum: 0, maximum: 36500, default: RECORDING_DEFAULTS.retentionDays, description: "Days a recording is kept (0: for ever)" },
+      sweepIntervalMs: { type: "integer", minimum: 1000, default: RECORDING_DEFAULTS.sweepIntervalMs, description: "How often the retention sweep runs, ms" },
+      minFreeBytes: { type: "integer", minimum: 0, default: RECORDING_DEFAULTS.minFreeBytes, description: "Free disk space under which a recording is ended as failed, bytes" },
+      diskCheckMs: { type: "integer", minimum: 100, maximum: 60000, default: RECORDING_DEFAULTS.diskCheckMs, description: "How often free space is checked while recording, ms" },
+      dns: { ...recordFlags, description: "Agent DNs whose calls are recorded" },
+      queues: { ...recordFlags, description: "Queues (the call's DNIS) whose calls are recorded" },
+      userDataKey: { type: "string", minLength: 1, maxLength: 64, default: RECORDING_DEFAULTS.userDataKey, description: "User-data key that asks for a recording of the call" },
+    },
+  },
+};
+
+/** The config with defaults for anything missing (a host applies them already; tests may not). */
+export function withDefaults(config: Partial<RecordingConfig> | undefined): RecordingConfig {
+  return { ...RECORDING_DEFAULTS, ...(config ?? {}) };
+}

@@ -1,0 +1,61 @@
+/**
+ * What starts a recording without a request: the answering agent's DN or the call's queue marked `record: true` in
+ * the plugin's config (Genesys full-time recording), or the call's user data asking for it — set by the routing
+ * strategy or attached later (Genesys selective recording). Checked on EventEstablished and on
+ * EventAttachedDataChanged of an answered call. The start waits a moment after the answer so the customer's ACK
+ * (RFC 3261 §13.2.2.4) completes the INVITE before the re-INVITE that moves its media, and is tried once more
+ * when a re-INVITE meets one in progress.
+ */
+import type { EventBus, Logger, TandemEvent, Unsubscribe } from "@tandem/sdk";
+import type { CallFacts } from "./call-facts.js";
+import type { CallRecordings } from "./call-recordings.js";
+import type { RecordingConfig } from "./manifest.js";
+
+/** Delay after the answer before the media moves, ms. */
+export const TRIGGER_SETTLE_MS = 100;
+const RETRY_MS = 300;
+
+/** Whether a user-data value asks for a recording. */
+export function asksRecording(value: unknown): boolean {
+  return value === true || value === 1 || (typeof value === "string" && ["true", "1", "yes", "destination"].includes(value.toLowerCase()));
+}
+
+/** The trigger that applies to an established call, or undefined. */
+export function triggerOf(config: RecordingConfig, call: { agentDn: string | null; dnis: string | null; queue: string | null; userData: Record<string, unknown> }): string | undefined {
+  if (call.agentDn && config.dns[call.agentDn]?.record) return "dn";
+  if (call.queue && config.queues[call.queue]?.record) return "queue";
+  if (call.dnis && config.queues[call.dnis]?.record) return "queue";
+  if (asksRecording(call.userData[config.userDataKey])) return "user-data";
+  return undefined;
+}
+
+export function watchTriggers(bus: EventBus, config: RecordingConfig, facts: CallFacts, recordings: CallRecordings, log: Logger): Unsubscribe {
+  const tried = new Set<string>();
+  const consider = (e: TandemEvent): void => {
+    const connId = e.connId;
+    if (!connId || tried.has(connId) || recordings.recording(connId)) return;
+    if (e.name === "EventAttachedDataChanged" && e.data["state"] !== "Established") return;
+    const known = facts.get(connId);
+    if (!known) return;
+    const trigger = triggerOf(config, known);
+    if (!trigger) return;
+    tried.add(connId);
+    const start = (retry: boolean): void => {
+      recordings.start({ connId, source: "recording", trigger, ...(known.agentDn ? { dn: known.agentDn } : {}) }).catch((err: unknown) => {
+        if (retry) return void setTimeout(() => start(false), RETRY_MS);
+        log.warn({ err, connId, trigger }, "a triggered recording did not start");
+      });
+    };
+    setTimeout(() => start(true), TRIGGER_SETTLE_MS);
+  };
+  const stops = [
+    bus.on("EventEstablished", consider),
+    bus.on("EventAttachedDataChanged", consider),
+    bus.on("EventReleased", (e) => {
+      if (e.connId && !facts.get(e.connId)) tried.delete(e.connId);
+    }),
+  ];
+  return () => {
+    for (const stop of stops) stop();
+  };
+}
