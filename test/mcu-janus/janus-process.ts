@@ -20,6 +20,8 @@ export interface JanusProcess {
   readonly wsPort: number;
   readonly rtpMin: number;
   readonly rtpMax: number;
+  /** The running Janus's process id (for CPU figures). */
+  pid(): number | undefined;
   /** What Janus printed, for failure messages. */
   output(): string;
   /** Kills Janus (SIGKILL when `hard`), and resolves once it exited. */
@@ -137,6 +139,7 @@ export async function startJanus(rtpMin: number, rtpMax: number): Promise<JanusP
     wsPort,
     rtpMin,
     rtpMax,
+    pid: () => child?.pid,
     output: () => output,
     kill,
     signal: (signal) => {
