@@ -7,6 +7,8 @@ import {
   CALL_CONTROL,
   CONFERENCE_CONTROL,
   DEFAULT_CONFERENCE_CONTROL,
+  DEFAULT_RECORDING_CONTROL,
+  RECORDING_CONTROL,
   TandemError,
   type AgentRequestKind,
   type Counter,
@@ -16,6 +18,7 @@ import {
 } from "@tandem/sdk";
 import { dispatchCall } from "./call-requests.js";
 import { dispatchConference } from "./conference-requests.js";
+import { dispatchRecording, PRIVATE_SERVICE_REQUEST, type PrivateServiceRequest } from "./recording-requests.js";
 import { DesktopErrors } from "./errors.js";
 import type { EventFanout } from "./event-fanout.js";
 import {
@@ -112,6 +115,7 @@ export class RequestHandler {
     if (AGENT.has(name)) return this.agent(name as AgentRequestName, dnRequest, origin);
     if (CALL.has(name)) return this.call(name as CallRequestName, dnRequest, origin);
     if (CONFERENCE.has(name)) return this.conference(name as ConferenceRequestName, dnRequest, origin);
+    if (name === PRIVATE_SERVICE_REQUEST) return this.privateService(dnRequest, origin);
     throw DesktopErrors.unknownRequest(name);
   }
 
@@ -176,5 +180,13 @@ export class RequestHandler {
     if (!conf) throw DesktopErrors.notImplemented(name);
     const result = await dispatchConference(conf, name, request);
     origin.send({ ...named("EventACK"), referenceId: request.referenceId, request: name, dn: request.dn, connId: result.connId });
+  }
+
+  /** RequestPrivateService: the recording services go to the recording plugin; without one they stay unimplemented. */
+  private async privateService(request: PrivateServiceRequest, origin: RequestOrigin): Promise<void> {
+    const recording = this.deps.extensions.get(RECORDING_CONTROL, DEFAULT_RECORDING_CONTROL);
+    if (!recording) throw DesktopErrors.notImplemented(`${request.request} ${request.privateServiceId ?? ""}`.trim());
+    const result = await dispatchRecording(recording, request);
+    origin.send({ ...named("EventACK"), referenceId: request.referenceId, request: request.request, dn: request.dn, connId: result.connId });
   }
 }
