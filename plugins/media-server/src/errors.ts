@@ -16,4 +16,5 @@ export const MediaErrors = {
   noOffer: defineError("TANDEM_ERR_MEDIA_NO_OFFER", "call %s has no SDP offer; queue %s gets ringback"),
   probeFailed: defineError("TANDEM_ERR_MEDIA_PROBE_FAILED", "media server %s (%s) failed its OPTIONS probe: %s; calls skip it until a probe succeeds"),
   ended: defineError("TANDEM_ERR_MEDIA_ENDED", "media server %s ended treatment of call %s (%s)"),
+  embeddedFailed: defineError("TANDEM_ERR_MEDIA_EMBEDDED_FAILED", "no media server in service and the MCU adapter %s could not play %s for queue %s: %s; the caller gets ringback"),
 } as const;

@@ -2,9 +2,10 @@
  * @tandem/plugin-media-server — queue treatments (music, announcements) as early media: on `startTreatment` it
  * INVITEs a media server's RFC 4240 announcement service with the caller's offer and hands the media server's
  * answer to the core, which sends it to the caller in a 183 (RFC 3960). Media servers are VoipService DNs,
- * tried in order with failover and hold-down, and probed with SIP OPTIONS. See README.md.
+ * tried in order with failover and hold-down, and probed with SIP OPTIONS. With none in service, the `media`
+ * plugin's rooms (the embedded engine) play `embeddedMusic` instead. See README.md.
  */
-import { definePlugin, startTreatment, type PluginContext, type TandemError } from "@tandem/sdk";
+import { DEFAULT_MEDIA_ROOMS, definePlugin, MEDIA_ROOMS, startTreatment, type PluginContext, type TandemError } from "@tandem/sdk";
 import { MediaErrors } from "./errors.js";
 import { manifest, withDefaults, type MediaServerConfig } from "./manifest.js";
 import { createMediaMetrics, type MediaMetrics } from "./media-metrics.js";
@@ -50,7 +51,9 @@ export default definePlugin<MediaServerConfig>({
     const pool = new ServerPool({ dns: ctx.dns, servers: config.servers, holdDownMs: config.holdDownMs });
     logProblems(ctx, pool.reload());
     const metrics = createMediaMetrics(ctx.metrics, pool);
-    const starter = new TreatmentStarter({ sip: ctx.sip, pool, config, log: ctx.log, bus: ctx.bus, metrics, source: ctx.id });
+    // The media plugin is optional: when enabled, its rooms play queue music while no media server is in service.
+    const rooms = () => ctx.extensions?.get(MEDIA_ROOMS, DEFAULT_MEDIA_ROOMS);
+    const starter = new TreatmentStarter({ sip: ctx.sip, pool, config, log: ctx.log, bus: ctx.bus, metrics, source: ctx.id, rooms });
     ctx.hooks.tap(startTreatment, (request) => starter.start(request));
     registerServersApi(ctx.http, pool);
     const prober = new ServerProber({

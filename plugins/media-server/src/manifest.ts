@@ -4,7 +4,11 @@
  * convention `service-type: media-server`; the core already declares all of those DN options, so the plugin
  * adds none.
  */
+import { fileURLToPath } from "node:url";
 import type { PluginManifest } from "@tandem/sdk";
+
+/** The `media` plugin's default hold music (same path from src/ and dist/). */
+export const DEFAULT_EMBEDDED_MUSIC = fileURLToPath(new URL("../../media/assets/hold-music.wav", import.meta.url));
 
 /** How often a prompt is played: a count, or until the treatment is stopped (RFC 4240 §3 `repeat`). */
 export type Repeat = number | "forever";
@@ -41,6 +45,11 @@ export interface MediaServerConfig {
   probeIntervalMs: number;
   /** A probe with no final answer in this time counts as failed (the stack's own limit is 64·T1 = 32 s). */
   probeTimeoutMs: number;
+  /**
+   * With no media server in service, queues (other than those set to `null`) hear this file through the `media`
+   * plugin's rooms (the embedded engine), when that plugin is enabled; `false` keeps ringback then.
+   */
+  embeddedMusic: string | false;
 }
 
 export const MEDIA_SERVER_DEFAULTS: MediaServerConfig = {
@@ -50,6 +59,7 @@ export const MEDIA_SERVER_DEFAULTS: MediaServerConfig = {
   announcementUser: "annc",
   probeIntervalMs: 30_000,
   probeTimeoutMs: 5000,
+  embeddedMusic: DEFAULT_EMBEDDED_MUSIC,
 };
 
 /** The `service-type` value that marks a VoipService DN as a media server when `servers` is not given. */
@@ -120,6 +130,11 @@ export const manifest: PluginManifest = {
         maximum: 32_000,
         default: MEDIA_SERVER_DEFAULTS.probeTimeoutMs,
         description: "A probe without a final answer in this time counts as failed (at most 64*T1 = 32000)",
+      },
+      embeddedMusic: {
+        anyOf: [{ type: "string", minLength: 1 }, { const: false }],
+        description:
+          "With no media server in service, queued callers hear this WAV through the media plugin's rooms (embedded engine); default the media plugin's assets/hold-music.wav, false = ringback",
       },
     },
   },

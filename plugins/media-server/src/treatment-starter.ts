@@ -5,7 +5,8 @@
  * calls; a refusal of the treatment itself (4xx, 6xx) stops at once. Every way out that has no treatment is
  * logged with a coded error and answers `null`: the caller keeps ringback.
  */
-import type { EventBus, Logger, SipLeg, SipTransportName, SipVerbs, TandemError, Treatment, TreatmentRequest } from "@tandem/sdk";
+import type { EventBus, Logger, MediaRooms, SipLeg, SipTransportName, SipVerbs, TandemError, Treatment, TreatmentRequest } from "@tandem/sdk";
+import { startEmbeddedTreatment } from "./embedded-treatment.js";
 import { MediaErrors } from "./errors.js";
 import { attemptInvite, type AttemptOutcome } from "./invite-attempt.js";
 import type { MediaServerConfig } from "./manifest.js";
@@ -25,6 +26,8 @@ export interface StarterDeps {
   readonly metrics: MediaMetrics;
   /** The plugin id, as the `source` of events. */
   readonly source: string;
+  /** The `media` plugin's rooms, when it is enabled (for music without a media server). */
+  readonly rooms?: () => MediaRooms | undefined;
 }
 
 /** A caller number usable as the user part of our From URI; anything else (anonymous, spaces) is left out. */
@@ -47,7 +50,9 @@ export class TreatmentStarter {
 
   async start(request: TreatmentRequest): Promise<Treatment | null> {
     const announcement = selectTreatment(this.deps.config.treatments, request.queue);
-    if (announcement === null) return this.none("no-treatment");
+    const candidates = this.deps.pool.candidates();
+    const embedded = candidates.length === 0 ? this.embedded(request.queue) : undefined;
+    if (announcement === null && embedded === undefined) return this.none("no-treatment");
     if (request.signal.aborted) return this.none("aborted");
     if (!request.offer || request.offer.trim() === "") {
       // CUCM trunks send delayed-offer INVITEs unless told otherwise: ordinary, so no EventError.
@@ -55,8 +60,8 @@ export class TreatmentStarter {
       this.deps.log.info({ code: e.code, connId: request.connId }, e.message);
       return this.none("no-offer");
     }
-    const candidates = this.deps.pool.candidates();
-    if (candidates.length === 0) return this.none("no-server", request, MediaErrors.noServer(request.queue));
+    if (embedded !== undefined) return this.startEmbedded(embedded.rooms, embedded.music, request);
+    if (candidates.length === 0 || announcement === null) return this.none("no-server", request, MediaErrors.noServer(request.queue));
     const tried: string[] = [];
     for (const endpoint of candidates) {
       tried.push(endpoint.uri);
@@ -72,6 +77,27 @@ export class TreatmentStarter {
       this.deps.log.warn({ code: e.code, connId: request.connId, server: endpoint.server, uri: endpoint.uri }, e.message);
     }
     return this.none("all-failed", request, MediaErrors.allFailed(request.queue, tried.join(", ")));
+  }
+
+  /** Music from the media plugin's rooms for `queue`, when it has rooms up and the queue is not set to ringback. */
+  private embedded(queue: string): { rooms: MediaRooms; music: string } | undefined {
+    const music = this.deps.config.embeddedMusic;
+    const queues = this.deps.config.treatments.queues ?? {};
+    if (music === false || (Object.prototype.hasOwnProperty.call(queues, queue) && queues[queue] === null)) return undefined;
+    const rooms = this.deps.rooms?.();
+    if (!rooms || rooms.health().status === "down") return undefined;
+    return { rooms, music };
+  }
+
+  private async startEmbedded(rooms: MediaRooms, music: string, request: TreatmentRequest): Promise<Treatment | null> {
+    try {
+      const treatment = await startEmbeddedTreatment(rooms, music, request, this.deps.log);
+      this.deps.metrics.started.inc({ server: treatment.server });
+      return treatment;
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      return this.none("embedded-failed", request, MediaErrors.embeddedFailed(rooms.adapterName, music, request.queue, reason));
+    }
   }
 
   private attempt(endpoint: Endpoint, announcement: Announcement, request: TreatmentRequest): Promise<AttemptOutcome> {
