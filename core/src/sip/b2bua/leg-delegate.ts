@@ -36,8 +36,6 @@ export class LegDelegate implements SessionDelegate {
   }
 
   onInvite(request: IncomingInviteRequest): void {
-    // A re-INVITE is a target refresh (RFC 3261 §12.2.2): sip.js has already taken its Contact as the new target.
-    this.leg.targetRefreshed?.(this.leg);
     void answerReinvite(this.leg, request.message, request);
   }
 }

@@ -61,6 +61,8 @@ export async function answerReinvite(leg: SipLegImpl, message: IncomingRequestMe
     uas.accept({ statusCode: 200, extraHeaders: extra, ...(sdp ? { body: sdpBody(sdp) } : {}) });
     if (offer) leg.remoteSdp = offer;
     if (sdp) leg.localSdp = sdp;
+    // An accepted re-INVITE is a target refresh (RFC 3261 §12.2.2): sip.js has taken its Contact as the target.
+    leg.targetRefreshed?.(leg);
   } catch (error) {
     leg.port.deps.logger.debug({ callId: leg.callId, err: String(error) }, "re-INVITE answer not sent");
   }
