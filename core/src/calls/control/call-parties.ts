@@ -106,8 +106,8 @@ function endConsultIntoCall(cc: ControlContext, call: Call, consult: Consult, re
   });
   asRequest(call, request, () => {
     call.addParty(consult.toAgent ? "agent" : "destination", consult.target);
-    const dns = call.activeDns();
-    for (const dn of dns) ctx.events.emit("EventPartyAdded", call, dn, { thisDn: dn, otherDn: consult.target, addedBy: request.dn, parties: partiesData(call) });
+    const agents = (controlState(call).owned?.parties ?? []).filter((p) => p.role === "agent").map((p) => p.dn);
+    for (const dn of agents) ctx.events.emit("EventPartyAdded", call, dn, { thisDn: dn, otherDn: consult.target, addedBy: request.dn, parties: partiesData(call) });
   });
 }
 

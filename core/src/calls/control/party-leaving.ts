@@ -6,7 +6,7 @@
 import type { CallControlResult, CallRequestBase, DeleteFromConferenceRequest, SipLeg } from "@tandem/sdk";
 import type { Call } from "../call.js";
 import { releaseCall } from "../call-endings.js";
-import { withDirection } from "../../sip/b2bua/sdp-direction.js";
+import { withDirection } from "../../sip/index.js";
 import { watchBridge } from "./bridge-watch.js";
 import { afterCallOptions, asRequest, callOf, controlState, exclusive, reasonOf, type ControlContext } from "./control-context.js";
 import { CallControlErrors } from "./errors.js";
@@ -41,7 +41,7 @@ export async function partyLeft(cc: ControlContext, call: Call, party: OwnedPart
     call.endParty(party.dn);
     if (party.role !== "customer") ctx.events.emit("EventReleased", call, party.dn, { cause: "left-conference", endedBy });
     for (const other of owned.parties) {
-      if (other.role === "customer") continue;
+      if (other.role !== "agent") continue;
       ctx.events.emit("EventPartyDeleted", call, other.dn, {
         thisDn: other.dn,
         otherDn: party.dn,
@@ -78,8 +78,11 @@ function followLeavingAgent(call: Call, party: OwnedParty, remaining: readonly O
     call.agentLegRow = next.row;
     call.agentDn = next.role === "agent" ? next.dn : undefined;
   } else if (party.leg === call.customerLeg) {
+    // The record's customer row is closed already; the release then closes the row of the leg that took its place.
     const next = remaining.find((p) => p.leg !== call.agentLeg);
-    if (next) call.customerLeg = next.leg;
+    if (!next) return;
+    call.customerLeg = next.leg;
+    if (next.row !== undefined) call.customerLegRow = next.row;
   }
 }
 
