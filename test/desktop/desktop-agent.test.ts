@@ -153,7 +153,7 @@ describe("desktop WebSocket: agent requests", () => {
     assert.equal(c.closeCode, undefined);
   });
 
-  it("RequestAnswerCall is refused with a code saying the phone must answer; reserved requests, and conference requests without the conferencing plugin, are not implemented", async (t) => {
+  it("RequestAnswerCall is refused with a code saying the phone must answer; conference and supervision requests without their plugins are not implemented", async (t) => {
     const c = await connect();
     t.after(() => c.close());
     const answer = await c.request({ request: "RequestAnswerCall", referenceId: "x1", dn: "1001", connId: "c1" });
@@ -161,7 +161,8 @@ describe("desktop WebSocket: agent requests", () => {
     assert.match(String(answer[0]?.["message"]), /phone/);
     const conference = { connId: "c1", destination: "1002" };
     for (const request of ["RequestInitiateConference", "RequestMonitorNextCall", "RequestSetMuteOff"]) {
-      const out = await c.request({ request, referenceId: `x-${request}`, dn: "1001", ...(request === "RequestInitiateConference" ? conference : {}) });
+      const fields = request === "RequestInitiateConference" ? conference : request === "RequestMonitorNextCall" ? { otherDn: "1002" } : {};
+      const out = await c.request({ request, referenceId: `x-${request}`, dn: "1001", ...fields });
       assert.equal(out[0]?.["code"], "TANDEM_ERR_DESKTOP_NOT_IMPLEMENTED", request);
       assert.match(String(out[0]?.["message"]), new RegExp(request));
     }

@@ -44,7 +44,7 @@ export const DesktopErrors = {
   callControlFailed: defineError("TANDEM_ERR_DESKTOP_CALL_CONTROL_FAILED", "%s failed: %s", { httpStatus: 502 }),
   notImplemented: defineError(
     "TANDEM_ERR_DESKTOP_NOT_IMPLEMENTED",
-    "%s is reserved for conference and supervision, which are not implemented yet",
+    "%s is not available: no enabled plugin carries it out (conferencing, supervision or recording)",
     { httpStatus: 501 },
   ),
   rateLimited: defineError("TANDEM_ERR_DESKTOP_RATE_LIMITED", "token %s is over its %s requests per second; retry after %s s", {

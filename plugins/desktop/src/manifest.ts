@@ -12,7 +12,7 @@ export interface DesktopTokenConfig {
   token: string;
   /** DNs this token may register and control. */
   dns: string[];
-  /** Reserved for supervision requests (a later release). */
+  /** May send supervision requests (RequestMonitorNextCall …); the supervision plugin checks its teams too. */
   supervisor: boolean;
 }
 

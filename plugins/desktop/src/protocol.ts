@@ -2,7 +2,7 @@
  * The wire protocol's TypeScript shapes; `schemas/requests.schema.json` and `schemas/events.schema.json`
  * are the published contract and are what ajv checks at run time. Names follow T-Library.
  */
-import type { AgentSnapshot, CallUserData, TandemEvent, WorkMode } from "@tandem/sdk";
+import type { AgentSnapshot, CallUserData, MonitorMode, MonitorScope, MonitorType, MonitoringInfo, TandemEvent, WorkMode } from "@tandem/sdk";
 
 export const AGENT_REQUESTS = ["RequestAgentLogin", "RequestAgentLogout", "RequestAgentReady", "RequestAgentNotReady"] as const;
 export const CALL_REQUESTS = [
@@ -27,8 +27,8 @@ export const CONFERENCE_REQUESTS = [
   "RequestSingleStepConference",
   "RequestMergeCalls",
 ] as const;
-/** Supervision: names kept in the protocol, answered with TANDEM_ERR_DESKTOP_NOT_IMPLEMENTED. */
-export const RESERVED_REQUESTS = [
+/** Supervision requests: carried out by whichever plugin provides `supervision.control` (supervision-requests.ts). */
+export const SUPERVISION_REQUESTS = [
   "RequestMonitorNextCall",
   "RequestCancelMonitoring",
   "RequestSetMuteOn",
@@ -38,7 +38,7 @@ export const RESERVED_REQUESTS = [
 export type AgentRequestName = (typeof AGENT_REQUESTS)[number];
 export type CallRequestName = (typeof CALL_REQUESTS)[number];
 export type ConferenceRequestName = (typeof CONFERENCE_REQUESTS)[number];
-export type ReservedRequestName = (typeof RESERVED_REQUESTS)[number];
+export type SupervisionRequestName = (typeof SUPERVISION_REQUESTS)[number];
 
 /** Every field a request may carry; which ones a given request needs is the schema's business. */
 export interface DesktopRequest {
@@ -53,8 +53,14 @@ export interface DesktopRequest {
   workMode?: WorkMode;
   userData?: CallUserData;
   digits?: string;
-  /** The party RequestDeleteFromConference drops. */
+  /** The party RequestDeleteFromConference drops; the agent RequestMonitorNextCall monitors. */
   otherDn?: string;
+  /** RequestMonitorNextCall: the agent's next call only, or every call. */
+  monitorType?: MonitorType;
+  /** RequestMonitorNextCall's mode; RequestSetMuteOn/Off with `coach` switch to coach. */
+  monitorMode?: MonitorMode;
+  /** RequestMonitorNextCall: leave with the call or with the agent. */
+  monitorScope?: MonitorScope;
 }
 
 /** A request whose DN the schema made mandatory. */
@@ -81,7 +87,7 @@ export type SessionMessage =
   | (Named<"EventServerConnected"> & { principal: string; lastSeq: number; dns: string[]; supervisor: boolean; after?: number })
   | (Named<"EventRegistered"> & { referenceId: string; dn: string; type?: string; agent?: AgentSnapshot; lastSeq: number; replayed: number })
   | (Named<"EventUnregistered"> & { referenceId: string; dn: string })
-  | (Named<"EventACK"> & { referenceId: string; request: string; dn?: string; connId?: string; agent?: AgentSnapshot })
+  | (Named<"EventACK"> & { referenceId: string; request: string; dn?: string; connId?: string; agent?: AgentSnapshot; monitoring?: MonitoringInfo })
   | (Named<"EventError"> & { referenceId?: string; request?: string; dn?: string; code: string; message: string });
 
 /** A platform event as the client sees it. */

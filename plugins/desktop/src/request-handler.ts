@@ -7,6 +7,8 @@ import {
   CALL_CONTROL,
   CONFERENCE_CONTROL,
   DEFAULT_CONFERENCE_CONTROL,
+  DEFAULT_SUPERVISION_CONTROL,
+  SUPERVISION_CONTROL,
   DEFAULT_RECORDING_CONTROL,
   RECORDING_CONTROL,
   TandemError,
@@ -18,6 +20,7 @@ import {
 } from "@tandem/sdk";
 import { dispatchCall } from "./call-requests.js";
 import { dispatchConference } from "./conference-requests.js";
+import { dispatchSupervision } from "./supervision-requests.js";
 import { dispatchRecording, PRIVATE_SERVICE_REQUEST, type PrivateServiceRequest } from "./recording-requests.js";
 import { DesktopErrors } from "./errors.js";
 import type { EventFanout } from "./event-fanout.js";
@@ -25,13 +28,14 @@ import {
   AGENT_REQUESTS,
   CALL_REQUESTS,
   CONFERENCE_REQUESTS,
-  RESERVED_REQUESTS,
+  SUPERVISION_REQUESTS,
   errorMessage,
   named,
   toWire,
   type AgentRequestName,
   type CallRequestName,
   type ConferenceRequestName,
+  type SupervisionRequestName,
   type DesktopRequest,
   type DnRequest,
   type OutgoingMessage,
@@ -78,7 +82,7 @@ const AGENT_KINDS: Record<AgentRequestName, AgentRequestKind> = {
 const AGENT = new Set<string>(AGENT_REQUESTS);
 const CALL = new Set<string>(CALL_REQUESTS);
 const CONFERENCE = new Set<string>(CONFERENCE_REQUESTS);
-const RESERVED = new Set<string>(RESERVED_REQUESTS);
+const SUPERVISION = new Set<string>(SUPERVISION_REQUESTS);
 
 function isCoded(err: unknown): err is { code: string; message: string } {
   const code: unknown = err instanceof Error ? (err as Error & { code?: unknown }).code : undefined;
@@ -103,7 +107,7 @@ export class RequestHandler {
 
   private async dispatch(request: DesktopRequest, origin: RequestOrigin): Promise<void> {
     const name = request.request;
-    if (RESERVED.has(name)) throw DesktopErrors.notImplemented(name);
+    if (SUPERVISION.has(name) && !this.deps.extensions.get(SUPERVISION_CONTROL, DEFAULT_SUPERVISION_CONTROL)) throw DesktopErrors.notImplemented(name);
     if (CONFERENCE.has(name) && !this.deps.extensions.get(CONFERENCE_CONTROL, DEFAULT_CONFERENCE_CONTROL)) throw DesktopErrors.notImplemented(name);
     if (request.dn === undefined) throw DesktopErrors.requestInvalid(name, "must have required property 'dn'");
     const dnRequest: DnRequest = { ...request, dn: request.dn };
@@ -115,6 +119,7 @@ export class RequestHandler {
     if (AGENT.has(name)) return this.agent(name as AgentRequestName, dnRequest, origin);
     if (CALL.has(name)) return this.call(name as CallRequestName, dnRequest, origin);
     if (CONFERENCE.has(name)) return this.conference(name as ConferenceRequestName, dnRequest, origin);
+    if (SUPERVISION.has(name)) return this.supervision(name as SupervisionRequestName, dnRequest, origin);
     if (name === PRIVATE_SERVICE_REQUEST) return this.privateService(dnRequest, origin);
     throw DesktopErrors.unknownRequest(name);
   }
@@ -180,6 +185,14 @@ export class RequestHandler {
     if (!conf) throw DesktopErrors.notImplemented(name);
     const result = await dispatchConference(conf, name, request);
     origin.send({ ...named("EventACK"), referenceId: request.referenceId, request: name, dn: request.dn, connId: result.connId });
+  }
+
+  /** To the supervision plugin (which checks the token's supervisor flag and the teams); without one, unimplemented. */
+  private async supervision(name: SupervisionRequestName, request: DnRequest, origin: RequestOrigin): Promise<void> {
+    const control = this.deps.extensions.get(SUPERVISION_CONTROL, DEFAULT_SUPERVISION_CONTROL);
+    if (!control) throw DesktopErrors.notImplemented(name);
+    const monitoring = await dispatchSupervision(control, name, request, origin.principal);
+    origin.send({ ...named("EventACK"), referenceId: request.referenceId, request: name, dn: request.dn, ...(monitoring ? { monitoring } : {}) });
   }
 
   /** RequestPrivateService: the recording services go to the recording plugin; without one they stay unimplemented. */

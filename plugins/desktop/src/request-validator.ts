@@ -31,7 +31,7 @@ export class RequestValidator {
     const ajv = new Ajv2020({ allErrors: false, strict: false });
     ajv.addSchema(schema);
     for (const name of schema.properties.request.enum) {
-      // Reserved names (conference, supervision) have no own entry and share one lenient schema.
+      // Every request has an entry of its own now that no name is reserved; a missing one throws below.
       const ref = schema.$defs[name] === undefined ? "ReservedRequest" : name;
       const validate = ajv.getSchema(`${schema.$id}#/$defs/${ref}`);
       if (!validate) throw new Error(`requests.schema.json has no $defs/${ref}`);
