@@ -6,7 +6,6 @@ export { ConfigErrors } from "./config/errors.js";
 export { PluginErrors } from "./plugins/errors.js";
 export { StorageErrors } from "./storage/errors.js";
 export { ServerErrors } from "./server-errors.js";
-export { TestHostErrors } from "./testing/errors.js";
 export { RegistryErrors } from "./registry/errors.js";
 export { BusErrors } from "./bus/errors.js";
 export { MetricsErrors } from "./metrics/errors.js";

@@ -1,11 +1,11 @@
 /**
- * @tandem/core — the Tandem server: boot (`createServer`), the test host for plugin authors
- * (`createTestHost`), and the types around them.
+ * @tandem/core — the Tandem server: boot (`createServer`) and the types around it (the test host for
+ * plugin authors, `createTestHost`, is the `@tandem/testing` package built on it).
  * @packageDocumentation
  */
 export * from "./errors.js";
 export { createServer, type ServerOptions, type TandemServer } from "./server.js";
-export { createTestHost } from "./testing/create-test-host.js";
+export type { CreateSipStack, SipStack } from "./sip/index.js";
 export { readConfigFile, type ConfigFile } from "./config/read-config-file.js";
 export { buildConfigSchema } from "./config/build-schema.js";
 export type { BootProblem } from "./config/problems.js";

@@ -104,8 +104,4 @@ export function registeredErrors(): ErrorDefinition[] {
 export const SdkErrors = {
   finalResponse: defineError("TANDEM_ERR_SIP_FINAL_RESPONSE", "SIP %s %s"),
   invalidHook: defineError("TANDEM_ERR_SDK_HOOK_KIND", "hook %s was declared as %s and cannot be used as %s"),
-  testHostUnavailable: defineError(
-    "TANDEM_ERR_SDK_TEST_HOST",
-    "createTestHost needs @tandem/core installed beside the SDK: %s",
-  ),
 } as const;

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { routeCall, type RouteDecision, type RouteRequest } from "@tandem/sdk";
-import { createTestHost } from "../../core/src/testing/create-test-host.js";
+import { createTestHost } from "@tandem/testing";
 import routing from "../../plugins/routing/src/index.js";
 
 function request(connId: string, signal = new AbortController().signal): RouteRequest & { reserved: string[] } {

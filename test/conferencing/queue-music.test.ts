@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
-import { createTestHost } from "@tandem/sdk/testing";
+import { createTestHost } from "@tandem/testing";
 import { startTreatment, type TreatmentRequest } from "@tandem/sdk";
 import { detectTones, fractionHearing, RtpParty, writeWav } from "@tandem/sdk/testing/media";
 import media from "@tandem/plugin-media";

@@ -1,7 +1,7 @@
 /** The call model as the server wires it: its config section is validated, its routes sit behind the admin token. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { createTestHost } from "@tandem/sdk/testing";
+import { createTestHost } from "@tandem/testing";
 
 test("GET /api/v1/calls and /calls/history are served behind the admin token, in the one error format", async (t) => {
   const host = await createTestHost();

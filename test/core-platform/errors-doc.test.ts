@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { registeredErrors } from "@tandem/sdk";
 import "@tandem/core";
+import "@tandem/testing";
 import { loadBuiltinPlugins } from "../../core/src/plugins/builtin-plugins.js";
 import { REPO } from "./helpers/temp-plugins.js";
 

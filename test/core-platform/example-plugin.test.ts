@@ -1,7 +1,7 @@
 /** The example plugin through the SDK's test host: logins counted in its own table, served over HTTP. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { createTestHost } from "@tandem/sdk/testing";
+import { createTestHost } from "@tandem/testing";
 import examplePlugin from "@tandem/plugin-example";
 
 test("counts EventAgentLogin per DN and serves GET /api/v1/plugins/example/logins", async (t) => {

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { definePlugin, type PluginDefinition } from "@tandem/sdk";
-import { createTestHost } from "@tandem/sdk/testing";
+import { createTestHost } from "@tandem/testing";
 
 function owner(name: string, apiPaths: string[], routePath: string, registered: string[] = []): PluginDefinition<never> {
   return definePlugin({

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { Ajv2020 } from "ajv/dist/2020.js";
-import { renderPublishedSchema, SCHEMA_FILE } from "../../core/src/config/write-schema.js";
+import { renderPublishedSchema, SCHEMA_FILE } from "../../core/src/write-schema.js";
 import { REPO } from "./helpers/temp-plugins.js";
 
 test("config.schema.json is up to date (run `npm run schema` when this fails)", async () => {

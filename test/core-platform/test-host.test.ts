@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
 import { test } from "node:test";
 import { definePlugin } from "@tandem/sdk";
-import { createTestHost } from "@tandem/sdk/testing";
+import { createTestHost } from "@tandem/testing";
 
 const probe = definePlugin({
   manifest: { name: "probe", version: "1.0.0", sdk: "^0.1.0" },

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { createTestHost, type TestHost } from "@tandem/sdk/testing";
+import { createTestHost, type TestHost } from "@tandem/testing";
 import desktopPlugin from "@tandem/plugin-desktop";
 import { assertEventSchema, TOKEN_A } from "./support/desktop-harness.js";
 

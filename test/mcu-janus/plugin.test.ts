@@ -9,7 +9,7 @@ import { after, before, describe, it } from "node:test";
 import mcuJanus from "@tandem/plugin-mcu-janus";
 import media from "@tandem/plugin-media";
 import { DEFAULT_MEDIA_ROOMS, definePlugin, McuErrors, MEDIA_ROOMS, type McuCapabilities, type McuHealth, type MediaRooms } from "@tandem/sdk";
-import { createTestHost } from "@tandem/sdk/testing";
+import { createTestHost } from "@tandem/testing";
 import { freePort } from "../support/free-port.js";
 import { startJanus, type JanusProcess } from "./janus-process.js";
 

@@ -8,7 +8,7 @@
 import { createSocket, type Socket } from "node:dgram";
 import { randomInt } from "node:crypto";
 import { DEFAULT_MEDIA_ROOMS, definePlugin, MEDIA_ROOMS, type MediaRooms } from "@tandem/sdk";
-import { createTestHost } from "@tandem/sdk/testing";
+import { createTestHost } from "@tandem/testing";
 import { buildRtpPacket, ToneSource } from "@tandem/sdk/testing/media";
 import media from "@tandem/plugin-media";
 import mediaEngine from "@tandem/plugin-media-engine";

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { createTestHost } from "@tandem/sdk/testing";
+import { createTestHost } from "@tandem/testing";
 import { startTreatment, type TreatmentRequest } from "@tandem/sdk";
 import mediaServer from "@tandem/plugin-media-server";
 import { testSdp } from "../support/test-stack.js";

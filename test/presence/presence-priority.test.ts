@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { definePlugin, type DnInput } from "@tandem/sdk";
-import { createTestHost, type TestHost } from "@tandem/sdk/testing";
+import { createTestHost, type TestHost } from "@tandem/testing";
 import presencePlugin, { type PresenceConfig } from "../../plugins/presence/src/index.js";
 import { until } from "../support/until.js";
 import { FakeSip } from "./support/fake-context.js";

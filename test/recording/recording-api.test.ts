@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import recording, { RecordingIndex } from "@tandem/plugin-recording";
-import { createTestHost, type TestHost } from "@tandem/sdk/testing";
+import { createTestHost, type TestHost } from "@tandem/testing";
 import { closeUnfinished, sweepExpired } from "../../plugins/recording/src/retention-sweep.js";
 import { RecordingFiles } from "../../plugins/recording/src/recording-files.js";
 import { parseRange } from "../../plugins/recording/src/byte-range.js";

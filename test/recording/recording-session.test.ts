@@ -16,7 +16,7 @@ import { after, before, describe, it } from "node:test";
 import type { MediaEngine } from "@tandem/plugin-media-engine";
 import { RecordingIndex } from "@tandem/plugin-recording";
 import { analyzeWav, describeSegments, fractionHearing } from "@tandem/sdk/testing/media";
-import { createTestHost, type TestHost } from "@tandem/sdk/testing";
+import { createTestHost, type TestHost } from "@tandem/testing";
 import { RecordingFiles } from "../../plugins/recording/src/recording-files.js";
 import { RecordingSession, type SessionDeps } from "../../plugins/recording/src/recording-session.js";
 import { openDatabase } from "../../core/src/storage/database.js";

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import type { LegEndReason } from "@tandem/sdk";
 import type { Session } from "sip.js/lib/core/index.js";
 import { SipLegImpl } from "../../core/src/sip/b2bua/sip-leg.js";
-import type { StackPort } from "../../core/src/sip/stack/stack-port.js";
+import type { StackPort } from "../../core/src/sip/stack-port.js";
 
 const sdp = (user: string, port: number) =>
   ["v=0", `o=${user} 10 10 IN IP4 10.0.0.2`, "s=-", "c=IN IP4 10.0.0.2", "t=0 0", `m=audio ${port} RTP/AVP 0`, ""].join("\r\n");

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { definePlugin, MCU_ADAPTER, McuErrors, type McuAdapter } from "@tandem/sdk";
-import { createTestHost, type TestHost } from "@tandem/sdk/testing";
+import { createTestHost, type TestHost } from "@tandem/testing";
 import media from "@tandem/plugin-media";
 import supervision from "@tandem/plugin-supervision";
 

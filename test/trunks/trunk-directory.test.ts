@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { DnInput, DnRecord, DnRegistry, DnType } from "@tandem/sdk";
-import { createTestHost } from "@tandem/sdk/testing";
+import { createTestHost } from "@tandem/testing";
 import trunkSelection from "@tandem/plugin-trunk-selection";
 import { endpointUri, readDirectory, targetThrough } from "../../plugins/trunk-selection/src/trunk-directory.js";
 import { withDefaults } from "../../plugins/trunk-selection/src/manifest.js";

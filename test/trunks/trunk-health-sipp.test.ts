@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import type { TestHost } from "@tandem/sdk/testing";
+import type { TestHost } from "@tandem/testing";
 import { freePort } from "../support/free-port.js";
 import { FAST, killAllNodes, select, startNode, startTrunkHost, trunkRows, until } from "./support/trunk-host.js";
 

@@ -9,7 +9,7 @@
  * `tandem_calls_admission_shedding` (1 during an overload episode, overload-episode.ts).
  */
 import type { Counter, EventBus, Logger, Metrics } from "@tandem/sdk";
-import type { InviteAdmission, InviteAdmissionRequest, InviteRefusal } from "../sip/stack-contract.js";
+import type { InviteAdmission, InviteAdmissionRequest, InviteRefusal } from "../sip/index.js";
 import { resolveAdmissionConfig, type AdmissionConfig } from "./admission-config.js";
 import { OverloadEpisode, type AdmissionLimit } from "./overload-episode.js";
 

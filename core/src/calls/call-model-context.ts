@@ -1,6 +1,6 @@
 /** What the call model's flows share: its dependencies and its own parts. */
 import type { DnRegistry, EventBus, Hooks, Logger, SipLeg, SipVerbs } from "@tandem/sdk";
-import type { DialogRecovery } from "../sip/dialog-record.js";
+import type { DialogRecovery } from "../sip/index.js";
 import type { AgentReservations } from "./agent-reservations.js";
 import type { CallEvents } from "./call-events.js";
 import type { CallMetrics } from "./call-metrics.js";

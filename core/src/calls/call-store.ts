@@ -4,7 +4,7 @@
  */
 import type Database from "better-sqlite3";
 import { applyMigrations } from "../storage/migrations.js";
-import type { DialogRecord } from "../sip/dialog-record.js";
+import type { DialogRecord } from "../sip/index.js";
 import { CallState, type CallHistoryFilter, type CallOutcome, type CallRecord, type LegRecord } from "./call-types.js";
 
 const MIGRATIONS = [

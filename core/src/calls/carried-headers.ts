@@ -11,7 +11,7 @@
  * copied, whatever the list says.
  */
 import type { ExtraHeaders, InboundInvite } from "@tandem/sdk";
-import { createTrustedPeers, type TrustedPeers } from "../sip/stack/trusted-peers.js";
+import { createTrustedPeers, type TrustedPeers } from "../sip/index.js";
 import type { CallsConfig } from "./calls-config.js";
 
 /** Headers that assert who the caller is (RFC 3325 §9.1, §9.2; draft-ietf-sip-privacy-04 for Remote-Party-ID). */

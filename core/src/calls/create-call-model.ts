@@ -32,7 +32,7 @@ import { runRoutedCall } from "./route-flow.js";
 import { CallErrors } from "./errors.js";
 import { createCallControl, type CoreCallControl } from "./control/create-call-control.js";
 import { checkCarryPolicy } from "./carried-headers.js";
-import type { DialogRecovery } from "../sip/dialog-record.js";
+import type { DialogRecovery } from "../sip/index.js";
 import { dialogRefreshListener, findLostCalls, releaseLostCalls } from "./lost-calls.js";
 
 export interface CallModelDeps {

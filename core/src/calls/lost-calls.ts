@@ -5,7 +5,7 @@
  * recorded leg (RFC 3261 §15.1.1), so the agent's phone and the customer are not left in a dead call.
  */
 import type { EventBus, SipLeg } from "@tandem/sdk";
-import type { DialogRecovery } from "../sip/dialog-record.js";
+import type { DialogRecovery } from "../sip/index.js";
 import type { Call } from "./call.js";
 import { CALLS_SOURCE } from "./call-events.js";
 import type { CallModelContext } from "./call-model-context.js";

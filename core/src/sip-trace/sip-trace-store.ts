@@ -4,7 +4,7 @@
  * copy of the header part when bodies are left out) and a time stamp; parsing the start line and decoding
  * bytes happen when someone reads the trace. Call-IDs are evicted oldest first (a Map keeps insertion order).
  */
-import type { SipMessageTap } from "../sip/stack/message-tap.js";
+import type { SipMessageTap } from "../sip/message-tap.js";
 import type { SipTraceConfig } from "./sip-trace-config.js";
 
 const MINUTE_MS = 60_000;

@@ -14,3 +14,7 @@ export type {
   SipStackStats,
   SipTimerConfig,
 } from "./stack-contract.js";
+export type { InviteAdmission, InviteAdmissionRequest, InviteRefusal } from "./stack-contract.js";
+export type { DialogRecord, DialogRecovery } from "./dialog-record.js";
+export { createTrustedPeers, type TrustedPeers } from "./stack/trusted-peers.js";
+export { withDirection } from "./b2bua/sdp-direction.js";

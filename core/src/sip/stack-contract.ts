@@ -3,26 +3,12 @@
  * stack gives back. The stack itself lives in this folder (transport/, reliability/, parser/, stack/, b2bua/).
  */
 import type { Logger, Metrics, SipTransportName, SipVerbs } from "@tandem/sdk";
-import type { SipMessageTap } from "./stack/message-tap.js";
+import type { SipMessageTap } from "./message-tap.js";
+import type { SipTimerConfig } from "./reliability/timer-config.js";
+import type { SipListenConfig, SipListenInfo } from "./transport/listen-config.js";
 import type { DialogRecovery } from "./dialog-record.js";
 
-/** One listener from `sip.listen[]`. */
-export interface SipListenConfig {
-  transport: SipTransportName;
-  host: string;
-  port: number;
-  /** PEM paths, TLS only. */
-  cert?: string;
-  key?: string;
-  ca?: string;
-}
-
-/** RFC 3261 §17 timer bases, ms. */
-export interface SipTimerConfig {
-  t1: number;
-  t2: number;
-  t4: number;
-}
+export type { SipListenConfig, SipListenInfo, SipMessageTap, SipTimerConfig };
 
 /** Limits on TCP/TLS connections (`sip.connections`); RFC 3261 §18 leaves them to the implementation. */
 export interface SipConnectionLimits {
@@ -52,13 +38,6 @@ export interface SipConfig {
   logMessages: boolean;
   /** TCP/TLS connection limits; a missing field takes its schema default (`core-schema.ts`). */
   connections?: Partial<SipConnectionLimits>;
-}
-
-/** A listener that is up. */
-export interface SipListenInfo {
-  transport: SipTransportName;
-  host: string;
-  port: number;
 }
 
 /** A new call (an INVITE outside any dialog) as the admission check sees it: nothing is kept for it yet. */

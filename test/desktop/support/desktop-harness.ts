@@ -10,7 +10,7 @@ import WebSocket from "ws";
 import type { PluginDefinition } from "@tandem/sdk";
 import desktopPlugin, { EVENTS_SCHEMA_URL } from "@tandem/plugin-desktop";
 import { createServer, type TandemServer } from "../../../core/src/server.js";
-import { socketlessSipStack } from "../../../core/src/testing/create-test-host.js";
+import { socketlessSipStack } from "@tandem/testing";
 
 export const TOKEN_A = "token-for-agent-a-0001";
 export const TOKEN_B = "token-for-agent-b-0002";

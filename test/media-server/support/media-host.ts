@@ -4,7 +4,7 @@
  * servers (test/sipp/media-server-*.xml) that report when they are listening.
  */
 import { readFileSync } from "node:fs";
-import { createTestHost, type TestHost } from "@tandem/sdk/testing";
+import { createTestHost, type TestHost } from "@tandem/testing";
 import { startTreatment, type Treatment, type TreatmentRequest } from "@tandem/sdk";
 import mediaServer from "@tandem/plugin-media-server";
 import { runSipp, type SippResult } from "../../support/sipp.js";

@@ -9,7 +9,7 @@
  */
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { definePlugin, type NotifyInfo, type SipSubscription, type SipVerbs } from "@tandem/sdk";
-import { createTestHost } from "@tandem/sdk/testing";
+import { createTestHost } from "@tandem/testing";
 import presencePlugin, { type PresenceConfig } from "../../../plugins/presence/src/index.js";
 import { freePort } from "../../support/free-port.js";
 import { startSipp } from "../support/sipp.js";

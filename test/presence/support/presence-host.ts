@@ -3,7 +3,7 @@
  * for the agent API and the plugin's subscription API.
  */
 import type { AgentSnapshot, DnInput, TandemEvent } from "@tandem/sdk";
-import { createTestHost, type TestHost } from "@tandem/sdk/testing";
+import { createTestHost, type TestHost } from "@tandem/testing";
 import presencePlugin from "../../../plugins/presence/src/index.js";
 
 export interface PresenceHost extends TestHost {

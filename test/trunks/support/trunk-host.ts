@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createTestHost, type TestHost } from "@tandem/sdk/testing";
+import { createTestHost, type TestHost } from "@tandem/testing";
 import { selectTrunk, type TrunkChoice } from "@tandem/sdk";
 import trunkSelection from "@tandem/plugin-trunk-selection";
 import { until } from "../../support/until.js";

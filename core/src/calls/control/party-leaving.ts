@@ -6,7 +6,7 @@
 import type { CallControlResult, CallRequestBase, DeleteFromConferenceRequest, SipLeg } from "@tandem/sdk";
 import type { Call } from "../call.js";
 import { releaseCall } from "../call-endings.js";
-import { withDirection } from "../../sip/b2bua/sdp-direction.js";
+import { withDirection } from "../../sip/index.js";
 import { watchBridge } from "./bridge-watch.js";
 import { afterCallOptions, asRequest, callOf, controlState, exclusive, reasonOf, type ControlContext } from "./control-context.js";
 import { CallControlErrors } from "./errors.js";

@@ -5,7 +5,7 @@
 import type { SipLeg } from "@tandem/sdk";
 import { Dialog, type IncomingResponse } from "sip.js/lib/core/index.js";
 import type { DialogRecord, DialogRecovery } from "../dialog-record.js";
-import type { StackPort } from "../stack/stack-port.js";
+import type { StackPort } from "../stack-port.js";
 import { SipLegImpl } from "./sip-leg.js";
 import { parseUri } from "./uri-cache.js";
 

@@ -5,10 +5,8 @@
  */
 import type { ExtraHeaders, InboundInvite, SipLeg, SipRequestInfo, SipTransportName } from "@tandem/sdk";
 import { SipError } from "@tandem/sdk";
-import type { IncomingInviteRequest, IncomingPrackRequest, Session, SessionDelegate } from "sip.js/lib/core/index.js";
-import type { Shard } from "../stack/shard.js";
-import { makeContact } from "../stack/shard.js";
-import type { StackPort } from "../stack/stack-port.js";
+import type { Contact, IncomingInviteRequest, IncomingPrackRequest, Session, SessionDelegate } from "sip.js/lib/core/index.js";
+import type { Shard, StackPort } from "../stack-port.js";
 import { sdpOf } from "./message-info.js";
 import { headerLines, sdpBody } from "./sip-bodies.js";
 import { SipLegImpl } from "./sip-leg.js";
@@ -41,7 +39,7 @@ export class InboundInviteImpl implements InboundInvite {
   private isCancelled = false;
   private answered = false;
   private readonly cancelListeners: Array<() => void> = [];
-  private readonly contact: ReturnType<typeof makeContact>;
+  private readonly contact: Contact;
 
   /**
    * Dropped once the INVITE is answered (accepted, rejected or cancelled): nothing reads it afterwards, and the

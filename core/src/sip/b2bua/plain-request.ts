@@ -6,8 +6,8 @@ import type { RequestOptions, SipResponseInfo, SipTransportName } from "@tandem/
 import { SipError } from "@tandem/sdk";
 import type { IncomingResponse } from "sip.js/lib/core/index.js";
 import { SipStackErrors } from "../errors.js";
-import type { StackPort } from "../stack/stack-port.js";
-import { uriTransport } from "../stack/lower-layers.js";
+import type { StackPort } from "../stack-port.js";
+import { uriTransport } from "../transport/next-hop.js";
 import type { Inflight } from "./inflight.js";
 import { failure } from "./leg-reinvite.js";
 import { responseInfo } from "./message-info.js";

@@ -2,7 +2,7 @@
  * The delegate sip.js keeps for our INVITE once its call settled (outbound-call.ts), for the dialog's life.
  */
 import type { AckableIncomingResponseWithSession, OutgoingInviteRequest, OutgoingInviteRequestDelegate } from "sip.js/lib/core/index.js";
-import type { StackPort } from "../stack/stack-port.js";
+import type { StackPort } from "../stack-port.js";
 
 /**
  * What an INVITE needs once its call settled: the CANCEL owed (`owedCancel`, a reason or "") goes out with the first

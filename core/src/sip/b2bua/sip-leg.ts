@@ -20,7 +20,7 @@ import type {
 import { SipError } from "@tandem/sdk";
 import type { IncomingInfoRequest, IncomingRequestMessage, Session } from "sip.js/lib/core/index.js";
 import { SipStackErrors } from "../errors.js";
-import type { StackPort } from "../stack/stack-port.js";
+import type { StackPort } from "../stack-port.js";
 import { sendReinvite } from "./leg-reinvite.js";
 import { LegDelegate } from "./leg-delegate.js";
 import { tellEnded, withEndListener, withoutEndListener, type EndListeners } from "./leg-end-listeners.js";

@@ -5,8 +5,7 @@
  */
 import type { InboundInvite, SipTransportName, SipVerbs, Unsubscribe } from "@tandem/sdk";
 import type { IncomingInviteRequest, IncomingRequestMessage, UserAgentCoreDelegate } from "sip.js/lib/core/index.js";
-import type { Shard } from "../stack/shard.js";
-import type { StackPort } from "../stack/stack-port.js";
+import type { Shard, StackPort } from "../stack-port.js";
 import { createBridge } from "./bridge.js";
 import { Inflight } from "./inflight.js";
 import { InboundInviteImpl } from "./inbound-invite.js";

@@ -11,7 +11,7 @@
  */
 import type { Logger } from "@tandem/sdk";
 import type { IncomingRequestMessage, IncomingResponseMessage } from "sip.js/lib/core/index.js";
-import type { SipTimerConfig } from "../stack-contract.js";
+import type { SipTimerConfig } from "./timer-config.js";
 import type { Flow, Target } from "../transport/flow.js";
 import type { OutgoingPeek } from "../transport/outgoing-peek.js";
 import { exceedsUdpLimit } from "../transport/udp-size.js";

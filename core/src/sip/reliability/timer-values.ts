@@ -2,7 +2,7 @@
  * RFC 3261 §17 timer values (Table 4, Appendix A) derived from the configured T1/T2/T4, for
  * unreliable transports (the only ones this layer serves).
  */
-import type { SipTimerConfig } from "../stack-contract.js";
+import type { SipTimerConfig } from "./timer-config.js";
 
 export interface TimerValues {
   /** RTT estimate (default 500 ms). */

@@ -19,7 +19,7 @@ import { ALLOW, inspectMethod } from "./sip-methods.js";
 import { badRequestText, optionsOkText, replyText } from "./stateless-replies.js";
 import type { TrustedPeers } from "./trusted-peers.js";
 import type { InviteAdmission } from "../stack-contract.js";
-import type { SipMessageTap } from "./message-tap.js";
+import type { SipMessageTap } from "../message-tap.js";
 
 export interface ReceivePathDeps {
   metrics: StackMetrics;

@@ -21,7 +21,7 @@ import {
 import type { BranchMap } from "./branch-map.js";
 import type { ResponseFlows } from "./response-flows.js";
 import type { StackMetrics } from "./stack-metrics.js";
-import type { SipMessageTap } from "./message-tap.js";
+import type { SipMessageTap } from "../message-tap.js";
 
 export interface SendPathDeps {
   transport: TransportLayer;

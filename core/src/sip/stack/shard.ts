@@ -17,14 +17,11 @@ import {
 import type { Logger } from "@tandem/sdk";
 import { flat } from "../flat-string.js";
 import type { SipTimerConfig } from "../stack-contract.js";
+import type { Shard } from "../stack-port.js";
 import { SUPPORTED_IN_REQUESTS, SUPPORTED_IN_RESPONSES } from "./option-tags.js";
 import { USER_AGENT } from "./stateless-replies.js";
 
-export interface Shard {
-  readonly index: number;
-  readonly core: UserAgentCore;
-  readonly config: UserAgentCoreConfiguration;
-}
+export type { Shard };
 
 /** A Contact value sip.js writes as `Contact: <uri>` in 1xx/2xx and re-SUBSCRIBEs. */
 export function makeContact(uri: URI): Contact {

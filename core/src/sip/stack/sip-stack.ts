@@ -20,7 +20,7 @@ import { applySipJsTimers, createShard, disposeShard, makeContact, shardIndex, t
 import { connectionLimits } from "./connection-limits.js";
 import { StackMetrics } from "./stack-metrics.js";
 import { createTrustedPeers } from "./trusted-peers.js";
-import type { StackPort } from "./stack-port.js";
+import type { StackPort } from "../stack-port.js";
 
 /** Contacts kept for reuse (one per served DN and transport); the table starts over when full. */
 const MAX_CONTACTS = 4096;

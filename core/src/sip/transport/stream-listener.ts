@@ -8,7 +8,7 @@ import net from "node:net";
 import { resolve as resolvePath } from "node:path";
 import tls from "node:tls";
 import type { SipTransportName } from "@tandem/sdk";
-import type { SipListenConfig } from "../stack-contract.js";
+import type { SipListenConfig } from "./listen-config.js";
 import { TransportErrors } from "./errors.js";
 import { normalizeAddress } from "./stream-connection.js";
 

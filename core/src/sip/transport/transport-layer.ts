@@ -11,7 +11,7 @@
 import type { Socket } from "node:net";
 import { isIPv6 } from "node:net";
 import type { Logger, SipTransportName } from "@tandem/sdk";
-import type { SipListenConfig, SipListenInfo } from "../stack-contract.js";
+import type { SipListenConfig, SipListenInfo } from "./listen-config.js";
 import { ConnectionGate } from "./connection-gate.js";
 import { ConnectionPool } from "./connection-pool.js";
 import { TransportErrors } from "./errors.js";

@@ -1,18 +1,5 @@
-/**
- * Testing kit for plugin authors: a real host (in-memory SQLite, real event bus and registry, optional SIP
- * listeners on loopback) around the plugins under test, in a few lines:
- *
- * ```ts
- * const host = await createTestHost({ plugins: [myPlugin], config: { plugins: { "my-plugin": { enabled: true } } } });
- * const res = await host.inject({ method: "GET", url: "/api/v1/plugins/my-plugin/status" });
- * await host.close();
- * ```
- */
-import type { DnInput, DnRegistry } from "../dns.js";
-import { SdkErrors } from "../errors.js";
-import type { EventBus, EventName, TandemEvent } from "../events.js";
-import type { Hooks } from "../hooks.js";
-import type { PluginDefinition } from "../plugin.js";
+/** What a test host takes and what it gives a test (started by `createTestHost`, create-test-host.ts). */
+import type { DnInput, DnRegistry, EventBus, EventName, Hooks, PluginDefinition, TandemEvent } from "@tandem/sdk";
 
 /** Options of {@link createTestHost}. */
 export interface TestHostOptions {
@@ -50,21 +37,4 @@ export interface TestHost {
   /** Resolves with the next event of `name` matching `predicate` (rejects after `timeoutMs`, default 5000). */
   waitForEvent(name: EventName, predicate?: (event: TandemEvent) => boolean, timeoutMs?: number): Promise<TandemEvent>;
   close(): Promise<void>;
-}
-
-interface CoreTestingModule {
-  createTestHost(options: TestHostOptions): Promise<TestHost>;
-}
-
-/** Starts a test host. Needs `@tandem/core` installed beside the SDK (it is a dev dependency of plugin repos). */
-export async function createTestHost(options: TestHostOptions = {}): Promise<TestHost> {
-  const specifier = "@tandem/core";
-  let core: Partial<CoreTestingModule>;
-  try {
-    core = (await import(specifier)) as Partial<CoreTestingModule>;
-  } catch (err) {
-    throw SdkErrors.testHostUnavailable(err instanceof Error ? err.message : String(err));
-  }
-  if (typeof core.createTestHost !== "function") throw SdkErrors.testHostUnavailable("it has no createTestHost export");
-  return core.createTestHost(options);
 }

@@ -4,6 +4,6 @@
  * knows nothing of calls; whoever installs it maps Call-IDs to calls. It must be cheap and must not throw:
  * it runs on the SIP hot path.
  */
-import type { Flow, Target } from "./lower-layers.js";
+import type { Flow, Target } from "./transport/flow.js";
 
 export type SipMessageTap = (direction: "in" | "out", callId: string, message: Buffer | string, peer: Flow | Target) => void;

@@ -1,13 +1,21 @@
-/** What the verbs layer (b2bua/) needs from the running stack, so it never sees sockets. */
+/**
+ * What the verbs layer (b2bua/) needs from the running stack, so it never sees sockets. It lives beside the
+ * stack's contract, not in stack/, because stack/ assembles the verbs: both folders depend on this file and
+ * neither on the other's insides.
+ */
 import type { SipTransportName } from "@tandem/sdk";
-import type { Contact, URI } from "sip.js/lib/core/index.js";
-import type { SipListenInfo, SipStackDeps } from "../stack-contract.js";
-import type { Shard } from "./shard.js";
-import type { StackMetrics } from "./stack-metrics.js";
+import type { Contact, URI, UserAgentCore, UserAgentCoreConfiguration } from "sip.js/lib/core/index.js";
+import type { SipListenInfo, SipStackDeps } from "./stack-contract.js";
+
+/** One sip.js `UserAgentCore` with its own configuration, chosen by a hash of the Call-ID (stack/shard.ts). */
+export interface Shard {
+  readonly index: number;
+  readonly core: UserAgentCore;
+  readonly config: UserAgentCoreConfiguration;
+}
 
 export interface StackPort {
   readonly deps: SipStackDeps;
-  readonly metrics: StackMetrics;
   readonly listeners: readonly SipListenInfo[];
   shardFor(callId: string): Shard;
   /** `host:port` we put in Via/Contact for a transport. */

@@ -4,10 +4,10 @@
  */
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { loadBuiltinPlugins } from "../plugins/builtin-plugins.js";
-import { buildConfigSchema } from "./build-schema.js";
+import { buildConfigSchema } from "./config/build-schema.js";
+import { loadBuiltinPlugins } from "./plugins/builtin-plugins.js";
 
-export const SCHEMA_FILE = fileURLToPath(new URL("../../../config.schema.json", import.meta.url));
+export const SCHEMA_FILE = fileURLToPath(new URL("../../config.schema.json", import.meta.url));
 
 /** The text of the published schema. */
 export async function renderPublishedSchema(): Promise<string> {

@@ -1,14 +1,13 @@
 /**
- * The SDK's `TestHost`: a real server (in-memory SQLite, real bus and registry, real plugin host) whose
+ * The `TestHost`: a real server (in-memory SQLite, real bus and registry, real plugin host) whose
  * admin API is called in-process with `inject`, optional SIP on 127.0.0.1 ephemeral ports, and every
  * event recorded.
  */
 import { randomBytes } from "node:crypto";
 import type { EventBus, EventName, PluginDefinition, SipVerbs, TandemEvent } from "@tandem/sdk";
-import type { InjectResult, TestHost, TestHostOptions } from "@tandem/sdk/testing";
-import { createServer, type TandemServer } from "../server.js";
-import type { CreateSipStack, SipStack } from "../sip/stack-contract.js";
+import { createServer, type CreateSipStack, type SipStack, type TandemServer } from "@tandem/core";
 import { TestHostErrors } from "./errors.js";
+import type { InjectResult, TestHost, TestHostOptions } from "./test-host.js";
 
 type Json = Record<string, unknown>;
 
