@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { randomInt } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { JanusErrors, JanusMcu, withDefaults } from "@tandem/plugin-mcu-janus";
+import { AUDIOBRIDGE, JanusClient, JanusErrors, JanusMcu, withDefaults } from "@tandem/plugin-mcu-janus";
 import { McuErrors, type McuEvent } from "@tandem/sdk";
 import { freePort } from "../support/free-port.js";
 import { until } from "../support/until.js";
@@ -58,9 +58,10 @@ describe("mcu-janus health follows Janus", () => {
     }
   });
 
-  it("Janus hanging (no keepalive answer with its socket open): down, and up again once it answers", async () => {
+  it("Janus hanging (no keepalive answer with its socket open): down, up again once it answers, and the lost session's room destroyed", async () => {
     const adapter = await start();
     try {
+      const before = await adapter.createRoom({ label: "before the hang" });
       janus.signal("SIGSTOP");
       try {
         await until(() => adapter.health().status === "down", 10_000, "the adapter down");
@@ -71,6 +72,14 @@ describe("mcu-janus health follows Janus", () => {
       await until(() => adapter.health().status === "up", 15_000, "the adapter up again");
       const room = await adapter.createRoom();
       await room.close();
+      // Janus lived through it, and so did the AudioBridge room of the lost session: the new session destroyed it.
+      const observer = await JanusClient.connect(janus.url, 2000);
+      try {
+        const handle = await observer.attach(AUDIOBRIDGE);
+        await until(async () => (await observer.message(handle, { request: "exists", room: before.id })).exists === false, 5000, "the lost session's room destroyed");
+      } finally {
+        await observer.close();
+      }
     } finally {
       await adapter.close();
     }

@@ -11,6 +11,7 @@ import { manifest, withDefaults, type JanusMcuConfig } from "./manifest.js";
 export { manifest, JANUS_MCU_DEFAULTS, withDefaults, type JanusMcuConfig } from "./manifest.js";
 export { JanusMcu, type JanusLog } from "./janus-mcu.js";
 export { JanusErrors } from "./errors.js";
+export { AUDIOBRIDGE, JanusClient, JanusRequestError } from "./janus-client.js";
 
 export default definePlugin<JanusMcuConfig>({
   manifest,

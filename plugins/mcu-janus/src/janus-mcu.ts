@@ -22,6 +22,8 @@ export class JanusMcu implements McuAdapter {
   /** The handle that makes and destroys rooms, mutes and records (participants have their own). */
   private controlHandle = 0;
   private readonly rooms = new Map<string, JanusRoom>();
+  /** Rooms of a lost session: AudioBridge rooms outlive the session that made them, so the next one destroys them. */
+  private readonly orphans = new Set<string>();
   private readonly listeners = new Set<(event: McuEvent) => void>();
   private downDetail: string | undefined = "not connected";
   private keepaliveTimer: NodeJS.Timeout | undefined;
@@ -98,6 +100,11 @@ export class JanusMcu implements McuAdapter {
       throw error;
     }
     this.client = client;
+    for (const roomId of this.orphans) {
+      this.orphans.delete(roomId);
+      // A Janus that restarted has no such room any more: its refusal changes nothing.
+      client.message(this.controlHandle, { request: "destroy", room: roomId }).catch(() => undefined);
+    }
     client.onClose((reason) => this.lost(`Janus connection lost: ${reason}`));
     this.keepaliveTimer = setInterval(() => {
       client.keepalive().catch((error: Error) => this.lost(`Janus keepalive failed: ${error.message}`));
@@ -116,6 +123,7 @@ export class JanusMcu implements McuAdapter {
     client?.abort(detail);
     for (const room of [...this.rooms.values()]) {
       room.abandon();
+      this.orphans.add(room.id);
       this.emit({ type: "room-lost", roomId: room.id, reason: detail });
     }
     this.rooms.clear();

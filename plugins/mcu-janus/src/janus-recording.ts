@@ -12,6 +12,8 @@ import { McuErrors, type McuRecording, type McuRecordingResult } from "@tandem/s
 import { janusFailure } from "./errors.js";
 import type { RoomContext } from "./janus-room.js";
 
+/** How long to wait for Janus's mixer thread to open the file after recording started. */
+const OPEN_TIMEOUT_MS = 2000;
 /** How long to wait for Janus's mixer thread to close the file after recording stopped. */
 const FINISH_TIMEOUT_MS = 3000;
 
@@ -52,7 +54,18 @@ export class JanusRecording implements McuRecording {
     try {
       await client.message(controlHandle, { request: "enable_recording", room: roomId, record: true, record_file: basename(target), record_dir: dirname(target) });
     } catch (error) {
-      throw janusFailure(adapter, `recording to ${target}`, error);
+      const failure = janusFailure(adapter, `recording to ${target}`, error);
+      throw failure.code === McuErrors.down.code ? failure : McuErrors.recordFailed(adapter, target, (error as Error).message);
+    }
+    // AudioBridge opens the file at its next 20 ms mix; a recording stopped before then would leave none, and a
+    // file it cannot open only shows as a file that never comes.
+    const deadline = Date.now() + OPEN_TIMEOUT_MS;
+    while (!existsSync(target) && !existsSync(`${target}.part`)) {
+      if (Date.now() > deadline) {
+        await client.message(controlHandle, { request: "enable_recording", room: roomId, record: false }).catch(() => undefined);
+        throw McuErrors.recordFailed(adapter, target, `Janus did not open the file within ${OPEN_TIMEOUT_MS} ms (can it write that folder?)`);
+      }
+      await delay(10);
     }
     return new JanusRecording(context, roomId, target);
   }
