@@ -77,10 +77,22 @@ export interface LegEndReason {
 /** Handler for an SDP offer the peer sends inside a dialog (re-INVITE or UPDATE); returns the answer. */
 export type OfferHandler = (offer: string | undefined, kind: "reinvite" | "update") => Promise<string>;
 
+/**
+ * A body other than a plain SDP offer: e.g. SIPREC's `multipart/mixed` of the SDP and the recording metadata
+ * (RFC 7866 §8, RFC 5621 §3). The SDP part is the caller's to version (RFC 3264 §8).
+ */
+export interface SipMessageBody {
+  /** Full Content-Type, parameters included (`multipart/mixed;boundary=…`). */
+  readonly contentType: string;
+  readonly content: string;
+}
+
 /** Options of a re-INVITE we send. */
 export interface ReinviteOptions {
   /** Our offer. Omit for an offerless re-INVITE (RFC 3725): the peer offers in its 2xx and `onOffer` answers in the ACK. */
   sdp?: string;
+  /** Sent instead of `sdp` as the request's body; `sdp` (when given) is the offer it carries, kept as the leg's local SDP. */
+  body?: SipMessageBody;
   /** Answers the peer's offer when `sdp` was omitted. */
   onOffer?: (offer: string) => Promise<string>;
   headers?: ExtraHeaders;
@@ -156,6 +168,8 @@ export interface OutboundInviteOptions {
   to?: string;
   /** Our offer; omit for a delayed-offer INVITE (RFC 3725 flow I): `onOffer` answers the 2xx's offer in the ACK. */
   sdp?: string;
+  /** Sent instead of `sdp` as the INVITE's body (e.g. SIPREC's multipart, RFC 7866 §8); `sdp` is the offer it carries. */
+  body?: SipMessageBody;
   onOffer?: (offer: string) => Promise<string>;
   headers?: ExtraHeaders;
   /** Call-ID to use (we generate a random one otherwise). */

@@ -59,7 +59,7 @@ export async function startRecordingRig(t: TestContext, options: { parties: Reco
   await registerOnHarness(t, h, sip, media, { adapter: "media-engine" }, extensions);
   // The harness's context has no storage: the recording plugin gets its own tables in the harness's SQLite file.
   const storage = new SqlitePluginStorage(h.db, "recording");
-  const withStorage = definePlugin({ manifest: recording.manifest, register: (ctx) => recording.register({ ...ctx, storage }) });
+  const withStorage = definePlugin<RecordingConfig>({ manifest: recording.manifest, register: (ctx) => recording.register({ ...ctx, storage }) });
   await registerOnHarness(t, h, sip, withStorage, recordingDefaults({ folder, diskCheckMs: 200, ...options.recording }), extensions);
   const control = extensions.get(RECORDING_CONTROL, DEFAULT_RECORDING_CONTROL);
   if (!control) throw new Error("the recording plugin provided no recording.control");

@@ -5,7 +5,7 @@
  */
 import { SipError, type ReinviteOptions } from "@tandem/sdk";
 import type { AckableIncomingResponseWithSession, IncomingResponse, OutgoingRequestMessage } from "sip.js/lib/core/index.js";
-import { headerLines, sdpBody } from "./sip-bodies.js";
+import { headerLines, otherBody, sdpBody } from "./sip-bodies.js";
 import { retryAfterOf, sdpOf } from "./message-info.js";
 import { uacSessionTimer } from "./session-timer.js";
 import type { SipLegImpl } from "./sip-leg.js";
@@ -69,7 +69,7 @@ function attemptReinvite(leg: SipLegImpl, options: ReinviteOptions): Promise<{ s
       leg.session.invite(
         { onAccept, onReject, onRedirect: onReject },
         {
-          ...(offer !== undefined ? { body: sdpBody(offer) } : {}),
+          ...(options.body ? { body: otherBody(options.body) } : offer !== undefined ? { body: sdpBody(offer) } : {}),
           extraHeaders: [leg.contactHeader, ...headerLines(options.headers)],
         },
       );

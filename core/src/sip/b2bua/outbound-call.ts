@@ -14,14 +14,14 @@ import type {
   OutgoingRequestMessage,
 } from "sip.js/lib/core/index.js";
 import { flat } from "../flat-string.js";
-import type { StackPort } from "../stack-port.js";
-import { uriTransport } from "../transport/next-hop.js";
+import type { StackPort } from "../stack/stack-port.js";
+import { uriTransport } from "../stack/lower-layers.js";
 import { releaseInitialTransaction } from "./initial-transaction.js";
 import { ackAndBye, settledDelegate } from "./settled-delegate.js";
 import { failure } from "./leg-reinvite.js";
 import { responseInfo, sdpOf } from "./message-info.js";
 import { randomCallId, randomTag } from "./random-ids.js";
-import { headerLines, sdpBody } from "./sip-bodies.js";
+import { headerLines, otherBody, sdpBody } from "./sip-bodies.js";
 import { SipLegImpl } from "./sip-leg.js";
 import { uacSessionTimer } from "./session-timer.js";
 import { parseUri, toUriOf } from "./uri-cache.js";
@@ -96,7 +96,7 @@ class OutboundCallState {
       to,
       { callId: this.callId, fromTag: randomTag(), ...(options.fromDisplayName ? { fromDisplayName: options.fromDisplayName } : {}) },
       [this.contactHeader, ALLOW_HEADER, ...headerLines(options.headers)],
-      options.sdp !== undefined ? sdpBody(options.sdp) : undefined,
+      options.body ? otherBody(options.body) : options.sdp !== undefined ? sdpBody(options.sdp) : undefined,
     );
     this.request = shard.core.invite(message, new InviteDelegate(this));
     if (options.noAnswerTimeoutMs && options.noAnswerTimeoutMs > 0) {
