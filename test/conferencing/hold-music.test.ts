@@ -84,6 +84,33 @@ test("without a file of its own the held customer hears the default music (not s
   await cc.releaseCall({ dn: "1001", referenceId: "x1", connId });
 });
 
+test("a consultation's hold plays the music too; RequestReconnectCall brings the customer back to the agent", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "hold-music-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const rig = await startConferenceRig(t, {
+    parties: { "1001": AGENT, "1002": 1100, [CUSTOMER_NUMBER]: CUSTOMER },
+    tones: [MUSIC],
+    conferencing: { holdMusic: { file: toneWav(dir, MUSIC, 3) } },
+  });
+  const [agent, customer] = ["1001", CUSTOMER_NUMBER].map((n) => rig.parties.get(n)) as [PartyPhone, PartyPhone];
+  const cc = rig.h.model.callControl;
+  const { connId } = await cc.makeCall({ dn: "1001", referenceId: "m1", destination: CUSTOMER_NUMBER });
+  await rig.waitFor("EventEstablished", (e) => e.connId === connId);
+  const consult = await cc.initiateTransfer({ dn: "1001", referenceId: "c1", connId, destination: "1002" });
+  await rig.waitFor("EventEstablished", (e) => e.connId === consult.connId && e.dn === "1002");
+  const held = performance.now();
+  await sleep(1500);
+  const onHold = customer.heard(rig.tones, held);
+  assert.ok(fractionHearing(onHold, [MUSIC], held + 300, held + 1500) >= 0.9, `music during the consultation: ${timeline(onHold)}`);
+  await cc.reconnectCall({ dn: "1001", referenceId: "r1", connId: consult.connId, heldConnId: connId });
+  await until(() => customer.target() === agent.party.port && agent.target() === customer.party.port, 5000, "customer and agent to point at each other");
+  const back = performance.now();
+  await sleep(1500);
+  const after = customer.heard(rig.tones, back);
+  assert.ok(fractionHearing(after, [AGENT], back + 300, back + 1500) >= 0.9, `the agent again, no music: ${timeline(after)}`);
+  await cc.releaseCall({ dn: "1001", referenceId: "x1", connId });
+});
+
 test("the music is chosen per queue, then per agent DN, then the default", () => {
   const config = withDefaults({ holdMusic: { dns: { "1001": "/m/agent.wav" }, queues: { sales: "/m/sales.wav" } } }).holdMusic;
   const request = { connId: "c", dn: "1001", heldDn: "555", queue: undefined };
