@@ -14,8 +14,8 @@ import type {
   OutgoingRequestMessage,
 } from "sip.js/lib/core/index.js";
 import { flat } from "../flat-string.js";
-import type { StackPort } from "../stack/stack-port.js";
-import { uriTransport } from "../stack/lower-layers.js";
+import type { StackPort } from "../stack-port.js";
+import { uriTransport } from "../transport/next-hop.js";
 import { releaseInitialTransaction } from "./initial-transaction.js";
 import { ackAndBye, settledDelegate } from "./settled-delegate.js";
 import { failure } from "./leg-reinvite.js";
