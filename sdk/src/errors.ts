@@ -104,4 +104,8 @@ export function registeredErrors(): ErrorDefinition[] {
 export const SdkErrors = {
   finalResponse: defineError("TANDEM_ERR_SIP_FINAL_RESPONSE", "SIP %s %s"),
   invalidHook: defineError("TANDEM_ERR_SDK_HOOK_KIND", "hook %s was declared as %s and cannot be used as %s"),
+  extensionPointId: defineError(
+    "TANDEM_ERR_SDK_EXTENSION_POINT_ID",
+    "extension point id %s is not <owner-plugin>.<name> (lower-case words joined by -)",
+  ),
 } as const;

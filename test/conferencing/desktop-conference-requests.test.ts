@@ -29,7 +29,8 @@ function fakeConference(): ConferenceControl {
 }
 
 const provider = definePlugin({
-  manifest: { name: "fake-conferencing", version: "0.0.1", sdk: "^0.1.0" },
+  // Stands in for the conferencing plugin, which owns the point it provides.
+  manifest: { name: "conferencing", version: "0.0.1", sdk: "^0.1.0" },
   register(ctx) {
     ctx.extensions.provide(CONFERENCE_CONTROL, DEFAULT_CONFERENCE_CONTROL, fakeConference());
   },

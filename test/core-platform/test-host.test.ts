@@ -1,4 +1,4 @@
-/** The SDK's test host: SIP on demand, recorded events, waitForEvent, admin token, clean close. */
+/** The test host (@tandem/testing): SIP on demand, recorded events, waitForEvent, admin token, clean close. */
 import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
 import { test } from "node:test";

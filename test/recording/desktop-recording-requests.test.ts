@@ -25,7 +25,8 @@ function fakeRecording(): RecordingControl {
 }
 
 const provider = definePlugin({
-  manifest: { name: "fake-recording", version: "0.0.1", sdk: "^0.1.0" },
+  // Stands in for the recording plugin, which owns the point it provides.
+  manifest: { name: "recording", version: "0.0.1", sdk: "^0.1.0" },
   register(ctx) {
     ctx.extensions.provide(RECORDING_CONTROL, DEFAULT_RECORDING_CONTROL, fakeRecording());
   },

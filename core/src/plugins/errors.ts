@@ -20,4 +20,8 @@ export const PluginErrors = {
   rootRoute: defineError("TANDEM_ERR_PLUGIN_ROOT_ROUTE", "plugin %s: root route %s is not under a path its manifest lists in apiPaths"),
   routePath: defineError("TANDEM_ERR_PLUGIN_ROUTE_PATH", "plugin %s: route path %s must start with /"),
   extensionDuplicate: defineError("TANDEM_ERR_PLUGIN_EXTENSION_DUPLICATE", "extension point %s already has an implementation named %s"),
+  extensionOwner: defineError(
+    "TANDEM_ERR_PLUGIN_EXTENSION_OWNER",
+    "plugin %s provides to extension point %s, whose owner plugin %s is not enabled",
+  ),
 } as const;

@@ -60,7 +60,7 @@ export function createPluginContext(
     http,
     hooks: deps.hooks.forPlugin(id),
     metrics: deps.metrics.forPlugin(id),
-    extensions: deps.extensions,
+    extensions: deps.extensions.forPlugin(id, host.plugins),
     host,
     onReady: (fn: () => void | Promise<void>) => {
       lifecycle.ready.push(fn);

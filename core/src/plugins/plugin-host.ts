@@ -65,6 +65,8 @@ export class PluginHost {
         plugin.state = "registered";
       } catch (err) {
         plugin.state = "failed";
+        // The host's own refusal already names the plugin and says what to fix: it stops the boot as it is.
+        if (PluginErrors.extensionOwner.is(err)) throw err;
         throw Object.assign(PluginErrors.register(plugin.id, reason(err)), { cause: err, pluginId: plugin.id });
       } finally {
         http.seal();
