@@ -40,6 +40,8 @@ export interface ConferenceRigOptions {
   phones?: Record<string, number>;
   /** Number → the frequency its party phone sends. */
   parties?: Record<string, number>;
+  /** Numbers among `parties` whose phone refuses its second re-INVITE (test/fixtures/conferencing/phone-refusing.xml). */
+  refusing?: string[];
   /** Other tones to detect (e.g. a hold music tone). */
   tones?: number[];
   conferencing?: Parameters<typeof conferencingDefaults>[0];
@@ -56,7 +58,9 @@ export async function startConferenceRig(t: TestContext, options: ConferenceRigO
     for (const phone of [...phones.values(), ...parties.values()]) await phone.close();
   });
   for (const [number, frequency] of Object.entries(options.phones ?? {})) phones.set(number, await startBaresip({ frequency, codecs: ["PCMU"] }));
-  for (const [number, frequency] of Object.entries(options.parties ?? {})) parties.set(number, await startPartyPhone(frequency));
+  for (const [number, frequency] of Object.entries(options.parties ?? {})) {
+    parties.set(number, await startPartyPhone(frequency, options.refusing?.includes(number) ? "phone-refusing.xml" : "phone.xml"));
+  }
   const dns: DnInput[] = AGENTS.map((number) => ({ number, type: "Extension" }));
   const stack = await startTestStack({ served: AGENTS });
   const h = createCallsHarness(undefined, { sip: stack.stack.verbs, dns });

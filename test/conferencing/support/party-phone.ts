@@ -1,8 +1,9 @@
 /**
  * A phone made of a sipp UAS (test/fixtures/conferencing/phone.xml: answers the INVITE and every re-INVITE with
  * an SDP naming an RTP test party) and that party, which sends its own tone and records what it receives. Like a
- * phone, the party sends where the last SDP the phone received says (RFC 3264 §8: a re-INVITE moves the media):
- * sipp logs every message it receives (-trace_msg), and the party follows the last `m=audio` port in that log.
+ * phone, the party sends where the last SDP the phone took says (RFC 3264 §8: a re-INVITE moves the media): sipp
+ * logs every message it receives and sends (-trace_msg), and the party follows the last offer it answered 2xx
+ * (or answer it got in an ACK).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +13,7 @@ import { detectTones, RtpParty, type ToneStream, type ToneWindow } from "@tandem
 import { freePort } from "../../support/free-port.js";
 import { runSipp, type SippResult } from "../../support/sipp.js";
 
-const SCENARIO = resolve(fileURLToPath(new URL("../../fixtures/conferencing/phone.xml", import.meta.url)));
+const SCENARIOS = resolve(fileURLToPath(new URL("../../fixtures/conferencing/", import.meta.url)));
 const FOLLOW_EVERY_MS = 20;
 
 export interface PartyPhone {
@@ -30,13 +31,14 @@ export interface PartyPhone {
   close(): Promise<void>;
 }
 
-export async function startPartyPhone(tone: number, timeoutS = 60): Promise<PartyPhone> {
+/** `scenario`: a file of test/fixtures/conferencing/ (default phone.xml; phone-refusing.xml refuses its second re-INVITE). */
+export async function startPartyPhone(tone: number, scenario = "phone.xml", timeoutS = 60): Promise<PartyPhone> {
   const party = await RtpParty.open({ codec: "PCMU" });
   const sipPort = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "party-phone-"));
   const messages = join(dir, "messages.log");
   const sipp = runSipp({
-    scenario: SCENARIO,
+    scenario: join(SCENARIOS, scenario),
     localPort: sipPort,
     calls: 1,
     timeoutS,
@@ -75,16 +77,26 @@ export async function startPartyPhone(tone: number, timeoutS = 60): Promise<Part
 }
 
 /**
- * The `m=audio` port of the last SDP among the messages sipp logged as received, and whether the phone may send
- * to it: not when the far end is `sendonly` or `inactive` (RFC 3264 §6.1, a hold).
+ * The media of the last SDP the phone took, from the messages sipp logged: an offer it received and answered 2xx
+ * (not one it refused), or an answer in an ACK. The phone may not send when the far end is `sendonly` or
+ * `inactive` (RFC 3264 §6.1, a hold).
  */
 function lastReceivedMedia(file: string): { port: number; send: boolean } | undefined {
   if (!existsSync(file)) return undefined;
-  const received = readFileSync(file, "utf8").split(/^-+ .*$/m).filter((chunk) => /message received/.test(chunk));
-  for (let i = received.length - 1; i >= 0; i--) {
-    const chunk = received[i] ?? "";
-    const port = /^\s*m=audio (\d+) /m.exec(chunk)?.[1];
-    if (port !== undefined) return { port: Number(port), send: !/^\s*a=(sendonly|inactive)/m.test(chunk) };
+  let accepted: { port: number; send: boolean } | undefined;
+  let pending: { port: number; send: boolean } | undefined;
+  for (const chunk of readFileSync(file, "utf8").split(/^-+ .*$/m)) {
+    const message = chunk.replace(/^[\s\S]*?message (received|sent)[^\n]*\n\s*/, "");
+    if (/message received/.test(chunk)) {
+      const port = /^\s*m=audio (\d+) /m.exec(chunk)?.[1];
+      if (port === undefined) continue;
+      const media = { port: Number(port), send: !/^\s*a=(sendonly|inactive)/m.test(chunk) };
+      if (message.startsWith("ACK ")) accepted = media;
+      else pending = media;
+    } else if (/message sent/.test(chunk) && pending) {
+      if (message.startsWith("SIP/2.0 2")) accepted = pending;
+      if (/^SIP\/2\.0 [2-6]/.test(message)) pending = undefined;
+    }
   }
-  return undefined;
+  return accepted;
 }

@@ -6,6 +6,7 @@
  * the return to a plain two-leg call are in party-leaving.ts.
  */
 import {
+  SipError,
   TandemError,
   type CallControlResult,
   type CallMediaOwner,
@@ -51,6 +52,8 @@ async function joinConsult(cc: ControlContext, request: TwoCallRequest, owner: C
     const old = call.bridge;
     call.bridge = undefined;
     old?.unbridge();
+    // What each leg had before the owner moved it, to put back a leg moved before a later one failed.
+    const before = new Map([customer, phone, target].map((leg) => [leg, leg.localSdp]));
     const owned = own(cc, call, owner, [
       { dn: call.farParty ?? "", role: "customer", leg: customer, row: call.customerLegRow },
       { dn: request.dn, role: "agent", leg: phone, row: call.agentLegRow },
@@ -63,15 +66,31 @@ async function joinConsult(cc: ControlContext, request: TwoCallRequest, owner: C
       for (const party of owned.parties) party.unwatch();
       state.owned = undefined;
       consult.over = false;
+      await restoreMoved(cc, call, before);
       call.bridge = cc.ctx.sip.bridge(customer, phone);
       watchBridge(cc, call, call.bridge);
       pinOffers(call);
-      throw err instanceof TandemError ? err : CallControlErrors.sipFailed(NAME, call.connId, reasonOf(err));
+      // The owner's own refusals (an MCU down or full) keep their codes; a leg refusing is a SIP failure of the request.
+      throw err instanceof TandemError && !(err instanceof SipError) ? err : CallControlErrors.sipFailed(NAME, call.connId, reasonOf(err));
     }
   });
   endConsultIntoCall(cc, call, consult, request);
   void stopHoldMedia(cc, call); // the customer is in the conference now
   return { connId: call.connId };
+}
+
+/**
+ * A leg whose SDP the owner changed before the join failed gets its previous SDP again (RFC 3264 §8: the same
+ * session, a new version), so its media goes back where it went: the phone to the consulted party and back, the
+ * customer to its hold.
+ */
+async function restoreMoved(cc: ControlContext, call: Call, before: ReadonlyMap<SipLeg, string | undefined>): Promise<void> {
+  await Promise.all(
+    [...before].map(async ([leg, sdp]) => {
+      if (sdp === undefined || leg.localSdp === sdp || leg.state === "terminated") return;
+      await leg.reinvite({ sdp }).catch((err: unknown) => cc.ctx.logger.warn({ err: reasonOf(err), connId: call.connId, callId: leg.callId }, "putting a leg back after a failed conference failed"));
+    }),
+  );
 }
 
 /** Marks the call's media as `owner`'s and watches every party's leg. */
