@@ -58,7 +58,7 @@ export interface CallMediaOwner {
   /**
    * Takes over the media of `parties` (every leg of the call: the model's bridge is stopped and each leg answers
    * a peer's offer with its last SDP until the owner sets its own `onOffer`). Throwing refuses: the model puts the
-   * call back as it was, so the owner should fail before it moves any leg when it can.
+   * call back as it was, re-INVITEing every leg the owner had already moved with the SDP it had before.
    */
   connect(connId: string, parties: readonly CallPartyLeg[]): Promise<void>;
   /**
