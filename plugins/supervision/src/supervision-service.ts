@@ -133,6 +133,8 @@ export class SupervisionService implements SupervisionControl {
         this.events.partyAdded(m, connId, referenceId);
       },
       (err: unknown) => {
+        // Cancelled (or moved on) while ringing: that request already said what happened.
+        if (!this.monitorings.has(m) || m.connId !== connId) return;
         this.deps.log.warn({ err, connId, supervisorDn: m.supervisorDn }, "the supervisor could not join the call");
         const error = err instanceof Error && "code" in err ? (err as Error & { code: string }) : SupervisionErrors.joinFailed(m.supervisorDn, connId, String(err));
         this.deps.bus.emit("EventError", { dn: m.supervisorDn, connId, source: m.source, data: { code: error.code, message: error.message, thisDn: m.supervisorDn } });

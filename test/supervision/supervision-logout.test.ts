@@ -1,0 +1,53 @@
+/**
+ * Monitoring ends when the supervisor logs out, with real phones: the supervisor's phone gets its BYE,
+ * EventPartyDeleted and EventMonitoringCancelled (cause `logout`) go to both DNs, and the customer and the agent
+ * go on hearing each other in the room.
+ */
+import assert from "node:assert/strict";
+import { after, test } from "node:test";
+import { fractionHearing } from "@tandem/sdk/testing/media";
+import { killAllSipp } from "../support/sipp.js";
+import { sleep, sippOk } from "../desktop-calls/support/desktop-rig.js";
+import { AGENT, startSupervisionRig, SUPERVISOR } from "./support/supervision-rig.js";
+
+const AGENT_TONE = 700;
+const SUPERVISOR_TONE = 1100;
+const CUSTOMER_TONE = 1700;
+const CUSTOMER = "5550100";
+const TONES = [AGENT_TONE, SUPERVISOR_TONE, CUSTOMER_TONE];
+
+after(() => killAllSipp());
+
+test("the supervisor logging out leaves the call; the customer and the agent talk on", async (t) => {
+  const rig = await startSupervisionRig(t, { phones: { [AGENT]: AGENT_TONE, [SUPERVISOR]: SUPERVISOR_TONE, [CUSTOMER]: CUSTOMER_TONE } });
+  const agent = rig.phones.get(AGENT);
+  const supervisor = rig.phones.get(SUPERVISOR);
+  const customer = rig.phones.get(CUSTOMER);
+  assert.ok(agent && supervisor && customer);
+  rig.h.ready(AGENT);
+  rig.h.ready(SUPERVISOR);
+  const { connId } = await rig.h.model.callControl.makeCall({ dn: AGENT, referenceId: "m1", source: "desktop", destination: CUSTOMER });
+  await rig.waitFor("EventEstablished", (e) => e.connId === connId);
+  await rig.control.monitorNextCall({ dn: SUPERVISOR, agentDn: AGENT, referenceId: "s1", requester: { source: "desktop", supervisor: true }, mode: "connect" });
+  await rig.waitFor("EventPartyAdded", (e) => e.dn === SUPERVISOR && e.connId === connId);
+  await sleep(800);
+
+  rig.h.dns.requestAgentState({ dn: SUPERVISOR, request: "Logout", source: "desktop" });
+  await rig.waitFor("EventMonitoringCancelled", (e) => e.dn === AGENT);
+  const left = performance.now();
+  const ends = rig.h.events.filter((e) => e.connId === connId || e.name === "EventMonitoringCancelled").filter((e) => ["EventPartyDeleted", "EventMonitoringCancelled"].includes(e.name));
+  assert.deepEqual(ends.map((e) => `${e.name}@${e.dn}:${String(e.data["cause"])}`), [
+    `EventPartyDeleted@${SUPERVISOR}:logout`,
+    `EventPartyDeleted@${AGENT}:logout`,
+    `EventMonitoringCancelled@${SUPERVISOR}:logout`,
+    `EventMonitoringCancelled@${AGENT}:logout`,
+  ]);
+  assert.equal(sippOk(await supervisor.sipp), undefined, "the supervisor's phone got its BYE");
+  await sleep(1200);
+  assert.equal(rig.h.model.active().length, 1, "the call goes on");
+  assert.ok(fractionHearing(agent.heard(TONES, left), [CUSTOMER_TONE], left + 300, left + 1200) >= 0.9, "the agent hears the customer only");
+  assert.ok(fractionHearing(customer.heard(TONES, left), [AGENT_TONE], left + 300, left + 1200) >= 0.9, "the customer hears the agent only");
+  await rig.h.model.callControl.releaseCall({ dn: AGENT, referenceId: "r1", source: "desktop", connId });
+  assert.equal(sippOk(await customer.sipp), undefined, "customer");
+  assert.equal(sippOk(await agent.sipp), undefined, "agent");
+});
