@@ -74,8 +74,8 @@ export interface CallMediaOwner {
 export interface CallParties {
   /**
    * RequestCompleteConference in the model: the consultation `connId`'s target joins the held call
-   * `heldConnId`, whose legs `owner` then carries. The consultation ends (EventReleased, cause `conferenced`),
-   * EventPartyAdded goes to every DN of the call.
+   * `heldConnId`, whose legs `owner` then carries. The consultation ends (EventReleased, cause `conferenced`), a
+   * joining agent gets EventPartyChanged (`previousConnId`), the other agents EventPartyAdded.
    */
   joinConsult(request: TwoCallRequest, owner: CallMediaOwner): Promise<CallControlResult>;
   /** The parties of a call a media owner carries (empty for any other call). */

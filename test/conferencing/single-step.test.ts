@@ -27,8 +27,8 @@ test("single-step conference, the customer dropped by an agent, the agents talk 
   await rig.waitFor("EventEstablished", (e) => e.connId === connId);
 
   assert.deepEqual(await rig.conf.singleStepConference({ dn: "1001", referenceId: "s1", connId, destination: "1002" }), { connId });
-  const added = rig.h.events.filter((e) => e.name === "EventPartyAdded" && e.referenceId === "s1").map((e) => e.dn);
-  assert.deepEqual(added, ["1001", "1002"]);
+  const joined = rig.h.events.filter((e) => e.name.startsWith("EventParty") && e.referenceId === "s1").map((e) => `${e.name}@${e.dn}`);
+  assert.deepEqual(joined, ["EventPartyChanged@1002", "EventPartyAdded@1001"]);
   assert.deepEqual(rig.h.dns.agent("1002")?.calls, [connId]);
 
   await rig.conf.deleteFromConference({ dn: "1001", referenceId: "d1", connId, otherDn: CUSTOMER_NUMBER });

@@ -52,9 +52,12 @@ test("three parties hear each other through the room; a deleted party leaves the
   assert.deepEqual(await rig.conf.completeConference({ ...base("c2"), connId: consult.connId, heldConnId: connId }), { connId });
   t.diagnostic(`moving three legs into the room took ${(performance.now() - joined).toFixed(0)} ms`);
   const added = rig.h.events.filter((e) => e.referenceId === "c2").map((e) => `${e.name}@${e.dn}`);
-  assert.deepEqual(added, ["EventReleased@1001", "EventReleased@1002", "EventPartyAdded@1001", "EventPartyAdded@1002"]);
+  assert.deepEqual(added, ["EventReleased@1001", "EventReleased@1002", "EventPartyChanged@1002", "EventPartyAdded@1001"]);
   const partyAdded = rig.h.events.find((e) => e.name === "EventPartyAdded" && e.dn === "1001");
   assert.deepEqual(partyAdded?.data["parties"], [CUSTOMER_NUMBER, "1001", "1002"]);
+  assert.equal(partyAdded?.connId, connId);
+  const partyChanged = rig.h.events.find((e) => e.name === "EventPartyChanged" && e.dn === "1002");
+  assert.deepEqual([partyChanged?.connId, partyChanged?.data["previousConnId"]], [connId, consult.connId], "agent 2's call is now the original ConnID");
   const snapshot = rig.h.model.active().find((c) => c.connId === connId);
   assert.deepEqual(snapshot?.parties.filter((p) => p.until === undefined).map((p) => `${p.role}:${p.dn}`), [`customer:${CUSTOMER_NUMBER}`, "agent:1001", "agent:1002"]);
   await assert.rejects(cc.holdCall({ ...base("h1"), connId }), { code: "TANDEM_ERR_CALL_CONTROL_BAD_STATE" });

@@ -125,8 +125,11 @@ function endConsultIntoCall(cc: ControlContext, call: Call, consult: Consult, re
   });
   asRequest(call, request, () => {
     call.addParty(consult.toAgent ? "agent" : "destination", consult.target);
-    const agents = (controlState(call).owned?.parties ?? []).filter((p) => p.role === "agent").map((p) => p.dn);
-    for (const dn of agents) ctx.events.emit("EventPartyAdded", call, dn, { thisDn: dn, otherDn: consult.target, addedBy: request.dn, parties: partiesData(call) });
+    // As T-Library does: the joining agent's call changed ConnID (EventPartyChanged), the others gained a party.
+    const parties = partiesData(call);
+    if (consult.toAgent) ctx.events.emit("EventPartyChanged", call, consult.target, { thisDn: consult.target, previousConnId: consult.call.connId, conferencedBy: request.dn, parties });
+    const others = (controlState(call).owned?.parties ?? []).filter((p) => p.role === "agent" && p.dn !== consult.target).map((p) => p.dn);
+    for (const dn of others) ctx.events.emit("EventPartyAdded", call, dn, { thisDn: dn, otherDn: consult.target, addedBy: request.dn, parties });
   });
 }
 
