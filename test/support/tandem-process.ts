@@ -60,7 +60,12 @@ export function startTandem(t: TestContext, launch: TandemLaunch, configFile: st
     output: () => output,
     exited,
     waitForOutput: (pattern, timeoutMs = 60_000) =>
-      until(() => pattern.test(output), timeoutMs, `${pattern} in Tandem's output`).catch((err: unknown) => {
+      until(() => {
+        if (pattern.test(output)) return true;
+        // Start-up failed (a build error, a bad config): say so now, not after the whole time-out.
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`Tandem exited (${child.exitCode ?? child.signalCode}) before ${pattern}`);
+        return false;
+      }, timeoutMs, `${pattern} in Tandem's output`).catch((err: unknown) => {
         throw new Error(`${err instanceof Error ? err.message : String(err)}:\n${output}`);
       }),
   };
