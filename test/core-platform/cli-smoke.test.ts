@@ -5,23 +5,12 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer as createNetServer } from "node:net";
 import { join } from "node:path";
 import { test } from "node:test";
 import { REPO, tempDir } from "./helpers/temp-plugins.js";
+import { freePort } from "../support/free-port.js";
 
 const CLI = join(REPO, "core/dist/cli.js");
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 test("the built CLI serves /api/v1/health within 5 s and exits 0 on SIGTERM", async (t) => {
   assert.ok(existsSync(CLI), "core/dist/cli.js is missing: run `npx tsc -b` (test/run.sh does)");

@@ -45,18 +45,18 @@ test("plugins register in dependency order (stable), onReady after all, onClose 
     { name: "reports", dependsOn: ["store", "auth"], register: hooks },
     { name: "auth", register: hooks },
     { name: "store", dependsOn: ["auth"], register: hooks },
-    { name: "audit", register: hooks },
+    { name: "ledger", register: hooks },
   ]);
   const server = await createServer(raw, options(dir));
   assert.deepEqual(trace(), [], "no plugin code may run in createServer");
   await server.start();
   assert.deepEqual(trace(), [
-    "register:auth", "register:store", "register:reports", "register:audit",
-    "ready:auth", "ready:store", "ready:reports", "ready:audit",
+    "register:auth", "register:store", "register:reports", "register:ledger",
+    "ready:auth", "ready:store", "ready:reports", "ready:ledger",
   ]);
-  assert.deepEqual(server.plugins.statuses().map((s) => [s.id, s.status]), [["auth", "ready"], ["store", "ready"], ["reports", "ready"], ["audit", "ready"]]);
+  assert.deepEqual(server.plugins.statuses().map((s) => [s.id, s.status]), [["auth", "ready"], ["store", "ready"], ["reports", "ready"], ["ledger", "ready"]]);
   await server.stop();
-  assert.deepEqual(trace().slice(8), ["close:audit", "close:reports", "close:store", "close:auth"]);
+  assert.deepEqual(trace().slice(8), ["close:ledger", "close:reports", "close:store", "close:auth"]);
 });
 
 test("a missing dependency, a cycle and an SDK mismatch are all reported together before any plugin runs", async (t) => {

@@ -7,6 +7,7 @@ import { parse } from "sdp-transform";
 import { MediaEngine, withDefaults, type MediaEngineConfig } from "@tandem/plugin-media-engine";
 import type { McuJoinRequest, McuParty, McuRoom } from "@tandem/sdk";
 import { detectTones, fractionHearing, RtpParty, type G711Codec, type ToneWindow } from "@tandem/sdk/testing/media";
+import { sleep } from "../support/sleep.js";
 
 export const TONES = [400, 700, 1100] as const;
 /** The tone of the files played in tests. */
@@ -96,6 +97,4 @@ export function shareHearing(rtp: RtpParty, tones: readonly number[], fromMs: nu
   return fractionHearing(heard(rtp, fromMs, toMs), tones);
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
+export { sleep };

@@ -13,6 +13,7 @@ import type { Logger } from "@tandem/sdk";
 import type { SipListenConfig, SipListenInfo } from "../../core/src/sip/stack-contract.js";
 import { TransportLayer, type Flow, type TransportLayerOptions } from "../../core/src/sip/transport/transport-layer.js";
 import { quietLogger } from "../support/test-stack.js";
+import { until } from "../support/until.js";
 
 /** Silent unless TANDEM_TEST_LOG=1 (the shared test logger). */
 export const silentLogger: Logger = quietLogger();
@@ -59,13 +60,7 @@ export async function startLayer(
   };
 }
 
-export async function until(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+export { until };
 
 /** A SIP request with a correct Content-Length in bytes. */
 export function sipRequest(method: string, branch: string, options: { via?: string; body?: string; transport?: string } = {}): string {

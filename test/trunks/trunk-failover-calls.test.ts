@@ -11,6 +11,7 @@ import type { DnInput } from "@tandem/sdk";
 import { freePort } from "../support/free-port.js";
 import { killAllNodes, startNode } from "./support/trunk-host.js";
 import { startTrunkCallRig } from "./support/trunk-call-rig.js";
+import { sleep } from "../support/sleep.js";
 
 after(() => killAllNodes());
 
@@ -20,7 +21,6 @@ const trunkDn = (number: string, port: number, backup?: number) => ({
   options: { contact: `sip:127.0.0.1:${port}`, ...(backup === undefined ? {} : { "contact-backup": [`sip:127.0.0.1:${backup}`] }) },
 });
 const agent = { number: "1001", type: "Extension" as const };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function legs(rig: Awaited<ReturnType<typeof startTrunkCallRig>>): Array<[string, number | undefined]> {
   const [record] = rig.h.model.history();

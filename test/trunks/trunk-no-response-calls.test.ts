@@ -11,12 +11,12 @@ import { after, describe, it } from "node:test";
 import { freePort } from "../support/free-port.js";
 import { killAllNodes, startNode } from "./support/trunk-host.js";
 import { startTrunkCallRig, type TrunkCallRig } from "./support/trunk-call-rig.js";
+import { sleep } from "../support/sleep.js";
 
 after(() => killAllNodes());
 
 const trunkDn = (number: string, port: number) => ({ number, type: "Trunk" as const, options: { contact: `sip:127.0.0.1:${port}` } });
 const agent = { number: "1001", type: "Extension" as const };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** No OPTIONS at all; failure counting only. */
 const UNPROBED = { oosCheck: 0, failuresBeforeOos: 2, failureHoldDownSeconds: 2 };
 /** Far below the ring time-out, so a failover after it is told apart from one after ringing out. */

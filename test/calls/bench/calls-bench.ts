@@ -15,6 +15,7 @@ import { freePort } from "../../support/free-port.js";
 import { killAllSipp, runSipp, type SippResult } from "../../support/sipp.js";
 import type { CoreEventBus } from "../../../core/src/bus/event-bus.js";
 import { staleDist, startRig as startBenchRig, type Build, type Rig as BenchRig } from "./bench-rig.js";
+import { sleep } from "../../support/sleep.js";
 
 const RATE = Number(process.argv[2] ?? 300);
 const SECONDS = Number(process.argv[3] ?? 10);
@@ -146,7 +147,6 @@ function heapAfterGc(): number {
   return process.memoryUsage().heapUsed;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function establishedCount(rig: Rig): number {
   return rig.model.active().filter((c) => c.state === "Established").length;

@@ -17,6 +17,7 @@ import { performance } from "node:perf_hooks";
 import { freePort } from "../../support/free-port.js";
 import { killAllSipp, runSipp } from "../../support/sipp.js";
 import { startRig } from "./bench-rig.js";
+import { sleep } from "../../support/sleep.js";
 
 const CALLS = Number(process.argv[2] ?? 2000);
 const RATE = Number(process.argv[3] ?? 50);
@@ -27,7 +28,6 @@ const TALK_MS = 200;
 /** After the last call, long enough for every 64·T1 timer (32 s with the rig's T1) to have run out. */
 const SETTLE_MS = 64 * 500 + 5000;
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** BYE requests in sipp's error log ("Aborting call on an unexpected BYE"): each reached a customer after its own BYE was answered. */
 function strayByes(errorFile: string): number {

@@ -15,6 +15,7 @@ import type { CallsConfig } from "../../../core/src/calls/index.js";
 import type { InviteAdmission } from "../../../core/src/sip/stack-contract.js";
 import { silentLogger } from "../../../core/src/logging.js";
 import { createCallsHarness, type CallsHarness } from "./calls-harness.js";
+import { sleep } from "../../support/sleep.js";
 
 export interface SippCallsRig {
   h: CallsHarness;
@@ -84,4 +85,4 @@ export async function startSippCalls(
 }
 
 /** Waits `ms` (lets a sipp UAS bind before the customer call starts). */
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export { sleep };

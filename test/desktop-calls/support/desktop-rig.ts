@@ -12,6 +12,7 @@ import { customerCall, sippUas } from "../../support/sipp-peers.js";
 import { startTestStack } from "../../support/test-stack.js";
 import type { CallsConfig } from "../../../core/src/calls/index.js";
 import { createCallsHarness, type CallsHarness } from "../../calls/support/calls-harness.js";
+import { sleep } from "../../support/sleep.js";
 
 export interface DesktopRig {
   h: CallsHarness;
@@ -60,7 +61,7 @@ export async function startDesktopRig(t: TestContext, options: { far?: string[];
 }
 
 /** Waits `ms` (lets a sipp UAS bind before the customer call starts). */
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export { sleep };
 
 /** Asserts-friendly summary of a sipp run. */
 export function sippOk(result: SippResult, calls = 1): string | undefined {

@@ -13,6 +13,7 @@ import { createTestHost } from "@tandem/testing";
 import presencePlugin, { type PresenceConfig } from "../../../plugins/presence/src/index.js";
 import { freePort } from "../../support/free-port.js";
 import { startSipp } from "../support/sipp.js";
+import { sleep } from "../../support/sleep.js";
 
 const N = Number(process.argv[2] ?? 10_000);
 const RATE = Number(process.argv[3] ?? 1000);
@@ -45,7 +46,6 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 
 async function main(): Promise<void> {
