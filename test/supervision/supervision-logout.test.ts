@@ -1,13 +1,14 @@
 /**
  * Monitoring ends when the supervisor logs out, with real phones: the supervisor's phone gets its BYE,
- * EventPartyDeleted and EventMonitoringCancelled (cause `logout`) go to both DNs, and the customer and the agent
- * go on hearing each other in the room.
+ * EventPartyDeleted and EventMonitoringCancelled (cause `logout`) go to both DNs, the call's media goes back to a
+ * direct bridge (the room closes, the agent can hold again) and the customer and the agent go on hearing each other.
  */
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import { fractionHearing } from "@tandem/sdk/testing/media";
 import { killAllSipp } from "../support/sipp.js";
 import { sleep, sippOk } from "../desktop-calls/support/desktop-rig.js";
+import { until } from "../support/until.js";
 import { AGENT, startSupervisionRig, SUPERVISOR } from "./support/supervision-rig.js";
 
 const AGENT_TONE = 700;
@@ -18,7 +19,7 @@ const TONES = [AGENT_TONE, SUPERVISOR_TONE, CUSTOMER_TONE];
 
 after(() => killAllSipp());
 
-test("the supervisor logging out leaves the call; the customer and the agent talk on", async (t) => {
+test("the supervisor logging out leaves the call, whose media goes back to a direct bridge; the customer and the agent talk on", async (t) => {
   const rig = await startSupervisionRig(t, { phones: { [AGENT]: AGENT_TONE, [SUPERVISOR]: SUPERVISOR_TONE, [CUSTOMER]: CUSTOMER_TONE } });
   const agent = rig.phones.get(AGENT);
   const supervisor = rig.phones.get(SUPERVISOR);
@@ -34,7 +35,6 @@ test("the supervisor logging out leaves the call; the customer and the agent tal
 
   rig.h.dns.requestAgentState({ dn: SUPERVISOR, request: "Logout", source: "desktop" });
   await rig.waitFor("EventMonitoringCancelled", (e) => e.dn === AGENT);
-  const left = performance.now();
   const ends = rig.h.events.filter((e) => e.connId === connId || e.name === "EventMonitoringCancelled").filter((e) => ["EventPartyDeleted", "EventMonitoringCancelled"].includes(e.name));
   assert.deepEqual(ends.map((e) => `${e.name}@${e.dn}:${String(e.data["cause"])}`), [
     `EventPartyDeleted@${SUPERVISOR}:logout`,
@@ -43,10 +43,15 @@ test("the supervisor logging out leaves the call; the customer and the agent tal
     `EventMonitoringCancelled@${AGENT}:logout`,
   ]);
   assert.equal(sippOk(await supervisor.sipp), undefined, "the supervisor's phone got its BYE");
+  await until(() => rig.rooms.health().rooms === 0, 8000, "the room closed once the media went back to the model");
+  const left = performance.now();
   await sleep(1200);
   assert.equal(rig.h.model.active().length, 1, "the call goes on");
   assert.ok(fractionHearing(agent.heard(TONES, left), [CUSTOMER_TONE], left + 300, left + 1200) >= 0.9, "the agent hears the customer only");
   assert.ok(fractionHearing(customer.heard(TONES, left), [AGENT_TONE], left + 300, left + 1200) >= 0.9, "the customer hears the agent only");
+  const request = { dn: AGENT, source: "desktop", connId };
+  await rig.h.model.callControl.holdCall({ ...request, referenceId: "h1" });
+  await rig.h.model.callControl.retrieveCall({ ...request, referenceId: "h2" });
   await rig.h.model.callControl.releaseCall({ dn: AGENT, referenceId: "r1", source: "desktop", connId });
   assert.equal(sippOk(await customer.sipp), undefined, "customer");
   assert.equal(sippOk(await agent.sipp), undefined, "agent");

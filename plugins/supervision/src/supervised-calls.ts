@@ -4,11 +4,15 @@
  * customer's re-INVITE is the only sign, and only the first supervisor causes it). The supervisor's phone is rung
  * through the trunk with its room party's offer and joins in the mode asked: `mute` = listen-only, `coach` =
  * whisper to the agent's party, `connect` = speak-listen. A mode switch is the room party's `setMode`: no
- * re-INVITE, no media interruption. The room stays until the call ends.
+ * re-INVITE, no media interruption. When the last supervisor leaves a call that goes on, the call model takes
+ * the media back (`rebridge`: the two legs re-INVITEd towards each other, RFC 3725 §5), so the MCU is freed and
+ * the agent can hold or transfer again; a call that ends in its room just closes it.
  */
 import {
   CALL_MEDIA_TAKEOVER,
+  CALL_PARTIES,
   DEFAULT_CALL_MEDIA_TAKEOVER,
+  DEFAULT_CALL_PARTIES,
   type CallMediaEnd,
   type CallMediaOwner,
   type CallMediaTakeover,
@@ -86,9 +90,11 @@ export class SupervisedCalls implements CallJoiner, CallMediaOwner {
         if (seat.leaving) return;
         this.dropSeat(room, seat);
         seat.onGone("hung-up");
+        this.giveBackIfEmpty(room);
       });
     } catch (err) {
       this.dropSeat(room, seat);
+      this.giveBackIfEmpty(room);
       throw err;
     }
   }
@@ -107,7 +113,11 @@ export class SupervisedCalls implements CallJoiner, CallMediaOwner {
     seat.leaving = true;
     seat.ringing.abort();
     this.dropSeat(room, seat);
-    await seat.leg?.bye();
+    try {
+      await seat.leg?.bye();
+    } finally {
+      this.giveBackIfEmpty(room);
+    }
   }
 
   // CallMediaOwner: the call's own legs.
@@ -190,6 +200,13 @@ export class SupervisedCalls implements CallJoiner, CallMediaOwner {
     if (room.seats.get(seat.supervisorDn) === seat) room.seats.delete(seat.supervisorDn);
     void seat.member?.leave().catch(() => undefined);
     seat.member = undefined;
+  }
+
+  /** No supervisor left on a call that goes on: its media goes back to the model's direct bridge. */
+  private giveBackIfEmpty(room: SupervisedRoom): void {
+    if (room.seats.size > 0 || this.byConnId.get(room.connId) !== room) return;
+    const parties = this.extensions.get(CALL_PARTIES, DEFAULT_CALL_PARTIES);
+    void parties?.rebridge(room.connId).catch((err: unknown) => this.log.warn({ err, connId: room.connId }, "giving the supervised call's media back failed; it stays in the room"));
   }
 
   private takeover(): CallMediaTakeover {

@@ -6,7 +6,20 @@
  * a routing point `5000` routes to agent 1001.
  */
 import type { TestContext } from "node:test";
-import { DEFAULT_SUPERVISION_CONTROL, routeCall, selectTrunk, SUPERVISION_CONTROL, type DnInput, type EventName, type PluginContext, type SupervisionControl, type TandemEvent } from "@tandem/sdk";
+import {
+  DEFAULT_MEDIA_ROOMS,
+  DEFAULT_SUPERVISION_CONTROL,
+  MEDIA_ROOMS,
+  routeCall,
+  selectTrunk,
+  SUPERVISION_CONTROL,
+  type DnInput,
+  type EventName,
+  type MediaRooms,
+  type PluginContext,
+  type SupervisionControl,
+  type TandemEvent,
+} from "@tandem/sdk";
 import media from "@tandem/plugin-media";
 import mediaEngine, { withDefaults as engineDefaults } from "@tandem/plugin-media-engine";
 import supervision, { withDefaults as supervisionDefaults, type SupervisionConfig } from "@tandem/plugin-supervision";
@@ -25,6 +38,8 @@ export const ROUTING_POINT = "5000";
 export interface SupervisionRig {
   h: CallsHarness;
   control: SupervisionControl;
+  /** The media plugin's rooms (to see them open and close). */
+  rooms: MediaRooms;
   phones: ReadonlyMap<string, PartyPhone>;
   /** Port of the stack's SIP listener on 127.0.0.1. */
   sipPort: number;
@@ -61,10 +76,12 @@ export async function startSupervisionRig(t: TestContext, options: { phones: Rec
   const config = supervisionDefaults({ teams: [{ name: "blue", supervisors: [SUPERVISOR], agents: [AGENT], queues: [] }], ...options.supervision });
   await registerOnHarness(t, h, sip, supervision, config, extensions);
   const control = extensions.get(SUPERVISION_CONTROL, DEFAULT_SUPERVISION_CONTROL);
-  if (!control) throw new Error("the supervision plugin provided no supervision.control");
+  const rooms = extensions.get(MEDIA_ROOMS, DEFAULT_MEDIA_ROOMS);
+  if (!control || !rooms) throw new Error("the supervision or media plugin provided nothing");
   return {
     h,
     control,
+    rooms,
     phones,
     sipPort: stack.port,
     tones: Object.values(options.phones),
