@@ -1,6 +1,7 @@
 /**
- * The recorded dialogs of answered calls (call_dialogs, lost-calls.ts) in a real SQLite file: listed for calls
- * still open, gone when a call ends, rewritten on a refresh, dropped once a restart has ended them.
+ * The recorded dialogs of answered calls (call_dialogs, lost-calls.ts) in a real SQLite file: listed while their
+ * calls are up, gone when a call ends, rewritten on a refresh, dropped once a restart has ended them, and still
+ * listed when a start closed the call as lost but died before its BYEs.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -46,10 +47,10 @@ test("open calls list their dialogs; an ended call's go with its end", (t) => {
   store.saveDialog("b", "customer", dialog("b-customer"));
   store.updateCall("b", { endedAt: new Date().toISOString() });
   assert.deepEqual(
-    store.openCallDialogs().map((d) => [d.connId, d.role, d.dialog.callId]),
+    store.leftoverDialogs().map((d) => [d.connId, d.role, d.dialog.callId]),
     [["a", "customer", "a-customer"], ["a", "agent", "a-agent"]],
   );
-  assert.deepEqual(store.openCallDialogs()[0]?.dialog, dialog("a-customer"));
+  assert.deepEqual(store.leftoverDialogs()[0]?.dialog, dialog("a-customer"));
   assert.deepEqual(store.openCalls().map((c) => c.connId), ["a"]);
 });
 
@@ -60,12 +61,12 @@ test("a refresh rewrites the leg's row; forgetDialogs drops a restart's calls on
   store.saveDialog("a", "customer", dialog("a-customer"));
   store.saveDialog("a", "customer", dialog("a-customer", "sip:5551234-moved@127.0.0.1:5072"));
   store.saveDialog("c", "agent", dialog("c-agent"));
-  assert.deepEqual(store.openCallDialogs().map((d) => [d.connId, d.dialog.remoteTarget]), [
+  assert.deepEqual(store.leftoverDialogs().map((d) => [d.connId, d.dialog.remoteTarget]), [
     ["a", "sip:5551234-moved@127.0.0.1:5072"],
     ["c", "sip:5551234@127.0.0.1:5072;transport=udp"],
   ]);
   store.forgetDialogs(["a"]);
-  assert.deepEqual(store.openCallDialogs().map((d) => d.connId), ["c"]);
+  assert.deepEqual(store.leftoverDialogs().map((d) => d.connId), ["c"]);
 });
 
 test("the recorded dialogs survive reopening the database (what a restart reads)", (t) => {
@@ -74,5 +75,14 @@ test("the recorded dialogs survive reopening the database (what a restart reads)
   store.saveDialog("a", "agent", dialog("a-agent"));
   const again = openDatabase(path);
   t.after(() => again.close());
-  assert.deepEqual(new CallStore(again).openCallDialogs().map((d) => d.dialog.callId), ["a-agent"]);
+  assert.deepEqual(new CallStore(again).leftoverDialogs().map((d) => d.dialog.callId), ["a-agent"]);
+});
+
+test("a call closed as lost whose BYEs never went out is still listed (the start died before them)", (t) => {
+  const { store } = openStore(t);
+  call(store, "a");
+  store.saveDialog("a", "customer", dialog("a-customer"));
+  store.closeOpenAsLost(new Date().toISOString());
+  assert.deepEqual(store.openCalls(), []);
+  assert.deepEqual(store.leftoverDialogs().map((d) => d.dialog.callId), ["a-customer"]);
 });

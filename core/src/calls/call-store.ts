@@ -39,7 +39,7 @@ const MIGRATIONS = [
   },
 ] as const;
 
-/** A recorded dialog of a call still open when the process stopped, with what its EventReleased needs. */
+/** A recorded dialog of a call an earlier process left up. */
 export interface OpenCallDialog {
   connId: string;
   role: LegRecord["role"];
@@ -146,10 +146,13 @@ export class CallStore {
     this.withDialogs.add(connId);
   }
 
-  /** Dialogs of calls that no end was written for (read before `closeOpenAsLost`). */
-  openCallDialogs(): OpenCallDialog[] {
+  /**
+   * Every recorded dialog. Read at start, before any call of this process exists, it lists what earlier processes
+   * left: calls that never ended, and calls closed as lost by a start that died before its BYEs were done.
+   */
+  leftoverDialogs(): OpenCallDialog[] {
     const rows = this.db
-      .prepare("SELECT d.conn_id, d.role, d.dialog FROM call_dialogs d JOIN calls c USING (conn_id) WHERE c.ended_at IS NULL ORDER BY d.rowid")
+      .prepare("SELECT conn_id, role, dialog FROM call_dialogs ORDER BY rowid")
       .all() as Array<{ conn_id: string; role: LegRecord["role"]; dialog: string }>;
     return rows.map((row) => ({ connId: row.conn_id, role: row.role, dialog: JSON.parse(row.dialog) as DialogRecord }));
   }

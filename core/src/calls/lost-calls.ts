@@ -51,7 +51,7 @@ export interface LostCalls {
 }
 
 export function findLostCalls(store: CallStore): LostCalls {
-  const dialogs = store.openCallDialogs();
+  const dialogs = store.leftoverDialogs();
   const calls = store.openCalls();
   return { calls, dialogs };
 }
@@ -84,5 +84,5 @@ export async function releaseLostCalls(
     }),
   );
   // Kept until the BYEs are done: a crash in between sends them again on the next start.
-  deps.store.forgetDialogs(lost.calls.map((call) => call.connId));
+  deps.store.forgetDialogs([...new Set(lost.dialogs.map((d) => d.connId))]);
 }
