@@ -1,8 +1,9 @@
 /**
  * Calls that outlive their process. While a call is answered its legs' dialogs are on disk (`recordDialogs`: once
  * at answer, again when a leg is replaced or the peer refreshes the target); after a crash the next start ends
- * them (`releaseLostCalls`): EventReleased with cause `lost-in-restart` for the agent's DN, so desktops drop the call, and a BYE on every
- * recorded leg (RFC 3261 §15.1.1), so the agent's phone and the customer are not left in a dead call.
+ * them (`releaseLostCalls`): EventReleased with cause `lost-in-restart` for the agent's DN, so desktops drop the
+ * call, and a BYE on every recorded leg (RFC 3261 §15.1.1), so the agent's phone and the customer are not left in
+ * a dead call.
  */
 import type { EventBus, SipLeg } from "@tandem/sdk";
 import type { DialogRecovery } from "../sip/index.js";

@@ -26,8 +26,8 @@ export interface DialogRecovery {
   /** The leg's dialog state now; undefined for a leg this stack did not make (a test double). */
   snapshot(leg: SipLeg): DialogRecord | undefined;
   /**
-   * Calls `listener` with the leg after each re-INVITE from the peer that we accept (a target refresh). One listener is shared
-   * by every leg (a field on the leg, no closure per call: memory per active call).
+   * Calls `listener` with the leg after each re-INVITE from the peer that we accept (a target refresh). One
+   * listener is shared by every leg (a field on the leg, no closure per call: memory per active call).
    */
   watch(leg: SipLeg, listener: (leg: SipLeg) => void): void;
   /** Sends BYE in the recorded dialog; resolves with the final status (408 when nothing came, 503 unsendable). */
