@@ -11,7 +11,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import recording, { RecordingIndex } from "@tandem/plugin-recording";
+import recording from "@tandem/plugin-recording";
+import { RecordingIndex } from "../../plugins/recording/src/recording-index.js";
 import { createTestHost, type TestHost } from "@tandem/testing";
 import { closeUnfinished, sweepExpired } from "../../plugins/recording/src/retention-sweep.js";
 import { RecordingFiles } from "../../plugins/recording/src/recording-files.js";

@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { MediaEngine } from "@tandem/plugin-media-engine";
-import { RecordingIndex } from "@tandem/plugin-recording";
+import { RecordingIndex } from "../../plugins/recording/src/recording-index.js";
 import { analyzeWav, describeSegments, fractionHearing } from "@tandem/sdk/testing/media";
 import { createTestHost, type TestHost } from "@tandem/testing";
 import { RecordingFiles } from "../../plugins/recording/src/recording-files.js";

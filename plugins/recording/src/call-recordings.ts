@@ -23,12 +23,15 @@ import {
   type RecordingControl,
   type RecordingRequest,
   type RecordingStatusAnswer,
+  type SipVerbs,
 } from "@tandem/sdk";
 import type { CallFacts } from "./call-facts.js";
 import { RecordingErrors } from "./errors.js";
 import type { RequestOrigin } from "./recording-events.js";
 import type { RecordedParty } from "./recording-index.js";
 import { RecordingSession, type SessionDeps } from "./recording-session.js";
+import type { MetadataParticipant } from "./siprec/rs-metadata.js";
+import { SiprecSession, type SiprecTarget } from "./siprec/siprec-session.js";
 
 interface RecordedCall {
   readonly connId: string;
@@ -36,6 +39,8 @@ interface RecordedCall {
   /** Room party by leg id. */
   readonly members: Map<string, { party: McuParty; leg: CallPartyLeg; since: string }>;
   session?: RecordingSession;
+  /** The SIPREC session to the SRS, while it runs. */
+  siprec?: SiprecSession;
   readonly left: RecordedParty[];
 }
 
@@ -45,6 +50,8 @@ export class CallRecordings implements CallMediaOwner, RecordingControl {
   private readonly byConnId = new Map<string, RecordedCall>();
   /** Calls whose recording is being started, so two triggers at once start one. */
   private readonly starting = new Map<string, Promise<RecordingStatusAnswer>>();
+  /** Calls whose media is being taken into a room. */
+  private readonly taking = new Map<string, Promise<void>>();
 
   constructor(
     private readonly extensions: Extensions,
@@ -52,6 +59,8 @@ export class CallRecordings implements CallMediaOwner, RecordingControl {
     private readonly facts: CallFacts,
     private readonly deps: SessionDeps,
     private readonly log: Logger,
+    private readonly sip: SipVerbs,
+    private readonly siprecTarget: SiprecTarget | undefined,
   ) {}
 
   /** Whether call `connId` is being recorded (or its recording is starting). */
@@ -73,7 +82,7 @@ export class CallRecordings implements CallMediaOwner, RecordingControl {
   async stop(request: RecordingRequest): Promise<RecordingStatusAnswer> {
     const { call, session } = this.sessionOf("stop", request.connId);
     await session.stop(originOf(request));
-    this.giveBack(call);
+    if (!call.siprec) this.giveBack(call);
     return { recordingId: session.id, connId: call.connId, state: "stopped" };
   }
 
@@ -120,6 +129,7 @@ export class CallRecordings implements CallMediaOwner, RecordingControl {
       call.members.delete(party.leg.id);
       call.left.push({ dn: party.dn, role: party.role, from: member.since, to: new Date().toISOString() });
       call.session?.setParties(this.partiesOf(call), null);
+      void call.siprec?.update(this.participantsOf(call)).catch((err: unknown) => this.log.warn({ err, connId }, "updating the SIPREC metadata failed"));
       await member.party.leave().catch((err: unknown) => this.log.warn({ err, connId }, "leaving the recorded room failed"));
     }
     return remaining.some((p) => p.role === "agent") ? "continue" : "release";
@@ -129,6 +139,7 @@ export class CallRecordings implements CallMediaOwner, RecordingControl {
     const call = this.byConnId.get(connId);
     if (!call) return;
     this.byConnId.delete(connId);
+    void call.siprec?.stop();
     // The file is closed before the room goes, so the recording keeps the call's last words.
     void (call.session?.stop({ source: "recording" }) ?? Promise.resolve())
       .finally(() => call.room.close())
@@ -137,9 +148,7 @@ export class CallRecordings implements CallMediaOwner, RecordingControl {
 
   private async begin(request: RecordingRequest & { trigger?: string }): Promise<RecordingStatusAnswer> {
     const { connId } = request;
-    if (!this.byConnId.has(connId)) await this.takeover().takeMedia(connId, this);
-    const call = this.byConnId.get(connId);
-    if (!call) throw RecordingErrors.startFailed(connId, "the call ended while its media moved");
+    const call = await this.roomFor(connId);
     const known = this.facts.get(connId);
     const members = [...call.members.values()];
     const agent = members.find((m) => m.leg.role === "agent");
@@ -162,13 +171,81 @@ export class CallRecordings implements CallMediaOwner, RecordingControl {
         originOf(request),
       );
       call.session = session;
-      session.onFailed = () => this.giveBack(call);
+      session.onFailed = () => {
+        if (!call.siprec) this.giveBack(call);
+      };
       if (!this.byConnId.has(connId)) await session.stop({ source: "recording" });
       return { recordingId: session.id, connId, state: "recording" };
     } catch (err) {
-      this.giveBack(call);
+      if (!call.siprec) this.giveBack(call);
       throw err;
     }
+  }
+
+  /**
+   * Opens a SIPREC session for call `connId` to the configured SRS. Never throws: an SRS that refuses or fails is
+   * EventSiprecFailed + EventError (TANDEM_ERR_RECORDING_SRS_FAILED), and the call (and its local recording) go on.
+   */
+  async startSiprec(connId: string, trigger: string): Promise<boolean> {
+    const target = this.siprecTarget;
+    const fail = (call: RecordedCall | undefined, reason: string): false => {
+      const error = RecordingErrors.srsFailed(connId, target?.srs ?? "-", reason);
+      const dn = this.facts.get(connId)?.agentDn;
+      const where = { connId, source: "recording", ...(dn ? { dn } : {}) };
+      this.log.warn({ connId, code: error.code }, error.message);
+      this.deps.bus.emit("EventSiprecFailed", { ...where, data: { code: error.code, message: error.message, srs: target?.srs ?? null, trigger } });
+      this.deps.bus.emit("EventError", { ...where, data: { code: error.code, message: error.message } });
+      if (call && call.session?.state !== "recording" && call.session?.state !== "paused") this.giveBack(call);
+      return false;
+    };
+    if (!target) return fail(undefined, "no SRS is configured (plugins.recording.siprec.srs)");
+    let call: RecordedCall | undefined;
+    try {
+      call = await this.roomFor(connId);
+      if (call.siprec) return true;
+      const members = [...call.members.values()];
+      const customer = members.find((m) => m.leg.role === "customer");
+      const agent = members.find((m) => m.leg.role !== "customer");
+      if (!customer || !agent) throw new Error("the call has no customer and agent side");
+      const siprec = await SiprecSession.start(this.sip, call.room, { customerPartyId: customer.party.id, agentPartyId: agent.party.id, customer: customer.party, agent: agent.party }, target, connId, this.participantsOf(call));
+      if (this.byConnId.get(connId) !== call) {
+        await siprec.stop();
+        return fail(undefined, "the call ended while the SRS answered");
+      }
+      call.siprec = siprec;
+      const recorded = call;
+      siprec.onLost = (reason) => {
+        recorded.siprec = undefined;
+        fail(this.byConnId.get(connId) === recorded ? recorded : undefined, reason);
+      };
+      const dn = this.facts.get(connId)?.agentDn;
+      this.deps.bus.emit("EventSiprecStarted", { connId, source: "recording", ...(dn ? { dn } : {}), data: { srs: target.srs, trigger, sessionId: siprec.metadata.sessionId } });
+      return true;
+    } catch (err) {
+      return fail(call, String((err as Error)?.message ?? err));
+    }
+  }
+
+  /** The call's media in a room this owner carries (taken from the model once, however many ask at once). */
+  private async roomFor(connId: string): Promise<RecordedCall> {
+    if (!this.byConnId.has(connId)) {
+      let taking = this.taking.get(connId);
+      if (!taking) {
+        taking = this.takeover()
+          .takeMedia(connId, this)
+          .finally(() => this.taking.delete(connId));
+        this.taking.set(connId, taking);
+      }
+      await taking;
+    }
+    const call = this.byConnId.get(connId);
+    if (!call) throw RecordingErrors.startFailed(connId, "the call ended while its media moved");
+    return call;
+  }
+
+  /** The call's participants as the SIPREC metadata names them. */
+  private participantsOf(call: RecordedCall): MetadataParticipant[] {
+    return [...call.members.values()].map((m) => ({ aor: `sip:${m.leg.dn || "anonymous"}@tandem.invalid`, name: m.leg.dn, side: m.leg.role === "customer" ? "customer" : "agent" }));
   }
 
   /** The media back to the model's direct bridge (the call goes on without the room). */

@@ -11,5 +11,6 @@ export const RecordingErrors = {
   startFailed: defineError("TANDEM_ERR_RECORDING_START_FAILED", "recording call %s could not start: %s", { httpStatus: 502 }),
   diskFull: defineError("TANDEM_ERR_RECORDING_DISK_FULL", "recording %s of call %s ended: the disk of %s is full (%s)", { httpStatus: 507 }),
   writeFailed: defineError("TANDEM_ERR_RECORDING_WRITE_FAILED", "recording %s of call %s could not be written: %s", { httpStatus: 500 }),
+  srsFailed: defineError("TANDEM_ERR_RECORDING_SRS_FAILED", "SIPREC session of call %s to %s failed: %s", { httpStatus: 502 }),
   stillRecording: defineError("TANDEM_ERR_RECORDING_IN_PROGRESS", "recording %s is still in progress; stop it first", { httpStatus: 409 }),
 } as const;

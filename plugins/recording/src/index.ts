@@ -17,7 +17,7 @@ import { RecordingIndex } from "./recording-index.js";
 import { watchTriggers } from "./recording-triggers.js";
 import { closeUnfinished, startSweep } from "./retention-sweep.js";
 
-export { manifest, RECORDING_DEFAULTS, withDefaults, type RecordingConfig, type RecordFlag } from "./manifest.js";
+export { manifest, RECORDING_DEFAULTS, withDefaults, type RecordingConfig, type RecordFlag, type SiprecConfig } from "./manifest.js";
 export { RecordingErrors } from "./errors.js";
 export { RecordingIndex, type RecordingRow, type RecordingStatus } from "./recording-index.js";
 
@@ -34,7 +34,8 @@ export default definePlugin<RecordingConfig>({
     };
     const facts = new CallFacts();
     const deps = { index, files, bus: ctx.bus, log: ctx.log, minFreeBytes: config.minFreeBytes, diskCheckMs: config.diskCheckMs };
-    const recordings = new CallRecordings(ctx.extensions, mediaRooms, facts, deps, ctx.log);
+    const siprec = config.siprec ? { srs: config.siprec.srs, answerMs: config.siprec.answerMs ?? 8000 } : undefined;
+    const recordings = new CallRecordings(ctx.extensions, mediaRooms, facts, deps, ctx.log, ctx.sip, siprec);
     ctx.extensions.provide(RECORDING_CONTROL, DEFAULT_RECORDING_CONTROL, recordings);
     registerRecordingApi(ctx.http, { index, files, control: recordings });
     const stops = [facts.watch(ctx.bus), watchTriggers(ctx.bus, config, facts, recordings, ctx.log)];

@@ -3,7 +3,18 @@ import type { PluginManifest } from "@tandem/sdk";
 
 /** A DN or queue whose calls are recorded from their start (Genesys full-time recording, `record=true`). */
 export interface RecordFlag {
-  record: boolean;
+  /** Recorded to a local WAV file. */
+  record?: boolean;
+  /** Sent to the SIPREC recording server (`siprec.srs`). */
+  siprec?: boolean;
+}
+
+/** The SIPREC recording server Tandem sends recording sessions to (Tandem is the SRC, RFC 7866). */
+export interface SiprecConfig {
+  /** The SRS's SIP URI, e.g. `sip:srs@10.0.0.9:5060`. */
+  srs: string;
+  /** How long the SRS may take to answer, ms. */
+  answerMs: number;
 }
 
 /** `plugins.recording` after validation and defaults. */
@@ -24,6 +35,10 @@ export interface RecordingConfig {
   queues: Record<string, RecordFlag>;
   /** Key of the call's user data (or of the routing answer's user data) that asks for a recording when true / "true". */
   userDataKey: string;
+  /** Key of the call's user data that asks for a SIPREC session when true / "true". */
+  siprecUserDataKey: string;
+  /** The SIPREC recording server; without it SIPREC is off. */
+  siprec?: SiprecConfig;
 }
 
 export const RECORDING_DEFAULTS: RecordingConfig = {
@@ -35,12 +50,18 @@ export const RECORDING_DEFAULTS: RecordingConfig = {
   dns: {},
   queues: {},
   userDataKey: "record",
+  siprecUserDataKey: "siprec",
 };
 
 const recordFlags = {
   type: "object",
   propertyNames: { minLength: 1, maxLength: 32, pattern: "^[0-9A-Za-z*#+._-]+$" },
-  additionalProperties: { type: "object", additionalProperties: false, required: ["record"], properties: { record: { type: "boolean" } } },
+  additionalProperties: {
+    type: "object",
+    additionalProperties: false,
+    minProperties: 1,
+    properties: { record: { type: "boolean", description: "Record to a local WAV file" }, siprec: { type: "boolean", description: "Send to the SIPREC recording server" } },
+  },
   default: {},
 };
 
@@ -61,6 +82,17 @@ export const manifest: PluginManifest = {
       dns: { ...recordFlags, description: "Agent DNs whose calls are recorded" },
       queues: { ...recordFlags, description: "Queues (the call's DNIS) whose calls are recorded" },
       userDataKey: { type: "string", minLength: 1, maxLength: 64, default: RECORDING_DEFAULTS.userDataKey, description: "User-data key that asks for a recording of the call" },
+      siprecUserDataKey: { type: "string", minLength: 1, maxLength: 64, default: RECORDING_DEFAULTS.siprecUserDataKey, description: "User-data key that asks for a SIPREC session of the call" },
+      siprec: {
+        type: "object",
+        additionalProperties: false,
+        required: ["srs"],
+        description: "The SIPREC recording server (RFC 7866) Tandem sends recording sessions to",
+        properties: {
+          srs: { type: "string", pattern: "^sips?:", description: "The SRS's SIP URI" },
+          answerMs: { type: "integer", minimum: 500, maximum: 60000, default: 8000, description: "How long the SRS may take to answer, ms" },
+        },
+      },
     },
   },
 };

@@ -20,23 +20,32 @@ export function asksRecording(value: unknown): boolean {
   return value === true || value === 1 || (typeof value === "string" && ["true", "1", "yes", "destination"].includes(value.toLowerCase()));
 }
 
-/** The trigger that applies to an established call, or undefined. */
-export function triggerOf(config: RecordingConfig, call: { agentDn: string | null; dnis: string | null; queue: string | null; userData: Record<string, unknown> }): string | undefined {
-  if (call.agentDn && config.dns[call.agentDn]?.record) return "dn";
-  if (call.queue && config.queues[call.queue]?.record) return "queue";
-  if (call.dnis && config.queues[call.dnis]?.record) return "queue";
-  if (asksRecording(call.userData[config.userDataKey])) return "user-data";
+type TriggerFacts = { agentDn: string | null; dnis: string | null; queue: string | null; userData: Record<string, unknown> };
+
+/** The trigger of a local recording (`record`) or a SIPREC session (`siprec`) for an established call, or undefined. */
+export function triggerOf(config: RecordingConfig, call: TriggerFacts, kind: "record" | "siprec" = "record"): string | undefined {
+  if (call.agentDn && config.dns[call.agentDn]?.[kind]) return "dn";
+  if (call.queue && config.queues[call.queue]?.[kind]) return "queue";
+  if (call.dnis && config.queues[call.dnis]?.[kind]) return "queue";
+  if (asksRecording(call.userData[kind === "record" ? config.userDataKey : config.siprecUserDataKey])) return "user-data";
   return undefined;
 }
 
 export function watchTriggers(bus: EventBus, config: RecordingConfig, facts: CallFacts, recordings: CallRecordings, log: Logger): Unsubscribe {
   const tried = new Set<string>();
+  const siprecTried = new Set<string>();
   const consider = (e: TandemEvent): void => {
     const connId = e.connId;
-    if (!connId || tried.has(connId) || recordings.recording(connId)) return;
+    if (!connId) return;
     if (e.name === "EventAttachedDataChanged" && e.data["state"] !== "Established") return;
     const known = facts.get(connId);
     if (!known) return;
+    const siprec = siprecTried.has(connId) ? undefined : triggerOf(config, known, "siprec");
+    if (siprec) {
+      siprecTried.add(connId);
+      setTimeout(() => void recordings.startSiprec(connId, siprec), TRIGGER_SETTLE_MS);
+    }
+    if (tried.has(connId) || recordings.recording(connId)) return;
     const trigger = triggerOf(config, known);
     if (!trigger) return;
     tried.add(connId);
@@ -52,7 +61,10 @@ export function watchTriggers(bus: EventBus, config: RecordingConfig, facts: Cal
     bus.on("EventEstablished", consider),
     bus.on("EventAttachedDataChanged", consider),
     bus.on("EventReleased", (e) => {
-      if (e.connId && !facts.get(e.connId)) tried.delete(e.connId);
+      if (e.connId && !facts.get(e.connId)) {
+        tried.delete(e.connId);
+        siprecTried.delete(e.connId);
+      }
     }),
   ];
   return () => {

@@ -1,0 +1,123 @@
+/**
+ * A SIPREC recording session (RFC 7866) for one call, Tandem as the SRC. Two listen-only parties join the call's
+ * room offerless, one per side; the call's own parties whisper so that each is still heard by the other and, in
+ * addition, only by its own side's recorder party — so each stream to the SRS carries one side (RFC 7866 §8.1.1:
+ * one stream per participant side). An INVITE to the SRS carries `Require: siprec` (§6.1.1) and a multipart body
+ * of the SDP (two `sendonly` labelled streams) and the RFC 7865 metadata; the SRS's answer completes both parties'
+ * joins. A change of parties is sent as a re-INVITE with new metadata (§6.1.2); the end is a BYE. When the SRS
+ * refuses, fails or hangs up, the recorder parties leave and the call's parties speak to the room again — the call
+ * is never touched.
+ */
+import type { McuParty, McuRoom, SipLeg, SipVerbs } from "@tandem/sdk";
+import { metadataXml, newMetadata, type MetadataParticipant, type RecordingMetadata } from "./rs-metadata.js";
+import { multipartBody, recordingOffer, splitAnswer } from "./siprec-body.js";
+
+export interface SiprecTarget {
+  /** The SRS's URI. */
+  readonly srs: string;
+  /** How long the SRS may take to answer, ms. */
+  readonly answerMs: number;
+}
+
+/** The call's two sides in the room: the room party ids whose audio goes to each stream. */
+export interface SiprecSides {
+  readonly customerPartyId: string;
+  readonly agentPartyId: string;
+  /** Room parties of the call, to set their modes. */
+  readonly customer: McuParty;
+  readonly agent: McuParty;
+}
+
+export class SiprecSession {
+  private leg: SipLeg | undefined;
+  private version = 1;
+  private ended = false;
+  /** Runs once when the SRS ends the session or it fails after starting. */
+  onLost: (reason: string) => void = () => undefined;
+
+  private constructor(
+    private readonly sip: SipVerbs,
+    private readonly sides: SiprecSides,
+    private readonly recorders: { customer: McuParty; agent: McuParty },
+    readonly metadata: RecordingMetadata,
+  ) {}
+
+  static async start(sip: SipVerbs, room: McuRoom, sides: SiprecSides, target: SiprecTarget, connId: string, participants: MetadataParticipant[]): Promise<SiprecSession> {
+    const customer = await room.join({ partyId: `srs-customer-${connId}`, mode: { mode: "listen-only" } });
+    const agent = await room.join({ partyId: `srs-agent-${connId}`, mode: { mode: "listen-only" } }).catch(async (err: unknown) => {
+      await customer.leave().catch(() => undefined);
+      throw err;
+    });
+    const session = new SiprecSession(sip, sides, { customer, agent }, newMetadata(connId, participants));
+    try {
+      await session.split();
+      await session.invite(target);
+    } catch (err) {
+      await session.teardown();
+      throw err;
+    }
+    return session;
+  }
+
+  /** New parties (a transfer, a party leaving): a re-INVITE with the same SDP and new metadata (RFC 7866 §6.1.2). */
+  async update(participants: MetadataParticipant[]): Promise<void> {
+    const leg = this.leg;
+    if (!leg || this.ended) return;
+    this.metadata.participants = participants;
+    const sdp = leg.localSdp ?? this.offer();
+    await leg.reinvite({ sdp, body: multipartBody(sdp, metadataXml(this.metadata)) });
+  }
+
+  /** BYE to the SRS; the call's parties speak to the room again. */
+  async stop(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    await this.leg?.bye().catch(() => undefined);
+    await this.teardown();
+  }
+
+  /** Each side heard by the other side and by its own recorder party only. */
+  private async split(): Promise<void> {
+    const { customer, agent, customerPartyId, agentPartyId } = this.sides;
+    await customer.setMode({ mode: "whisper", to: [agentPartyId, this.recorders.customer.id] });
+    await agent.setMode({ mode: "whisper", to: [customerPartyId, this.recorders.agent.id] });
+  }
+
+  private offer(): string {
+    return recordingOffer(this.recorders.customer.localSdp, this.recorders.agent.localSdp, this.version++);
+  }
+
+  private async invite(target: SiprecTarget): Promise<void> {
+    const sdp = this.offer();
+    const call = this.sip.invite({
+      target: target.srs,
+      sdp,
+      body: multipartBody(sdp, metadataXml(this.metadata)),
+      headers: { Require: "siprec" },
+      noAnswerTimeoutMs: target.answerMs,
+      noResponseTimeoutMs: Math.min(target.answerMs, 4000),
+    });
+    const leg = await call.answered;
+    this.leg = leg;
+    try {
+      if (!leg.remoteSdp) throw new Error("the SRS answered without SDP");
+      const answer = splitAnswer(leg.remoteSdp);
+      await this.recorders.customer.accept(answer.customer);
+      await this.recorders.agent.accept(answer.agent);
+    } catch (err) {
+      this.ended = true;
+      await leg.bye().catch(() => undefined);
+      throw err;
+    }
+    leg.onEnded((reason) => {
+      if (this.ended) return;
+      this.ended = true;
+      void this.teardown().finally(() => this.onLost(`the SRS ended the session (${reason.by}${reason.status ? ` ${reason.status}` : ""})`));
+    });
+  }
+
+  private async teardown(): Promise<void> {
+    await Promise.all([this.recorders.customer.leave().catch(() => undefined), this.recorders.agent.leave().catch(() => undefined)]);
+    await Promise.all([this.sides.customer.setMode({ mode: "speak-listen" }).catch(() => undefined), this.sides.agent.setMode({ mode: "speak-listen" }).catch(() => undefined)]);
+  }
+}
