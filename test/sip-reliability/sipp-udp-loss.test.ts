@@ -7,10 +7,7 @@
  *   one 200 per transaction (duplicates absorbed, Timer K).
  */
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
 import dgram from "node:dgram";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, it, type TestContext } from "node:test";
@@ -22,6 +19,7 @@ import { responseDestination } from "../../core/src/sip/transport/next-hop.js";
 import { peekOutgoing } from "../../core/src/sip/transport/outgoing-peek.js";
 import { TransportLayer, type Flow, type Target } from "../../core/src/sip/transport/transport-layer.js";
 import { stampVia } from "../../core/src/sip/transport/via-stamp.js";
+import { killAllSipp, runSipp } from "../support/sipp.js";
 import { silentLogger } from "./helpers.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -67,17 +65,6 @@ async function startNode(
   return node;
 }
 
-function runSipp(t: TestContext, args: string[]): { child: ChildProcess; exit: Promise<number | null> } {
-  const cwd = mkdtempSync(join(tmpdir(), "tandem-sipp-"));
-  const child = spawn("sipp", [...args, "-nostdin", "-timeout", "30s", "-timeout_error"], { cwd, stdio: "ignore" });
-  const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  t.after(() => {
-    if (child.exitCode === null) child.kill("SIGKILL");
-    rmSync(cwd, { recursive: true, force: true });
-  });
-  return { child, exit };
-}
-
 async function freeUdpPort(): Promise<number> {
   const s = dgram.createSocket("udp4");
   await new Promise<void>((r) => s.bind(0, LOOP, () => r()));
@@ -98,8 +85,9 @@ describe("UDP with 10 % loss against sipp", () => {
       },
     });
     const calls = 100; // P(no 200 lost at all) = 0.9^100 ≈ 3e-5, so "absorbed > 0" is not left to luck
-    const sipp = runSipp(t, [`${LOOP}:${node.port}`, "-sf", join(HERE, "sipp", "options-uac.xml"), "-i", LOOP, "-m", String(calls), "-r", "50", "-lost", "10"]);
-    assert.equal(await sipp.exit, 0, "sipp saw every call succeed");
+    t.after(killAllSipp);
+    const sipp = await runSipp({ scenario: join(HERE, "sipp", "options-uac.xml"), remote: `${LOOP}:${node.port}`, calls, rate: 50, lost: 10, timeoutS: 30 });
+    assert.equal(sipp.code, 0, "sipp saw every call succeed");
     assert.equal(seen.size, calls);
     assert.ok([...seen.values()].every((n) => n === 1), "each request reached the core once");
     const stats = node.reliability.stats();
@@ -124,8 +112,9 @@ describe("UDP with 10 % loss against sipp", () => {
     });
     const calls = 100;
     const scenario = join(HERE, "sipp", "invite-rejected-uac.xml");
-    const sipp = runSipp(t, [`${LOOP}:${node.port}`, "-sf", scenario, "-i", LOOP, "-m", String(calls), "-r", "50", "-lost", "10"]);
-    assert.equal(await sipp.exit, 0, "sipp saw every call succeed");
+    t.after(killAllSipp);
+    const sipp = await runSipp({ scenario, remote: `${LOOP}:${node.port}`, calls, rate: 50, lost: 10, timeoutS: 30 });
+    assert.equal(sipp.code, 0, "sipp saw every call succeed");
     assert.equal(invites.size, calls);
     assert.ok([...invites.values()].every((n) => n === 1), "each INVITE reached the core once");
     assert.ok([...acks.values()].every((n) => n === 1), "at most one ACK per call reached the core (copies absorbed, Timer I)");
@@ -138,7 +127,8 @@ describe("UDP with 10 % loss against sipp", () => {
 
   it("us → sipp UAS: Timer E recovers every loss; exactly one 200 per transaction reaches the core (§17.1.2.2)", async (t) => {
     const sippPort = await freeUdpPort();
-    runSipp(t, ["-sf", join(HERE, "sipp", "options-uas.xml"), "-i", LOOP, "-p", String(sippPort), "-lost", "10"]);
+    t.after(killAllSipp);
+    void runSipp({ scenario: join(HERE, "sipp", "options-uas.xml"), localPort: sippPort, lost: 10, timeoutS: 30 });
     await new Promise((r) => setTimeout(r, 300)); // sipp binds its socket
     const finals = new Map<string, number>();
     const node = await startNode(t, { onResponse: (m) => void finals.set(m.viaBranch, (finals.get(m.viaBranch) ?? 0) + 1) });

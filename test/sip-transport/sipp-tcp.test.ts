@@ -3,9 +3,6 @@
  * sipp as TCP UAC, with one shared connection (`-t t1`) and one connection per call (`-t tn`).
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, it, type TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -13,19 +10,15 @@ import { constructOutgoingResponse, IncomingRequestMessage } from "sip.js/lib/co
 import { parseSipMessage } from "../../core/src/sip/parser/parse-message.js";
 import type { Flow } from "../../core/src/sip/transport/flow.js";
 import { stampVia } from "../../core/src/sip/transport/via-stamp.js";
+import { killAllSipp, runSipp } from "../support/sipp.js";
 import { startLayer, until } from "./helpers.js";
 
 const SCENARIO = join(dirname(fileURLToPath(import.meta.url)), "..", "sip-reliability", "sipp", "options-uac.xml");
 
 async function sippAgainst(t: TestContext, port: number, mode: "t1" | "tn", calls: number): Promise<number | null> {
-  const cwd = mkdtempSync(join(tmpdir(), "tandem-sipp-"));
-  const args = [`127.0.0.1:${port}`, "-sf", SCENARIO, "-i", "127.0.0.1", "-t", mode, "-m", String(calls), "-r", "100", "-nostdin", "-max_socket", "2000", "-timeout", "30s", "-timeout_error"];
-  const child = spawn("sipp", args, { cwd, stdio: "ignore" });
-  t.after(() => {
-    if (child.exitCode === null) child.kill("SIGKILL");
-    rmSync(cwd, { recursive: true, force: true });
-  });
-  return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+  t.after(killAllSipp);
+  const result = await runSipp({ scenario: SCENARIO, remote: `127.0.0.1:${port}`, transport: mode, calls, rate: 100, timeoutS: 30 });
+  return result.code;
 }
 
 describe("sipp over TCP", () => {

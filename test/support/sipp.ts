@@ -16,7 +16,8 @@ export interface SippOptions {
   scenario: string;
   /** `host:port` of the peer (omit for a UAS). */
   remote?: string;
-  localPort: number;
+  /** Local port (-p); omitted, sipp picks its own. */
+  localPort?: number;
   transport?: "u1" | "un" | "t1" | "tn";
   /** Number of calls (-m). */
   calls?: number;
@@ -31,6 +32,10 @@ export interface SippOptions {
   service?: string;
   /** Global timeout, seconds. */
   timeoutS?: number;
+  /** Scenario variables (`-key name value`), read in the scenario as `[name]`. */
+  vars?: Record<string, string>;
+  /** Keep sipp's message log (-trace_msg) for the result's `messages`. */
+  messageLog?: boolean;
   extraArgs?: string[];
 }
 
@@ -44,15 +49,24 @@ export interface SippResult {
   stderr: string;
   /** Counts of the scenario's `unexpected message` messages in the error log, if any. */
   errors: string;
+  /** Every message sipp sent and received, when `messageLog` was set (else empty). */
+  messages: string;
+}
+
+/** A sipp still running: `exited` settles when it ends; `kill` ends it at once. */
+export interface SippRun {
+  readonly exited: Promise<SippResult>;
+  kill(): void;
 }
 
 const running = new Set<ChildProcess>();
 
-export function sippArgs(options: SippOptions, statFile: string, errorFile: string): string[] {
+export function sippArgs(options: SippOptions, statFile: string, errorFile: string, messageFile?: string): string[] {
   const scenario = options.scenario.startsWith("/") ? options.scenario : join(SIPP_DIR, options.scenario);
   const args: string[] = [];
   if (options.remote) args.push(options.remote);
-  args.push("-sf", scenario, "-i", "127.0.0.1", "-p", String(options.localPort), "-t", options.transport ?? "u1");
+  args.push("-sf", scenario, "-i", "127.0.0.1", "-t", options.transport ?? "u1");
+  if (options.localPort !== undefined) args.push("-p", String(options.localPort));
   args.push("-nostdin", "-trace_stat", "-stf", statFile, "-fd", "1", "-trace_err", "-error_file", errorFile);
   if (options.calls !== undefined) args.push("-m", String(options.calls));
   if (options.rate !== undefined) args.push("-r", String(options.rate));
@@ -60,32 +74,47 @@ export function sippArgs(options: SippOptions, statFile: string, errorFile: stri
   if (options.limit !== undefined) args.push("-l", String(options.limit));
   if (options.lost !== undefined) args.push("-lost", String(options.lost));
   if (options.service !== undefined) args.push("-s", options.service);
+  for (const [name, value] of Object.entries(options.vars ?? {})) args.push("-key", name, value);
+  if (messageFile !== undefined) args.push("-trace_msg", "-message_file", messageFile);
   args.push("-timeout", `${options.timeoutS ?? 60}s`, "-timeout_error");
   args.push("-max_socket", "2000");
   if (options.extraArgs) args.push(...options.extraArgs);
   return args;
 }
 
-/** Starts sipp; the promise settles when it exits. */
-export function runSipp(options: SippOptions): Promise<SippResult> {
+/** Starts sipp and returns at once; see {@link runSipp} to wait for it. */
+export function startSipp(options: SippOptions): SippRun {
   const dir = mkdtempSync(join(tmpdir(), "sipp-"));
   const statFile = join(dir, "stat.csv");
   const errorFile = join(dir, "errors.log");
-  const child = spawn("sipp", sippArgs(options, statFile, errorFile), { stdio: ["ignore", "pipe", "pipe"] });
+  const messageFile = options.messageLog ? join(dir, "messages.log") : undefined;
+  const child = spawn("sipp", sippArgs(options, statFile, errorFile, messageFile), { stdio: ["ignore", "pipe", "pipe"] });
   running.add(child);
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (d: Buffer) => (stdout = (stdout + d.toString()).slice(-20000)));
   child.stderr?.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20000)));
-  return new Promise((resolvePromise) => {
+  const exited = new Promise<SippResult>((resolvePromise) => {
     child.on("exit", (code) => {
       running.delete(child);
       const stats = readStats(statFile);
       const errors = existsSync(errorFile) ? readFileSync(errorFile, "utf8").slice(-4000) : "";
+      const messages = messageFile !== undefined && existsSync(messageFile) ? readFileSync(messageFile, "utf8") : "";
       rmSync(dir, { recursive: true, force: true });
-      resolvePromise({ code, ...stats, stdout, stderr, errors });
+      resolvePromise({ code, ...stats, stdout, stderr, errors, messages });
     });
   });
+  return {
+    exited,
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    },
+  };
+}
+
+/** Starts sipp; the promise settles when it exits. */
+export function runSipp(options: SippOptions): Promise<SippResult> {
+  return startSipp(options).exited;
 }
 
 /** Final cumulative counters from the last line of sipp's statistics CSV. */

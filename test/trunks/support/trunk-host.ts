@@ -2,19 +2,16 @@
  * Test support for trunk selection: sipp processes standing in for CUCM nodes that answer OPTIONS (one per
  * port, killable one at a time), and a test host with the trunk-selection plugin and Trunk DNs pointing at them.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { connect } from "node:net";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createTestHost, type TestHost } from "@tandem/testing";
 import { selectTrunk, type TrunkChoice } from "@tandem/sdk";
 import trunkSelection from "@tandem/plugin-trunk-selection";
+import { startSipp, type SippRun } from "../../support/sipp.js";
 import { until } from "../../support/until.js";
 
 export { until };
 
-const SIPP_DIR = fileURLToPath(new URL("../../sipp/", import.meta.url));
-const running = new Set<ChildProcess>();
+const running = new Set<SippRun>();
 
 /** A sipp UAS on 127.0.0.1:`port` answering every OPTIONS with `status` (200, 404 or 503: `trunk-options-<status>.xml`). */
 export interface Node {
@@ -35,33 +32,29 @@ function tcpOpen(port: number): Promise<boolean> {
 }
 
 export function startNode(port: number, options: { status?: number; transport?: "udp" | "tcp"; scenario?: string } = {}): Node {
-  const args = [
-    "-sf", join(SIPP_DIR, options.scenario ?? `trunk-options-${options.status ?? 200}.xml`),
-    "-i", "127.0.0.1",
-    "-p", String(port),
-    "-t", options.transport === "tcp" ? "t1" : "u1",
-    "-nostdin",
-    "-timeout", "120s",
-  ];
-  const child = spawn("sipp", args, { stdio: ["ignore", "ignore", "ignore"] });
-  running.add(child);
-  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  const run = startSipp({
+    scenario: options.scenario ?? `trunk-options-${options.status ?? 200}.xml`,
+    localPort: port,
+    transport: options.transport === "tcp" ? "t1" : "u1",
+    timeoutS: 120,
+  });
+  running.add(run);
   return {
     port,
     ready: async () => {
       if (options.transport === "tcp") await until(() => tcpOpen(port), 5000, `sipp on TCP ${port}`);
     },
     kill: async () => {
-      running.delete(child);
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-      await exited;
+      running.delete(run);
+      run.kill();
+      await run.exited;
     },
   };
 }
 
 /** Kills every node still running (for `after`). */
 export function killAllNodes(): void {
-  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  for (const run of running) run.kill();
   running.clear();
 }
 
