@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
-import { describeSegments, fractionHearing, toneSegments, type ToneWindow } from "@tandem/sdk/testing/media";
+import { misheard as heardOtherThan, type Listener } from "./support/hearing.js";
 import { killAllSipp } from "../support/sipp.js";
 import { sleep, sippOk } from "../desktop-calls/support/desktop-rig.js";
 import { AGENT, ROUTING_POINT, startSupervisionRig, SUPERVISOR } from "./support/supervision-rig.js";
@@ -22,16 +22,7 @@ const requester = { source: "desktop", principal: "supervisor", supervisor: true
 
 after(() => killAllSipp());
 
-/** A phone of the test: what it heard from `sinceMs` on. */
-interface Listener {
-  heard(frequencies: readonly number[], sinceMs?: number): ToneWindow[];
-}
-
-function misheard(phone: Listener, fromMs: number, toMs: number, tones: number[]): string | undefined {
-  const windows = phone.heard(TONES, fromMs - 200);
-  const share = fractionHearing(windows, tones, fromMs, toMs);
-  return share >= 0.9 ? undefined : `${share.toFixed(2)} of the windows hold exactly ${tones.join("+")} Hz: ${describeSegments(toneSegments(windows))}`;
-}
+const misheard = (phone: Listener, fromMs: number, toMs: number, tones: number[]): string | undefined => heardOtherThan(phone, TONES, fromMs, toMs, tones);
 
 test("the agent's next routed call is joined in mute; a second supervisor joins without a re-INVITE of the customer", async (t) => {
   const rig = await startSupervisionRig(t, {
