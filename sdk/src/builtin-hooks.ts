@@ -2,6 +2,7 @@
  * The decision hooks the core itself calls. Their cards (kind, when, what comes before and after) are in
  * `docs/reference/hooks.md`.
  */
+import type { CallUserData } from "./call-control.js";
 import type { SipFailureOrigin } from "./errors.js";
 import { defineHook } from "./hooks.js";
 
@@ -67,18 +68,27 @@ export interface RouteRequest {
   report(progress: RouteProgress): void;
 }
 
+/**
+ * Keys a strategy attaches to the call with its decision (e.g. `record: true`, which the recording plugin reads):
+ * merged into the call's user data before the call moves on, reported as EventAttachedDataChanged on the Routing
+ * Point and carried by every later event. Any decision but `reject` may carry it.
+ */
+export interface RouteUserData {
+  readonly userData?: Readonly<CallUserData>;
+}
+
 /** Where a call should go. */
 export type RouteDecision =
-  | {
+  | ({
       readonly kind: "agent";
       readonly dn: string;
       /** Ring-no-answer time-out for this delivery (default: the core's `calls.ringTimeoutMs`). */
       readonly ringTimeoutMs?: number;
       /** Reason code the agent's NotReady carries after a ring-no-answer (default: the core's). */
       readonly noAnswerReason?: string;
-    }
-  | { readonly kind: "queue"; readonly queue: string; readonly priority?: number }
-  | { readonly kind: "dn"; readonly dn: string }
+    } & RouteUserData)
+  | ({ readonly kind: "queue"; readonly queue: string; readonly priority?: number } & RouteUserData)
+  | ({ readonly kind: "dn"; readonly dn: string } & RouteUserData)
   | { readonly kind: "reject"; readonly status: number; readonly reason?: string };
 
 /** `routeCall` (kind `first`): picks the destination of a call at a Routing Point. */

@@ -13,6 +13,7 @@ import { askStrategy, reportProgress } from "./route-strategy.js";
 import { CallErrors } from "./errors.js";
 import { keepRinging } from "./provisional-refresh.js";
 import { releaseRefusingAgent } from "./agent-refusal.js";
+import { attachStrategyUserData } from "./strategy-user-data.js";
 
 /**
  * Max decisions that send the call on without delivering it (to another Routing Point, or into a queue the
@@ -55,6 +56,7 @@ type Step = "done" | "again" | "reroute";
 
 async function applyDecision(ctx: CallEndings, call: Call, decision: RouteDecision): Promise<Step> {
   releaseStrategyHolds(ctx, call, decision.kind === "agent" ? decision.dn : undefined);
+  attachStrategyUserData(ctx, call, decision);
   switch (decision.kind) {
     case "reject": {
       // Only a final error may end the caller's INVITE (RFC 3261 §8.2.6); anything else from a strategy is a bug.
