@@ -60,7 +60,7 @@ export const manifest: PluginManifest = {
             name: { type: "string", minLength: 1, maxLength: 64 },
             token: { type: "string", minLength: 16, description: "Bearer secret (at least 16 characters)." },
             dns: { type: "array", items: { type: "string", minLength: 1 }, uniqueItems: true },
-            supervisor: { type: "boolean", default: false, description: "Reserved for supervision requests." },
+            supervisor: { type: "boolean", default: false, description: "May send supervision requests; the supervision plugin's teams decide whom it may monitor." },
           },
         },
       },
