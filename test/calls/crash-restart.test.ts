@@ -27,7 +27,12 @@ interface CrashCase {
   agentScenario: string;
   customerScenario: string;
   /** Waits, with the call up, for whatever must have happened before the kill. */
-  beforeKill?: (db: string) => Promise<void>;
+  beforeKill?: (db: string, trace: () => Promise<TracedMessage[]>) => Promise<void>;
+}
+
+interface TracedMessage {
+  direction: "in" | "out";
+  text: string;
 }
 
 async function crashWithCallUp(t: TestContext, crash: CrashCase): Promise<void> {
@@ -57,7 +62,11 @@ async function crashWithCallUp(t: TestContext, crash: CrashCase): Promise<void> 
   const customer = customerCall(example.sipPort, crash.customerScenario, "5000", { timeoutS: 150 });
   let established: LoggedEvent | undefined;
   await until(async () => (established = (await events()).find((e) => e.name === "EventEstablished")) !== undefined, 30_000, "EventEstablished");
-  await crash.beforeKill?.(String(example.config["storage"].path));
+  const trace = async (): Promise<TracedMessage[]> => {
+    const res = await fetch(`${admin}/calls/${established?.connId ?? ""}/trace`, { headers: { authorization: `Bearer ${adminToken}` } });
+    return res.ok ? ((await res.json()) as { messages: TracedMessage[] }).messages : [];
+  };
+  await crash.beforeKill?.(String(example.config["storage"].path), trace);
 
   first.child.kill("SIGKILL");
   await first.exited;
@@ -93,9 +102,15 @@ test("a target refresh before the crash is kept: the restart's BYE goes to the c
   crashWithCallUp(t, {
     agentScenario: "restart-agent-reinvited.xml",
     customerScenario: "restart-customer-refresh.xml",
-    // The refresh is written when the re-INVITE arrives: wait for it on disk, then kill.
-    beforeKill: (path) =>
-      until(() => {
+    // The refresh is written when the re-INVITE arrives: wait for it on disk and for the customer's ACK of the
+    // re-INVITE's 200 (a kill before that 200 leaves the customer's re-INVITE unanswered, not the call up), then kill.
+    beforeKill: async (path, trace) => {
+      await until(
+        async () => (await trace()).some((m) => m.direction === "in" && /^ACK /.test(m.text) && /\r\nCSeq:\s*2 ACK/i.test(m.text)),
+        20_000,
+        "the customer's ACK of its re-INVITE",
+      );
+      await until(() => {
         const db = new Database(path, { readonly: true, fileMustExist: true });
         try {
           const row = db.prepare("SELECT dialog FROM call_dialogs WHERE role = 'customer'").get() as { dialog: string } | undefined;
@@ -103,5 +118,6 @@ test("a target refresh before the crash is kept: the restart's BYE goes to the c
         } finally {
           db.close();
         }
-      }, 20_000, "the customer's refreshed target on disk"),
+      }, 20_000, "the customer's refreshed target on disk");
+    },
   }));
