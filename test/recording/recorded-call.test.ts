@@ -9,9 +9,14 @@
  * 2. Config (`dns: { "1001": { record: true } }`): the recording starts within a second of EventEstablished and
  *    the call's release closes it.
  * 3. Per call (`userData.record = "true"` on the call): the same, trigger `user-data`.
+ * 4. A full disk (a real 128 KiB tmpfs mounted for the test as the recordings folder): the recording fails with
+ *    EventRecordingFailed + EventError, nothing half-written is left, and the call goes on, bridged directly.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createHash } from "node:crypto";
 import { after, test, type TestContext } from "node:test";
 import { analyzeWav, describeSegments, fractionHearing, toneSegments } from "@tandem/sdk/testing/media";
@@ -149,4 +154,35 @@ test("per call: user data record=true (as a routing strategy sets it) starts the
   assert.equal(file.row.trigger, "user-data");
   assert.ok(file.share("left", [CUSTOMER], 500, file.durationMs - 300) >= 0.9, `customer alone on the left: ${file.lines}`);
   assert.ok(file.share("right", [AGENT], 500, file.durationMs - 300) >= 0.9, `agent alone on the right: ${file.lines}`);
+});
+
+test("a disk that fills up mid-call: the recording fails with its event, the call goes on with the phones bridged directly", async (t: TestContext) => {
+  const mount = mkdtempSync(join(tmpdir(), "recording-full-"));
+  execFileSync("mount", ["-t", "tmpfs", "-o", "size=128k", "tmpfs", mount]);
+  t.after(() => {
+    execFileSync("umount", ["-l", mount]);
+    rmSync(mount, { recursive: true, force: true });
+  });
+  const rig = await startRecordingRig(t, {
+    parties: { "1001": AGENT, [CUSTOMER_NUMBER]: CUSTOMER },
+    recording: { folder: mount, minFreeBytes: 0, dns: { "1001": { record: true } } },
+  });
+  const { connId } = await call(rig);
+  await rig.waitFor("EventRecordingStarted", (e) => e.connId === connId);
+  // Two channels of 16-bit 8 kHz are 32 kB/s: 128 KiB is full in about four seconds.
+  const failed = await rig.waitFor("EventRecordingFailed", (e) => e.connId === connId, 20_000);
+  assert.equal(failed.data["code"], "TANDEM_ERR_RECORDING_DISK_FULL");
+  assert.ok(rig.h.events.some((e) => e.name === "EventError" && e.connId === connId && e.data["code"] === "TANDEM_ERR_RECORDING_DISK_FULL"));
+  const row = rig.index.list({ connId }).recordings[0];
+  assert.equal(row?.status, "failed");
+  assert.deepEqual(readdirSync(mount), [], "no half-written file is left");
+  const customer = rig.parties.get(CUSTOMER_NUMBER);
+  const agent = rig.parties.get("1001");
+  assert.ok(customer && agent);
+  const from = performance.now();
+  await sleep(2000);
+  assert.ok(fractionHearing(customer.heard([AGENT, CUSTOMER], from + 500), [AGENT]) >= 0.9, "the customer still hears the agent");
+  assert.ok(fractionHearing(agent.heard([AGENT, CUSTOMER], from + 500), [CUSTOMER]) >= 0.9, "the agent still hears the customer");
+  assert.equal(rig.h.model.active().length, 1, "the call is still up");
+  await release(rig, connId);
 });
