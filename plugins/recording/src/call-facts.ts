@@ -12,6 +12,8 @@ export interface KnownCall {
   /** The queue the call waited in (EventQueued), when it did. */
   queue: string | null;
   userData: Record<string, unknown>;
+  /** For a consultation call: the held call it consults from (EventDialing's `heldConnId`). */
+  consultOf: string | null;
 }
 
 const text = (value: unknown): string | null => (typeof value === "string" ? value : null);
@@ -26,6 +28,7 @@ export class CallFacts {
   /** Follows the call events; returns the unsubscribe function. */
   watch(bus: EventBus): Unsubscribe {
     const stops = [
+      bus.on("EventDialing", (e) => this.take(e, { consultOf: text(e.data["heldConnId"]) })),
       bus.on("EventQueued", (e) => this.take(e, { queue: text(e.data["queue"]) ?? e.dn ?? null })),
       bus.on("EventEstablished", (e) => this.take(e, { agentDn: e.dn ?? null })),
       bus.on("EventAttachedDataChanged", (e) => this.take(e, {})),
@@ -45,7 +48,7 @@ export class CallFacts {
 
   private take(e: TandemEvent, extra: Partial<KnownCall>): void {
     if (!e.connId) return;
-    const known = this.calls.get(e.connId) ?? { ani: null, dnis: null, agentDn: null, queue: null, userData: {} };
+    const known = this.calls.get(e.connId) ?? { ani: null, dnis: null, agentDn: null, queue: null, userData: {}, consultOf: null };
     known.ani = text(e.data["ani"]) ?? known.ani;
     known.dnis = text(e.data["dnis"]) ?? known.dnis;
     const userData = e.data["userData"];

@@ -2,9 +2,9 @@
  * What starts a recording without a request: the answering agent's DN or the call's queue marked `record: true` in
  * the plugin's config (Genesys full-time recording), or the call's user data asking for it — set by the routing
  * strategy or attached later (Genesys selective recording). Checked on EventEstablished and on
- * EventAttachedDataChanged of an answered call. The start waits a moment after the answer so the customer's ACK
- * (RFC 3261 §13.2.2.4) completes the INVITE before the re-INVITE that moves its media, and is tried once more
- * when a re-INVITE meets one in progress.
+ * EventAttachedDataChanged of an answered call; consultation calls are left alone. The start waits a moment after
+ * the answer so the customer's ACK (RFC 3261 §13.2.2.4) completes the INVITE before the re-INVITE that moves its
+ * media, and is tried once more when a re-INVITE meets one in progress.
  */
 import type { EventBus, Logger, TandemEvent, Unsubscribe } from "@tandem/sdk";
 import type { CallFacts } from "./call-facts.js";
@@ -39,7 +39,9 @@ export function watchTriggers(bus: EventBus, config: RecordingConfig, facts: Cal
     if (!connId) return;
     if (e.name === "EventAttachedDataChanged" && e.data["state"] !== "Established") return;
     const known = facts.get(connId);
-    if (!known) return;
+    // A consultation is recorded as part of the call it consults from, not on its own (its media is the model's
+    // until the transfer or conference completes).
+    if (!known || known.consultOf) return;
     const siprec = siprecTried.has(connId) ? undefined : triggerOf(config, known, "siprec");
     if (siprec) {
       siprecTried.add(connId);
