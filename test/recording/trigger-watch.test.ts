@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { EventBus, EventInput, EventListener, EventName, TandemEvent } from "@tandem/sdk";
+import type { EventBus, EventData, EventInput, EventListener, EventName, TandemEvent } from "@tandem/sdk";
 import { CallFacts } from "../../plugins/recording/src/call-facts.js";
 import type { CallRecordings } from "../../plugins/recording/src/call-recordings.js";
 import { RECORDING_DEFAULTS } from "../../plugins/recording/src/manifest.js";
@@ -17,8 +17,8 @@ import { quietLogger } from "../support/test-stack.js";
 function smallBus(): EventBus & { fire(name: EventName, input: EventInput): void } {
   const listeners = new Map<string, EventListener[]>();
   let seq = 0;
-  const emit = (name: EventName, input: EventInput = {}): TandemEvent => {
-    const event = { seq: ++seq, ts: new Date().toISOString(), name, data: {}, ...input } as TandemEvent;
+  const emit = <D extends EventData>(name: EventName, input: EventInput<D> = {}): TandemEvent<D> => {
+    const event = { seq: ++seq, ts: new Date().toISOString(), name, data: {}, ...input } as TandemEvent<D>;
     for (const l of [...(listeners.get(name) ?? []), ...(listeners.get("*") ?? [])]) l(event);
     return event;
   };
