@@ -1,10 +1,13 @@
 /**
  * An extension of the call model's seam for media owners ({@link CallParties}): taking the media of a plain
  * two-party call (no consultation needed, as supervision does when a supervisor joins an agent's call) and
- * ringing an extra phone for a call through the trunk, like an agent leg. Provided by the core as `core`.
+ * ringing an extra phone for a call through the trunk, like an agent leg; and finding the room a call already
+ * is in, when its owner shares it, so a second feature (a supervisor, a recorder) adds its own party there instead
+ * of moving the call's legs again. Provided by the core as `core`.
  */
 import type { CallMediaOwner } from "./call-parties.js";
 import { defineExtensionPoint } from "./extension-points.js";
+import type { McuRoom } from "./mcu-adapter.js";
 import type { SipLeg } from "./sip.js";
 
 /** How {@link CallMediaTakeover.ringLeg} rings. */
@@ -14,6 +17,28 @@ export interface ExtraLegOptions {
   readonly ringTimeoutMs: number;
   /** CANCELs the INVITE when aborted (the call ending CANCELs it too). */
   readonly signal?: AbortSignal;
+}
+
+/**
+ * A call's room as its media owner lets other plugins use it: they join parties of their own (a supervisor's leg,
+ * a recorder) and never move the call's legs, leave or close the room.
+ */
+export interface SharedCallRoom {
+  readonly connId: string;
+  readonly room: McuRoom;
+  /** Room party ids of the agents on the call now (whom a coaching party whispers to). */
+  agentPartyIds(): readonly string[];
+  /**
+   * `listener` runs once when the owner stops carrying the call (it ended, or its media went back to the model);
+   * the guests' parties go with the room. While a guest listens, the owner keeps the room. Returns the unsubscribe.
+   */
+  onEnded(listener: () => void): () => void;
+}
+
+/** A {@link CallMediaOwner} whose rooms other plugins may join. */
+export interface RoomSharingOwner extends CallMediaOwner {
+  /** The room of `connId` to share, or undefined (no room, or not to be shared). */
+  sharedRoom(connId: string): SharedCallRoom | undefined;
 }
 
 export interface CallMediaTakeover {
@@ -30,6 +55,8 @@ export interface CallMediaTakeover {
    * make it a party and the caller ends it. Rejects with a coded error when it is not answered.
    */
   ringLeg(connId: string, dn: string, options: ExtraLegOptions): Promise<SipLeg>;
+  /** The room call `connId` is in, when its media owner is a {@link RoomSharingOwner} that shares it. */
+  sharedRoom(connId: string): SharedCallRoom | undefined;
 }
 
 /** Where the call model offers {@link CallMediaTakeover}. */

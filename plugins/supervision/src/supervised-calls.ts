@@ -7,6 +7,11 @@
  * re-INVITE, no media interruption. When the last supervisor leaves a call that goes on, the call model takes
  * the media back (`rebridge`: the two legs re-INVITEd towards each other, RFC 3725 §5), so the MCU is freed and
  * the agent can hold or transfer again; a call that ends in its room just closes it.
+ *
+ * Rooms are shared both ways ({@link SharedCallRoom}): a call whose media another owner already carries in a
+ * room it shares (a conference, a recording) is joined as a guest — only the supervisor's party is added, no leg
+ * moves, the customer learns nothing — and another feature may add its party to a supervised call's room, which is
+ * then kept while it listens.
  */
 import {
   CALL_MEDIA_TAKEOVER,
@@ -14,7 +19,6 @@ import {
   DEFAULT_CALL_MEDIA_TAKEOVER,
   DEFAULT_CALL_PARTIES,
   type CallMediaEnd,
-  type CallMediaOwner,
   type CallMediaTakeover,
   type CallPartyLeg,
   type Extensions,
@@ -24,6 +28,8 @@ import {
   type McuRoom,
   type MediaRooms,
   type MonitorMode,
+  type RoomSharingOwner,
+  type SharedCallRoom,
   type SipLeg,
 } from "@tandem/sdk";
 import type { CallJoiner, SupervisorGone } from "./call-joiner.js";
@@ -49,9 +55,15 @@ interface SupervisedRoom {
   /** The agent's room party id (what a coaching supervisor whispers to). */
   agentPartyId?: string;
   readonly seats: Map<string, SupervisorSeat>;
+  /** Agents' room party ids now. */
+  readonly agents: () => readonly string[];
+  /** Other features using this room (their end listeners); the room is kept while there are any. */
+  readonly guests: Set<() => void>;
+  /** Set when the room is another owner's: stops listening to its end. */
+  host?: () => void;
 }
 
-export class SupervisedCalls implements CallJoiner, CallMediaOwner {
+export class SupervisedCalls implements CallJoiner, RoomSharingOwner {
   private readonly byConnId = new Map<string, SupervisedRoom>();
   /** Rooms being made, so two supervisors joining at once share one. */
   private readonly pending = new Map<string, Promise<SupervisedRoom>>();
@@ -125,7 +137,7 @@ export class SupervisedCalls implements CallJoiner, CallMediaOwner {
   async connect(connId: string, parties: readonly CallPartyLeg[]): Promise<void> {
     // The room first: an MCU that is down, full or lacking a mode refuses here, before any leg has moved.
     const room = await this.rooms().createRoom({ label: `supervised ${connId}`, needs: { modes: ["speak-listen"], partiesPerRoom: parties.length + 1 } });
-    const supervised: SupervisedRoom = { connId, room, members: new Map(), seats: new Map() };
+    const supervised: SupervisedRoom = { connId, room, members: new Map(), seats: new Map(), guests: new Set(), agents: () => (supervised.agentPartyId ? [supervised.agentPartyId] : []) };
     this.byConnId.set(connId, supervised);
     try {
       await Promise.all(parties.map((party) => this.moveLeg(supervised, party)));
@@ -144,10 +156,30 @@ export class SupervisedCalls implements CallJoiner, CallMediaOwner {
     return remaining.some((p) => p.role === "agent") ? "continue" : "release";
   }
 
+  sharedRoom(connId: string): SharedCallRoom | undefined {
+    const room = this.byConnId.get(connId);
+    if (!room || room.host) return undefined;
+    return {
+      connId,
+      room: room.room,
+      agentPartyIds: room.agents,
+      onEnded: (listener) => {
+        room.guests.add(listener);
+        return () => {
+          room.guests.delete(listener);
+          this.giveBackIfEmpty(room);
+        };
+      },
+    };
+  }
+
   ended(connId: string, why: CallMediaEnd): void {
     const room = this.byConnId.get(connId);
     if (!room) return;
     this.byConnId.delete(connId);
+    for (const guest of [...room.guests]) guest();
+    room.guests.clear();
+    room.host?.();
     for (const seat of [...room.seats.values()]) {
       seat.leaving = true;
       seat.ringing.abort();
@@ -155,6 +187,7 @@ export class SupervisedCalls implements CallJoiner, CallMediaOwner {
       seat.onGone("call-ended");
     }
     room.seats.clear();
+    if (room.host) return;
     void room.room.close().catch((err: unknown) => this.log.warn({ err, connId, why }, "closing the supervised room failed"));
   }
 
@@ -168,6 +201,8 @@ export class SupervisedCalls implements CallJoiner, CallMediaOwner {
     if (existing) return existing;
     const already = this.pending.get(connId);
     if (already) return already;
+    const shared = this.takeover().sharedRoom(connId);
+    if (shared) return this.asGuest(shared);
     const making = this.takeover()
       .takeMedia(connId, this)
       .then(() => {
@@ -178,6 +213,14 @@ export class SupervisedCalls implements CallJoiner, CallMediaOwner {
       .finally(() => this.pending.delete(connId));
     this.pending.set(connId, making);
     return making;
+  }
+
+  /** Another owner's room: joined as a guest until that owner stops carrying the call. */
+  private asGuest(shared: SharedCallRoom): SupervisedRoom {
+    const room: SupervisedRoom = { connId: shared.connId, room: shared.room, members: new Map(), seats: new Map(), guests: new Set(), agents: () => shared.agentPartyIds() };
+    this.byConnId.set(shared.connId, room);
+    room.host = shared.onEnded(() => this.ended(shared.connId, "released"));
+    return room;
   }
 
   private async moveLeg(room: SupervisedRoom, party: CallPartyLeg): Promise<void> {
@@ -192,7 +235,7 @@ export class SupervisedCalls implements CallJoiner, CallMediaOwner {
 
   private mcuMode(room: SupervisedRoom, mode: MonitorMode): McuPartyMode {
     if (mode === "mute") return { mode: "listen-only" };
-    if (mode === "coach") return { mode: "whisper", to: room.agentPartyId ? [room.agentPartyId] : [] };
+    if (mode === "coach") return { mode: "whisper", to: [...room.agents()] };
     return { mode: "speak-listen" };
   }
 
@@ -202,9 +245,15 @@ export class SupervisedCalls implements CallJoiner, CallMediaOwner {
     seat.member = undefined;
   }
 
-  /** No supervisor left on a call that goes on: its media goes back to the model's direct bridge. */
+  /** No supervisor (nor guest) left on a call that goes on: its media goes back to the model's direct bridge. */
   private giveBackIfEmpty(room: SupervisedRoom): void {
-    if (room.seats.size > 0 || this.byConnId.get(room.connId) !== room) return;
+    if (room.seats.size > 0 || room.guests.size > 0 || this.byConnId.get(room.connId) !== room) return;
+    if (room.host) {
+      // A guest leaves another owner's room as it found it.
+      this.byConnId.delete(room.connId);
+      room.host();
+      return;
+    }
     const parties = this.extensions.get(CALL_PARTIES, DEFAULT_CALL_PARTIES);
     void parties?.rebridge(room.connId).catch((err: unknown) => this.log.warn({ err, connId: room.connId }, "giving the supervised call's media back failed; it stays in the room"));
   }

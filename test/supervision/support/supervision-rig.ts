@@ -7,12 +7,15 @@
  */
 import type { TestContext } from "node:test";
 import {
+  CALL_MEDIA_TAKEOVER,
+  DEFAULT_CALL_MEDIA_TAKEOVER,
   DEFAULT_MEDIA_ROOMS,
   DEFAULT_SUPERVISION_CONTROL,
   MEDIA_ROOMS,
   routeCall,
   selectTrunk,
   SUPERVISION_CONTROL,
+  type CallMediaTakeover,
   type DnInput,
   type EventName,
   type MediaRooms,
@@ -40,6 +43,8 @@ export interface SupervisionRig {
   control: SupervisionControl;
   /** The media plugin's rooms (to see them open and close). */
   rooms: MediaRooms;
+  /** The call model's media takeover (for a test's own media owner). */
+  takeover: CallMediaTakeover;
   phones: ReadonlyMap<string, PartyPhone>;
   /** Port of the stack's SIP listener on 127.0.0.1. */
   sipPort: number;
@@ -77,11 +82,13 @@ export async function startSupervisionRig(t: TestContext, options: { phones: Rec
   await registerOnHarness(t, h, sip, supervision, config, extensions);
   const control = extensions.get(SUPERVISION_CONTROL, DEFAULT_SUPERVISION_CONTROL);
   const rooms = extensions.get(MEDIA_ROOMS, DEFAULT_MEDIA_ROOMS);
-  if (!control || !rooms) throw new Error("the supervision or media plugin provided nothing");
+  const takeover = extensions.get(CALL_MEDIA_TAKEOVER, DEFAULT_CALL_MEDIA_TAKEOVER);
+  if (!control || !rooms || !takeover) throw new Error("the supervision or media plugin, or the call model, provided nothing");
   return {
     h,
     control,
     rooms,
+    takeover,
     phones,
     sipPort: stack.port,
     tones: Object.values(options.phones),

@@ -1,9 +1,10 @@
 /**
  * The call model's side of {@link CallMediaTakeover} (SDK `CALL_MEDIA_TAKEOVER`, provided as `core`): a plain
  * established call handed to a media owner (its two legs watched as call-parties.ts watches a conference's, so a
- * party leaving and the call's end work the same), and an extra leg rung through the trunk for it.
+ * party leaving and the call's end work the same), an extra leg rung through the trunk for it, and the room of a
+ * call whose owner shares it.
  */
-import { TandemError, type CallMediaOwner, type CallMediaTakeover, type ExtraLegOptions, type SipLeg } from "@tandem/sdk";
+import { TandemError, type CallMediaOwner, type CallMediaTakeover, type ExtraLegOptions, type RoomSharingOwner, type SipLeg } from "@tandem/sdk";
 import type { Call } from "../call.js";
 import { watchBridge } from "./bridge-watch.js";
 import { afterCallOptions, controlState, exclusive, reasonOf, type ControlContext } from "./control-context.js";
@@ -16,7 +17,16 @@ export function createCallMediaTakeover(cc: ControlContext): CallMediaTakeover {
   return {
     takeMedia: (connId, owner) => takeMedia(cc, connId, owner),
     ringLeg: (connId, dn, options) => ringLeg(cc, connId, dn, options),
+    sharedRoom: (connId) => {
+      const call = cc.calls.get(connId);
+      const owner = call && !call.ended ? controlState(call).owned?.owner : undefined;
+      return owner && sharesRooms(owner) ? owner.sharedRoom(connId) : undefined;
+    },
   };
+}
+
+function sharesRooms(owner: CallMediaOwner): owner is RoomSharingOwner {
+  return typeof (owner as Partial<RoomSharingOwner>).sharedRoom === "function";
 }
 
 async function takeMedia(cc: ControlContext, connId: string, owner: CallMediaOwner): Promise<void> {
