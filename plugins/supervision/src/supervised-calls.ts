@@ -83,7 +83,7 @@ export class SupervisedCalls implements CallJoiner, RoomSharingOwner {
 
   async join(m: Monitoring, connId: string, onGone: (why: SupervisorGone) => void): Promise<void> {
     const seat: SupervisorSeat = { supervisorDn: m.supervisorDn, ringing: new AbortController(), onGone, leaving: false };
-    const room = await this.roomOf(connId);
+    const room = await this.roomOf(connId, m.supervisorDn);
     room.seats.set(m.supervisorDn, seat);
     try {
       const member = await room.room.join({ partyId: `supervisor-${m.supervisorDn}`, mode: this.mcuMode(room, m.mode) });
@@ -191,12 +191,8 @@ export class SupervisedCalls implements CallJoiner, RoomSharingOwner {
     void room.room.close().catch((err: unknown) => this.log.warn({ err, connId, why }, "closing the supervised room failed"));
   }
 
-  /** Rooms open now (for the admin view and tests). */
-  openRooms(): number {
-    return this.byConnId.size;
-  }
-
-  private async roomOf(connId: string): Promise<SupervisedRoom> {
+  /** The call's room: ours, another owner's shared one, or a new one the call's legs move into. */
+  private async roomOf(connId: string, supervisorDn: string): Promise<SupervisedRoom> {
     const existing = this.byConnId.get(connId);
     if (existing) return existing;
     const already = this.pending.get(connId);
@@ -207,7 +203,7 @@ export class SupervisedCalls implements CallJoiner, RoomSharingOwner {
       .takeMedia(connId, this)
       .then(() => {
         const room = this.byConnId.get(connId);
-        if (!room) throw SupervisionErrors.joinFailed("-", connId, "the call's room is gone");
+        if (!room) throw SupervisionErrors.joinFailed(supervisorDn, connId, "the call ended while its media moved");
         return room;
       })
       .finally(() => this.pending.delete(connId));
