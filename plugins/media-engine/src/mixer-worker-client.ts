@@ -19,9 +19,11 @@ export class WorkerReplyError extends Error {
 function spawn(settings: MixerSettings): Worker {
   if (import.meta.url.endsWith(".ts")) {
     // Running from source under tsx (tests, benchmarks): a worker thread needs the TypeScript loader registered in
-    // its own thread before it can import the .ts entry.
+    // its own thread before it can import the .ts entry. An eval'd worker resolves bare names from the process's
+    // working directory, which need not be the repo, so the loader is resolved here, from this module.
     const entry = new URL("./worker/mixer-worker.ts", import.meta.url).href;
-    const boot = `import("tsx/esm/api").then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
+    const loader = import.meta.resolve("tsx/esm/api");
+    const boot = `import(${JSON.stringify(loader)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
     return new Worker(boot, { eval: true, workerData: settings });
   }
   return new Worker(new URL("./worker/mixer-worker.js", import.meta.url), { workerData: settings });

@@ -72,8 +72,14 @@ export default definePlugin<MediaServerConfig>({
       // Probes need the SIP listeners, which are up only now.
       prober.start();
       if (pool.servers.length === 0 && (config.treatments.default !== undefined || Object.keys(config.treatments.queues ?? {}).length > 0)) {
-        const e = MediaErrors.noServer("(every queue)");
-        ctx.log.warn({ code: e.code, servers: config.servers ?? null }, e.message);
+        // With the media plugin's rooms, queued callers still hear music: say that, not "ringback".
+        const embedded = config.embeddedMusic === false ? undefined : rooms();
+        if (embedded) {
+          ctx.log.info({ adapter: embedded.adapterName, music: config.embeddedMusic }, "no media server is configured; queued callers hear music from the media plugin's rooms");
+        } else {
+          const e = MediaErrors.noServer("(every queue)");
+          ctx.log.warn({ code: e.code, servers: config.servers ?? null }, e.message);
+        }
       }
     });
     ctx.onClose(async () => {
