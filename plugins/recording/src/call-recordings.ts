@@ -23,6 +23,8 @@ import {
   type RecordingControl,
   type RecordingRequest,
   type RecordingStatusAnswer,
+  type RoomSharingOwner,
+  type SharedCallRoom,
   type SipVerbs,
 } from "@tandem/sdk";
 import type { CallFacts } from "./call-facts.js";
@@ -42,11 +44,13 @@ interface RecordedCall {
   /** The SIPREC session to the SRS, while it runs. */
   siprec?: SiprecSession;
   readonly left: RecordedParty[];
+  /** Other features using the room (a supervisor); the room is kept while there are any. */
+  readonly guests: Set<() => void>;
 }
 
 const originOf = (r: RecordingRequest): RequestOrigin => ({ source: r.source, ...(r.dn ? { dn: r.dn } : {}), ...(r.referenceId ? { referenceId: r.referenceId } : {}) });
 
-export class CallRecordings implements CallMediaOwner, RecordingControl {
+export class CallRecordings implements RoomSharingOwner, RecordingControl {
   private readonly byConnId = new Map<string, RecordedCall>();
   /** Calls whose recording is being started, so two triggers at once start one. */
   private readonly starting = new Map<string, Promise<RecordingStatusAnswer>>();
@@ -82,7 +86,7 @@ export class CallRecordings implements CallMediaOwner, RecordingControl {
   async stop(request: RecordingRequest): Promise<RecordingStatusAnswer> {
     const { call, session } = this.sessionOf("stop", request.connId);
     await session.stop(originOf(request));
-    if (!call.siprec) this.giveBack(call);
+    this.giveBack(call);
     return { recordingId: session.id, connId: call.connId, state: "stopped" };
   }
 
@@ -111,7 +115,7 @@ export class CallRecordings implements CallMediaOwner, RecordingControl {
       label: `recorded ${connId}`,
       needs: { modes: ["speak-listen"], record: { layouts: ["two-channel"], pause: true }, partiesPerRoom: parties.length },
     });
-    const call: RecordedCall = { connId, room, members: new Map(), left: [] };
+    const call: RecordedCall = { connId, room, members: new Map(), left: [], guests: new Set() };
     this.byConnId.set(connId, call);
     try {
       await Promise.all(parties.map((party) => this.moveLeg(call, party)));
@@ -139,6 +143,8 @@ export class CallRecordings implements CallMediaOwner, RecordingControl {
     const call = this.byConnId.get(connId);
     if (!call) return;
     this.byConnId.delete(connId);
+    for (const guest of [...call.guests]) guest();
+    call.guests.clear();
     void call.siprec?.stop();
     // The file is closed before the room goes, so the recording keeps the call's last words.
     void (call.session?.stop({ source: "recording" }) ?? Promise.resolve())
@@ -171,13 +177,11 @@ export class CallRecordings implements CallMediaOwner, RecordingControl {
         originOf(request),
       );
       call.session = session;
-      session.onFailed = () => {
-        if (!call.siprec) this.giveBack(call);
-      };
+      session.onFailed = () => this.giveBack(call);
       if (!this.byConnId.has(connId)) await session.stop({ source: "recording" });
       return { recordingId: session.id, connId, state: "recording" };
     } catch (err) {
-      if (!call.siprec) this.giveBack(call);
+      this.giveBack(call);
       throw err;
     }
   }
@@ -195,7 +199,7 @@ export class CallRecordings implements CallMediaOwner, RecordingControl {
       this.log.warn({ connId, code: error.code }, error.message);
       this.deps.bus.emit("EventSiprecFailed", { ...where, data: { code: error.code, message: error.message, srs: target?.srs ?? null, trigger } });
       this.deps.bus.emit("EventError", { ...where, data: { code: error.code, message: error.message } });
-      if (call && call.session?.state !== "recording" && call.session?.state !== "paused") this.giveBack(call);
+      if (call) this.giveBack(call);
       return false;
     };
     if (!target) return fail(undefined, "no SRS is configured (plugins.recording.siprec.srs)");
@@ -248,9 +252,32 @@ export class CallRecordings implements CallMediaOwner, RecordingControl {
     return [...call.members.values()].map((m) => ({ aor: `sip:${m.leg.dn || "anonymous"}@tandem.invalid`, name: m.leg.dn, side: m.leg.role === "customer" ? "customer" : "agent" }));
   }
 
-  /** The media back to the model's direct bridge (the call goes on without the room). */
+  /**
+   * The recorded call's room for other features (a supervisor joins it as a guest instead of moving the call's
+   * legs again); kept while they use it.
+   */
+  sharedRoom(connId: string): SharedCallRoom | undefined {
+    const call = this.byConnId.get(connId);
+    if (!call) return undefined;
+    return {
+      connId,
+      room: call.room,
+      agentPartyIds: () => [...call.members.values()].filter((m) => m.leg.role !== "customer").map((m) => m.party.id),
+      onEnded: (listener) => {
+        call.guests.add(listener);
+        return () => {
+          call.guests.delete(listener);
+          this.giveBack(call);
+        };
+      },
+    };
+  }
+
+  /** Once nothing uses the room (no recording, SIPREC session or guest), the media goes back to the model's direct bridge. */
   private giveBack(call: RecordedCall): void {
     if (this.byConnId.get(call.connId) !== call) return;
+    const state = call.session?.state;
+    if (state === "recording" || state === "paused" || call.siprec || call.guests.size > 0) return;
     const parties = this.extensions.get(CALL_PARTIES, DEFAULT_CALL_PARTIES);
     void parties?.rebridge(call.connId).catch((err: unknown) => this.log.warn({ err, connId: call.connId }, "giving the recorded call's media back failed; it stays in the room"));
   }

@@ -1,0 +1,94 @@
+/**
+ * A recorded call shares its room: a supervisor monitoring the agent (coach) joins the recording's room as a guest
+ * — the customer gets no re-INVITE for it, the agent hears the supervisor, the customer does not — and the
+ * recording's two channels keep the customer alone on the left and the agent alone on the right (the supervisor is
+ * not recorded). Stopping the recording keeps the room while the supervisor is on; when the supervisor leaves, the
+ * media goes back to a direct bridge. Routed call (sipp customer at a Routing Point), supervision plugin and the
+ * recording plugin's owner on the same call model and media plugin.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { CALL_MEDIA_TAKEOVER, CALL_PARTIES, type EventBus, type Extensions } from "@tandem/sdk";
+import { analyzeWav, describeSegments, fractionHearing } from "@tandem/sdk/testing/media";
+import { CallFacts } from "../../plugins/recording/src/call-facts.js";
+import { CallRecordings } from "../../plugins/recording/src/call-recordings.js";
+import { RecordingFiles } from "../../plugins/recording/src/recording-files.js";
+import { RecordingIndex } from "../../plugins/recording/src/recording-index.js";
+import { SqlitePluginStorage } from "../../core/src/storage/plugin-storage.js";
+import { killAllSipp } from "../support/sipp.js";
+import { until } from "../support/until.js";
+import { quietLogger } from "../support/test-stack.js";
+import { sleep, sippOk } from "../desktop-calls/support/desktop-rig.js";
+import { callIn } from "../supervision/support/caller-phone.js";
+import { misheard } from "../supervision/support/hearing.js";
+import { AGENT, ROUTING_POINT, startSupervisionRig, SUPERVISOR } from "../supervision/support/supervision-rig.js";
+
+const AGENT_TONE = 700;
+const SUPERVISOR_TONE = 1100;
+const CUSTOMER_TONE = 1700;
+const TONES = [AGENT_TONE, SUPERVISOR_TONE, CUSTOMER_TONE];
+const requester = { source: "desktop", supervisor: true };
+
+after(() => killAllSipp());
+
+test("a supervisor coaches in a recorded call's room; the file keeps each side alone; the room is given back once both are done", async (t) => {
+  const rig = await startSupervisionRig(t, { phones: { [AGENT]: AGENT_TONE, [SUPERVISOR]: SUPERVISOR_TONE } });
+  const dir = mkdtempSync(join(tmpdir(), "recording-supervised-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const index = new RecordingIndex(new SqlitePluginStorage(rig.h.db, "recording"));
+  const files = new RecordingFiles(dir);
+  const log = quietLogger({ plugin: "recording" });
+  const extensions = {
+    get: (point: { id: string }) => (point.id === CALL_MEDIA_TAKEOVER.id ? rig.takeover : point.id === CALL_PARTIES.id ? rig.h.model.callControl.parties : undefined),
+  } as unknown as Extensions;
+  const facts = new CallFacts();
+  t.after(facts.watch(rig.h.bus as EventBus));
+  const recordings = new CallRecordings(extensions, () => rig.rooms, facts, { index, files, bus: rig.h.bus, log, minFreeBytes: 0, diskCheckMs: 500 }, log, {} as never, undefined);
+  const agent = rig.phones.get(AGENT);
+  const supervisor = rig.phones.get(SUPERVISOR);
+  assert.ok(agent && supervisor);
+  rig.h.ready(AGENT);
+  const customer = await callIn({ port: rig.sipPort, service: ROUTING_POINT }, CUSTOMER_TONE);
+  t.after(() => customer.close());
+  const connId = (await rig.waitFor("EventEstablished", (e) => e.dn === AGENT)).connId;
+  assert.ok(connId);
+  await sleep(300);
+  const { recordingId } = await recordings.start({ connId, dn: AGENT, referenceId: "p3013", source: "desktop" });
+  assert.equal(customer.reinvites(), 1, "the recording moved the customer into its room");
+
+  await rig.control.monitorNextCall({ dn: SUPERVISOR, agentDn: AGENT, referenceId: "s1", requester, mode: "coach" });
+  await rig.waitFor("EventPartyAdded", (e) => e.dn === SUPERVISOR && e.connId === connId);
+  const joined = performance.now();
+  await sleep(2000);
+  assert.equal(misheard(agent, TONES, joined + 300, joined + 2000, [SUPERVISOR_TONE, CUSTOMER_TONE]), undefined, "the agent hears the supervisor");
+  assert.equal(misheard(customer, TONES, joined + 300, joined + 2000, [AGENT_TONE]), undefined, "the customer does not");
+  assert.equal(misheard(supervisor, TONES, joined + 300, joined + 2000, [AGENT_TONE, CUSTOMER_TONE]), undefined, "the supervisor hears both");
+  assert.equal(customer.reinvites(), 1, "joining the recording's room re-INVITEs nobody");
+
+  await recordings.stop({ connId, dn: AGENT, referenceId: "p3014", source: "desktop" });
+  const row = index.get(recordingId);
+  assert.equal(row?.status, "complete");
+  const wav = analyzeWav(readFileSync(files.pathOf(row.file)), { frequencies: TONES });
+  const [left, right] = wav.channels;
+  assert.ok(left && right);
+  const lines = `left ${describeSegments(left.segments)} | right ${describeSegments(right.segments)}`;
+  assert.ok(fractionHearing(left.windows, [CUSTOMER_TONE], 500, wav.durationMs - 200) >= 0.9, `customer alone on the left: ${lines}`);
+  assert.ok(fractionHearing(right.windows, [AGENT_TONE], 500, wav.durationMs - 200) >= 0.9, `agent alone on the right (the supervisor is not recorded): ${lines}`);
+  await sleep(500);
+  assert.equal(customer.reinvites(), 1, "the room is kept while the supervisor is on");
+  assert.equal(rig.rooms.health().rooms, 1);
+
+  await rig.control.cancelMonitoring({ dn: SUPERVISOR, referenceId: "c1", requester });
+  assert.equal(sippOk(await supervisor.sipp), undefined, "the supervisor's phone got its BYE");
+  await until(() => rig.rooms.health().rooms === 0, 8000, "the room to close once nobody uses it");
+  assert.equal(customer.reinvites(), 2, "the media went back to a direct bridge");
+  const back = performance.now();
+  await sleep(1000);
+  assert.equal(misheard(customer, TONES, back + 300, back + 1000, [AGENT_TONE]), undefined, "the customer hears the agent directly");
+  await rig.h.model.callControl.releaseCall({ dn: AGENT, referenceId: "r1", source: "desktop", connId });
+  assert.equal(sippOk(await customer.sipp), undefined, "customer");
+  assert.equal(sippOk(await agent.sipp), undefined, "agent");
+});
