@@ -3,8 +3,11 @@
  * the offer (RFC 3725 §4 spirit, RFC 3264 §8: a re-INVITE to the leg with the room's SDP, the leg's answer
  * completes the join). A party's later offers (a session refresh, hold from the far end) go to its room party.
  * Each leg keeps its own SDP origin: the SIP layer versions the origin per leg (RFC 3264 §8).
+ *
+ * The room is shared ({@link SharedCallRoom}): a supervisor or a recorder joins its own party to a conference
+ * without moving the call's legs; guests are told when the conference ends or its room is lost.
  */
-import type { CallMediaEnd, CallMediaOwner, CallPartyLeg, Logger, McuParty, McuRoom, MediaRooms } from "@tandem/sdk";
+import type { CallMediaEnd, CallPartyLeg, Logger, McuParty, McuRoom, MediaRooms, RoomSharingOwner, SharedCallRoom } from "@tandem/sdk";
 import type { ConferencingConfig } from "./manifest.js";
 
 /** A conferenced call's room and the room party of each leg (by leg id). */
@@ -12,9 +15,13 @@ export interface Conference {
   readonly connId: string;
   readonly room: McuRoom;
   readonly members: Map<string, McuParty>;
+  /** Leg ids of the agents among `members` (whom a coaching supervisor whispers to). */
+  readonly agentLegs: Set<string>;
+  /** Other features' parties in the room: told once when the conference no longer carries the call. */
+  readonly guests: Set<() => void>;
 }
 
-export class ConferenceRooms implements CallMediaOwner {
+export class ConferenceRooms implements RoomSharingOwner {
   private readonly byConnId = new Map<string, Conference>();
 
   constructor(
@@ -41,7 +48,7 @@ export class ConferenceRooms implements CallMediaOwner {
   async connect(connId: string, parties: readonly CallPartyLeg[]): Promise<void> {
     // The room first: an MCU that is down or full refuses here, before any leg has moved.
     const room = await this.rooms().createRoom({ label: connId, needs: { modes: ["speak-listen"] } });
-    const conference: Conference = { connId, room, members: new Map() };
+    const conference: Conference = { connId, room, members: new Map(), agentLegs: new Set(), guests: new Set() };
     this.byConnId.set(connId, conference);
     try {
       await Promise.all(parties.map((party) => this.join(conference, party)));
@@ -56,27 +63,53 @@ export class ConferenceRooms implements CallMediaOwner {
     const conference = this.byConnId.get(connId);
     const member = conference?.members.get(party.leg.id);
     conference?.members.delete(party.leg.id);
+    conference?.agentLegs.delete(party.leg.id);
     await member?.leave().catch((err: unknown) => this.log.warn({ err, connId }, "leaving the conference room failed"));
     // Down to two the call goes on in its room; without an agent it ends unless configured to go on.
     const agentLeft = remaining.some((p) => p.role === "agent");
     return agentLeft || this.config.keepWithoutAgent ? "continue" : "release";
   }
 
+  sharedRoom(connId: string): SharedCallRoom | undefined {
+    const conference = this.byConnId.get(connId);
+    if (!conference) return undefined;
+    return {
+      connId,
+      room: conference.room,
+      agentPartyIds: () => [...conference.members].filter(([legId]) => conference.agentLegs.has(legId)).map(([, member]) => member.id),
+      // The conference keeps its room while it carries the call anyway: a guest leaving changes nothing.
+      onEnded: (listener) => {
+        conference.guests.add(listener);
+        return () => conference.guests.delete(listener);
+      },
+    };
+  }
+
   ended(connId: string, why: CallMediaEnd): void {
     const conference = this.byConnId.get(connId);
     if (!conference) return;
     this.byConnId.delete(connId);
+    this.tellGuests(conference);
     void conference.room.close().catch((err: unknown) => this.log.warn({ err, connId, why }, "closing the conference room failed"));
   }
 
   /** Forgets a conference whose room is gone (the MCU failed); its legs are the model's business again. */
   forget(connId: string): void {
+    const conference = this.byConnId.get(connId);
     this.byConnId.delete(connId);
+    if (conference) this.tellGuests(conference);
+  }
+
+  private tellGuests(conference: Conference): void {
+    const guests = [...conference.guests];
+    conference.guests.clear();
+    for (const guest of guests) guest();
   }
 
   private async join(conference: Conference, party: CallPartyLeg): Promise<void> {
     const member = await conference.room.join({ partyId: party.leg.id });
     conference.members.set(party.leg.id, member);
+    if (party.role === "agent") conference.agentLegs.add(party.leg.id);
     const { sdp } = await party.leg.reinvite({ sdp: member.localSdp });
     if (!sdp) throw new Error(`the ${party.role} leg answered the room's offer without SDP`);
     await member.accept(sdp);

@@ -3,11 +3,14 @@
  * harness), the media-engine, media and supervision plugins on shared extension points, and one sipp party phone
  * per number (conferencing's party-phone.ts: a sipp UAS that answers every (re-)INVITE with an RTP test party
  * sending its own tone and recording what it hears). A `selectTrunk` handler sends every number to its phone;
- * a routing point `5000` routes to agent 1001.
+ * a routing point `5000` routes to agent 1001. With `conferencing`, the conferencing plugin joins them, so a
+ * supervisor can monitor a conference.
  */
 import type { TestContext } from "node:test";
 import {
   CALL_MEDIA_TAKEOVER,
+  CONFERENCE_CONTROL,
+  DEFAULT_CONFERENCE_CONTROL,
   DEFAULT_CALL_MEDIA_TAKEOVER,
   DEFAULT_MEDIA_ROOMS,
   DEFAULT_SUPERVISION_CONTROL,
@@ -16,6 +19,7 @@ import {
   selectTrunk,
   SUPERVISION_CONTROL,
   type CallMediaTakeover,
+  type ConferenceControl,
   type DnInput,
   type EventName,
   type MediaRooms,
@@ -25,6 +29,7 @@ import {
 } from "@tandem/sdk";
 import media from "@tandem/plugin-media";
 import mediaEngine, { withDefaults as engineDefaults } from "@tandem/plugin-media-engine";
+import conferencing, { withDefaults as conferencingDefaults } from "@tandem/plugin-conferencing";
 import supervision, { withDefaults as supervisionDefaults, type SupervisionConfig } from "@tandem/plugin-supervision";
 import { ExtensionRegistry } from "../../../core/src/plugins/extension-registry.js";
 import { provideCallControl } from "../../../core/src/calls/control/create-call-control.js";
@@ -45,6 +50,8 @@ export interface SupervisionRig {
   rooms: MediaRooms;
   /** The call model's media takeover (for a test's own media owner). */
   takeover: CallMediaTakeover;
+  /** The conferencing plugin's requests, when the rig was started with `conferencing`. */
+  conf: ConferenceControl | undefined;
   phones: ReadonlyMap<string, PartyPhone>;
   /** Port of the stack's SIP listener on 127.0.0.1. */
   sipPort: number;
@@ -52,7 +59,7 @@ export interface SupervisionRig {
   waitFor(name: EventName, predicate?: (e: TandemEvent) => boolean, timeoutMs?: number): Promise<TandemEvent>;
 }
 
-export async function startSupervisionRig(t: TestContext, options: { phones: Record<string, number>; supervision?: Partial<SupervisionConfig> }): Promise<SupervisionRig> {
+export async function startSupervisionRig(t: TestContext, options: { phones: Record<string, number>; supervision?: Partial<SupervisionConfig>; conferencing?: boolean }): Promise<SupervisionRig> {
   const phones = new Map<string, PartyPhone>();
   t.after(async () => {
     for (const phone of phones.values()) await phone.close();
@@ -78,6 +85,7 @@ export async function startSupervisionRig(t: TestContext, options: { phones: Rec
   const sip: PluginContext["sip"] = stack.stack.verbs;
   await registerOnHarness(t, h, sip, mediaEngine, engineDefaults({ ...portRange(32), workers: 1 }), extensions);
   await registerOnHarness(t, h, sip, media, { adapter: "media-engine" }, extensions);
+  if (options.conferencing) await registerOnHarness(t, h, sip, conferencing, conferencingDefaults({}), extensions);
   const config = supervisionDefaults({ teams: [{ name: "blue", supervisors: [SUPERVISOR], agents: [AGENT], queues: [] }], ...options.supervision });
   await registerOnHarness(t, h, sip, supervision, config, extensions);
   const control = extensions.get(SUPERVISION_CONTROL, DEFAULT_SUPERVISION_CONTROL);
@@ -89,6 +97,7 @@ export async function startSupervisionRig(t: TestContext, options: { phones: Rec
     control,
     rooms,
     takeover,
+    conf: extensions.get(CONFERENCE_CONTROL, DEFAULT_CONFERENCE_CONTROL),
     phones,
     sipPort: stack.port,
     tones: Object.values(options.phones),
