@@ -10,8 +10,9 @@
  *
  * SDP offer/answer (RFC 3264) goes in either direction: a party that brings an offer gets the adapter's answer;
  * a party joined without one (an offerless re-INVITE, RFC 3725 flow I) gets the adapter's offer and completes
- * the join with {@link McuParty.accept}. What a party hears changes with {@link McuParty.setMode}, at once and
- * without a re-INVITE.
+ * the join with {@link McuParty.accept}. A party already in the room can be given a fresh offer the same way
+ * ({@link McuParty.offer}, then `accept`), e.g. when its phone sends an offerless re-INVITE mid-call (RFC 3261
+ * §14.1). What a party hears changes with {@link McuParty.setMode}, at once and without a re-INVITE.
  *
  * An adapter declares what it can do in {@link McuCapabilities}; asking for anything it lacks is refused with a
  * coded error naming the adapter (`TANDEM_ERR_MCU_UNSUPPORTED`, `TANDEM_ERR_MCU_LIMIT` … see `McuErrors`),
@@ -82,6 +83,38 @@ export interface McuCapabilities {
     /** Parties in one room. */
     readonly partiesPerRoom: number;
   };
+  /**
+   * Joins without the party's offer ({@link McuJoinRequest.offer} absent: the adapter offers, `accept` completes).
+   * Absent means true: the contract asked it of every adapter before the flag existed. When false, an offerless
+   * join is refused with `TANDEM_ERR_MCU_UNSUPPORTED`.
+   */
+  readonly offerlessJoin?: boolean;
+  /**
+   * Fresh offers for a party already in a room ({@link McuParty.offer}). Absent means false: adapters written
+   * before the flag have no `offer()`. When false, `offer()` is absent or refused with `TANDEM_ERR_MCU_UNSUPPORTED`.
+   */
+  readonly freshOffer?: boolean;
+  /**
+   * Reports of a party whose media stopped ({@link McuPartyInactive}). Absent means true, as for `offerlessJoin`.
+   * When false, a join asking for {@link McuJoinRequest.inactivityMs} is refused with `TANDEM_ERR_MCU_UNSUPPORTED`.
+   */
+  readonly inactivityReports?: boolean;
+}
+
+/** The optional abilities of {@link McuCapabilities} with their defaults applied (see each flag). */
+export interface McuAbilities {
+  readonly offerlessJoin: boolean;
+  readonly freshOffer: boolean;
+  readonly inactivityReports: boolean;
+}
+
+/** Reads the optional ability flags of `capabilities`, an absent flag taking its documented default. */
+export function mcuAbilities(capabilities: McuCapabilities): McuAbilities {
+  return {
+    offerlessJoin: capabilities.offerlessJoin ?? true,
+    freshOffer: capabilities.freshOffer ?? false,
+    inactivityReports: capabilities.inactivityReports ?? true,
+  };
 }
 
 /** What a consumer needs of an adapter; checked against {@link McuCapabilities} by `mcuMissing`. */
@@ -93,6 +126,12 @@ export interface McuNeeds {
   readonly play?: { readonly schemes?: readonly string[]; readonly loop?: boolean };
   /** Parties the consumer means to put in one room. */
   readonly partiesPerRoom?: number;
+  /** Offerless joins ({@link McuCapabilities.offerlessJoin}). */
+  readonly offerlessJoin?: boolean;
+  /** Fresh offers to parties in a room ({@link McuCapabilities.freshOffer}). */
+  readonly freshOffer?: boolean;
+  /** Reports of parties whose media stopped ({@link McuCapabilities.inactivityReports}). */
+  readonly inactivityReports?: boolean;
 }
 
 /** An adapter's health, as it reports it. A `down` adapter refuses new rooms (`TANDEM_ERR_MCU_DOWN`); rooms it still has go on where they can. */
@@ -116,13 +155,17 @@ export interface McuRoomRequest {
 export interface McuJoinRequest {
   /** The party's id, unique in the room (e.g. a DN or a leg id); made up by the adapter when absent. */
   readonly partyId?: string;
-  /** The party's SDP offer; absent for an offerless join, where the adapter makes the offer (RFC 3725). */
+  /**
+   * The party's SDP offer; absent for an offerless join, where the adapter makes the offer (RFC 3725), refused
+   * by an adapter whose {@link McuCapabilities.offerlessJoin} is false.
+   */
   readonly offer?: string;
   /** Default `speak-listen`. */
   readonly mode?: McuPartyMode;
   /**
    * Report the party inactive after this long without media from it (default: the adapter's own). Parties whose
-   * SDP says they send nothing (`recvonly`, `inactive`) are not watched.
+   * SDP says they send nothing (`recvonly`, `inactive`) are not watched. Refused by an adapter whose
+   * {@link McuCapabilities.inactivityReports} is false.
    */
   readonly inactivityMs?: number;
 }
@@ -195,8 +238,16 @@ export interface McuParty {
    * (then {@link accept} must follow with the party's answer before media flows).
    */
   readonly localSdp: string;
-  /** Completes an offerless join with the party's SDP answer (RFC 3264 §6). */
+  /** Completes an offerless join, or a fresh {@link offer}, with the party's SDP answer (RFC 3264 §6). */
   accept(answer: string): Promise<void>;
+  /**
+   * A fresh offer from the room for this party (RFC 3264 §8), e.g. for the phone's offerless re-INVITE (RFC 3261
+   * §14.1): it becomes {@link localSdp}, and {@link accept} completes it with the party's answer, which may move
+   * the party's media to a new address or codec. Until then media goes on as last agreed. A new offer replaces one
+   * left unanswered. Present, and not refused, only when {@link McuCapabilities.freshOffer} is true; an adapter
+   * without it omits it or refuses with `TANDEM_ERR_MCU_UNSUPPORTED`.
+   */
+  offer?(): Promise<string>;
   /** A new offer from the party (a re-INVITE with SDP); resolves with the adapter's answer. */
   reoffer(offer: string): Promise<string>;
   /** Changes what the party hears and who hears it, with no re-INVITE. */
@@ -320,6 +371,10 @@ export function mcuMissing(capabilities: McuCapabilities, needs: McuNeeds): stri
       if (needs.play.loop && !play.loop) missing.push("play loop");
     }
   }
+  const abilities = mcuAbilities(capabilities);
+  if (needs.offerlessJoin && !abilities.offerlessJoin) missing.push("offerless join");
+  if (needs.freshOffer && !abilities.freshOffer) missing.push("fresh offer");
+  if (needs.inactivityReports && !abilities.inactivityReports) missing.push("inactivity reports");
   if (needs.partiesPerRoom !== undefined && needs.partiesPerRoom > capabilities.limits.partiesPerRoom) {
     missing.push(`${needs.partiesPerRoom} parties per room (limit ${capabilities.limits.partiesPerRoom})`);
   }

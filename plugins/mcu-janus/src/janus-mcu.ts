@@ -37,7 +37,9 @@ export class JanusMcu implements McuAdapter {
   ) {
     // What AudioBridge with plain-RTP participants can do, and no more: no per-listener mixes (whisper), only
     // .opus files to play (no WAV, no URL), one mono WAV mix per room that cannot pause, and nothing said of a
-    // plain-RTP party's DTMF or of its media stopping.
+    // plain-RTP party's DTMF or of its media stopping. A plain-RTP participant's socket is connected to the
+    // address given at its join and cannot be moved, so the adapter can neither join without the party's offer
+    // nor make a fresh offer to a party that may answer with a new address.
     this.capabilities = {
       codecs: ["PCMU", "PCMA"],
       modes: ["speak-listen", "listen-only"],
@@ -45,6 +47,9 @@ export class JanusMcu implements McuAdapter {
       record: { layouts: ["mono"], pause: false, formats: ["wav"] },
       play: null,
       limits: { rooms: config.maxRooms, partiesPerRoom: config.maxPartiesPerRoom },
+      offerlessJoin: false,
+      freshOffer: false,
+      inactivityReports: false,
     };
   }
 

@@ -73,6 +73,13 @@ export class JanusParty implements McuParty {
     return Promise.reject(McuErrors.wrongState(this.context.adapter, "accept an answer", `party ${this.id} joined with an offer and was answered`));
   }
 
+  /** Refused: the party's answer could move its media, and AudioBridge cannot move a plain-RTP participant. */
+  offer(): Promise<string> {
+    const { adapter } = this.context;
+    if (this.left) return Promise.reject(McuErrors.unknownParty(adapter, this.id, this.roomId));
+    return Promise.reject(McuErrors.unsupported(adapter, "a fresh offer to a party in a room (AudioBridge cannot move a plain-RTP participant)"));
+  }
+
   /** A re-offer that keeps address, port and codec gets the same answer; AudioBridge cannot move a plain-RTP party. */
   async reoffer(offer: string): Promise<string> {
     const { adapter } = this.context;

@@ -26,11 +26,14 @@ export function readPartySdp(adapter: string, partyId: string, sdp: string): { r
   return { remote: { address, port: audio.port }, sends: direction === "sendrecv" || direction === "sendonly" };
 }
 
-/** Our SDP (an answer, or the offer of an offerless join): PCMU at the MCU's address for this party. */
-export function writeMcuSdp(local: MediaAddress, sessionId: number): string {
+/**
+ * Our SDP (an answer, the offer of an offerless join, or a fresh offer): PCMU at the MCU's address for this party.
+ * Each new SDP to the same party keeps its session id and takes the next version (RFC 3264 §8).
+ */
+export function writeMcuSdp(local: MediaAddress, sessionId: number, sessionVersion = 1): string {
   return write({
     version: 0,
-    origin: { username: "tandem-mcu-template", sessionId, sessionVersion: 1, netType: "IN", ipVer: 4, address: local.address },
+    origin: { username: "tandem-mcu-template", sessionId, sessionVersion, netType: "IN", ipVer: 4, address: local.address },
     name: "-",
     connection: { version: 4, ip: local.address },
     timing: { start: 0, stop: 0 },

@@ -32,6 +32,9 @@ export class TemplateMcu implements McuAdapter {
       record: null,
       play: null,
       limits: { rooms: config.maxRooms, partiesPerRoom: config.maxPartiesPerRoom },
+      offerlessJoin: true,
+      freshOffer: true,
+      inactivityReports: true,
     };
     this.timers.push(setInterval(() => this.checkInactivity(), INACTIVITY_CHECK_MS), setInterval(() => this.checkHealth(), config.healthIntervalMs));
     for (const timer of this.timers) timer.unref();

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { McuErrors, type McuJoinRequest, type McuParty, type McuPlayback, type McuPlayRequest, type McuRecording, type McuRecordRequest, type McuRoom } from "@tandem/sdk";
 import type { TemplateMcuConfig } from "./manifest.js";
 import type { MixerBackend } from "./mixer-backend.js";
-import { readPartySdp, writeMcuSdp } from "./party-sdp.js";
+import { readPartySdp } from "./party-sdp.js";
 import { TemplateParty } from "./template-party.js";
 
 let sessionIds = 1;
@@ -34,7 +34,7 @@ export class TemplateRoom implements McuRoom {
     const heard = (request.mode?.mode ?? "speak-listen") === "speak-listen";
     const local = await this.backend.addParty(this.id, partyId, offered?.remote, heard);
     const watched = offered === undefined || offered.sends;
-    const party = new TemplateParty(partyId, this.id, writeMcuSdp(local, sessionIds++), watched ? (request.inactivityMs ?? this.config.inactivityMs) : undefined, Date.now(), {
+    const party = new TemplateParty(partyId, this.id, local, sessionIds++, watched ? (request.inactivityMs ?? this.config.inactivityMs) : undefined, Date.now(), {
       adapter: this.adapter,
       backend: this.backend,
       left: (p) => this.members.delete(p.id),

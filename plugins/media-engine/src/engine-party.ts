@@ -1,6 +1,7 @@
 /**
  * A party of an engine room: its port pair, its SDP exchange in either direction (RFC 3264; RFC 3725 for an
- * offerless join) and the requests that change what it hears, all carried out by its room's worker.
+ * offerless join or a fresh offer mid-call) and the requests that change what it hears, all carried out by its
+ * room's worker.
  */
 import { McuErrors, type McuJoinRequest, type McuParty, type McuPartyMode, type McuPlayback, type McuPlayRequest, type TandemError } from "@tandem/sdk";
 import type { EngineRoom } from "./engine-room.js";
@@ -64,7 +65,7 @@ export class EngineParty implements McuParty {
 
   async accept(answer: string): Promise<void> {
     this.assertHere();
-    if (!this.awaitingAnswer) throw McuErrors.wrongState(this.engine.name, `accept an answer from party ${this.id}`, "it joined with an offer, or its answer was taken");
+    if (!this.awaitingAnswer) throw McuErrors.wrongState(this.engine.name, `accept an answer from party ${this.id}`, "no offer of ours awaits an answer");
     let remote: RemoteMedia;
     try {
       remote = readAnswer(answer);
@@ -73,6 +74,14 @@ export class EngineParty implements McuParty {
     }
     await this.send({ op: "remote", roomId: this.room.id, partyId: this.id, remote });
     this.awaitingAnswer = false;
+  }
+
+  /** A fresh offer on the party's own port pair (RFC 3264 §8: same origin, next version); media goes on meanwhile. */
+  async offer(): Promise<string> {
+    this.assertHere();
+    this.localSdp = makeOffer({ address: this.engine.announceAddress, port: this.port, origin: this.origin });
+    this.awaitingAnswer = true;
+    return this.localSdp;
   }
 
   async reoffer(offer: string): Promise<string> {

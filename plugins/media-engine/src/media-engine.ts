@@ -46,6 +46,9 @@ export class MediaEngine implements McuAdapter {
       record: { layouts: ["mono", "two-channel"], pause: true, formats: ["wav"] },
       play: { schemes: ["file", "http", "https"], formats: ["wav"], loop: true },
       limits: { rooms: config.maxRooms, partiesPerRoom: config.maxPartiesPerRoom },
+      offerlessJoin: true,
+      freshOffer: true,
+      inactivityReports: true,
     };
   }
 

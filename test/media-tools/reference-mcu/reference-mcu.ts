@@ -1,7 +1,8 @@
 /**
  * A deliberately small MCU adapter for testing the conformance kit itself: a G.711 mixer in the test process
  * on 127.0.0.1. Its capabilities are chosen per test, and knobs make it wrong on purpose (a listen-only party
- * still heard, a slow mode change, a port kept after leave, no inactivity reports) so the tests can show the
+ * still heard, a slow mode change, a port kept after leave, no inactivity reports, a fresh offer's answer
+ * ignored) so the tests can show the
  * kit catches each.
  */
 import { mcuMissing, McuErrors, type McuAdapter, type McuCapabilities, type McuEvent, type McuHealth, type McuPartyMode, type McuRoom, type McuRoomRequest } from "@tandem/sdk";
@@ -17,6 +18,9 @@ export const FULL_CAPABILITIES: McuCapabilities = {
   record: { layouts: ["mono", "two-channel"], pause: true, formats: ["wav"] },
   play: { schemes: ["file"], formats: ["wav"], loop: true },
   limits: { rooms: 4, partiesPerRoom: 4 },
+  offerlessJoin: true,
+  freshOffer: true,
+  inactivityReports: true,
 };
 
 export interface ReferenceMcuOptions {
@@ -26,6 +30,10 @@ export interface ReferenceMcuOptions {
   leakPortOnLeave?: boolean;
   /** Never reports a party inactive. */
   noInactivityReports?: boolean;
+  /** Keeps sending to a party's old address after its answer to a fresh offer moved it. */
+  ignoreFreshAnswer?: boolean;
+  /** Its parties have no offer(), whatever the capabilities say. */
+  omitOffer?: boolean;
 }
 
 export class ReferenceMcu implements McuAdapter {

@@ -4,7 +4,7 @@
  */
 import { createSocket, type Socket } from "node:dgram";
 import { parse } from "sdp-transform";
-import { McuErrors, type McuEvent, type McuParty, type McuPartyMode, type McuPlayback, type McuPlayRequest } from "@tandem/sdk";
+import { McuErrors, type McuAbilities, type McuEvent, type McuParty, type McuPartyMode, type McuPlayback, type McuPlayRequest } from "@tandem/sdk";
 import {
   buildRtpPacket,
   codecOfPayloadType,
@@ -24,6 +24,9 @@ const MAX_QUEUED_FRAMES = 3;
 export interface ReferencePartyHost {
   readonly roomId: string;
   readonly telephoneEvents: boolean;
+  readonly abilities: McuAbilities;
+  /** Wrong on purpose: the answer to a fresh offer is taken but media goes on to the old address. */
+  readonly ignoreFreshAnswer: boolean;
   report(event: McuEvent): void;
   setMode(party: ReferenceParty, mode: McuPartyMode): void;
   play(request: McuPlayRequest, party: ReferenceParty): Promise<McuPlayback>;
@@ -56,6 +59,7 @@ export class ReferenceParty implements McuParty {
   inactiveReported = false;
   inactivityMs = 10_000;
   private lastEventTimestamp: number | undefined;
+  private freshOfferPending = false;
   private remote: { address: string; port: number } | undefined;
   private seq = 0;
   private timestamp = 0;
@@ -123,7 +127,16 @@ export class ReferenceParty implements McuParty {
 
   async accept(answer: string): Promise<void> {
     const remote = sdpRemote(answer);
-    this.remote = { address: remote.address, port: remote.port };
+    const ignored = this.freshOfferPending && this.host.ignoreFreshAnswer;
+    this.freshOfferPending = false;
+    if (!ignored) this.remote = { address: remote.address, port: remote.port };
+  }
+
+  /** The same socket and codec offered again; the party's answer may move where it receives. */
+  async offer(): Promise<string> {
+    if (!this.host.abilities.freshOffer) throw McuErrors.unsupported(NAME, "a fresh offer");
+    this.freshOfferPending = true;
+    return this.localSdp;
   }
 
   async reoffer(offer: string): Promise<string> {

@@ -2,7 +2,7 @@
  * A room of the reference mixer: every 20 ms each listener gets the sum of the frames of the parties it may
  * hear (by their modes), what is played to the room and to it alone; recordings get their channels' sums.
  */
-import { McuErrors, type McuEvent, type McuJoinRequest, type McuParty, type McuPartyMode, type McuPlayback, type McuPlayRequest, type McuRecordRequest, type McuRecording, type McuRoom } from "@tandem/sdk";
+import { mcuAbilities, McuErrors, type McuAbilities, type McuEvent, type McuJoinRequest, type McuParty, type McuPartyMode, type McuPlayback, type McuPlayRequest, type McuRecordRequest, type McuRecording, type McuRoom } from "@tandem/sdk";
 import { SAMPLES_PER_FRAME } from "@tandem/sdk/testing/media";
 import { ReferencePlayback, ReferenceRecording } from "./reference-media.js";
 import { ReferenceParty } from "./reference-party.js";
@@ -47,6 +47,14 @@ export class ReferenceRoom implements McuRoom {
     return this.mcu.capabilities.telephoneEvents;
   }
 
+  get abilities(): McuAbilities {
+    return mcuAbilities(this.mcu.capabilities);
+  }
+
+  get ignoreFreshAnswer(): boolean {
+    return this.mcu.options.ignoreFreshAnswer === true;
+  }
+
   report(event: McuEvent): void {
     this.mcu.report(event);
   }
@@ -61,8 +69,11 @@ export class ReferenceRoom implements McuRoom {
     if (this.members.size >= this.mcu.capabilities.limits.partiesPerRoom) throw McuErrors.limit(NAME, `${this.mcu.capabilities.limits.partiesPerRoom} parties per room`);
     const mode = request.mode ?? { mode: "speak-listen" };
     this.mcu.checkMode(mode);
+    if (request.offer === undefined && !this.abilities.offerlessJoin) throw McuErrors.unsupported(NAME, "an offerless join");
+    if (request.inactivityMs !== undefined && !this.abilities.inactivityReports) throw McuErrors.unsupported(NAME, "party inactivity reports");
     const party = await ReferenceParty.open(id, this, mode, request.offer);
     if (request.inactivityMs !== undefined) party.inactivityMs = request.inactivityMs;
+    if (this.mcu.options.omitOffer) Object.defineProperty(party, "offer", { value: undefined });
     this.members.set(id, party);
     return party;
   }

@@ -1,8 +1,9 @@
 /** Cases on who hears whom in each party mode, offer/answer both ways, and how fast a mode change is heard. */
 import { AssertionError } from "node:assert";
 import { setTimeout as delay } from "node:timers/promises";
+import { mcuAbilities } from "../../mcu-adapter.js";
 import { McuErrors } from "../../mcu-errors.js";
-import { expectRefusal } from "./kit-checks.js";
+import { expectRefusal, expectUnsupported } from "./kit-checks.js";
 import { expectHearing, heardWindows, KIT_TONES } from "./kit-hearing.js";
 import { measureUnlessStalled } from "./kit-load.js";
 import { inKitRoom, type McuConformanceOptions } from "./kit-room.js";
@@ -11,6 +12,10 @@ import type { McuConformanceCase } from "./mcu-conformance.js";
 const { a: A, b: B, c: C } = KIT_TONES;
 /** Measuring granularity of a mode change: the 20 ms windows the received audio is cut into. */
 const WINDOW_MS = 20;
+
+function fail(message: string): never {
+  throw new AssertionError({ message });
+}
 
 export function hearingCases(options: McuConformanceOptions): McuConformanceCase[] {
   return [
@@ -50,9 +55,14 @@ export function hearingCases(options: McuConformanceOptions): McuConformanceCase
         }),
     },
     {
-      name: "offer/answer both ways: an offerless join answered with accept() hears and is heard",
+      name: "offer/answer both ways: an offerless join answered with accept() hears and is heard (or, declared absent, refused as unsupported)",
       run: () =>
-        inKitRoom(options, async ({ join }) => {
+        inKitRoom(options, async ({ adapter, room, join }) => {
+          if (!mcuAbilities(adapter.capabilities).offerlessJoin) {
+            await expectUnsupported(adapter.name, () => join({ id: "a", tone: A, offerless: true }), "an offerless join (offerlessJoin: false)");
+            if (room.parties().length !== 0) fail(`a refused join left parties in the room: ${room.parties().join(", ")}`);
+            return;
+          }
           const a = await join({ id: "a", tone: A, offerless: true });
           const b = await join({ id: "b", tone: B });
           await expectHearing([a, b], { a: [B], b: [A] });

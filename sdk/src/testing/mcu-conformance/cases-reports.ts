@@ -1,8 +1,8 @@
 /** Cases on what an adapter reports: RFC 4733 telephone-events a party sends, and a party whose media stopped. */
 import { AssertionError } from "node:assert";
 import { setTimeout as delay } from "node:timers/promises";
-import type { McuEvent, McuPartyInactive, McuTelephoneEvent } from "../../mcu-adapter.js";
-import { eventually } from "./kit-checks.js";
+import { mcuAbilities, type McuEvent, type McuPartyInactive, type McuTelephoneEvent } from "../../mcu-adapter.js";
+import { eventually, expectUnsupported } from "./kit-checks.js";
 import { KIT_TONES } from "./kit-hearing.js";
 import { inKitRoom, type McuConformanceOptions } from "./kit-room.js";
 import type { McuConformanceCase } from "./mcu-conformance.js";
@@ -56,12 +56,17 @@ export function reportCases(options: McuConformanceOptions): McuConformanceCase[
         ),
     },
     {
-      name: "inactivity: a party whose media stops is reported once after inactivityMs, and again only after its media came back and stopped again",
+      name: "inactivity: a party whose media stops is reported once after inactivityMs, and again only after its media came back and stopped again (or, declared absent, a join asking for it refused as unsupported)",
       run: () =>
-        inKitRoom(options, async ({ adapter, join }) =>
+        inKitRoom(options, async ({ adapter, room, join }) =>
           collecting(
             (l) => adapter.onEvent(l),
             async (reports) => {
+              if (!mcuAbilities(adapter.capabilities).inactivityReports) {
+                await expectUnsupported(adapter.name, () => join({ id: "a", tone: A, inactivityMs: INACTIVITY_MS }), "a join asking for inactivity reports (inactivityReports: false)");
+                if (room.parties().length !== 0) fail(`a refused join left parties in the room: ${room.parties().join(", ")}`);
+                return;
+              }
               const a = await join({ id: "a", tone: A, inactivityMs: INACTIVITY_MS });
               await join({ id: "b", tone: B, inactivityMs: INACTIVITY_MS });
               const inactive = (id: string): McuPartyInactive[] => reports.filter((e): e is McuPartyInactive => e.type === "party-inactive" && e.partyId === id);

@@ -1,10 +1,11 @@
-/** Checks the suite shares: a coded refusal, a released UDP port, and the scratch files of a case. */
+/** Checks the suite shares: a coded refusal (one naming the adapter for what it declares absent), a released UDP port, and the scratch files of a case. */
 import { AssertionError } from "node:assert";
 import { createSocket } from "node:dgram";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
+import { McuErrors } from "../../mcu-errors.js";
 
 /** Awaits `action` and checks it was refused with the coded error `code` (`TANDEM_ERR_MCU_…`). */
 export async function expectRefusal(action: () => Promise<unknown>, code: string, what: string): Promise<void> {
@@ -19,6 +20,24 @@ export async function expectRefusal(action: () => Promise<unknown>, code: string
     const saw = outcome === undefined ? "it was accepted" : `got ${got ?? "an error without a code"}: ${outcome instanceof Error ? outcome.message : String(outcome)}`;
     throw new AssertionError({ message: `${what} must be refused with ${code}; ${saw}` });
   }
+}
+
+/**
+ * Checks `action` was refused with `TANDEM_ERR_MCU_UNSUPPORTED` naming the adapter, as the contract asks of
+ * anything an adapter declares it cannot do.
+ */
+export async function expectUnsupported(adapterName: string, action: () => Promise<unknown>, what: string): Promise<void> {
+  let message = "";
+  await expectRefusal(
+    () =>
+      action().catch((error: unknown) => {
+        message = error instanceof Error ? error.message : String(error);
+        throw error;
+      }),
+    McuErrors.unsupported.code,
+    what,
+  );
+  if (!message.includes(adapterName)) throw new AssertionError({ message: `${what} must be refused naming the adapter ${adapterName}; got: ${message}` });
 }
 
 function bindable(address: string, port: number): Promise<boolean> {

@@ -34,6 +34,8 @@ export interface KitParty {
   readonly target: SdpMediaTarget;
   /** Its tone stream, when it has a tone: pause it to go silent, send DTMF in it. */
   readonly stream: ToneStream | undefined;
+  /** The `o=` session id of its SDP. */
+  readonly sessionId: number;
   /** Stops its tone and leaves the room (errors from the adapter propagate), then releases its socket. */
   leave(): Promise<void>;
   /** Releases its socket only (after its room closed). */
@@ -67,6 +69,7 @@ export async function joinKitParty(room: McuRoom, options: KitJoinOptions): Prom
       mcu,
       target,
       stream,
+      sessionId,
       leave: async () => {
         rtp.stopSending();
         await stream?.done;
@@ -79,4 +82,39 @@ export async function joinKitParty(room: McuRoom, options: KitJoinOptions): Prom
     await rtp.close();
     throw error;
   }
+}
+
+/**
+ * Answers the adapter's fresh offer to `party` (`offer`, from McuParty.offer) from a new RTP socket, as a phone
+ * that moves its media in its answer to an offerless re-INVITE would (RFC 3261 §14.1, RFC 3264 §8), and sends
+ * the party's tone from there. The old socket stops sending but stays open, so a case can tell that nothing
+ * arrives there any more; the returned party's `close` releases the new socket, `leave` both.
+ */
+export async function answerFreshOffer(party: KitParty, offer: string): Promise<KitParty> {
+  const target = mediaTarget(offer);
+  const rtp = await RtpParty.open({ codec: target.codec });
+  try {
+    await party.mcu.accept(kitSdp(rtp.port, [target.codec], party.sessionId, target.telephoneEventPayloadType, 2));
+  } catch (error) {
+    await rtp.close();
+    throw error;
+  }
+  party.rtp.stopSending();
+  const stream = party.tone === undefined ? undefined : rtp.sendTone({ to: { address: target.address, port: target.port }, frequencies: [party.tone], codec: target.codec });
+  return {
+    id: party.id,
+    tone: party.tone,
+    rtp,
+    mcu: party.mcu,
+    target,
+    stream,
+    sessionId: party.sessionId,
+    leave: async () => {
+      rtp.stopSending();
+      await stream?.done;
+      await party.mcu.leave();
+      await Promise.all([rtp.close(), party.close()]);
+    },
+    close: () => rtp.close(),
+  };
 }

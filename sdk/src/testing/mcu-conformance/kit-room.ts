@@ -1,7 +1,7 @@
 /** One case's world: a fresh adapter, a room on it, the parties joined to it, and scratch files; all ended after. */
 import type { McuAdapter, McuRoom } from "../../mcu-adapter.js";
 import { scratchFolder } from "./kit-checks.js";
-import { joinKitParty, type KitJoinOptions, type KitParty } from "./kit-party.js";
+import { answerFreshOffer, joinKitParty, type KitJoinOptions, type KitParty } from "./kit-party.js";
 
 /** Options of the conformance suite (see `mcuConformanceCases`). */
 export interface McuConformanceOptions {
@@ -23,6 +23,8 @@ export interface KitRoomContext {
   readonly folder: string;
   /** Joins a conformance party; it is released when the case ends. */
   join(options: KitJoinOptions): Promise<KitParty>;
+  /** Answers the adapter's fresh `offer` to `party` from a new socket (see `answerFreshOffer`); released when the case ends. */
+  answerFreshOffer(party: KitParty, offer: string): Promise<KitParty>;
 }
 
 /** Runs `body` with a fresh adapter and room, then closes the room, the parties' sockets and the adapter. */
@@ -42,6 +44,11 @@ export async function inKitRoom(options: McuConformanceOptions, body: (context: 
         const party = await joinKitParty(open, joinOptions);
         parties.push(party);
         return party;
+      },
+      answerFreshOffer: async (party, offer) => {
+        const moved = await answerFreshOffer(party, offer);
+        parties.push(moved);
+        return moved;
       },
     });
   } finally {

@@ -18,9 +18,10 @@ export interface SdpMediaTarget {
 
 /**
  * An SDP for one audio stream at `port` on 127.0.0.1 offering (or answering with) `codecs`, in that order, and
- * RFC 4733 telephone-event as payload type `telephoneEvent` when given.
+ * RFC 4733 telephone-event as payload type `telephoneEvent` when given. A later SDP of the same party keeps its
+ * session id and takes the next `sessionVersion` (RFC 3264 §8).
  */
-export function kitSdp(port: number, codecs: readonly G711Codec[], sessionId: number, telephoneEvent?: number): string {
+export function kitSdp(port: number, codecs: readonly G711Codec[], sessionId: number, telephoneEvent?: number, sessionVersion = 1): string {
   const payloads: number[] = codecs.map((c) => G711_PAYLOAD_TYPE[c]);
   const rtp: Array<{ payload: number; codec: string; rate: number }> = codecs.map((codec) => ({ payload: G711_PAYLOAD_TYPE[codec], codec, rate: 8000 }));
   const fmtp: Array<{ payload: number; config: string }> = [];
@@ -31,7 +32,7 @@ export function kitSdp(port: number, codecs: readonly G711Codec[], sessionId: nu
   }
   return write({
     version: 0,
-    origin: { username: "conformance", sessionId, sessionVersion: 1, netType: "IN", ipVer: 4, address: "127.0.0.1" },
+    origin: { username: "conformance", sessionId, sessionVersion, netType: "IN", ipVer: 4, address: "127.0.0.1" },
     name: "mcu conformance party",
     connection: { version: 4, ip: "127.0.0.1" },
     timing: { start: 0, stop: 0 },

@@ -1,11 +1,13 @@
 /**
  * The MCU adapter conformance suite: runs any {@link McuAdapter} through fixed cases over real RTP on
  * 127.0.0.1. Every party is an RTP test party sending its own tone; what each one receives is decoded and the
- * tones in it say whom it hears. Cases cover the three party modes, offer/answer both ways, a mode change
- * heard within 100 ms, playing to a room and to one party (once and looped), mono and two-channel recordings
- * (channels, duration, paused time as silence), ports released on leave and close, refusals at the
- * declared limits, and the reports of RFC 4733 telephone-events and of a party whose media stopped. A case for something the adapter declares it cannot do checks the coded refusal instead,
- * so every case runs for every adapter.
+ * tones in it say whom it hears. Cases cover the three party modes, offer/answer both ways, a fresh offer to a
+ * party in the room answered from a new port, a mode change heard within 100 ms, playing to a room and to one
+ * party (once and looped), mono and two-channel recordings (channels, duration, paused time as silence), ports
+ * released on leave and close, refusals at the declared limits, and the reports of RFC 4733 telephone-events and
+ * of a party whose media stopped. A case for something the adapter declares it cannot do (a capability, or an
+ * ability flag of `mcuAbilities` that is false) checks the coded refusal instead, so every case runs for every
+ * adapter.
  *
  * ```ts
  * import { mcuConformanceCases } from "@tandem/sdk/testing/media";
@@ -19,6 +21,7 @@
 import type { McuAdapter } from "../../mcu-adapter.js";
 import { hearingCases } from "./cases-hearing.js";
 import { mediaCases } from "./cases-media.js";
+import { offerCases } from "./cases-offers.js";
 import { reportCases } from "./cases-reports.js";
 import { resourceCases } from "./cases-resources.js";
 import type { McuConformanceOptions } from "./kit-room.js";
@@ -33,7 +36,7 @@ export interface McuConformanceCase {
 
 /** The suite's cases, for any test runner. */
 export function mcuConformanceCases(options: McuConformanceOptions): McuConformanceCase[] {
-  return [...hearingCases(options), ...mediaCases(options), ...resourceCases(options), ...reportCases(options)];
+  return [...hearingCases(options), ...offerCases(options), ...mediaCases(options), ...resourceCases(options), ...reportCases(options)];
 }
 
 /** The outcome of one case in {@link runMcuConformance}. */
