@@ -1,16 +1,15 @@
 /**
  * The call model's side of {@link CallMediaTakeover} (SDK `CALL_MEDIA_TAKEOVER`, provided as `core`): a plain
- * established call handed to a media owner (its two legs watched as call-parties.ts watches a conference's, so a
+ * established call handed to a media owner (its two legs watched as a conference's, media-ownership.ts, so a
  * party leaving and the call's end work the same), an extra leg rung through the trunk for it, and the room of a
  * call whose owner shares it.
  */
 import { TandemError, type CallMediaOwner, type CallMediaTakeover, type ExtraLegOptions, type RoomSharingOwner, type SipLeg } from "@tandem/sdk";
-import type { Call } from "../call.js";
 import { watchBridge } from "./bridge-watch.js";
-import { afterCallOptions, controlState, exclusive, reasonOf, type ControlContext } from "./control-context.js";
+import { controlState, exclusive, reasonOf, type ControlContext } from "./control-context.js";
 import { CallControlErrors } from "./errors.js";
-import { partyLegs, type OwnedMedia, type OwnedParty } from "./owned-media.js";
-import { partyLeft } from "./party-leaving.js";
+import { ownMedia } from "./media-ownership.js";
+import { partyLegs } from "./owned-media.js";
 import { ringDn } from "./ring-dn.js";
 
 export function createCallMediaTakeover(cc: ControlContext): CallMediaTakeover {
@@ -44,7 +43,7 @@ async function takeMedia(cc: ControlContext, connId: string, owner: CallMediaOwn
     const old = call.bridge;
     call.bridge = undefined;
     old?.unbridge();
-    const owned = own(cc, call, owner, [
+    const owned = ownMedia(cc, call, owner, [
       { dn: call.farParty ?? "", role: "customer", leg: customer, row: call.customerLegRow },
       { dn: call.agentDn ?? "", role: "agent", leg: phone, row: call.agentLegRow },
     ]);
@@ -59,38 +58,6 @@ async function takeMedia(cc: ControlContext, connId: string, owner: CallMediaOwn
       throw err instanceof TandemError ? err : CallControlErrors.sipFailed(name, connId, reasonOf(err));
     }
   });
-}
-
-/** Marks the call's media as `owner`'s and watches each leg (as call-parties.ts does for a conference). */
-function own(cc: ControlContext, call: Call, owner: CallMediaOwner, parties: Omit<OwnedParty, "unwatch">[]): OwnedMedia {
-  const owned: OwnedMedia = { owner, parties: [] };
-  for (const input of parties) {
-    // Until the owner sets its own, a peer's offer is answered with the leg's last SDP (nothing relayed across).
-    input.leg.onOffer(async () => input.leg.localSdp ?? "");
-    const party: OwnedParty = { ...input, unwatch: () => undefined };
-    party.unwatch = input.leg.onEnded((reason) => void partyLeft(cc, call, party, reason.by));
-    owned.parties.push(party);
-  }
-  controlState(call).owned = owned;
-  call.abort.signal.addEventListener("abort", () => endOwned(cc, call, owned), { once: true });
-  return owned;
-}
-
-/** The call ended while owned: every leg still up gets its BYE, the agents are freed, the owner told. */
-function endOwned(cc: ControlContext, call: Call, owned: OwnedMedia): void {
-  const state = controlState(call);
-  if (state.owned !== owned) return;
-  state.owned = undefined;
-  const now = new Date().toISOString();
-  for (const party of owned.parties) {
-    party.unwatch();
-    if (party.row !== undefined && party.row !== call.customerLegRow && party.row !== call.agentLegRow) {
-      cc.ctx.store.updateLeg(party.row, { endedAt: now, endedBy: "local" });
-    }
-    if (party.role === "agent") cc.ctx.reservations.release(party.dn, call.connId, afterCallOptions(cc));
-    void party.leg.bye().catch((err: unknown) => cc.ctx.logger.warn({ err: reasonOf(err), connId: call.connId }, "BYE to a party failed"));
-  }
-  owned.owner.ended(call.connId, "released");
 }
 
 async function ringLeg(cc: ControlContext, connId: string, dn: string, options: ExtraLegOptions): Promise<SipLeg> {

@@ -19,11 +19,12 @@ import type { Call } from "../call.js";
 import { pinOffers, watchBridge } from "./bridge-watch.js";
 import { consultOf, endConsultState } from "./consult-end.js";
 import type { Consult } from "./consult-state.js";
-import { afterCallOptions, asRequest, controlState, exclusive, reasonOf, type ControlContext } from "./control-context.js";
+import { asRequest, controlState, exclusive, reasonOf, type ControlContext } from "./control-context.js";
 import { CallControlErrors } from "./errors.js";
 import { stopHoldMedia } from "./hold-media.js";
-import { partyLegs, type OwnedMedia, type OwnedParty } from "./owned-media.js";
-import { dropParty, partyLeft, rebridgeOwned } from "./party-leaving.js";
+import { ownMedia } from "./media-ownership.js";
+import { partyLegs } from "./owned-media.js";
+import { dropParty, rebridgeOwned } from "./party-leaving.js";
 
 const NAME = "RequestCompleteConference";
 
@@ -54,7 +55,7 @@ async function joinConsult(cc: ControlContext, request: TwoCallRequest, owner: C
     old?.unbridge();
     // What each leg had before the owner moved it, to put back a leg moved before a later one failed.
     const before = new Map([customer, phone, target].map((leg) => [leg, leg.localSdp]));
-    const owned = own(cc, call, owner, [
+    const owned = ownMedia(cc, call, owner, [
       { dn: call.farParty ?? "", role: "customer", leg: customer, row: call.customerLegRow },
       { dn: request.dn, role: "agent", leg: phone, row: call.agentLegRow },
       { dn: consult.target, role: consult.toAgent ? "agent" : "destination", leg: target, row: consult.row },
@@ -93,22 +94,6 @@ async function restoreMoved(cc: ControlContext, call: Call, before: ReadonlyMap<
   );
 }
 
-/** Marks the call's media as `owner`'s and watches every party's leg. */
-function own(cc: ControlContext, call: Call, owner: CallMediaOwner, parties: Omit<OwnedParty, "unwatch">[]): OwnedMedia {
-  const owned: OwnedMedia = { owner, parties: [] };
-  for (const input of parties) {
-    // Until the owner sets its own, a peer's offer is answered with the leg's last SDP (nothing relayed across).
-    input.leg.onOffer(async () => input.leg.localSdp ?? "");
-    const party: OwnedParty = { ...input, unwatch: () => undefined };
-    party.unwatch = input.leg.onEnded((reason) => void partyLeft(cc, call, party, reason.by));
-    owned.parties.push(party);
-  }
-  controlState(call).owned = owned;
-  // Whatever ends the call (a release, the last party leaving) ends every leg the owner carried.
-  call.abort.signal.addEventListener("abort", () => endOwned(cc, call), { once: true });
-  return owned;
-}
-
 /** The consultation is over and its target a party of the original call: events on both calls. */
 function endConsultIntoCall(cc: ControlContext, call: Call, consult: Consult, request: TwoCallRequest): void {
   const { ctx } = cc;
@@ -137,22 +122,4 @@ function endConsultIntoCall(cc: ControlContext, call: Call, consult: Consult, re
 export function partiesData(call: Call): CallPartyLeg["dn"][] {
   const owned = controlState(call).owned;
   return owned ? owned.parties.map((p) => p.dn) : [];
-}
-
-/** The call ended while owned: every leg still up gets its BYE, every agent on it is freed, the owner told. */
-function endOwned(cc: ControlContext, call: Call): void {
-  const state = controlState(call);
-  const owned = state.owned;
-  if (!owned) return;
-  state.owned = undefined;
-  const now = new Date().toISOString();
-  for (const party of owned.parties) {
-    party.unwatch();
-    if (party.row !== undefined && party.row !== call.customerLegRow && party.row !== call.agentLegRow) {
-      cc.ctx.store.updateLeg(party.row, { endedAt: now, endedBy: "local" });
-    }
-    if (party.role === "agent") cc.ctx.reservations.release(party.dn, call.connId, afterCallOptions(cc));
-    void party.leg.bye().catch((err: unknown) => cc.ctx.logger.warn({ err: reasonOf(err), connId: call.connId }, "BYE to a conference party failed"));
-  }
-  owned.owner.ended(call.connId, "released");
 }
