@@ -23,5 +23,6 @@ export * from "./supervision.js";
 export * from "./recording-control.js";
 export * from "./mcu-adapter.js";
 export * from "./mcu-errors.js";
+export * from "./mcu-offer-handler.js";
 export * from "./context.js";
 export * from "./plugin.js";

@@ -74,8 +74,20 @@ export interface LegEndReason {
   readonly status?: number;
 }
 
-/** Handler for an SDP offer the peer sends inside a dialog (re-INVITE or UPDATE); returns the answer. */
-export type OfferHandler = (offer: string | undefined, kind: "reinvite" | "update") => Promise<string>;
+/**
+ * What an {@link OfferHandler} is given for an offerless re-INVITE: the offer it returns goes in our 2xx and the
+ * peer's answer comes in its ACK (RFC 3261 §14.1, §13.2.1; RFC 3264 §4).
+ */
+export interface OfferlessExchange {
+  /** `listener` gets the peer's answer from the ACK; it is not called when the ACK carries no SDP or never comes. */
+  onAnswer(listener: (answer: string) => void): void;
+}
+
+/**
+ * Handler for an SDP offer the peer sends inside a dialog (re-INVITE or UPDATE); returns the answer. For an
+ * offerless re-INVITE (`offer` undefined) it returns our offer instead, and `exchange` carries the answer to it.
+ */
+export type OfferHandler = (offer: string | undefined, kind: "reinvite" | "update", exchange?: OfferlessExchange) => Promise<string>;
 
 /**
  * A body other than a plain SDP offer: e.g. SIPREC's `multipart/mixed` of the SDP and the recording metadata

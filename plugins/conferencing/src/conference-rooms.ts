@@ -1,13 +1,14 @@
 /**
  * The media side of conferences: one room per conferenced call, each party joined offerless so the room makes
  * the offer (RFC 3725 §4 spirit, RFC 3264 §8: a re-INVITE to the leg with the room's SDP, the leg's answer
- * completes the join). A party's later offers (a session refresh, hold from the far end) go to its room party.
+ * completes the join). A party's later offers (a session refresh, hold from the far end) go to its room party;
+ * its offerless re-INVITEs (RFC 3261 §14.1) get a fresh offer from the room, completed by the ACK's answer.
  * Each leg keeps its own SDP origin: the SIP layer versions the origin per leg (RFC 3264 §8).
  *
  * The room is shared ({@link SharedCallRoom}): a supervisor or a recorder joins its own party to a conference
  * without moving the call's legs; guests are told when the conference ends or its room is lost.
  */
-import type { CallMediaEnd, CallPartyLeg, Logger, McuParty, McuRoom, MediaRooms, RoomSharingOwner, SharedCallRoom } from "@tandem/sdk";
+import { mcuOfferHandler, type CallMediaEnd, type CallPartyLeg, type Logger, type McuParty, type McuRoom, type MediaRooms, type RoomSharingOwner, type SharedCallRoom } from "@tandem/sdk";
 import type { ConferencingConfig } from "./manifest.js";
 
 /** A conferenced call's room and the room party of each leg (by leg id). */
@@ -113,6 +114,7 @@ export class ConferenceRooms implements RoomSharingOwner {
     const { sdp } = await party.leg.reinvite({ sdp: member.localSdp });
     if (!sdp) throw new Error(`the ${party.role} leg answered the room's offer without SDP`);
     await member.accept(sdp);
-    party.leg.onOffer(async (offer) => (offer ? member.reoffer(offer) : member.localSdp));
+    // The leg's later offers go to its room party; an offerless re-INVITE gets a fresh offer from the room.
+    party.leg.onOffer(mcuOfferHandler(member, (err) => this.log.warn({ err, connId: conference.connId, leg: party.leg.id }, "the room could not follow the leg's offerless re-INVITE")));
   }
 }

@@ -43,9 +43,12 @@ export async function replyInfo(leg: SipLegImpl, handler: InfoHandler | undefine
 export async function answerReinvite(leg: SipLegImpl, message: IncomingRequestMessage, uas: Uas): Promise<void> {
   const offer = sdpOf(message);
   if (!offer && leg.relayPeer) return relayOfferless(leg, leg.relayPeer, message, uas);
+  // Offerless: our 2xx carries the offer and the ACK the answer (RFC 3261 §14.1, §13.2.1), for whoever asked.
+  let answered: ((answer: string) => void) | undefined;
+  const exchange = offer ? undefined : { onAnswer: (listener: (answer: string) => void) => void (answered = listener) };
   let sdp: string | undefined;
   try {
-    sdp = await leg.answerOffer(offer, "reinvite");
+    sdp = await leg.answerOffer(offer, "reinvite", exchange);
     if (sdp) sdp = leg.outgoingSdp(sdp);
   } catch (error) {
     const status = error instanceof SipError ? error.status : 488;
@@ -58,6 +61,8 @@ export async function answerReinvite(leg: SipLegImpl, message: IncomingRequestMe
   }
   try {
     const extra = [leg.contactHeader, ...leg.sessionTimerHeaders(message)];
+    const deliver = answered;
+    if (deliver && sdp) leg.ackSdpWaiter = (answer) => answer && deliver(answer);
     uas.accept({ statusCode: 200, extraHeaders: extra, ...(sdp ? { body: sdpBody(sdp) } : {}) });
     if (offer) leg.remoteSdp = offer;
     if (sdp) leg.localSdp = sdp;

@@ -9,6 +9,7 @@ import type {
   ExtraHeaders,
   LegEndReason,
   OfferHandler,
+  OfferlessExchange,
   ReinviteOptions,
   SipLeg,
   SipReplyInput,
@@ -219,9 +220,9 @@ export class SipLegImpl implements SipLeg {
   }
 
   /** Answers an offer from the peer (re-INVITE or UPDATE); without a handler we re-offer our last SDP. */
-  async answerOffer(offer: string | undefined, kind: "reinvite" | "update"): Promise<string | undefined> {
+  async answerOffer(offer: string | undefined, kind: "reinvite" | "update", exchange?: OfferlessExchange): Promise<string | undefined> {
     const handler = this.offerHandler;
-    if (typeof handler === "function") return handler(offer, kind);
+    if (typeof handler === "function") return handler(offer, kind, exchange);
     if (handler) return handler.offer(offer, kind);
     return this.localSdp;
   }
