@@ -106,3 +106,39 @@ export interface Health {
   version: string;
   counts?: Record<string, number>;
 }
+
+/** A recording of the recording plugin (`GET /api/v1/plugins/recording/recordings`). */
+export interface Recording {
+  id: string;
+  connId: string;
+  status: "recording" | "complete" | "failed";
+  trigger: string;
+  file: string;
+  ani: string | null;
+  dnis: string | null;
+  agentDn: string | null;
+  parties: Array<{ dn: string; role: string; from: string; to?: string }>;
+  startedAt: string;
+  endedAt: string | null;
+  pauses: Array<{ from: string; to?: string }>;
+  sizeBytes: number | null;
+  sha256: string | null;
+  durationMs: number | null;
+  pausedMs: number | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+}
+
+export type MonitorMode = "mute" | "coach" | "connect";
+
+/** A monitoring of the supervision plugin (`GET /api/v1/plugins/supervision/monitorings`). */
+export interface Monitoring {
+  supervisorDn: string;
+  agentDn: string;
+  monitorType: "one-call" | "all-calls";
+  scope: "call" | "agent";
+  mode: MonitorMode;
+  state: "waiting" | "active";
+  connId?: string;
+  since: string;
+}

@@ -1,21 +1,16 @@
 /**
- * One call: its event timeline beside the SIP ladder of its legs, the full message under the ladder on click.
- * Supervision (monitor, coach, barge) and recording playback belong here once plugins provide them: the
- * `callActions` slot lists what is installed, and stays empty until then.
+ * One call: its event timeline beside the SIP ladder of its legs, the full message under the ladder on click;
+ * with the supervision plugin on, supervision of a call in progress; with the recording plugin on, the call's
+ * recordings and their playback. A plugin that is off shows no controls.
  */
 import type { Api } from "./api.js";
 import type { CallTrace, TandemEvent, TracedMessage } from "./api-types.js";
 import { fill, h } from "./dom.js";
+import { enabledPlugins } from "./enabled-plugins.js";
 import { clock, dateTime, duration } from "./format.js";
+import { recordingsPanel } from "./recordings-panel.js";
 import { sipLadder } from "./sip-ladder.js";
-
-/** An action on a call offered by a plugin (supervision, recording). None exist yet. */
-export interface CallAction {
-  label: string;
-  run(connId: string): Promise<void>;
-}
-
-export const callActions: CallAction[] = [];
+import { supervisionPanel } from "./supervision-panel.js";
 
 function eventSummary(e: TandemEvent): string {
   const keys = ["reasonCode", "otherDn", "thisDn", "ani", "queue", "cause", "status", "reason"];
@@ -59,8 +54,9 @@ function summary(trace: CallTrace): HTMLElement {
 export async function renderCallDetail(api: Api, connId: string, root: HTMLElement): Promise<void> {
   fill(root, h("p", {}, "Loading…"));
   let trace: CallTrace;
+  let plugins: Set<string>;
   try {
-    trace = await api.get<CallTrace>(`/calls/${encodeURIComponent(connId)}/trace`);
+    [trace, plugins] = await Promise.all([api.get<CallTrace>(`/calls/${encodeURIComponent(connId)}/trace`), enabledPlugins(api)]);
   } catch (error) {
     fill(root, h("p", { class: "error" }, `Call ${connId}: ${(error as Error).message}`));
     return;
@@ -74,14 +70,18 @@ export async function renderCallDetail(api: Api, connId: string, root: HTMLEleme
   const ladder = trace.messages.length > 0
     ? h("div", { class: "ladder-wrap" }, sipLadder(trace, show))
     : h("p", { class: "empty" }, trace.traceEnabled ? "No SIP messages kept for this call (older than sipTrace.retentionMinutes, or evicted)." : "The SIP trace is off (sipTrace.enabled).");
-  const actions = callActions.length > 0
-    ? h("div", { class: "actions" }, ...callActions.map((a) => h("button", { type: "button", onclick: () => void a.run(connId) }, a.label)))
-    : h("p", { class: "muted" }, "Monitor, coach, barge and recording playback appear here when a supervision or recording plugin provides them.");
+  const inProgress = !trace.call.endedAt;
+  const plugged = h(
+    "div",
+    { class: "plugin-panels" },
+    plugins.has("supervision") && inProgress ? supervisionPanel(api, trace.call) : null,
+    plugins.has("recording") ? recordingsPanel(api, connId) : null,
+  );
   fill(
     root,
     h("h2", {}, `Call ${connId}`),
     summary(trace),
-    actions,
+    plugged,
     h(
       "div",
       { class: "call-detail" },

@@ -2,7 +2,8 @@
  * Serves the web dashboard (`ui/` at the repo root: `public/` as written, `dist/` as built by `tsc -b`) at `/ui/`.
  * The shell is static and needs no token: every piece of admin data it shows comes from `/api/v1` with the
  * bearer token the user signs in with. A strict Content-Security-Policy keeps any injected markup from running
- * script, so the token held in sessionStorage stays with the page's own code.
+ * script, so the token held in sessionStorage stays with the page's own code. `media-src blob:` lets a recording
+ * play from the Blob the page fetched with the token in its header (an `<audio src>` URL could not carry it).
  */
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
@@ -11,7 +12,7 @@ import type { FastifyInstance } from "fastify";
 /** `core/src/dashboard` and `core/dist/dashboard` are both three levels below the repo root. */
 export const DASHBOARD_ROOT = fileURLToPath(new URL("../../../ui/", import.meta.url));
 
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /** Only what a browser loads: never the compiler's declaration files or build info. */
 const SERVED = /(^|\/)$|\.(html|css|js|svg)$/;

@@ -1,7 +1,8 @@
 /**
  * Tandem in-process for the dashboard tests: the real SIP stack on 127.0.0.1, the admin server on a free port
  * serving `/ui/`, and the built-in presence, routing and trunk-selection plugins. Agent 1001 watches a presence
- * notifier (`cucm`) and is reached through trunk `T1`; Routing Point 5000 queues to `sales`.
+ * notifier (`cucm`) and is reached through trunk `T1`; Routing Point 5000 queues to `sales`. A second variant adds
+ * the media plane with recording and supervision.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -29,9 +30,49 @@ export function buildDashboard(): void {
 }
 
 export async function startDashboardServer(t: TestContext, sipTrace: Record<string, unknown> = {}): Promise<DashboardServer> {
+  return startWithConfig(t, sipTrace);
+}
+
+export interface MediaDashboardServer extends DashboardServer {
+  /** Where the recording plugin writes its WAV files. */
+  recordingFolder: string;
+}
+
+/**
+ * The same Tandem with the media plane and its features: the embedded media engine (`media` + `media-engine`),
+ * the recording plugin and the supervision plugin (team `blue`: supervisor 1002 may monitor agent 1001, 1003 may
+ * not; no intrusion, so a monitoring waits for the agent's next call and no supervisor phone is rung). Agent 1001
+ * is reached through trunk `T1` at `agentPhonePort`, not probed (the test's phone answers INVITEs only).
+ */
+export async function startMediaDashboardServer(t: TestContext, agentPhonePort: number, mediaPorts: { portMin: number; portMax: number }): Promise<MediaDashboardServer> {
+  const recordingFolder = join(mkdtempSync(join(tmpdir(), "tandem-dashboard-recordings-")), "recordings");
+  t.after(() => rmSync(join(recordingFolder, ".."), { recursive: true, force: true }));
+  const d = await startWithConfig(t, {}, (config) => {
+    config.dns = [
+      { number: "1001", type: "Extension" },
+      { number: "1002", type: "Extension" },
+      { number: "1003", type: "Extension" },
+      { number: "5000", type: "RoutingPoint" },
+      { number: "T1", type: "Trunk", contact: `sip:127.0.0.1:${agentPhonePort}`, transport: "udp", "oos-check": 0 },
+    ];
+    config.plugins = {
+      routing: { enabled: true, queues: { sales: { agents: ["1001"], timeoutMs: 60_000 } }, routingPoints: { "5000": { queue: "sales" } } },
+      "trunk-selection": { enabled: true, upAfter: 1 },
+      "media-engine": { enabled: true, address: "127.0.0.1", workers: 1, ...mediaPorts },
+      media: { enabled: true, adapter: "media-engine" },
+      recording: { enabled: true, folder: recordingFolder },
+      supervision: { enabled: true, intrusionEnabled: false, teams: [{ name: "blue", supervisors: ["1002"], agents: ["1001"], queues: [] }] },
+    };
+  });
+  return { ...d, recordingFolder };
+}
+
+type Config = Record<string, unknown>;
+
+async function startWithConfig(t: TestContext, sipTrace: Record<string, unknown>, adjust?: (config: Config) => void): Promise<DashboardServer> {
   const dir = mkdtempSync(join(tmpdir(), "tandem-dashboard-"));
   const [sipPort, adminPort, trunkPort, notifierPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  const config = {
+  const config: Config = {
     sip: { listen: [{ transport: "udp", host: "127.0.0.1", port: sipPort }], trustedPeers: ["127.0.0.0/8"] },
     admin: { host: "127.0.0.1", port: adminPort, tokens: [{ name: "dashboard-test", token: ADMIN_TOKEN }] },
     storage: { path: join(dir, "tandem.sqlite"), eventFlushMs: 5 },
@@ -49,6 +90,7 @@ export async function startDashboardServer(t: TestContext, sipTrace: Record<stri
       "trunk-selection": { enabled: true, upAfter: 1 },
     },
   };
+  adjust?.(config);
   const server = await createServer(config, { configDir: dir, logger: quietLogger() });
   t.after(async () => {
     await server.stop();
