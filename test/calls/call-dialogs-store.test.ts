@@ -86,3 +86,21 @@ test("a call closed as lost whose BYEs never went out is still listed (the start
   assert.deepEqual(store.openCalls(), []);
   assert.deepEqual(store.leftoverDialogs().map((d) => d.dialog.callId), ["a-customer"]);
 });
+
+test("a party's leg has its own row with whom to tell; forgetDialog drops that leg only", (t) => {
+  const { store } = openStore(t);
+  call(store, "a");
+  store.saveDialog("a", "customer", dialog("a-customer"));
+  store.saveDialog("a", "party:a-target", dialog("a-target"), { connId: "consult-a", dns: ["1001", "1002"] });
+  store.saveDialog("a", "party:a-third", dialog("a-third"), { connId: "a", dns: [] });
+  store.forgetDialog("a", "party:a-third");
+  assert.deepEqual(
+    store.leftoverDialogs().map((d) => [d.role, d.dialog.callId, d.party]),
+    [
+      ["customer", "a-customer", undefined],
+      ["party:a-target", "a-target", { connId: "consult-a", dns: ["1001", "1002"] }],
+    ],
+  );
+  store.updateCall("a", { endedAt: new Date().toISOString() });
+  assert.deepEqual(store.leftoverDialogs(), []);
+});

@@ -37,13 +37,31 @@ const MIGRATIONS = [
       );
     `,
   },
+  {
+    // Legs beyond the customer and agent (a consultation's target, a conference's parties): whom a restart tells.
+    version: 3,
+    up: `ALTER TABLE call_dialogs ADD COLUMN tell TEXT;`,
+  },
 ] as const;
+
+/**
+ * The row a leg's dialog is kept under: the call's customer and agent legs by their role, any other leg of the
+ * call (a consultation's target, a conference party) by its own Call-ID.
+ */
+export type DialogSlot = "customer" | "agent" | `party:${string}`;
+
+/** Whom a restart tells that a party's leg is gone: EventReleased on each DN for the ConnID their desktops know. */
+export interface DialogParty {
+  connId: string;
+  dns: string[];
+}
 
 /** A recorded dialog of a call an earlier process left up. */
 export interface OpenCallDialog {
   connId: string;
-  role: LegRecord["role"];
+  role: DialogSlot;
   dialog: DialogRecord;
+  party?: DialogParty;
 }
 
 /** What a new call row holds. */
@@ -141,9 +159,19 @@ export class CallStore {
    * Writes (or rewrites, on a target refresh or a new leg) the dialog of one leg. Once per leg at answer, so the
    * SIP path stays cheap; the rows go when the call ends (`updateCall` with `endedAt`).
    */
-  saveDialog(connId: string, role: LegRecord["role"], dialog: DialogRecord): void {
-    this.statement("INSERT OR REPLACE INTO call_dialogs (conn_id, role, dialog) VALUES (?, ?, ?)").run(connId, role, JSON.stringify(dialog));
+  saveDialog(connId: string, role: DialogSlot, dialog: DialogRecord, party?: DialogParty): void {
+    this.statement("INSERT OR REPLACE INTO call_dialogs (conn_id, role, dialog, tell) VALUES (?, ?, ?, ?)").run(
+      connId,
+      role,
+      JSON.stringify(dialog),
+      party ? JSON.stringify(party) : null,
+    );
     this.withDialogs.add(connId);
+  }
+
+  /** Drops one leg's row (the leg left a call that goes on, or moved to another slot). */
+  forgetDialog(connId: string, role: DialogSlot): void {
+    if (this.withDialogs.has(connId)) this.statement("DELETE FROM call_dialogs WHERE conn_id = ? AND role = ?").run(connId, role);
   }
 
   /**
@@ -152,9 +180,14 @@ export class CallStore {
    */
   leftoverDialogs(): OpenCallDialog[] {
     const rows = this.db
-      .prepare("SELECT conn_id, role, dialog FROM call_dialogs ORDER BY rowid")
-      .all() as Array<{ conn_id: string; role: LegRecord["role"]; dialog: string }>;
-    return rows.map((row) => ({ connId: row.conn_id, role: row.role, dialog: JSON.parse(row.dialog) as DialogRecord }));
+      .prepare("SELECT conn_id, role, dialog, tell FROM call_dialogs ORDER BY rowid")
+      .all() as Array<{ conn_id: string; role: DialogSlot; dialog: string; tell: string | null }>;
+    return rows.map((row) => ({
+      connId: row.conn_id,
+      role: row.role,
+      dialog: JSON.parse(row.dialog) as DialogRecord,
+      ...(row.tell === null ? {} : { party: JSON.parse(row.tell) as DialogParty }),
+    }));
   }
 
   /** Calls that no end was written for, with their legs (read before `closeOpenAsLost`). */

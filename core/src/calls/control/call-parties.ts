@@ -25,6 +25,7 @@ import { stopHoldMedia } from "./hold-media.js";
 import { ownMedia } from "./media-ownership.js";
 import { partyLegs } from "./owned-media.js";
 import { dropParty, rebridgeOwned } from "./party-leaving.js";
+import { recordParty } from "../lost-calls.js";
 
 const NAME = "RequestCompleteConference";
 
@@ -102,6 +103,8 @@ function endConsultIntoCall(cc: ControlContext, call: Call, consult: Consult, re
   state.held = false;
   cc.consults.delete(consult.call.connId);
   endConsultState(consult, "conferenced");
+  // The target's recorded leg is now a party of this call: a restart tells its DN on this call's ConnID.
+  if (consult.leg) recordParty(ctx, call, consult.leg, { connId: call.connId, dns: consult.toAgent ? [consult.target] : [] });
   asRequest(consult.call, request, () => {
     for (const dn of consult.call.activeDns()) {
       consult.call.endParty(dn);

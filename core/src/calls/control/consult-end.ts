@@ -12,7 +12,7 @@ import { afterCallOptions, asRequest, controlState, exclusive, reasonOf, type Co
 import type { Consult } from "./consult-state.js";
 import { CallControlErrors } from "./errors.js";
 import { stopHoldMedia, unholdCustomer } from "./hold-media.js";
-import { recordDialogs } from "../lost-calls.js";
+import { forgetLeg, recordDialogs } from "../lost-calls.js";
 
 /** The original call and its consult named by a two-call request (`connId` = consult, `heldConnId` = original). */
 export function consultOf(cc: ControlContext, request: TwoCallRequest, name: string): { call: Call; consult: Consult } {
@@ -43,6 +43,7 @@ export async function closeConsult(cc: ControlContext, call: Call, consult: Cons
   if (request) asRequest(consult.call, request, emit);
   else emit();
   if (consult.toAgent) cc.ctx.reservations.release(consult.target, call.connId, { source: "calls" });
+  if (consult.leg) forgetLeg(cc.ctx, call, consult.leg);
   await consult.leg?.bye().catch(() => undefined);
 }
 
@@ -115,7 +116,7 @@ async function handOver(cc: ControlContext, call: Call, consult: Consult, reques
   call.bridge = cc.ctx.sip.bridge(customer, target);
   watchBridge(cc, call, call.bridge);
   void stopHoldMedia(cc, call); // the customer now talks to the target
-  recordDialogs(cc.ctx, call); // the target's dialog replaces agent 1's for crash recovery
+  recordDialogs(cc.ctx, call); // the target's dialog replaces agent 1's (and leaves its consult row) for crash recovery
   const now = new Date().toISOString();
   if (previous.row !== undefined) cc.ctx.store.updateLeg(previous.row, { endedAt: now, endedBy: "transferred" });
   cc.ctx.store.updateCall(call.connId, consult.toAgent ? { agentDn: consult.target } : {});

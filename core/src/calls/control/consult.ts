@@ -18,6 +18,7 @@ import { CallControlErrors } from "./errors.js";
 import { holdLegs, retrieveLegs } from "./hold.js";
 import { outboundPlaceholder } from "./outbound-placeholder.js";
 import { ringDn } from "./ring-dn.js";
+import { recordParty } from "../lost-calls.js";
 
 const NAME = "RequestInitiateTransfer";
 
@@ -96,6 +97,8 @@ async function ringConsult(cc: ControlContext, call: Call, consult: Consult, req
   }
   consult.leg = ring.leg;
   consult.row = ring.row;
+  // The target's dialog on disk at once: a crash from here on must not leave the consulted party in a dead call.
+  recordParty(ctx, call, ring.leg, { connId: consult.call.connId, dns: consult.toAgent ? [request.dn, consult.target] : [request.dn] });
   ring.leg.onEnded(() => {
     // The target hung up during the consult: the phone goes back to the held customer (unless the agent had
     // alternated back to the customer already).

@@ -6,6 +6,7 @@
 import type { CallControlResult, CallRequestBase, DeleteFromConferenceRequest, SipLeg } from "@tandem/sdk";
 import type { Call } from "../call.js";
 import { releaseCall } from "../call-endings.js";
+import { forgetLeg } from "../lost-calls.js";
 import { withDirection } from "../../sip/index.js";
 import { watchBridge } from "./bridge-watch.js";
 import { afterCallOptions, asRequest, callOf, controlState, exclusive, reasonOf, type ControlContext } from "./control-context.js";
@@ -37,6 +38,7 @@ export async function partyLeft(cc: ControlContext, call: Call, party: OwnedPart
   owned.parties = owned.parties.filter((p) => p !== party);
   party.unwatch();
   if (party.row !== undefined) ctx.store.updateLeg(party.row, { endedAt: new Date().toISOString(), endedBy });
+  forgetLeg(ctx, call, party.leg); // a restart owes a party that left no BYE
   const emit = (): void => {
     call.endParty(party.dn);
     if (party.role !== "customer") ctx.events.emit("EventReleased", call, party.dn, { cause: "left-conference", endedBy });
