@@ -1,6 +1,6 @@
 /**
  * The engine's control side over real sockets: offer/answer in both directions (RFC 3264, RFC 3725 offerless
- * join), re-offers, coded refusals (codecs, SDP, modes, limits, port exhaustion, a closed engine), ports released
+ * join), re-offers, fresh offers to a party in a room, coded refusals (codecs, SDP, modes, limits, port exhaustion, a closed engine), ports released
  * on leave and close, RFC 4733 events and media inactivity reported through the contract.
  */
 import assert from "node:assert/strict";
@@ -79,6 +79,30 @@ describe("media engine control", () => {
     const before = b.rtp.arrivals.length;
     await sleep(300);
     assert.equal(b.rtp.arrivals.length, before, "nothing more to the old address");
+  });
+
+  it("a fresh offer keeps the party's port, takes the next SDP version, and awaits the answer that moves the party", async (t) => {
+    const room = await engine.createRoom();
+    t.after(() => room.close());
+    const a = await joinWithTone(room, "a", 400);
+    const b = await joinWithTone(room, "b", 700);
+    const moved = await openParty();
+    t.after(() => Promise.all([a.rtp.close(), b.rtp.close(), moved.close()]));
+    await assert.rejects(b.party.accept(partyOffer(moved.port)), (e: Error) => McuErrors.wrongState.is(e), "no offer of ours awaits an answer");
+    assert.ok(b.party.offer, "the engine makes fresh offers");
+    const offer = await b.party.offer();
+    assert.equal(b.party.localSdp, offer);
+    assert.equal(enginePort(offer), enginePort(b.party.localSdp));
+    assert.match(offer, /o=tandem \d+ 2 IN IP4/, "same session, version 2 (RFC 3264 §8)");
+    assert.match(offer, /m=audio \d+ RTP\/AVP 0 8 101/, "every codec the engine mixes, and telephone-event");
+    await until(() => hears(b.rtp, [400]), 8000, "media goes on at the old address until the answer");
+    b.rtp.stopSending();
+    moved.sendTone({ to: { port: enginePort(offer) }, frequencies: [700], codec: "PCMA" });
+    await b.party.accept(partyOffer(moved.port, "PCMA"));
+    await until(() => hears(moved, [400]), 8000, "the new address hearing a");
+    assert.ok(moved.arrivals.slice(-5).every((x) => x.packet.payloadType === 8), "A-law as the answer chose");
+    await until(() => hears(a.rtp, [700]), 8000, "a hearing b from its new address");
+    await assert.rejects(b.party.accept(partyOffer(moved.port)), (e: Error) => McuErrors.wrongState.is(e), "the answer was taken");
   });
 
   it("refuses unusable SDP, codecs and modes with coded errors, and releases the ports it took", async (t) => {
