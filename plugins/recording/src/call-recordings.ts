@@ -31,7 +31,7 @@ import type { CallFacts } from "./call-facts.js";
 import { RecordingErrors } from "./errors.js";
 import type { RequestOrigin } from "./recording-events.js";
 import type { RecordedParty } from "./recording-index.js";
-import { RecordingSession, type SessionDeps } from "./recording-session.js";
+import { RecordingSession, type SessionDeps, type SessionLayout } from "./recording-session.js";
 import type { MetadataParticipant } from "./siprec/rs-metadata.js";
 import { SiprecSession, type SiprecTarget } from "./siprec/siprec-session.js";
 
@@ -46,6 +46,10 @@ interface RecordedCall {
   readonly left: RecordedParty[];
   /** Other features using the room (a supervisor); the room is kept while there are any. */
   readonly guests: Set<() => void>;
+  /** Set when the room is another owner's (a conference, a supervised call): stops listening to its end. */
+  host?: () => void;
+  /** In another owner's room: the channels and parties, as the call model lists them. */
+  guest?: { layout: SessionLayout; parties: RecordedParty[] };
 }
 
 const originOf = (r: RecordingRequest): RequestOrigin => ({ source: r.source, ...(r.dn ? { dn: r.dn } : {}), ...(r.referenceId ? { referenceId: r.referenceId } : {}) });
@@ -146,9 +150,9 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
     for (const guest of [...call.guests]) guest();
     call.guests.clear();
     void call.siprec?.stop();
-    // The file is closed before the room goes, so the recording keeps the call's last words.
+    // The file is closed before the room goes, so the recording keeps the call's last words; a host's room is its own.
     void (call.session?.stop({ source: "recording" }) ?? Promise.resolve())
-      .finally(() => call.room.close())
+      .finally(() => (call.host ? undefined : call.room.close()))
       .catch((err: unknown) => this.log.warn({ err, connId, why }, "closing the recorded room failed"));
   }
 
@@ -162,7 +166,7 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
       const session = await RecordingSession.start(
         this.deps,
         call.room,
-        {
+        call.guest?.layout ?? {
           left: members.filter((m) => m.leg.role === "customer").map((m) => m.party.id),
           right: members.filter((m) => m.leg.role !== "customer").map((m) => m.party.id),
         },
@@ -232,6 +236,8 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
 
   /** The call's media in a room this owner carries (taken from the model once, however many ask at once). */
   private async roomFor(connId: string): Promise<RecordedCall> {
+    const shared = this.byConnId.has(connId) ? undefined : this.takeover().sharedRoom(connId);
+    if (shared) return this.asGuest(shared);
     if (!this.byConnId.has(connId)) {
       let taking = this.taking.get(connId);
       if (!taking) {
@@ -244,6 +250,25 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
     }
     const call = this.byConnId.get(connId);
     if (!call) throw RecordingErrors.startFailed(connId, "the call ended while its media moved");
+    return call;
+  }
+
+  /**
+   * Another owner's shared room (a conference, a supervised call): recorded as a guest. The call model's parties
+   * say who is who; their room parties are the ones named by their leg ids (how the owners join legs), each checked
+   * to be in the room. The host's own guests (a supervisor) are not recorded.
+   */
+  private asGuest(shared: SharedCallRoom): RecordedCall {
+    const { connId, room } = shared;
+    const inRoom = new Set(room.parties());
+    const parties = this.extensions.get(CALL_PARTIES, DEFAULT_CALL_PARTIES)?.parties(connId) ?? [];
+    const ids = (customer: boolean): string[] => parties.filter((p) => (p.role === "customer") === customer && inRoom.has(p.leg.id)).map((p) => p.leg.id);
+    const layout = { left: ids(true), right: ids(false) };
+    if (layout.left.length === 0 || layout.right.length === 0) throw RecordingErrors.startFailed(connId, "the shared room's parties are not the call's legs");
+    const since = new Date().toISOString();
+    const call: RecordedCall = { connId, room, members: new Map(), left: [], guests: new Set(), guest: { layout, parties: parties.map((p) => ({ dn: p.dn, role: p.role, from: since })) } };
+    this.byConnId.set(connId, call);
+    call.host = shared.onEnded(() => this.ended(connId, "released"));
     return call;
   }
 
@@ -278,11 +303,18 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
     if (this.byConnId.get(call.connId) !== call) return;
     const state = call.session?.state;
     if (state === "recording" || state === "paused" || call.siprec || call.guests.size > 0) return;
+    if (call.host) {
+      // A guest leaves the host's room as it found it.
+      this.byConnId.delete(call.connId);
+      call.host();
+      return;
+    }
     const parties = this.extensions.get(CALL_PARTIES, DEFAULT_CALL_PARTIES);
     void parties?.rebridge(call.connId).catch((err: unknown) => this.log.warn({ err, connId: call.connId }, "giving the recorded call's media back failed; it stays in the room"));
   }
 
   private partiesOf(call: RecordedCall): RecordedParty[] {
+    if (call.guest) return call.guest.parties;
     const now = [...call.members.values()].map((m) => ({ dn: m.leg.dn, role: m.leg.role, from: m.since }));
     return [...call.left, ...now];
   }
