@@ -2,26 +2,16 @@
  * kill -9 with a call up, then a restart on the same database: the restarted server ends both dialogs with a BYE
  * (sipp customer and sipp agent phone each expect one, with the Reason saying why) and the event log shows
  * EventReleased on the agent's DN with cause `lost-in-restart`. Tandem runs as a real child process on
- * config.example.json (ports moved to free ones), the agent made Ready over the desktop HTTP API. A second case
- * moves the customer's target with a re-INVITE first: the record follows it and the BYE goes there.
+ * config.example.json (ports moved to free ones, support/crash-rig.ts), the agent made Ready over the desktop API.
+ * A second case moves the customer's target with a re-INVITE first: the record follows it and the BYE goes there.
  */
 import assert from "node:assert/strict";
 import Database from "better-sqlite3";
 import { test, type TestContext } from "node:test";
-import { writeExampleConfig } from "../support/example-config.js";
 import { customerCall } from "../support/sipp-peers.js";
 import { killAllSipp, runSipp } from "../support/sipp.js";
-import { startTandem } from "../support/tandem-process.js";
 import { until } from "../support/until.js";
-import { tempDir } from "../core-platform/helpers/temp-plugins.js";
-
-interface LoggedEvent {
-  seq: number;
-  name: string;
-  dn?: string;
-  connId?: string;
-  data: Record<string, unknown>;
-}
+import { startCrashRig, type TracedMessage } from "./support/crash-rig.js";
 
 interface CrashCase {
   agentScenario: string;
@@ -30,48 +20,20 @@ interface CrashCase {
   beforeKill?: (db: string, trace: () => Promise<TracedMessage[]>) => Promise<void>;
 }
 
-interface TracedMessage {
-  direction: "in" | "out";
-  text: string;
-}
-
 async function crashWithCallUp(t: TestContext, crash: CrashCase): Promise<void> {
   t.after(killAllSipp);
-  const dir = tempDir(t);
-  const example = await writeExampleConfig(dir);
-  const admin = `http://127.0.0.1:${example.adminPort}/api/v1`;
-  const adminToken = String(example.config["admin"].tokens[0].token);
-  const desktopToken = String(example.config["plugins"].desktop.tokens[0].token);
-  const events = async (): Promise<LoggedEvent[]> => {
-    const res = await fetch(`${admin}/events?after=0&limit=1000`, { headers: { authorization: `Bearer ${adminToken}` } });
-    return ((await res.json()) as { events: LoggedEvent[] }).events;
-  };
+  const rig = await startCrashRig(t);
+  await rig.desktop("1001", { request: "RequestAgentLogin", workMode: "AutoIn" });
+  await rig.waitEvent("agent 1001 Ready", (e) => e.name === "EventAgentReady" && e.dn === "1001", 20_000);
 
-  const first = startTandem(t, "source", example.file, dir);
-  await first.waitForOutput(/"msg":"tandem started"/);
-  const login = await fetch(`${admin}/plugins/desktop/requests`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${desktopToken}`, "content-type": "application/json" },
-    body: JSON.stringify({ request: "RequestAgentLogin", referenceId: "r1", dn: "1001", workMode: "AutoIn" }),
-  });
-  assert.equal(login.status, 200, await login.text());
-  await until(async () => (await events()).some((e) => e.name === "EventAgentReady" && e.dn === "1001"), 20_000, "agent 1001 Ready");
-
-  const agent = runSipp({ scenario: crash.agentScenario, localPort: example.ports.get(5070) ?? 0, calls: 1, timeoutS: 150 });
+  const agent = runSipp({ scenario: crash.agentScenario, localPort: rig.pbxPort, calls: 1, timeoutS: 150 });
   await new Promise((r) => setTimeout(r, 300));
-  const customer = customerCall(example.sipPort, crash.customerScenario, "5000", { timeoutS: 150 });
-  let established: LoggedEvent | undefined;
-  await until(async () => (established = (await events()).find((e) => e.name === "EventEstablished")) !== undefined, 30_000, "EventEstablished");
-  const trace = async (): Promise<TracedMessage[]> => {
-    const res = await fetch(`${admin}/calls/${established?.connId ?? ""}/trace`, { headers: { authorization: `Bearer ${adminToken}` } });
-    return res.ok ? ((await res.json()) as { messages: TracedMessage[] }).messages : [];
-  };
-  await crash.beforeKill?.(String(example.config["storage"].path), trace);
+  const customer = customerCall(rig.example.sipPort, crash.customerScenario, "5000", { timeoutS: 150 });
+  const established = await rig.waitEvent("EventEstablished", (e) => e.name === "EventEstablished");
+  const connId = established.connId ?? "";
+  await crash.beforeKill?.(String(rig.example.config["storage"].path), () => rig.trace(connId));
 
-  first.child.kill("SIGKILL");
-  await first.exited;
-  const second = startTandem(t, "source", example.file, dir);
-  await second.waitForOutput(/"msg":"tandem started"/);
+  await rig.crashAndRestart();
 
   const [customerResult, agentResult] = await Promise.all([customer, agent]);
   assert.equal(customerResult.failed, 0, customerResult.errors || customerResult.stderr);
@@ -79,20 +41,14 @@ async function crashWithCallUp(t: TestContext, crash: CrashCase): Promise<void> 
   assert.equal(agentResult.failed, 0, agentResult.errors || agentResult.stderr);
   assert.equal(agentResult.successful, 1, agentResult.errors || agentResult.stderr);
 
-  const connId = established?.connId;
-  const released = (await events()).filter((e) => e.name === "EventReleased" && e.connId === connId);
+  const released = (await rig.events()).filter((e) => e.name === "EventReleased" && e.connId === connId);
   assert.equal(released.length, 1, JSON.stringify(released));
   assert.equal(released[0]?.dn, "1001");
   assert.equal(released[0]?.data["cause"], "lost-in-restart");
   assert.equal(released[0]?.data["ani"], "5551234");
-  const history = (await (await fetch(`${admin}/calls/history`, { headers: { authorization: `Bearer ${adminToken}` } })).json()) as {
-    calls: Array<{ connId: string; outcome?: string }>;
-  };
+  const history = (await rig.admin("/calls/history")) as { calls: Array<{ connId: string; outcome?: string }> };
   assert.equal(history.calls.find((r) => r.connId === connId)?.outcome, "lost", JSON.stringify(history));
-  await until(async () => {
-    const agents = (await (await fetch(`${admin}/agents/1001`, { headers: { authorization: `Bearer ${adminToken}` } })).json()) as { state?: string };
-    return agents.state === "Ready";
-  }, 20_000, "agent 1001 back to Ready");
+  await until(async () => ((await rig.admin("/agents/1001")) as { state?: string }).state === "Ready", 20_000, "agent 1001 back to Ready");
 }
 
 test("a call up at kill -9 is ended by the restart: BYE to customer and agent, EventReleased lost-in-restart", (t) =>
