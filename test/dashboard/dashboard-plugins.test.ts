@@ -1,8 +1,9 @@
 /**
  * The dashboard's recording and supervision controls in headless Chromium against a real Tandem with the embedded
  * media engine: a customer (sipp caller with an RTP test party) routed to agent 1001 (a sipp party phone); on the
- * call's page the supervision buttons create, switch and cancel a monitoring through the supervision plugin's API
- * and a refused request shows its code; the call is recorded (admin API start and stop), and its recording shows
+ * call's page the supervision buttons start a monitoring whose supervisor phone (another sipp party phone) joins
+ * the call, switch its mode and cancel it through the supervision plugin's API; a join that fails later (EventError)
+ * and a refused request show their codes; the call is recorded (admin API start and stop), and its recording shows
  * in history with its metadata and plays in an `<audio>` element from bytes fetched with the token in the header
  * (the same bytes as the file: size and SHA-256). The supervision plugin's own tests prove the audio of each mode.
  */
@@ -52,7 +53,9 @@ describe("dashboard recording playback and supervision controls", () => {
   it("supervises the call in progress from its page, then plays its recording from history", async (t) => {
     const agentPhone = await startPartyPhone(1100, "phone.xml", 120);
     t.after(() => agentPhone.close());
-    const d = await startMediaDashboardServer(t, agentPhone.sipPort, portRange(16));
+    const supervisorPhone = await startPartyPhone(700, "phone.xml", 120);
+    t.after(() => supervisorPhone.close());
+    const d = await startMediaDashboardServer(t, { agent: agentPhone.sipPort, supervisor: supervisorPhone.sipPort }, portRange(24));
     const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
       const response = await fetch(`${d.base}/api/v1${path}`, {
         method,
@@ -83,18 +86,20 @@ describe("dashboard recording playback and supervision controls", () => {
     const connId = (await row.getAttribute("data-conn")) ?? "";
     await page.waitForSelector(`#calls tr[data-conn="${connId}"] .call-Established`, WAIT);
 
-    // Supervision on the call's page: Monitor for supervisor 1002 (remembered in sessionStorage).
+    // Supervision on the call's page: Monitor for supervisor 1002 (remembered in sessionStorage); its phone is rung
+    // and joins the call, and the page follows the monitoring to active.
     await page.goto(`${d.base}/ui/#/call/${encodeURIComponent(connId)}`);
     await page.waitForSelector("#supervision button[data-mode=mute]", WAIT);
     assert.equal(await page.locator("#supervision button[data-mode]").count(), 3, "monitor, coach and barge");
     await page.fill("#supervisor-dn", "1002");
     await page.click("#supervision button[data-mode=mute]");
-    await page.waitForSelector('#monitorings tr[data-supervisor="1002"][data-mode="mute"]', WAIT);
-    assert.deepEqual((await monitorings()).map((m) => `${m.supervisorDn}>${m.agentDn}:${m.mode}:${m.state}`), ["1002>1001:mute:waiting"]);
+    await page.waitForSelector('#monitorings tr[data-supervisor="1002"][data-mode="mute"][data-state="active"]', WAIT);
+    assert.deepEqual((await monitorings()).map((m) => `${m.supervisorDn}>${m.agentDn}:${m.mode}:${m.state}`), ["1002>1001:mute:active"]);
     assert.equal(await page.evaluate("sessionStorage.getItem('tandem.supervisorDn')"), "1002");
     await screenshot(page, "supervision-monitoring");
 
-    // Switching modes on it: mute → coach (RequestSetMuteOff with coach), coach → barge (RequestSetMuteOff).
+    // Switching modes on it: mute → coach (RequestSetMuteOff with coach), coach → barge (RequestSetMuteOff), then cancel:
+    // the supervisor's phone gets its BYE.
     await page.click("#supervision button[data-switch=coach]");
     await page.waitForSelector('#monitorings tr[data-supervisor="1002"][data-mode="coach"]', WAIT);
     await page.click("#supervision button[data-switch=connect]");
@@ -103,6 +108,14 @@ describe("dashboard recording playback and supervision controls", () => {
     await page.click("#supervision button[data-action=cancel]");
     await page.waitForSelector("#supervision button[data-mode=mute]", WAIT);
     assert.deepEqual(await monitorings(), []);
+    assert.equal((await supervisorPhone.sipp).successful, 1, "the supervisor's phone was called and released");
+
+    // A join that fails once accepted (the supervisor's phone is gone now and never answers within the ring time)
+    // shows the code of the EventError sent to the supervisor's DN.
+    await page.click("#supervision button[data-mode=coach]");
+    const failed = await page.waitForSelector('#supervision-outcome[data-code="TANDEM_ERR_CALL_CONTROL_SIP_FAILED"]', WAIT);
+    assert.match((await failed.textContent()) ?? "", /1002: no-answer/);
+    await until(async () => (await monitorings()).length === 0, 15_000, "the failed monitoring to end");
 
     // A supervisor outside the agent's teams is refused, and the page says so with the code.
     await page.fill("#supervisor-dn", "1003");

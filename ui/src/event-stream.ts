@@ -8,6 +8,9 @@ import type { TandemEvent } from "./api-types.js";
 
 export type StreamStatus = "connecting" | "live" | "reconnecting" | "unauthorized";
 
+/** The window event (a CustomEvent whose detail is the TandemEvent) each streamed event is re-dispatched as. */
+export const TANDEM_EVENT = "tandem:event";
+
 export interface StreamHandlers {
   event(event: TandemEvent): void;
   status(status: StreamStatus): void;

@@ -3,9 +3,10 @@
  * wallboard (`#/`), call history (`#/history`) and one call's detail (`#/call/<ConnID>`).
  */
 import { Api, ApiError } from "./api.js";
+import type { TandemEvent } from "./api-types.js";
 import { renderCallDetail } from "./call-detail-view.js";
 import { fill, h } from "./dom.js";
-import { EventStream, type StreamStatus } from "./event-stream.js";
+import { EventStream, TANDEM_EVENT, type StreamStatus } from "./event-stream.js";
 import { renderHistory } from "./history-view.js";
 import { LiveState } from "./live-state.js";
 import { tokenStore } from "./token-store.js";
@@ -58,6 +59,8 @@ function start(api: Api): void {
       // The last seq seen, on the page: where a reconnect resumes (and what a test can wait for).
       status.dataset.seq = String(e.seq);
       state.onEvent(e);
+      // Panels of the open view (supervision) follow the events that concern them.
+      window.dispatchEvent(new CustomEvent<TandemEvent>(TANDEM_EVENT, { detail: e }));
     },
     status: (s: StreamStatus) => {
       status.textContent = s;

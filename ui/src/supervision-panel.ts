@@ -6,8 +6,9 @@
  * adapter lacks …).
  */
 import { ApiError, type Api } from "./api.js";
-import type { ActiveCall, Monitoring, MonitorMode } from "./api-types.js";
+import type { ActiveCall, Monitoring, MonitorMode, TandemEvent } from "./api-types.js";
 import { h } from "./dom.js";
+import { TANDEM_EVENT } from "./event-stream.js";
 import { since } from "./format.js";
 
 const MONITORINGS = "/plugins/supervision/monitorings";
@@ -108,12 +109,26 @@ export function supervisionPanel(api: Api, call: Pick<ActiveCall, "connId" | "ag
       report(error);
     }
   };
+  // A join fails after the request was accepted (the supervisor's phone cannot be rung, the call ended …): the
+  // plugin says so with EventError to the supervisor's DN. Monitoring events change the list.
+  const follow = (event: Event): void => {
+    if (!panel.isConnected) {
+      window.removeEventListener(TANDEM_EVENT, follow);
+      return;
+    }
+    const e = (event as CustomEvent<TandemEvent>).detail;
+    const dn = supervisor.value.trim();
+    if (e.dn !== dn && e.dn !== agentDn) return;
+    if (e.name === "EventError" && e.dn === dn) report(new ApiError(0, String(e.data["code"] ?? "EventError"), String(e.data["message"] ?? "")));
+    if (/^Event(Monitoring|PartyAdded|PartyDeleted|PrivateInfo|Error)/.test(e.name)) void refresh();
+  };
+  window.addEventListener(TANDEM_EVENT, follow);
   supervisor.addEventListener("change", () => {
     sessionStorage.setItem(SUPERVISOR_KEY, supervisor.value.trim());
     void refresh();
   });
   void refresh();
-  return h(
+  const panel = h(
     "section",
     { class: "panel", id: "supervision" },
     h("h3", {}, agentDn ? `Supervise agent ${agentDn}` : "Supervise"),
@@ -121,4 +136,5 @@ export function supervisionPanel(api: Api, call: Pick<ActiveCall, "connId" | "ag
     outcome,
     list,
   );
+  return panel;
 }

@@ -2,7 +2,7 @@
  * Tandem in-process for the dashboard tests: the real SIP stack on 127.0.0.1, the admin server on a free port
  * serving `/ui/`, and the built-in presence, routing and trunk-selection plugins. Agent 1001 watches a presence
  * notifier (`cucm`) and is reached through trunk `T1`; Routing Point 5000 queues to `sales`. A second variant adds
- * the media plane with recording and supervision.
+ * the media plane with recording and supervision and phones that follow re-INVITEs.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -41,10 +41,11 @@ export interface MediaDashboardServer extends DashboardServer {
 /**
  * The same Tandem with the media plane and its features: the embedded media engine (`media` + `media-engine`),
  * the recording plugin and the supervision plugin (team `blue`: supervisor 1002 may monitor agent 1001, 1003 may
- * not; no intrusion, so a monitoring waits for the agent's next call and no supervisor phone is rung). Agent 1001
- * is reached through trunk `T1` at `agentPhonePort`, not probed (the test's phone answers INVITEs only).
+ * not; a supervisor's phone rings at most 3 s). Agent 1001 is reached through trunk `T1` at `phones.agent`, the
+ * supervisor 1002 through `T2` at `phones.supervisor` (routes by destination, neither probed: the test's phones
+ * answer INVITEs only).
  */
-export async function startMediaDashboardServer(t: TestContext, agentPhonePort: number, mediaPorts: { portMin: number; portMax: number }): Promise<MediaDashboardServer> {
+export async function startMediaDashboardServer(t: TestContext, phones: { agent: number; supervisor: number }, mediaPorts: { portMin: number; portMax: number }): Promise<MediaDashboardServer> {
   const recordingFolder = join(mkdtempSync(join(tmpdir(), "tandem-dashboard-recordings-")), "recordings");
   t.after(() => rmSync(join(recordingFolder, ".."), { recursive: true, force: true }));
   const d = await startWithConfig(t, {}, (config) => {
@@ -53,15 +54,18 @@ export async function startMediaDashboardServer(t: TestContext, agentPhonePort: 
       { number: "1002", type: "Extension" },
       { number: "1003", type: "Extension" },
       { number: "5000", type: "RoutingPoint" },
-      { number: "T1", type: "Trunk", contact: `sip:127.0.0.1:${agentPhonePort}`, transport: "udp", "oos-check": 0 },
+      { number: "T1", type: "Trunk", contact: `sip:127.0.0.1:${phones.agent}`, transport: "udp", "oos-check": 0 },
+      { number: "T2", type: "Trunk", contact: `sip:127.0.0.1:${phones.supervisor}`, transport: "udp", "oos-check": 0 },
+      { number: "agents", type: "TrunkGroup", trunks: ["T1"] },
+      { number: "supervisors", type: "TrunkGroup", trunks: ["T2"] },
     ];
     config.plugins = {
       routing: { enabled: true, queues: { sales: { agents: ["1001"], timeoutMs: 60_000 } }, routingPoints: { "5000": { queue: "sales" } } },
-      "trunk-selection": { enabled: true, upAfter: 1 },
+      "trunk-selection": { enabled: true, upAfter: 1, routes: [{ pattern: "^1001$", group: "agents" }, { pattern: "^1002$", group: "supervisors" }] },
       "media-engine": { enabled: true, address: "127.0.0.1", workers: 1, ...mediaPorts },
       media: { enabled: true, adapter: "media-engine" },
       recording: { enabled: true, folder: recordingFolder },
-      supervision: { enabled: true, intrusionEnabled: false, teams: [{ name: "blue", supervisors: ["1002"], agents: ["1001"], queues: [] }] },
+      supervision: { enabled: true, ringTimeoutMs: 3000, teams: [{ name: "blue", supervisors: ["1002"], agents: ["1001"], queues: [] }] },
     };
   });
   return { ...d, recordingFolder };
