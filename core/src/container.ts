@@ -17,6 +17,7 @@ import { provideCallControl } from "./calls/control/create-call-control.js";
 import { createCallModel, type CallModel } from "./calls/index.js";
 import { CallAdmission } from "./calls/call-admission.js";
 import { CoreDnRegistry } from "./registry/dn-registry.js";
+import { DnValidator } from "./registry/dn-validation.js";
 import type { CreateSipStack, SipStack } from "./sip/stack-contract.js";
 import { openDatabase } from "./storage/database.js";
 import { CallTimeline, registerCallTraceRoutes, resolveSipTraceConfig, SipTraceStore } from "./sip-trace/index.js";
@@ -70,7 +71,12 @@ export function buildContainer(input: ContainerInput): AwilixContainer<Cradle> {
         new EventLog(c.db, { retentionDays: c.config.storage.eventRetentionDays, flushMs: c.config.storage.eventFlushMs, logger: child(c, "events") }),
     ).singleton(),
     bus: asFunction((c: Cradle) => new CoreEventBus(c.eventLog, child(c, "bus"))).singleton(),
-    registry: asFunction((c: Cradle) => new CoreDnRegistry(c.db, c.bus, child(c, "registry"))).singleton(),
+    registry: asFunction(
+      (c: Cradle) =>
+        new CoreDnRegistry(c.db, c.bus, child(c, "registry"), {
+          validator: DnValidator.forManifests(c.checkedPlugins.map((p) => p.definition.manifest)),
+        }),
+    ).singleton(),
     metrics: asFunction(() => new MetricsRegistry()).singleton(),
     sipStack: asFunction((c: Cradle) =>
       c.createSipStack({

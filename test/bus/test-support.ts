@@ -9,6 +9,7 @@ import { openDatabase } from "../../core/src/storage/database.js";
 import { EventLog } from "../../core/src/bus/event-log.js";
 import { CoreEventBus } from "../../core/src/bus/event-bus.js";
 import { CoreDnRegistry } from "../../core/src/registry/dn-registry.js";
+import type { DnValidator } from "../../core/src/registry/dn-validation.js";
 
 /** A logger that keeps what was logged (level + message) and prints nothing. */
 export function quietLogger(lines: Array<{ level: string; msg: string }> = []): Logger {
@@ -43,12 +44,15 @@ export interface Core {
 }
 
 /** Opens DB → event log → bus → registry on `path`, the server's boot order. */
-export function openCore(path: string, options: { flushMs?: number; retentionDays?: number; logger?: Logger } = {}): Core {
+export function openCore(
+  path: string,
+  options: { flushMs?: number; retentionDays?: number; logger?: Logger; dnValidator?: DnValidator } = {},
+): Core {
   const logger = options.logger ?? quietLogger();
   const db = openDatabase(path);
   const log = new EventLog(db, { retentionDays: options.retentionDays ?? 7, flushMs: options.flushMs ?? 20, logger });
   const bus = new CoreEventBus(log, logger);
-  const registry = new CoreDnRegistry(db, bus, logger);
+  const registry = new CoreDnRegistry(db, bus, logger, options.dnValidator ? { validator: options.dnValidator } : {});
   let closed = false;
   return {
     db,

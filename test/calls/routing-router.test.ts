@@ -2,6 +2,7 @@
 import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { routeCall } from "@tandem/sdk";
+import { manifest } from "../../plugins/routing/src/manifest.js";
 import { Router } from "../../plugins/routing/src/router.js";
 import { withDefaults, type QueueConfig } from "../../plugins/routing/src/routing-config.js";
 import { FakeSip } from "./support/fake-sip.js";
@@ -19,6 +20,7 @@ function setup(
   const sip = new FakeSip();
   const h = createCallsHarness(t, {
     sip,
+    plugins: [manifest],
     dns: [
       { number: "5000", type: "RoutingPoint", options: { queues: ["sales"] } },
       { number: "5001", type: "RoutingPoint" },

@@ -5,7 +5,7 @@
  */
 import { DN_TYPES } from "@tandem/sdk";
 import { AGENT_REQUEST_KINDS, WORK_MODES } from "../registry/agent-request.js";
-import { DN_NUMBER_PATTERN } from "../registry/dn-validation.js";
+import { DN_NUMBER_PATTERN } from "../registry/dn-schema.js";
 
 const openObject = { type: "object", additionalProperties: true } as const;
 
@@ -57,22 +57,27 @@ export const dnSchema = {
   },
 } as const;
 
+/**
+ * A DN body's number, type and options are judged by the registry's DN validator (the one the config file's
+ * `dns[]` goes through), not here, so both give the same coded errors; ajv here would also coerce a number
+ * 1001 to "1001", which the file refuses.
+ */
+const dnNumberField = { description: `The DN: a string matching ${DN_NUMBER_PATTERN}` } as const;
+const dnTypeField = { description: `One of ${DN_TYPES.join(", ")}` } as const;
+const dnOptionsField = { ...openObject, description: "The core's and the enabled plugins' DN options (config.schema.json, dns[])" } as const;
+
 export const dnCreateBody = {
   type: "object",
   required: ["number", "type"],
   additionalProperties: false,
-  properties: {
-    number: { type: "string", pattern: DN_NUMBER_PATTERN },
-    type: { type: "string", enum: DN_TYPES },
-    options: openObject,
-  },
+  properties: { number: dnNumberField, type: dnTypeField, options: dnOptionsField },
 } as const;
 
 export const dnReplaceBody = {
   type: "object",
   required: ["type"],
   additionalProperties: false,
-  properties: { type: { type: "string", enum: DN_TYPES }, options: openObject },
+  properties: { type: dnTypeField, options: dnOptionsField },
 } as const;
 
 export const agentSchema = {

@@ -4,7 +4,8 @@
  * `enabled`/`module`). The same function feeds runtime validation and the published `config.schema.json`.
  */
 import type { JsonSchema, PluginManifest } from "@tandem/sdk";
-import { CORE_DN_OPTIONS, CORE_SECTIONS, dnEntrySchema } from "./core-schema.js";
+import { CORE_DN_OPTIONS, dnEntrySchema } from "../registry/dn-schema.js";
+import { CORE_SECTIONS } from "./core-schema.js";
 
 export const CONFIG_SCHEMA_ID = "https://tandem.dev/config.schema.json";
 export const PLUGIN_ID_PATTERN = "^[a-z][a-z0-9]*(-[a-z0-9]+)*$";

@@ -1,8 +1,9 @@
 /**
- * The JSON Schema of the core's own config sections. Plugin sections and plugin DN options are merged in
- * by `build-schema.ts`. Every key is documented so editors can autocomplete from `config.schema.json`.
+ * The JSON Schema of the core's own config sections. Plugin sections and the DN schema (`registry/dn-schema.ts`,
+ * with the plugins' DN options) are merged in by `build-schema.ts`. Every key is documented so editors can
+ * autocomplete from `config.schema.json`.
  */
-import { DN_TYPES, type JsonSchema } from "@tandem/sdk";
+import type { JsonSchema } from "@tandem/sdk";
 import { ADMIN_LIMITS_SCHEMA } from "../admin/admin-limits.js";
 import { SHUTDOWN_CONFIG_SCHEMA } from "../shutdown-config.js";
 import { ADMISSION_CONFIG_SCHEMA } from "../calls/admission-config.js";
@@ -127,34 +128,6 @@ const log: JsonSchema = {
   },
   additionalProperties: false,
 };
-
-/** DN options the core itself reads; plugins add theirs through `manifest.dnOptions`. */
-export const CORE_DN_OPTIONS: Readonly<Record<string, JsonSchema>> = {
-  contact: { type: "string", pattern: "^sips?:", description: "SIP URI that reaches the device or service." },
-  "contact-backup": { type: "array", items: { type: "string", pattern: "^sips?:" }, description: "Other URIs of the same service (cluster members)." },
-  presence: { type: "boolean", description: "Watch this DN's presence on the PBX." },
-  queues: { type: "array", items: { type: "string", minLength: 1 }, description: "Queue DNs this agent DN serves." },
-  "oos-check": { type: "integer", minimum: 0, description: "Seconds between OPTIONS health checks (0 = off)." },
-  "oos-force": { type: "integer", minimum: 0, description: "Seconds without an answer before the DN is out of service." },
-  "service-type": { type: "string", minLength: 1, description: "Kind of VoIP service: softswitch, mcu, recorder, media-server …" },
-  transport: { enum: ["udp", "tcp", "tls"], description: "Transport to reach the contact." },
-  description: { type: "string", description: "Free text for operators." },
-};
-
-/** The schema of one `dns[]` entry with the given options. */
-export function dnEntrySchema(options: Readonly<Record<string, JsonSchema>>): JsonSchema {
-  return {
-    type: "object",
-    description: "A directory number: number, type and the type's options.",
-    properties: {
-      number: { type: "string", pattern: "^[A-Za-z0-9+*#._-]+$", description: "The DN (digits or a name)." },
-      type: { enum: [...DN_TYPES], description: "DN type." },
-      ...options,
-    },
-    required: ["number", "type"],
-    additionalProperties: false,
-  };
-}
 
 /** The core sections; `dns` and `plugins` are filled in by `buildConfigSchema`. */
 /** The call model's section (optional; defaults live beside the call model). */

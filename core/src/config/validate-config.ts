@@ -5,9 +5,10 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import type { PluginManifest } from "@tandem/sdk";
+import { DnValidator } from "../registry/dn-validation.js";
 import { buildConfigSchema } from "./build-schema.js";
 import { ConfigErrors } from "./errors.js";
-import { formatAjvErrors } from "./format-errors.js";
+import { describeValue, formatAjvErrors } from "./format-errors.js";
 import type { BootProblem } from "./problems.js";
 import { resolveConfigPaths } from "./resolve-paths.js";
 import type { TandemConfig } from "./types.js";
@@ -39,6 +40,26 @@ function duplicateDns(config: { dns?: unknown }): BootProblem[] {
   return problems;
 }
 
+const DN_ENTRY_PATH = /^\/dns\/\d+(\/|$)/;
+
+/**
+ * `dns[]` entries are judged by the registry's DN validator (the same one the admin API uses), so a bad DN gets
+ * the same coded error from the file as from `/api/v1/dns`; the config-wide schema's findings on them are dropped.
+ */
+function dnEntryProblems(config: { dns?: unknown }, validator: DnValidator): BootProblem[] {
+  if (!Array.isArray(config.dns)) return [];
+  return config.dns.flatMap((entry: unknown, index) =>
+    validator.entryProblems(entry).map((p) => {
+      const path = p.field === "(entry)" ? `dns[${index}]` : `dns[${index}].${p.field}`;
+      const unknown = p.error.code === "TANDEM_ERR_DN_OPTION_UNKNOWN";
+      const found = unknown ? "an unknown key" : describeValue(p.found);
+      // Worded like every other config problem (path, expected, found); an unknown option also says who defines options.
+      const message = unknown ? `${path}: ${p.error.message}` : ConfigErrors.schema(path, p.expected, found).message;
+      return { code: p.error.code, path, message, expected: p.expected, found };
+    }),
+  );
+}
+
 /**
  * Validates `raw` (left untouched) with the schema for these plugin manifests.
  * @param dir folder that relative paths are resolved against (the config file's folder)
@@ -49,7 +70,8 @@ export function validateConfig(raw: unknown, manifests: readonly PluginManifest[
   const validate = ajv.compile(buildConfigSchema(manifests));
   const data = structuredClone(raw);
   const ok = validate(data);
-  const problems = ok ? [] : formatAjvErrors(validate.errors ?? []);
+  const problems = ok ? [] : formatAjvErrors((validate.errors ?? []).filter((e) => !DN_ENTRY_PATH.test(e.instancePath)));
+  problems.push(...dnEntryProblems((data ?? {}) as { dns?: unknown }, DnValidator.forManifests(manifests)));
   problems.push(...duplicateDns((data ?? {}) as { dns?: unknown }));
   const config = data as TandemConfig;
   if (problems.length === 0) resolveConfigPaths(config, dir);

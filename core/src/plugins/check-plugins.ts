@@ -7,7 +7,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import semver from "semver";
 import { SDK_VERSION, type PluginDefinition, type PluginManifest } from "@tandem/sdk";
 import { PLUGIN_ID_PATTERN } from "../config/build-schema.js";
-import { CORE_DN_OPTIONS } from "../config/core-schema.js";
+import { CORE_DN_OPTIONS } from "../registry/dn-schema.js";
 import { formatAjvErrors } from "../config/format-errors.js";
 import type { BootProblem } from "../config/problems.js";
 import { PluginErrors } from "./errors.js";

@@ -5,7 +5,7 @@
  */
 import type { DnChange, DnInput, DnRecord } from "@tandem/sdk";
 import { TandemError } from "@tandem/sdk";
-import { dnProblems } from "./dn-validation.js";
+import type { DnValidator } from "./dn-validation.js";
 import { RegistryErrors } from "./errors.js";
 
 /** The write operations the sync needs (the registry's own, so caches stay in step). */
@@ -21,8 +21,9 @@ export function applyConfigDns(
   current: ReadonlyMap<string, DnRecord>,
   now: string,
   writer: ConfigSyncWriter,
+  validator: DnValidator,
 ): DnChange[] {
-  assertValidConfigDns(inputs);
+  assertValidConfigDns(inputs, validator);
   const changes: DnChange[] = [];
   const wanted = new Set(inputs.map((i) => i.number));
   writer.transaction(() => {
@@ -50,11 +51,11 @@ export function applyConfigDns(
   return changes;
 }
 
-function assertValidConfigDns(inputs: readonly DnInput[]): void {
+function assertValidConfigDns(inputs: readonly DnInput[], validator: DnValidator): void {
   const problems: TandemError[] = [];
   const seen = new Set<string>();
   for (const input of inputs) {
-    problems.push(...dnProblems(input).map((p) => p.error));
+    problems.push(...validator.problems(input).map((p) => p.error));
     if (seen.has(input.number)) problems.push(RegistryErrors.duplicate(input.number));
     seen.add(input.number);
   }

@@ -33,7 +33,7 @@ import {
 } from "./agent-arbiter.js";
 import { validateAgentRequest } from "./agent-request.js";
 import { applyConfigDns } from "./config-sync.js";
-import { assertValidDn, isAgentType } from "./dn-validation.js";
+import { CORE_DN_VALIDATOR, isAgentType, type DnValidator } from "./dn-validation.js";
 import { RegistryErrors } from "./errors.js";
 import { RegistryStore } from "./registry-store.js";
 
@@ -48,14 +48,17 @@ export class CoreDnRegistry implements DnRegistry {
   private readonly states = new Map<string, AgentState>();
   private readonly listeners = new Set<(change: DnChange) => void>();
   private readonly now: () => Date;
+  /** Judges every DN written here (config sync and upsert) with the enabled plugins' options known. */
+  readonly validator: DnValidator;
 
   constructor(
     db: Database.Database,
     private readonly bus: EventBus,
     private readonly logger: Logger,
-    options: { now?: () => Date } = {},
+    options: { now?: () => Date; validator?: DnValidator } = {},
   ) {
     this.now = options.now ?? (() => new Date());
+    this.validator = options.validator ?? CORE_DN_VALIDATOR;
     this.store = new RegistryStore(db);
     for (const dn of this.store.loadDns()) this.dns.set(dn.number, dn);
     for (const state of this.store.loadAgents()) this.states.set(state.dn, this.dropStaleCalls(state));
@@ -67,7 +70,7 @@ export class CoreDnRegistry implements DnRegistry {
       put: (dn) => this.putDn(dn),
       remove: (number) => this.deleteDn(number),
       transaction: (fn) => this.store.transaction(fn),
-    });
+    }, this.validator);
     if (changes.length > 0) this.logger.info({ changes: changes.length }, "config DNs synced");
     for (const change of changes) this.notify(change);
   }
@@ -82,7 +85,7 @@ export class CoreDnRegistry implements DnRegistry {
   }
 
   upsert(input: DnInput): DnRecord {
-    assertValidDn(input);
+    this.validator.assertValid(input);
     const existing = this.dns.get(input.number);
     if (existing?.origin === "config") throw RegistryErrors.configManaged(input.number);
     const now = this.stampNow();

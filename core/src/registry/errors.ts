@@ -12,6 +12,11 @@ export const RegistryErrors = {
   ),
   typeInvalid: defineError("TANDEM_ERR_DN_TYPE_INVALID", "DN %s has type %s; expected one of %s", { httpStatus: 400 }),
   optionInvalid: defineError("TANDEM_ERR_DN_OPTION_INVALID", "DN %s option %s is invalid: %s", { httpStatus: 400 }),
+  optionUnknown: defineError(
+    "TANDEM_ERR_DN_OPTION_UNKNOWN",
+    "DN %s has option %s, which no one defines (DN options come from %s; a plugin's options exist only while it is enabled)",
+    { httpStatus: 400 },
+  ),
   notFound: defineError("TANDEM_ERR_DN_NOT_FOUND", "DN %s does not exist", { httpStatus: 404 }),
   exists: defineError("TANDEM_ERR_DN_EXISTS", "DN %s already exists", { httpStatus: 409 }),
   configManaged: defineError(

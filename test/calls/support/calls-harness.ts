@@ -4,11 +4,12 @@
  */
 import type { TestContext } from "node:test";
 import type Database from "better-sqlite3";
-import type { DnInput, EventName, Hooks, Metrics, SipVerbs, TandemEvent } from "@tandem/sdk";
+import type { DnInput, EventName, Hooks, Metrics, PluginManifest, SipVerbs, TandemEvent } from "@tandem/sdk";
 import { openDatabase } from "../../../core/src/storage/database.js";
 import { EventLog } from "../../../core/src/bus/event-log.js";
 import { CoreEventBus } from "../../../core/src/bus/event-bus.js";
 import { CoreDnRegistry } from "../../../core/src/registry/dn-registry.js";
+import { DnValidator } from "../../../core/src/registry/dn-validation.js";
 import { HookHost } from "../../../core/src/plugins/hook-host.js";
 import { createLogger, silentLogger } from "../../../core/src/logging.js";
 import { createCallModel, type CallModel, type CallsConfig } from "../../../core/src/calls/index.js";
@@ -40,6 +41,8 @@ export interface HarnessOptions {
   dbPath?: string;
   /** Do not call `model.start()`. */
   noStart?: boolean;
+  /** Manifests of the plugins a test stands in for, whose DN options the registry then accepts. */
+  plugins?: readonly PluginManifest[];
   metrics?: Metrics;
 }
 
@@ -48,7 +51,7 @@ export function createCallsHarness(t: TestContext | undefined, options: HarnessO
   const db = openDatabase(options.dbPath ?? ":memory:");
   const log = new EventLog(db, { retentionDays: 0, flushMs: 20, logger });
   const bus = new CoreEventBus(log, logger);
-  const dns = new CoreDnRegistry(db, bus, logger);
+  const dns = new CoreDnRegistry(db, bus, logger, { validator: DnValidator.forManifests(options.plugins ?? []) });
   dns.syncFromConfig(options.dns);
   const hookHost = new HookHost();
   const hooks = hookHost.forPlugin("core");

@@ -35,7 +35,7 @@ export async function startTrunkCallRig(
 ): Promise<TrunkCallRig> {
   const stack = await startTestStack({ served: options.dns.map((d) => d.number) });
   const config = { ringTimeoutMs: options.ringTimeoutMs ?? 3000, ...options.calls };
-  const h = createCallsHarness(undefined, { sip: stack.stack.verbs, dns: options.dns, config });
+  const h = createCallsHarness(undefined, { sip: stack.stack.verbs, dns: options.dns, config, plugins: [trunkSelection.manifest] });
   t.after(async () => {
     killAllSipp();
     await h.close();

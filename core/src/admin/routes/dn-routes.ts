@@ -2,7 +2,6 @@
 import type { FastifyInstance } from "fastify";
 import { DN_TYPES, type DnOptions, type DnType } from "@tandem/sdk";
 import type { AdminDeps } from "../admin-deps.js";
-import { assertValidDn } from "../../registry/dn-validation.js";
 import { RegistryErrors } from "../../registry/errors.js";
 import { dnCreateBody, dnNumberParam, dnReplaceBody, dnSchema, errors } from "../schemas.js";
 
@@ -42,7 +41,7 @@ export function dnRoutes(api: FastifyInstance, deps: AdminDeps): void {
     { schema: { summary: "Create a DN", tags, body: dnCreateBody, response: { 201: dnSchema, ...errors(400, 409) } } },
     async (req, reply) => {
       const input = { number: req.body.number, type: req.body.type, options: req.body.options ?? {} };
-      assertValidDn(input, "body.");
+      registry.validator.assertValid(input, "body.");
       if (registry.get(input.number)) throw RegistryErrors.exists(input.number);
       return reply.code(201).send(registry.upsert(input));
     },
@@ -61,7 +60,7 @@ export function dnRoutes(api: FastifyInstance, deps: AdminDeps): void {
     },
     async (req) => {
       const input = { number: req.params.number, type: req.body.type, options: req.body.options ?? {} };
-      assertValidDn(input, "body.");
+      registry.validator.assertValid(input, "body.");
       return registry.upsert(input);
     },
   );
