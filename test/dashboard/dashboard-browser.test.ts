@@ -2,6 +2,7 @@
  * The dashboard in headless Chromium against a real Tandem: sign-in (a bad token is refused, nothing admin is
  * served without one), an agent's state following presence NOTIFYs from sipp, a routed call appearing live and
  * its SIP ladder and event timeline, call history filters, and a trunk going out of service when its peer dies.
+ * Without the supervision and recording plugins, their controls appear nowhere.
  * `TANDEM_DASHBOARD_SCREENSHOTS=<dir>` saves screenshots of each view there.
  */
 import assert from "node:assert/strict";
@@ -119,6 +120,12 @@ describe("web dashboard in headless Chromium", () => {
     await page.waitForSelector(agentRow("Busy"), WAIT);
     assert.match((await page.textContent(`#calls tr[data-conn="${connId}"] .parties`)) ?? "", /customer 5551234.*agent 1001/);
     await screenshot(page, "wallboard-call");
+    // Neither the supervision nor the recording plugin is on: their controls appear nowhere.
+    assert.equal(await page.locator("#calls a.supervise").count(), 0);
+    await page.goto(`${d.base}/ui/#/call/${encodeURIComponent(connId)}`);
+    await page.waitForSelector("#timeline", WAIT);
+    assert.equal(await page.locator("#supervision, #recordings").count(), 0, "no supervision or recordings panel");
+    await page.goto(`${d.base}/ui/#/`);
     const result = await customer;
     assert.equal(result.successful, 1, `customer call failed:\n${result.errors}`);
     await page.waitForSelector(`#calls tr[data-conn="${connId}"]`, { state: "detached", ...WAIT });
@@ -141,6 +148,7 @@ describe("web dashboard in headless Chromium", () => {
     await page.selectOption('#history-filters select[name="outcome"]', "answered");
     await page.click("#history-filters button[type=submit]");
     await page.waitForSelector(`#history-results tr[data-conn="${connId}"]`, WAIT);
+    assert.ok(!((await page.textContent("#history-results thead")) ?? "").includes("Recordings"), "no recordings column");
     await screenshot(page, "history");
     await page.fill('#history-filters input[name="ani"]', "nobody");
     await page.click("#history-filters button[type=submit]");

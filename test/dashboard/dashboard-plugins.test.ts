@@ -86,9 +86,9 @@ describe("dashboard recording playback and supervision controls", () => {
     const connId = (await row.getAttribute("data-conn")) ?? "";
     await page.waitForSelector(`#calls tr[data-conn="${connId}"] .call-Established`, WAIT);
 
-    // Supervision on the call's page: Monitor for supervisor 1002 (remembered in sessionStorage); its phone is rung
-    // and joins the call, and the page follows the monitoring to active.
-    await page.goto(`${d.base}/ui/#/call/${encodeURIComponent(connId)}`);
+    // Supervision on the call's page (linked from the wallboard): Monitor for supervisor 1002 (remembered in
+    // sessionStorage); its phone is rung and joins the call, and the page follows the monitoring to active.
+    await page.click(`#calls tr[data-conn="${connId}"] a.supervise`);
     await page.waitForSelector("#supervision button[data-mode=mute]", WAIT);
     assert.equal(await page.locator("#supervision button[data-mode]").count(), 3, "monitor, coach and barge");
     await page.fill("#supervisor-dn", "1002");
@@ -190,6 +190,11 @@ describe("dashboard recording playback and supervision controls", () => {
     assert.equal(played.bytes, String(recording.sizeBytes));
     assert.ok(Math.abs(played.duration * 1000 - recording.durationMs) < 500, `audio ${played.duration} s, recording ${recording.durationMs} ms`);
     await screenshot(page, "history-recording");
+
+    // Download saves the same bytes under the recording's file name.
+    const [download] = await Promise.all([page.waitForEvent("download", WAIT), page.click(`${item} button.download`)]);
+    assert.equal(download.suggestedFilename(), recording.file);
+    assert.equal(createHash("sha256").update(readFileSync(await download.path())).digest("hex"), recording.sha256);
 
     // The call's own page lists it too; supervision is offered while the call is in progress.
     await page.goto(`${d.base}/ui/#/call/${encodeURIComponent(connId)}`);

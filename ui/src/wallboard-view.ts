@@ -65,6 +65,8 @@ function trunksPanel(state: LiveState): HTMLElement {
 }
 
 function callsPanel(state: LiveState, now: number): HTMLElement {
+  // With the supervision plugin on, each call links to its page's monitor / coach / barge controls.
+  const supervision = state.plugins.some((p) => p.id === "supervision" && p.status === "ready");
   const rows = state.calls.map((c) =>
     h(
       "tr",
@@ -75,9 +77,11 @@ function callsPanel(state: LiveState, now: number): HTMLElement {
       h("td", {}, c.dnis),
       h("td", { class: "parties" }, c.parties.filter((p) => p.until === undefined).map((p) => `${p.role} ${p.dn}`).join(" · ")),
       h("td", { class: "num" }, since(c.startedAt, now)),
+      supervision ? h("td", {}, c.agentDn ? h("a", { href: `#/call/${encodeURIComponent(c.connId)}`, class: "supervise" }, "Supervise") : "") : null,
     ),
   );
-  return panel("Calls in progress", "calls", table(["ConnID", "State", "ANI", "DNIS", "Parties", "Duration"], rows, "No calls in progress."));
+  const headers = ["ConnID", "State", "ANI", "DNIS", "Parties", "Duration", ...(supervision ? [""] : [])];
+  return panel("Calls in progress", "calls", table(headers, rows, "No calls in progress."));
 }
 
 function chartsPanel(state: LiveState, now: number): HTMLElement {
