@@ -3,9 +3,10 @@
  * media engine: a customer (sipp caller with an RTP test party) routed to agent 1001 (a sipp party phone); on the
  * call's page the supervision buttons start a monitoring whose supervisor phone (another sipp party phone) joins
  * the call, switch its mode and cancel it through the supervision plugin's API; a join that fails later (EventError)
- * and a refused request show their codes; the call is recorded (admin API start and stop), and its recording shows
- * in history with its metadata and plays in an `<audio>` element from bytes fetched with the token in the header
- * (the same bytes as the file: size and SHA-256). The supervision plugin's own tests prove the audio of each mode.
+ * and a refused request show their codes; the call is recorded (admin API start and stop), its page following the
+ * recording until complete, and the recording shows in history with its metadata and plays in an `<audio>` element
+ * from bytes fetched with the token in the header (the same bytes as the file: size and SHA-256), and downloads.
+ * The supervision plugin's own tests prove the audio of each mode.
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -127,6 +128,8 @@ describe("dashboard recording playback and supervision controls", () => {
 
     // The call is recorded for a few seconds, paused for one (admin API, as a tool would).
     await api("POST", `/plugins/recording/calls/${encodeURIComponent(connId)}/recording/start`, {});
+    // The call's page, still open, follows it: being written, then complete.
+    await page.waitForSelector('#recordings li[data-recording][data-status="recording"]', WAIT);
     await sleep(1500);
     await api("POST", `/plugins/recording/calls/${encodeURIComponent(connId)}/recording/pause`, {});
     await sleep(1000);
@@ -141,6 +144,7 @@ describe("dashboard recording playback and supervision controls", () => {
     }, 15_000, "the recording to be complete");
     assert.ok(recording && recording.sizeBytes !== null && recording.sha256 !== null && recording.durationMs !== null);
     const file = readFileSync(join(d.recordingFolder, recording.file));
+    await page.waitForSelector(`#recordings li[data-recording="${recording.id}"][data-status="complete"] button.play`, WAIT);
 
     // History lists the call with its recording; opening it shows the metadata and plays the bytes.
     await page.goto(`${d.base}/ui/#/history`);

@@ -6,8 +6,9 @@
  * takes no WAV, so the file is fetched whole, on the click and not before.
  */
 import { ApiError, type Api } from "./api.js";
-import type { Recording } from "./api-types.js";
+import type { Recording, TandemEvent } from "./api-types.js";
 import { h } from "./dom.js";
+import { TANDEM_EVENT } from "./event-stream.js";
 import { clock, dateTime, duration } from "./format.js";
 
 export const RECORDINGS = "/plugins/recording/recordings";
@@ -95,12 +96,33 @@ export function recordingsList(api: Api, recordings: Recording[]): HTMLElement {
   return h("ul", { class: "recordings" }, ...recordings.map((r) => recordingItem(api, r)));
 }
 
-/** The Recordings panel of one call, filled once the list arrives. */
+/**
+ * The Recordings panel of one call, filled once the list arrives and read again when the call's recording events
+ * arrive on the event stream, then every 2 s while one is still being written (its file is closed just after
+ * EventRecordingStopped), for as long as the panel is on the page.
+ */
 export function recordingsPanel(api: Api, connId: string): HTMLElement {
   const body = h("div", {}, h("p", { class: "muted" }, "Loading…"));
-  void api.get<{ recordings: Recording[] }>(RECORDINGS, { connId }).then(
-    ({ recordings }) => body.replaceChildren(recordingsList(api, recordings)),
-    (error: Error) => body.replaceChildren(h("p", { class: "error" }, error.message)),
-  );
-  return h("section", { class: "panel", id: "recordings" }, h("h3", {}, "Recordings"), body);
+  const panel = h("section", { class: "panel", id: "recordings" }, h("h3", {}, "Recordings"), body);
+  let again: number | undefined;
+  const load = (): void => {
+    window.clearTimeout(again);
+    if (!panel.isConnected && body.dataset.loaded) return;
+    api.get<{ recordings: Recording[] }>(RECORDINGS, { connId }).then(
+      ({ recordings }) => {
+        body.dataset.loaded = "1";
+        body.replaceChildren(recordingsList(api, recordings));
+        if (recordings.some((r) => r.status === "recording")) again = window.setTimeout(load, 2000);
+      },
+      (error: Error) => body.replaceChildren(h("p", { class: "error" }, error.message)),
+    );
+  };
+  const follow = (event: Event): void => {
+    if (!panel.isConnected) return void window.removeEventListener(TANDEM_EVENT, follow);
+    const e = (event as CustomEvent<TandemEvent>).detail;
+    if (e.connId === connId && /^EventRecording(Started|Stopped|Failed)$/.test(e.name)) load();
+  };
+  window.addEventListener(TANDEM_EVENT, follow);
+  load();
+  return panel;
 }
