@@ -3,34 +3,35 @@
  * sipp UAC → Tandem B2BUA (onInvite → invite → bridge) → sipp UAS at increasing rates, over UDP and TCP.
  * Reports the highest rate with < 0.1 % failed calls. Set SIP_BENCH_SECONDS (default 6) per step and
  * SIP_BENCH_RATES (comma list) to change the ladder.
+ * Each step also prints INVITE-in → outbound-INVITE-out p50/p99 and this process's CPU µs per call;
+ * `b2buaLadder` runs the UDP ladder for the calls bench, which prints it beside the contact-centre ladder.
  * Run: node --conditions=tandem-src --import tsx test/bench/sip-bench.ts
  */
+import { performance } from "node:perf_hooks";
+import { pathToFileURL } from "node:url";
 import { SipError } from "@tandem/sdk";
 import { runParseBench } from "./parse-bench.js";
 import { freePort } from "../support/free-port.js";
 import { killAllSipp, runSipp } from "../support/sipp.js";
 import { startTestStack, type TestStack } from "../support/test-stack.js";
+import { bestRate, runLadder, type StepFigures, type StepOutcome } from "../calls/bench/rate-ladder.js";
 
 const SECONDS = Number(process.env.SIP_BENCH_SECONDS ?? 6);
 const RATES = (process.env.SIP_BENCH_RATES ?? "100,200,300,400,500,600,700,800,1000").split(",").map(Number);
 /** `udp`, `tcp` or both (default); SIP_BENCH_PARSE=0 skips the parse figures (e.g. when profiling). */
 const TRANSPORTS = (process.env.SIP_BENCH_TRANSPORTS ?? "udp,tcp").split(",");
 
-interface Step {
-  rate: number;
-  calls: number;
-  successful: number;
-  failed: number;
-  /** Calls per second actually achieved: sipp slows down when the machine is saturated. */
-  achieved: number;
-  b2buaErrors: number;
-  errorKinds: string;
+interface B2buaErrors {
+  n: number;
+  kinds: Map<string, number>;
 }
 
-function b2bua(t: TestStack, target: () => string, errors: { n: number; kinds: Map<string, number> }): void {
+function b2bua(t: TestStack, target: () => string, errors: B2buaErrors, latencies: number[]): void {
   const verbs = t.stack.verbs;
   verbs.onInvite(async (inbound) => {
+    const t0 = performance.now();
     const out = verbs.invite({ target: target(), ...(inbound.offer ? { sdp: inbound.offer } : {}), onProgress: () => inbound.progress() });
+    latencies.push(performance.now() - t0);
     inbound.onCancel(() => out.cancel());
     try {
       const b = await out.answered;
@@ -50,15 +51,16 @@ async function step(
   t: TestStack,
   transport: "u1" | "t1",
   rate: number,
-  errors: { n: number; kinds: Map<string, number> },
+  calls: number,
+  errors: B2buaErrors,
   setUas: (p: number) => void,
-): Promise<Step> {
-  const calls = rate * SECONDS;
+): Promise<StepOutcome> {
+  const seconds0 = calls / rate;
   const uasPort = await freePort();
   setUas(uasPort);
   errors.n = 0;
   errors.kinds.clear();
-  const uas = runSipp({ scenario: "bench-uas.xml", localPort: uasPort, transport, timeoutS: SECONDS + 40, extraArgs: ["-max_recv_loops", "5000"] });
+  const uas = runSipp({ scenario: "bench-uas.xml", localPort: uasPort, transport, timeoutS: seconds0 + 40, extraArgs: ["-max_recv_loops", "5000"] });
   await new Promise((r) => setTimeout(r, 300));
   const started = Date.now();
   const uac = await runSipp({
@@ -70,7 +72,7 @@ async function step(
     calls,
     rate,
     limit: rate * 10,
-    timeoutS: SECONDS + 35,
+    timeoutS: seconds0 + 35,
     extraArgs: ["-max_recv_loops", "5000", "-max_sched_loops", "5000"],
   });
   // Each call lasts ~0.2 s after its INVITE; the rest of the run time is the arrival period.
@@ -78,33 +80,41 @@ async function step(
   killAllSipp(); // the UAS has no -m: end it once the caller side is done
   await uas;
   await new Promise((r) => setTimeout(r, 1500)); // let BYE transactions drain before the next step
-  const kinds = [...errors.kinds].map(([k, n]) => `${k} ×${n}`).join(", ");
-  return { rate, calls, successful: uac.successful, failed: calls - uac.successful, achieved: Math.round(uac.successful / seconds), b2buaErrors: errors.n, errorKinds: kinds };
+  if (errors.n) console.log(`  (B2BUA handler errors: ${[...errors.kinds].map(([k, n]) => `${k} ×${n}`).join(", ")})`);
+  return { calls, answered: uac.successful, seconds, latencies: [] };
 }
 
-async function ladder(transport: "u1" | "t1"): Promise<{ best: number; steps: Step[] }> {
+/** The B2BUA's ladder over one transport: each step's figures, stopping after the first that fails > 0.1 %. */
+export async function b2buaLadder(
+  transport: "u1" | "t1",
+  rates: readonly number[] = RATES,
+  seconds = SECONDS,
+): Promise<StepFigures[]> {
   const t = await startTestStack({ shards: 16 });
   let uasPort = 0;
-  const errors = { n: 0, kinds: new Map<string, number>() };
+  const errors: B2buaErrors = { n: 0, kinds: new Map<string, number>() };
+  const latencies: number[] = [];
   const suffix = transport === "t1" ? ";transport=tcp" : "";
-  b2bua(t, () => `sip:2001@127.0.0.1:${uasPort}${suffix}`, errors);
-  const steps: Step[] = [];
-  let best = 0;
+  b2bua(t, () => `sip:2001@127.0.0.1:${uasPort}${suffix}`, errors, latencies);
   try {
-    for (const rate of RATES) {
-      const s = await step(t, transport, rate, errors, (p) => (uasPort = p));
-      steps.push(s);
-      const name = transport === "u1" ? "UDP" : "TCP";
-      const extra = s.b2buaErrors ? ` (B2BUA handler errors: ${s.errorKinds})` : "";
-      console.log(`  ${name} offered ${rate}/s: ${s.successful}/${s.calls} ok, ${s.failed} failed, achieved ${s.achieved} calls/s${extra}`);
-      if (s.failed > s.calls * 0.001) break;
-      best = Math.max(best, Math.min(rate, s.achieved));
-    }
+    return await runLadder(
+      transport === "u1" ? "B2BUA UDP" : "B2BUA TCP",
+      async (rate, calls) => {
+        latencies.length = 0;
+        const outcome = await step(t, transport, rate, calls, errors, (p) => (uasPort = p));
+        return { ...outcome, latencies: [...latencies] };
+      },
+      rates,
+      seconds,
+    );
   } finally {
     killAllSipp();
     await t.stack.stop();
   }
-  return { best, steps };
+}
+
+async function ladder(transport: "u1" | "t1"): Promise<{ best: number }> {
+  return { best: bestRate(await b2buaLadder(transport)) };
 }
 
 async function main(): Promise<void> {
@@ -118,8 +128,10 @@ async function main(): Promise<void> {
   console.log(`RESULT B2BUA (highest achieved rate with < 0.1 % failed calls) UDP: ${udp} calls/s; TCP: ${tcp} calls/s (target ≥ 500)`);
 }
 
-main().catch((error: unknown) => {
-  killAllSipp();
-  console.error(error);
-  process.exitCode = 1;
-});
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  main().catch((error: unknown) => {
+    killAllSipp();
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

@@ -6,9 +6,11 @@
  * arrow function in `__name()`; defining `name` on a function moves it to a ~0.25 KB property dictionary, so
  * under tsx each closure a call keeps costs 5× what it costs in production (about +6 KB per call here).
  *
- * `CALLS_BENCH_SIP_TRACE=on` installs the SIP trace (default `sipTrace` settings) on the stack, to measure its cost.
+ * The database is a real file in WAL mode, as in production (`:memory:` hid the cost of each write's commit), and
+ * the stack has the production default of 16 shards. `CALLS_BENCH_SIP_TRACE=on` installs the SIP trace (default `sipTrace` settings) on the stack, to measure its cost.
  */
-import { readdirSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { routeCall, type DnInput, type Logger, type Metrics, type SipVerbs } from "@tandem/sdk";
@@ -136,14 +138,15 @@ export async function startRig(options: RigOptions): Promise<Rig> {
   const served = new Set(dns.map((d) => d.number));
   const logger: Logger = m.logging.silentLogger();
   const stack = m.sip.createSipStack({
-    config: loopbackSipConfig(port, { logMessages: false }),
+    config: loopbackSipConfig(port, { logMessages: false, shards: 16 }),
     logger,
     metrics: noopMetrics,
     isServedDn: (user) => served.has(user),
     tap: process.env.CALLS_BENCH_SIP_TRACE === "on" ? new m.sipTrace.SipTraceStore(m.sipTrace.resolveSipTraceConfig()).tap() : undefined,
   });
   await stack.start();
-  const db = m.database.openDatabase(":memory:");
+  const dbDir = mkdtempSync(join(tmpdir(), "tandem-calls-bench-"));
+  const db = m.database.openDatabase(join(dbDir, "tandem.db"));
   const log = new m.eventLog.EventLog(db, { retentionDays: 0, flushMs: 20, logger });
   const bus = new m.eventBus.CoreEventBus(log, logger);
   const registry = new m.dnRegistry.CoreDnRegistry(db, bus, logger);
@@ -174,6 +177,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
       await model.stop();
       log.close();
       db.close();
+      rmSync(dbDir, { recursive: true, force: true });
       await stack.stop();
     },
   };

@@ -4,8 +4,10 @@
  * registry. Prints calls/s with the failed share, INVITE-in → agent-INVITE-out latency p50/p99 at half that
  * rate, and memory per established call: (a) in a call's first 64·T1, while its INVITE transactions live, and
  * (b) after that, the per-active-call figure (measured on the compiled output, bench-rig.ts says why).
+ * By default it runs the ladder (rate-ladder.ts) of the contact-centre path, then the same ladder for the bare
+ * B2BUA (sip-bench.ts, UDP) so the ratio between them is measured in one run, then the memory phase.
  *
- *   CALLS_BENCH_PHASE=throughput|latency|memory  one phase only
+ *   CALLS_BENCH_PHASE=ladder|b2bua|throughput|latency|memory  one phase only
  *   CALLS_BENCH_BUILD=src                        memory phase on the sources under tsx
  *   node --expose-gc --conditions=tandem-src --import tsx test/calls/bench/calls-bench.ts [rate] [seconds]
  */
@@ -16,10 +18,12 @@ import { killAllSipp, runSipp, type SippResult } from "../../support/sipp.js";
 import type { CoreEventBus } from "../../../core/src/bus/event-bus.js";
 import { staleDist, startRig as startBenchRig, type Build, type Rig as BenchRig } from "./bench-rig.js";
 import { sleep } from "../../support/sleep.js";
+import { b2buaLadder } from "../../bench/sip-bench.js";
+import { bestRate, LADDER_RATES, percentile, runLadder, STEP_SECONDS, type StepFigures } from "./rate-ladder.js";
 
 const RATE = Number(process.argv[2] ?? 300);
 const SECONDS = Number(process.argv[3] ?? 10);
-const AGENTS = 400;
+const AGENTS = 600;
 
 interface Rig extends BenchRig {
   latencies: number[];
@@ -103,9 +107,33 @@ async function run(
   return { uac, uas: await uas, seconds };
 }
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+/** The contact-centre ladder on one rig (agents enough for 1,250 calls/s of ~0.3 s each). */
+async function callsLadder(): Promise<StepFigures[]> {
+  const rig = await startRig(AGENTS);
+  try {
+    return await runLadder("contact centre", async (rate, calls) => {
+      rig.latencies.length = 0;
+      const { uac, seconds } = await run(rig, rate, calls);
+      await sleep(1500); // BYE transactions drain inside the step, as in the B2BUA ladder
+      return { calls, answered: uac.successful, seconds: Math.max(0.5, seconds - 0.3), latencies: [...rig.latencies] };
+    });
+  } finally {
+    await rig.close();
+  }
+}
+
+async function ladders(): Promise<void> {
+  const phase = process.env.CALLS_BENCH_PHASE;
+  console.log(`ladder (${STEP_SECONDS} s per step, pass = < 0.1 % failed; CPU is this process's, sipp excluded):`);
+  const calls = !phase || phase === "ladder" ? await callsLadder() : [];
+  const b2bua = !phase || phase === "b2bua" ? await b2buaLadder("u1", LADDER_RATES, STEP_SECONDS) : [];
+  if (calls.length === 0 || b2bua.length === 0) return;
+  const ratio = (a: number | undefined, b: number | undefined): string => (a && b ? (a / b).toFixed(2) : "n/a");
+  const at500 = (steps: StepFigures[]): StepFigures | undefined => steps.find((s) => s.rate === 500);
+  console.log(
+    `RESULT contact centre ${bestRate(calls)} calls/s vs bare B2BUA ${bestRate(b2bua)} calls/s; ` +
+      `CPU per call at 500/s contact centre / B2BUA = ${ratio(at500(calls)?.cpuUsPerCall, at500(b2bua)?.cpuUsPerCall)}`,
+  );
 }
 
 async function throughput(): Promise<void> {
@@ -198,6 +226,7 @@ async function memory(): Promise<void> {
 }
 
 const phase = process.env.CALLS_BENCH_PHASE;
-if (!phase || phase === "throughput") await throughput();
-if (!phase || phase === "latency") await latency();
+if (!phase || phase === "ladder" || phase === "b2bua") await ladders();
+if (phase === "throughput") await throughput();
+if (phase === "latency") await latency();
 if (!phase || phase === "memory") await memory();
