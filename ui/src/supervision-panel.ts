@@ -29,6 +29,31 @@ function switchRequest(from: MonitorMode, to: MonitorMode): { verb: "mute-on" | 
   return undefined;
 }
 
+/** The agent's monitorings, the row of the supervisor DN typed on this page marked as its own. */
+function monitoringsTable(rows: Monitoring[], supervisorDn: string): HTMLElement {
+  const headers = ["Supervisor", "Mode", "State", "Call", "Since"];
+  return h(
+    "table",
+    {},
+    h("thead", {}, h("tr", {}, ...headers.map((x) => h("th", {}, x)))),
+    h(
+      "tbody",
+      {},
+      ...rows.map((m) =>
+        h(
+          "tr",
+          { "data-supervisor": m.supervisorDn, "data-mode": m.mode, "data-state": m.state, class: m.supervisorDn === supervisorDn ? "mine" : "" },
+          h("td", {}, m.supervisorDn),
+          h("td", {}, h("span", { class: `badge mode-${m.mode}` }, m.mode)),
+          h("td", {}, m.state),
+          h("td", {}, m.connId ?? "next call"),
+          h("td", { class: "num" }, since(m.since)),
+        ),
+      ),
+    ),
+  );
+}
+
 export function supervisionPanel(api: Api, call: Pick<ActiveCall, "connId" | "agentDn">): HTMLElement {
   const agentDn = call.agentDn;
   const supervisor = h("input", { name: "supervisorDn", id: "supervisor-dn", autocomplete: "off", placeholder: "e.g. 2001", size: 10, value: sessionStorage.getItem(SUPERVISOR_KEY) ?? "" });
@@ -91,11 +116,9 @@ export function supervisionPanel(api: Api, call: Pick<ActiveCall, "connId" | "ag
     buttons.replaceChildren(...controls);
     const rows = [mine, ...others].filter((m): m is Monitoring => m !== undefined);
     list.replaceChildren(
-      rows.length === 0
-        ? h("p", { class: "muted" }, agentDn ? `Nobody monitors agent ${agentDn}.` : "This call has no agent yet.")
-        : h("table", {}, h("thead", {}, h("tr", {}, ...["Supervisor", "Mode", "State", "Call", "Since"].map((x) => h("th", {}, x)))), h("tbody", {}, ...rows.map((m) =>
-            h("tr", { "data-supervisor": m.supervisorDn, "data-mode": m.mode, "data-state": m.state, class: m.supervisorDn === dn ? "mine" : "" },
-              h("td", {}, m.supervisorDn), h("td", {}, h("span", { class: `badge mode-${m.mode}` }, m.mode)), h("td", {}, m.state), h("td", {}, m.connId ?? "next call"), h("td", { class: "num" }, since(m.since)))))),
+      rows.length > 0
+        ? monitoringsTable(rows, dn)
+        : h("p", { class: "muted" }, agentDn ? `Nobody monitors agent ${agentDn}.` : "This call has no agent yet."),
     );
   };
   const refresh = async (): Promise<void> => {
