@@ -1,6 +1,7 @@
 /** SQL of the event log: one table keyed by seq, batched inserts, range reads, pruning by time. */
 import type Database from "better-sqlite3";
 import type { EventData, EventName, TandemEvent } from "@tandem/sdk";
+import { commitTurnWrites } from "../storage/turn-writes.js";
 
 interface EventRow {
   seq: number;
@@ -81,6 +82,8 @@ export class EventLogStore {
 
   /** Inserts a batch in one transaction; `data` holds each event's data already as JSON. */
   write(events: readonly TandemEvent[], data: readonly string[]): void {
+    // Its own transaction, not a part of the turn's record writes: committed when this returns (seqs become visible).
+    commitTurnWrites(this.db);
     this.writeBatch(events, data);
   }
 

@@ -1,9 +1,11 @@
 /**
  * Call records in SQLite (scope `core.calls`): one row per call in `calls`, one per SIP leg in `call_legs`.
- * Rows are written at the few moments that matter (arrival, answer, end) so the SIP path stays cheap.
+ * Rows are written at the few moments that matter (arrival, answer, end) so the SIP path stays cheap, and the
+ * writes of one event-loop turn commit together (turn-writes.ts).
  */
 import type Database from "better-sqlite3";
 import { applyMigrations } from "../storage/migrations.js";
+import { commitTurnWrites, writeInTurn } from "../storage/turn-writes.js";
 import type { DialogRecord } from "../sip/index.js";
 import { CallState, type CallHistoryFilter, type CallOutcome, type CallRecord, type LegRecord } from "./call-types.js";
 
@@ -160,18 +162,19 @@ export class CallStore {
    * SIP path stays cheap; the rows go when the call ends (`updateCall` with `endedAt`).
    */
   saveDialog(connId: string, role: DialogSlot, dialog: DialogRecord, party?: DialogParty): void {
-    this.statement("INSERT OR REPLACE INTO call_dialogs (conn_id, role, dialog, tell) VALUES (?, ?, ?, ?)").run(
-      connId,
-      role,
-      JSON.stringify(dialog),
-      party ? JSON.stringify(party) : null,
-    );
+    const save = this.statement("INSERT OR REPLACE INTO call_dialogs (conn_id, role, dialog, tell) VALUES (?, ?, ?, ?)");
+    const tell = party ? JSON.stringify(party) : null;
+    // Durable when this returns, as a restart after kill -9 needs it: not one of the turn's deferred writes.
+    commitTurnWrites(this.db);
+    save.run(connId, role, JSON.stringify(dialog), tell);
     this.withDialogs.add(connId);
   }
 
   /** Drops one leg's row (the leg left a call that goes on, or moved to another slot). */
   forgetDialog(connId: string, role: DialogSlot): void {
-    if (this.withDialogs.has(connId)) this.statement("DELETE FROM call_dialogs WHERE conn_id = ? AND role = ?").run(connId, role);
+    if (!this.withDialogs.has(connId)) return;
+    commitTurnWrites(this.db);
+    this.statement("DELETE FROM call_dialogs WHERE conn_id = ? AND role = ?").run(connId, role);
   }
 
   /**
@@ -202,7 +205,8 @@ export class CallStore {
   }
 
   createCall(row: NewCallRow): void {
-    this.insertCall.run({ ...row, ani: row.ani ?? null, userData: JSON.stringify(row.userData) });
+    const params = { ...row, ani: row.ani ?? null, userData: JSON.stringify(row.userData) };
+    writeInTurn(this.db, () => this.insertCall.run(params));
   }
 
   updateCall(connId: string, update: CallRowUpdate): void {
@@ -214,30 +218,37 @@ export class CallStore {
       params[key] = key === "userData" ? JSON.stringify(value) : value;
     }
     if (sets.length === 0) return;
-    this.statement(`UPDATE calls SET ${sets.join(", ")} WHERE conn_id = @connId`).run(params);
+    const set = this.statement(`UPDATE calls SET ${sets.join(", ")} WHERE conn_id = @connId`);
+    writeInTurn(this.db, () => set.run(params));
     // An ended call has no dialog left to end after a crash.
     if (update.endedAt !== undefined && this.withDialogs.delete(connId)) {
-      this.statement("DELETE FROM call_dialogs WHERE conn_id = ?").run(connId);
+      // With the end it goes with (committed together): a restart never BYEs a leg whose call has ended.
+      const forget = this.statement("DELETE FROM call_dialogs WHERE conn_id = ?");
+      writeInTurn(this.db, () => forget.run(connId));
+      commitTurnWrites(this.db);
     }
   }
 
   /** Adds a leg; returns its row id for later updates. */
   addLeg(connId: string, leg: Pick<LegRecord, "role" | "dn" | "sipCallId" | "direction" | "startedAt">): number {
-    const result = this.insertLeg.run({ connId, ...leg, dn: leg.dn ?? null });
+    const params = { connId, ...leg, dn: leg.dn ?? null };
+    const result = writeInTurn(this.db, () => this.insertLeg.run(params));
     return Number(result.lastInsertRowid);
   }
 
   updateLeg(id: number, update: Partial<Pick<LegRecord, "answeredAt" | "endedAt" | "status" | "endedBy">>): void {
-    this.statement(
+    const set = this.statement(
       `UPDATE call_legs SET answered_at = COALESCE(@answeredAt, answered_at), ended_at = COALESCE(@endedAt, ended_at),
        status = COALESCE(@status, status), ended_by = COALESCE(@endedBy, ended_by) WHERE id = @id`,
-    ).run({
-        id,
-        answeredAt: update.answeredAt ?? null,
-        endedAt: update.endedAt ?? null,
-        status: update.status ?? null,
-        endedBy: update.endedBy ?? null,
-      });
+    );
+    const params = {
+      id,
+      answeredAt: update.answeredAt ?? null,
+      endedAt: update.endedAt ?? null,
+      status: update.status ?? null,
+      endedBy: update.endedBy ?? null,
+    };
+    writeInTurn(this.db, () => set.run(params));
   }
 
   /** Prepared once per distinct SQL text (better-sqlite3 has no cache of its own; few texts occur). */

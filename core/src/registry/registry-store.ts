@@ -4,6 +4,7 @@
 import type Database from "better-sqlite3";
 import type { DnOptions, DnRecord, DnType, WorkMode } from "@tandem/sdk";
 import { applyMigrations } from "../storage/migrations.js";
+import { writeInTurn } from "../storage/turn-writes.js";
 import type { AgentBlock, AgentState, BaseState } from "./agent-arbiter.js";
 
 const MIGRATIONS = [
@@ -113,8 +114,9 @@ export class RegistryStore {
     }));
   }
 
+  /** Every agent state change of a call is a write: they commit with the turn's other writes (turn-writes.ts). */
   putAgent(state: AgentState): void {
-    this.stmts.putAgent.run({
+    const row = {
       dn: state.dn,
       base: state.base,
       reasonCode: state.reasonCode ?? null,
@@ -123,7 +125,8 @@ export class RegistryStore {
       setBy: state.setBy ?? null,
       calls: JSON.stringify(state.calls),
       blocks: JSON.stringify(state.blocks),
-    });
+    };
+    writeInTurn(this.db, () => this.stmts.putAgent.run(row));
   }
 
   deleteAgent(dn: string): void {

@@ -5,5 +5,6 @@ export const StorageErrors = {
   open: defineError("TANDEM_ERR_STORAGE_OPEN", "cannot open the database %s: %s"),
   migration: defineError("TANDEM_ERR_STORAGE_MIGRATION", "migration %s of %s failed: %s"),
   migrationOrder: defineError("TANDEM_ERR_STORAGE_MIGRATION_ORDER", "migrations of %s must have unique positive integer versions: %s"),
+  turnCommit: defineError("TANDEM_ERR_STORAGE_TURN_COMMIT", "the record writes of one event-loop turn could not be committed and were rolled back: %s"),
   tableName: defineError("TANDEM_ERR_STORAGE_TABLE_NAME", "table name %s is not allowed; use letters, digits and underscores"),
 } as const;
