@@ -33,7 +33,7 @@ describe("readServers", () => {
   it("configured order; every primary contact before any contact-backup; DN transport applied", () => {
     const dns = registry([
       MS("ms2", "sip:10.0.0.2:5060", { "contact-backup": ["sip:10.0.0.22:5060"] }),
-      MS("ms1", "sip:10.0.0.1:5060", { transport: "tcp", "contact-backup": "sip:10.0.0.11, sip:10.0.0.12;transport=udp" }),
+      MS("ms1", "sip:10.0.0.1:5060", { transport: "tcp", "contact-backup": ["sip:10.0.0.11", "sip:10.0.0.12;transport=udp"] }),
     ]);
     const dir = readServers(dns, ["ms1", "ms2"]);
     assert.deepEqual(dir.servers, ["ms1", "ms2"]);

@@ -9,6 +9,7 @@
  *   without a handler the core's own default applies. Busy, decline and our own CANCEL are never retried.
  */
 import {
+  dnContacts,
   reportTrunkFailure,
   selectTrunk,
   type DnRecord,
@@ -38,12 +39,6 @@ export function targetThrough(contact: string, destination: string): string {
   return `${match[1]}:${destination}@${match[2]}`;
 }
 
-function contactsOf(dn: DnRecord): string[] {
-  const backup = dn.options["contact-backup"];
-  const backups = Array.isArray(backup) ? backup : typeof backup === "string" ? backup.split(",") : [];
-  return [dn.options.contact, ...backups].filter((c): c is string => typeof c === "string" && c.trim() !== "").map((c) => c.trim());
-}
-
 /**
  * The trunk the core uses when no `selectTrunk` handler is tapped: attempt `tried` goes to the trunk's
  * contact number `tried` (0 = `contact`, then `contact-backup` in order); undefined when none is left.
@@ -53,7 +48,7 @@ export function defaultTrunk(dns: DnRegistry, destination: string, tried = 0): T
   const candidates = trunks.length > 0 ? trunks : dns.list({ type: "VoipService" });
   const trunk = candidates.find((dn) => typeof dn.options.contact === "string");
   if (!trunk) throw CallErrors.noTrunk(destination, "no Trunk or VoipService DN has a contact");
-  const contact = contactsOf(trunk)[tried];
+  const contact = dnContacts(trunk).all[tried];
   return contact === undefined ? undefined : { trunk: trunk.number, target: targetThrough(contact, destination) };
 }
 

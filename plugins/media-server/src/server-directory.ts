@@ -3,7 +3,7 @@
  * DN with `service-type: media-server`, by number), each with its `contact` and `contact-backup` URIs and the
  * DN's `transport` option. Bad entries become coded problems and are left out, so one typo never stops the rest.
  */
-import type { DnRecord, DnRegistry, SipTransportName, TandemError } from "@tandem/sdk";
+import { dnContacts, type DnRecord, type DnRegistry, type SipTransportName, type TandemError } from "@tandem/sdk";
 import { MediaErrors } from "./errors.js";
 import { MEDIA_SERVER_SERVICE_TYPE } from "./manifest.js";
 import { parseContact, withTransport, type ContactParts } from "./netann-uri.js";
@@ -27,13 +27,6 @@ export interface ServerDirectory {
   readonly problems: readonly TandemError[];
 }
 
-/** `contact-backup` is an array in our config and a comma list in Genesys' (both are accepted). */
-function backupList(value: unknown): unknown[] {
-  if (Array.isArray(value)) return value;
-  if (typeof value === "string") return value.split(",").map((s) => s.trim()).filter((s) => s !== "");
-  return [];
-}
-
 function transportOf(dn: DnRecord): SipTransportName | undefined {
   const t = dn.options["transport"];
   return t === "udp" || t === "tcp" || t === "tls" ? t : undefined;
@@ -41,18 +34,18 @@ function transportOf(dn: DnRecord): SipTransportName | undefined {
 
 function endpointsOf(dn: DnRecord, problems: TandemError[]): { primary: Endpoint[]; backups: Endpoint[] } {
   const transport = transportOf(dn);
-  const make = (raw: unknown, role: Endpoint["role"]): Endpoint | undefined => {
-    const parsed = typeof raw === "string" ? parseContact(raw) : undefined;
+  const make = (raw: string, role: Endpoint["role"]): Endpoint | undefined => {
+    const parsed = parseContact(raw);
     if (parsed === undefined) {
-      problems.push(MediaErrors.badContact(dn.number, String(raw)));
+      problems.push(MediaErrors.badContact(dn.number, raw));
       return undefined;
     }
     const contact = withTransport(parsed, transport);
     return { server: dn.number, uri: `${contact.scheme}:${contact.hostPort}${contact.params}`, contact, role };
   };
-  const contact = dn.options["contact"];
+  const { contact, backups: backupUris } = dnContacts(dn);
   const primary = contact === undefined ? [] : [make(contact, "primary")];
-  const backups = backupList(dn.options["contact-backup"]).map((b) => make(b, "backup"));
+  const backups = backupUris.map((b) => make(b, "backup"));
   const defined = (e: Endpoint | undefined): e is Endpoint => e !== undefined;
   return { primary: primary.filter(defined), backups: backups.filter(defined) };
 }

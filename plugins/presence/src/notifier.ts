@@ -3,7 +3,7 @@
  * `service-type: softswitch`, whose `contact` is tried first and whose `contact-backup` URIs are the other
  * cluster nodes (Genesys DN options, domain.md §1.2).
  */
-import type { DnRecord, DnRegistry } from "@tandem/sdk";
+import { dnContacts, type DnRecord, type DnRegistry } from "@tandem/sdk";
 import { PresenceErrors } from "./errors.js";
 
 /** The notifier DN and the URIs to try, primary first. */
@@ -22,9 +22,7 @@ export function resolveNotifier(dns: Pick<DnRegistry, "get" | "list">, configure
     const err = PresenceErrors.noNotifier(why);
     return { ok: false, code: err.code, reason: err.message };
   }
-  const contacts = [record.options.contact, ...backupList(record.options["contact-backup"])]
-    .filter((c): c is string => typeof c === "string" && c.trim() !== "")
-    .map((c) => c.trim());
+  const contacts = dnContacts(record).all;
   for (const contact of contacts) {
     if (parseSipUri(contact) === undefined) {
       const err = PresenceErrors.badContact(record.number, contact);
@@ -42,12 +40,6 @@ function findSoftswitch(records: readonly DnRecord[]): DnRecord | undefined {
   return records.find((r) => r.options["service-type"] === "softswitch");
 }
 
-/** `contact-backup` is an array in our config and a comma list in Genesys' (both are accepted). */
-function backupList(value: unknown): unknown[] {
-  if (Array.isArray(value)) return value;
-  if (typeof value === "string") return value.split(",");
-  return [];
-}
 
 interface SipUriParts {
   scheme: "sip" | "sips";

@@ -3,7 +3,7 @@
  * `transport`, `oos-check`, `oos-force`) and `TrunkGroup` DNs listing members in `trunks`. Bad entries are
  * reported as coded problems and left out, so one typo never stops selection over the rest.
  */
-import type { DnRecord, DnRegistry, SipTransportName, TandemError } from "@tandem/sdk";
+import { dnContacts, type DnRecord, type DnRegistry, type SipTransportName, type TandemError } from "@tandem/sdk";
 import { TrunkErrors } from "./errors.js";
 import {
   DN_OPTION_HOLD_DOWN,
@@ -62,13 +62,10 @@ function seconds(value: unknown, fallback: number): number {
 
 function readTrunk(dn: DnRecord, config: TrunkSelectionConfig, problems: TandemError[]): TrunkDefinition | undefined {
   const transport = dn.options["transport"] as SipTransportName | undefined;
-  const contact = dn.options["contact"];
-  const backups = Array.isArray(dn.options["contact-backup"]) ? (dn.options["contact-backup"] as unknown[]) : [];
   const endpoints: string[] = [];
-  for (const raw of [contact, ...backups]) {
-    if (raw === undefined) continue;
-    const uri = typeof raw === "string" ? endpointUri(raw, transport) : undefined;
-    if (uri === undefined) problems.push(TrunkErrors.badContact(dn.number, String(raw)));
+  for (const raw of dnContacts(dn).all) {
+    const uri = endpointUri(raw, transport);
+    if (uri === undefined) problems.push(TrunkErrors.badContact(dn.number, raw));
     else endpoints.push(uri);
   }
   if (endpoints.length === 0) return undefined;

@@ -1,0 +1,28 @@
+/** dnContacts: the one reading of `contact` / `contact-backup` the core and the plugins share. */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { dnContacts } from "@tandem/sdk";
+import { CORE_DN_VALIDATOR } from "../../core/src/registry/dn-validation.js";
+
+test("contact first, then each contact-backup in order", () => {
+  const dn = { options: { contact: "sip:10.0.0.5:5060", "contact-backup": ["sip:10.0.0.6:5060", "sips:10.0.0.7"] } };
+  assert.deepEqual(dnContacts(dn), {
+    contact: "sip:10.0.0.5:5060",
+    backups: ["sip:10.0.0.6:5060", "sips:10.0.0.7"],
+    all: ["sip:10.0.0.5:5060", "sip:10.0.0.6:5060", "sips:10.0.0.7"],
+  });
+});
+
+test("a DN without contact has only its backups; one with neither has none", () => {
+  assert.deepEqual(dnContacts({ options: { "contact-backup": ["sip:10.0.0.6"] } }).all, ["sip:10.0.0.6"]);
+  assert.equal(dnContacts({ options: { "contact-backup": ["sip:10.0.0.6"] } }).contact, undefined);
+  assert.deepEqual(dnContacts({ options: {} }), { contact: undefined, backups: [], all: [] });
+});
+
+test("a comma list never reaches it: the DN validator refuses contact-backup that is not an array", () => {
+  const input = { number: "cucm", type: "VoipService" as const, options: { contact: "sip:10.0.0.5", "contact-backup": "sip:10.0.0.6,sip:10.0.0.7" } };
+  assert.deepEqual(
+    CORE_DN_VALIDATOR.problems(input).map((p) => [p.field, p.error.code]),
+    [["contact-backup", "TANDEM_ERR_DN_OPTION_INVALID"]],
+  );
+});
