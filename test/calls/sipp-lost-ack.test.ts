@@ -31,46 +31,46 @@ const ok = (r: { successful: number; failed: number; errors: string; stderr: str
   assert.equal(r.successful, 1, r.errors || r.stderr);
 };
 
-test("a BYE before the lost ACK: no more 200s and no BYE to the caller, the agent leg ends, the call is answered", async (t) => {
-  const rig = await startSippCalls(t, { queues: { sales: { agents: ["1001"] } } });
-  shortTimerL(t);
-  rig.h.ready("1001");
-  const agent = rig.agents("calls-agent-answer.xml", { timeoutS: 30 });
-  await sleep(200);
-  ok(await rig.customer("calls-customer-bye-no-ack.xml", "5000", { timeoutS: 30 }));
-  ok(await agent);
-  await sleep(50);
-  const [record] = rig.h.model.history();
-  assert.ok(record);
-  assert.equal(record.outcome, "answered");
-  assert.equal(record.releasedBy, "customer");
-  assert.deepEqual(record.legs.map((l) => [l.role, l.status, l.endedBy]), [
-    ["customer", 200, "remote"],
-    ["agent", 200, "local"],
-  ]);
-  assert.deepEqual(rig.h.trace(record.connId).slice(-2), ["EventEstablished@1001", "EventReleased@1001"]);
-  assert.equal(rig.h.dns.agent("1001")?.state, "Ready");
-  assert.equal(rig.h.model.active().length, 0);
-});
+interface LostAckCase {
+  name: string;
+  customerScenario: string;
+  /** How the customer's leg ended, as the call record says. */
+  customerEndedBy: string;
+}
 
-test("no ACK and no BYE: after 64·T1 both sides get a BYE, the call is recorded answered, the agent freed", async (t) => {
-  const rig = await startSippCalls(t, { queues: { sales: { agents: ["1001"] } } });
-  shortTimerL(t);
-  rig.h.ready("1001");
-  const agent = rig.agents("calls-agent-answer.xml", { timeoutS: 30 });
-  await sleep(200);
-  ok(await rig.customer("calls-customer-no-ack.xml", "5000", { timeoutS: 30 }));
-  ok(await agent);
-  await sleep(50);
-  const [record] = rig.h.model.history();
-  assert.ok(record);
-  assert.equal(record.outcome, "answered");
-  assert.equal(record.releasedBy, "customer");
-  assert.deepEqual(record.legs.map((l) => [l.role, l.status, l.endedBy]), [
-    ["customer", 200, "ack-timeout"],
-    ["agent", 200, "local"],
-  ]);
-  assert.deepEqual(rig.h.trace(record.connId).slice(-2), ["EventEstablished@1001", "EventReleased@1001"]);
-  assert.equal(rig.h.dns.agent("1001")?.state, "Ready");
-  assert.equal(rig.h.model.active().length, 0);
-});
+const cases: LostAckCase[] = [
+  {
+    name: "a BYE before the lost ACK: no more 200s and no BYE to the caller, the agent leg ends, the call is answered",
+    customerScenario: "calls-customer-bye-no-ack.xml",
+    customerEndedBy: "remote",
+  },
+  {
+    name: "no ACK and no BYE: after 64·T1 both sides get a BYE, the call is recorded answered, the agent freed",
+    customerScenario: "calls-customer-no-ack.xml",
+    customerEndedBy: "ack-timeout",
+  },
+];
+
+for (const lost of cases) {
+  test(lost.name, async (t) => {
+    const rig = await startSippCalls(t, { queues: { sales: { agents: ["1001"] } } });
+    shortTimerL(t);
+    rig.h.ready("1001");
+    const agent = rig.agents("calls-agent-answer.xml", { timeoutS: 30 });
+    await sleep(200);
+    ok(await rig.customer(lost.customerScenario, "5000", { timeoutS: 30 }));
+    ok(await agent);
+    await sleep(50);
+    const [record] = rig.h.model.history();
+    assert.ok(record);
+    assert.equal(record.outcome, "answered");
+    assert.equal(record.releasedBy, "customer");
+    assert.deepEqual(record.legs.map((l) => [l.role, l.status, l.endedBy]), [
+      ["customer", 200, lost.customerEndedBy],
+      ["agent", 200, "local"],
+    ]);
+    assert.deepEqual(rig.h.trace(record.connId).slice(-2), ["EventEstablished@1001", "EventReleased@1001"]);
+    assert.equal(rig.h.dns.agent("1001")?.state, "Ready");
+    assert.equal(rig.h.model.active().length, 0);
+  });
+}
