@@ -6,24 +6,20 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { customerCall } from "../support/sipp-peers.js";
-import { killAllSipp, runSipp } from "../support/sipp.js";
-import { until } from "../support/until.js";
-import { signallingSettled, startCrashRig } from "./support/crash-rig.js";
+import { killAllSipp } from "../support/sipp.js";
+import {
+  agent1001ReadyAgain,
+  assertSippCounts,
+  callAt1001With1002LoggedIn,
+  releasedInRestart,
+  signallingSettled,
+  startCrashRig,
+} from "./support/crash-rig.js";
 
 test("a three-party conference up at kill -9 is ended by the restart: BYE to every party, EventReleased for both agents", async (t) => {
   t.after(killAllSipp);
   const rig = await startCrashRig(t);
-  await rig.desktop("1001", { request: "RequestAgentLogin", workMode: "AutoIn" });
-  // Logged in but not Ready: the routed call goes to 1001, the conference consultation reaches 1002 directly.
-  await rig.desktop("1002", { request: "RequestAgentLogin", workMode: "ManualIn" });
-  await rig.waitEvent("agent 1001 Ready", (e) => e.name === "EventAgentReady" && e.dn === "1001", 20_000);
-
-  const pbx = runSipp({ scenario: "restart-pbx-phones.xml", localPort: rig.pbxPort, calls: 2, timeoutS: 150 });
-  await new Promise((r) => setTimeout(r, 300));
-  const customer = customerCall(rig.example.sipPort, "restart-customer-reinvited.xml", "5000", { timeoutS: 150 });
-  const established = await rig.waitEvent("EventEstablished on 1001", (e) => e.name === "EventEstablished" && e.dn === "1001");
-  const connId = established.connId ?? "";
+  const { connId, ended } = await callAt1001With1002LoggedIn(rig);
 
   await rig.desktop("1001", { request: "RequestInitiateConference", connId, destination: "1002" });
   const consulted = await rig.waitEvent("the consultation established at 1002", (e) => e.name === "EventEstablished" && e.dn === "1002");
@@ -33,14 +29,12 @@ test("a three-party conference up at kill -9 is ended by the restart: BYE to eve
 
   await rig.crashAndRestart();
 
-  const [customerResult, pbxResult] = await Promise.all([customer, pbx]);
-  assert.equal(customerResult.failed, 0, customerResult.errors || customerResult.stderr);
-  assert.equal(customerResult.successful, 1, customerResult.errors || customerResult.stderr);
+  const [customerResult, pbxResult] = await ended;
+  assertSippCounts(customerResult, { successful: 1, failed: 0 });
   // Two phones in the room: 1001's and 1002's (the conference's third leg), each ended by a BYE with the Reason.
-  assert.equal(pbxResult.failed, 0, pbxResult.errors || pbxResult.stderr);
-  assert.equal(pbxResult.successful, 2, pbxResult.errors || pbxResult.stderr);
+  assertSippCounts(pbxResult, { successful: 2, failed: 0 });
 
-  const released = (await rig.events()).filter((e) => e.name === "EventReleased" && e.data["cause"] === "lost-in-restart");
+  const released = await releasedInRestart(rig);
   assert.deepEqual(released.map((e) => `${e.connId === connId ? "call" : e.connId} ${e.dn}`).sort(), ["call 1001", "call 1002"], JSON.stringify(released));
-  await until(async () => ((await rig.admin("/agents/1001")) as { state?: string }).state === "Ready", 20_000, "agent 1001 back to Ready");
+  await agent1001ReadyAgain(rig);
 });

@@ -8,24 +8,20 @@
 import assert from "node:assert/strict";
 import Database from "better-sqlite3";
 import { test } from "node:test";
-import { customerCall } from "../support/sipp-peers.js";
-import { killAllSipp, runSipp } from "../support/sipp.js";
-import { until } from "../support/until.js";
-import { signallingSettled, startCrashRig } from "./support/crash-rig.js";
+import { killAllSipp } from "../support/sipp.js";
+import {
+  agent1001ReadyAgain,
+  assertSippCounts,
+  callAt1001With1002LoggedIn,
+  releasedInRestart,
+  signallingSettled,
+  startCrashRig,
+} from "./support/crash-rig.js";
 
 test("a consultation up at kill -9 is ended by the restart: BYE to customer, agent and consulted agent, EventReleased on both calls", async (t) => {
   t.after(killAllSipp);
   const rig = await startCrashRig(t);
-  await rig.desktop("1001", { request: "RequestAgentLogin", workMode: "AutoIn" });
-  // Logged in but not Ready: the routed call goes to 1001, the consultation reaches 1002 directly.
-  await rig.desktop("1002", { request: "RequestAgentLogin", workMode: "ManualIn" });
-  await rig.waitEvent("agent 1001 Ready", (e) => e.name === "EventAgentReady" && e.dn === "1001", 20_000);
-
-  const pbx = runSipp({ scenario: "restart-pbx-phones.xml", localPort: rig.pbxPort, calls: 2, timeoutS: 150 });
-  await new Promise((r) => setTimeout(r, 300));
-  const customer = customerCall(rig.example.sipPort, "restart-customer-reinvited.xml", "5000", { timeoutS: 150 });
-  const established = await rig.waitEvent("EventEstablished on 1001", (e) => e.name === "EventEstablished" && e.dn === "1001");
-  const connId = established.connId ?? "";
+  const { connId, ended } = await callAt1001With1002LoggedIn(rig);
 
   await rig.desktop("1001", { request: "RequestInitiateTransfer", connId, destination: "1002" });
   const consulted = await rig.waitEvent("the consultation established at 1002", (e) => e.name === "EventEstablished" && e.dn === "1002");
@@ -35,18 +31,16 @@ test("a consultation up at kill -9 is ended by the restart: BYE to customer, age
 
   await rig.crashAndRestart();
 
-  const [customerResult, pbxResult] = await Promise.all([customer, pbx]);
-  assert.equal(customerResult.failed, 0, customerResult.errors || customerResult.stderr);
-  assert.equal(customerResult.successful, 1, customerResult.errors || customerResult.stderr);
+  const [customerResult, pbxResult] = await ended;
+  assertSippCounts(customerResult, { successful: 1, failed: 0 });
   // Two phones: 1001's (held, then talking to 1002) and 1002's, each ended by a BYE with the Reason.
-  assert.equal(pbxResult.failed, 0, pbxResult.errors || pbxResult.stderr);
-  assert.equal(pbxResult.successful, 2, pbxResult.errors || pbxResult.stderr);
+  assertSippCounts(pbxResult, { successful: 2, failed: 0 });
 
-  const released = (await rig.events()).filter((e) => e.name === "EventReleased" && e.data["cause"] === "lost-in-restart");
+  const released = await releasedInRestart(rig);
   const seen = released.map((e) => `${e.connId === connId ? "call" : e.connId === consultId ? "consult" : e.connId} ${e.dn}`).sort();
   assert.deepEqual(seen, ["call 1001", "consult 1001", "consult 1002"], JSON.stringify(released));
   assert.equal(released.find((e) => e.connId === consultId)?.data["heldConnId"], connId);
-  await until(async () => ((await rig.admin("/agents/1001")) as { state?: string }).state === "Ready", 20_000, "agent 1001 back to Ready");
+  await agent1001ReadyAgain(rig);
 });
 
 /** The call's recorded dialogs on disk: slot and Call-ID, in the order written. */
@@ -64,15 +58,7 @@ test("a consultation completed as a transfer: the consulted leg's record becomes
   t.after(killAllSipp);
   const rig = await startCrashRig(t);
   const dbPath = String(rig.example.config["storage"].path);
-  await rig.desktop("1001", { request: "RequestAgentLogin", workMode: "AutoIn" });
-  await rig.desktop("1002", { request: "RequestAgentLogin", workMode: "ManualIn" });
-  await rig.waitEvent("agent 1001 Ready", (e) => e.name === "EventAgentReady" && e.dn === "1001", 20_000);
-
-  const pbx = runSipp({ scenario: "restart-pbx-phones.xml", localPort: rig.pbxPort, calls: 2, timeoutS: 150 });
-  await new Promise((r) => setTimeout(r, 300));
-  const customer = customerCall(rig.example.sipPort, "restart-customer-reinvited.xml", "5000", { timeoutS: 150 });
-  const established = await rig.waitEvent("EventEstablished on 1001", (e) => e.name === "EventEstablished" && e.dn === "1001");
-  const connId = established.connId ?? "";
+  const { connId, ended } = await callAt1001With1002LoggedIn(rig);
   const answered = new Map(recordedDialogs(dbPath, connId));
   const customerCallId = answered.get("customer");
   const phoneCallId = answered.get("agent");
@@ -93,14 +79,12 @@ test("a consultation completed as a transfer: the consulted leg's record becomes
 
   await rig.crashAndRestart();
 
-  const [customerResult, pbxResult] = await Promise.all([customer, pbx]);
-  assert.equal(customerResult.failed, 0, customerResult.errors || customerResult.stderr);
-  assert.equal(customerResult.successful, 1, customerResult.errors || customerResult.stderr);
+  const [customerResult, pbxResult] = await ended;
+  assertSippCounts(customerResult, { successful: 1, failed: 0 });
   // 1002's phone ends with the restart's BYE; 1001's was ended by the transfer itself, whose BYE carries no
   // "lost in restart" Reason, so the scenario (which requires it) counts that one phone failed.
-  assert.equal(pbxResult.successful, 1, pbxResult.errors || pbxResult.stderr);
-  assert.equal(pbxResult.failed, 1, pbxResult.errors || pbxResult.stderr);
+  assertSippCounts(pbxResult, { successful: 1, failed: 1 });
 
-  const released = (await rig.events()).filter((e) => e.name === "EventReleased" && e.data["cause"] === "lost-in-restart");
+  const released = await releasedInRestart(rig);
   assert.deepEqual(released.map((e) => `${e.connId === connId ? "call" : e.connId} ${e.dn}`), ["call 1002"], JSON.stringify(released));
 });

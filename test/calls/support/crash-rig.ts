@@ -7,6 +7,8 @@ import assert from "node:assert/strict";
 import type { TestContext } from "node:test";
 import { writeExampleConfig, type ExampleConfig } from "../../support/example-config.js";
 import { startTandem, type TandemProcess } from "../../support/tandem-process.js";
+import { customerCall } from "../../support/sipp-peers.js";
+import { runSipp, type SippResult } from "../../support/sipp.js";
 import { until } from "../../support/until.js";
 import { tempDir } from "../../core-platform/helpers/temp-plugins.js";
 
@@ -107,4 +109,42 @@ export async function signallingSettled(rig: Pick<CrashRig, "trace">, connId: st
     }
     return count !== undefined && Date.now() - since >= 1000;
   }, 30_000, "the call's INVITEs all ACKed and none new for a second");
+}
+
+/** A routed call up at agent 1001 while 1002 is logged in (not Ready), both phones answered by one sipp PBX. */
+export interface TwoAgentCall {
+  connId: string;
+  /** The customer's sipp run, then the PBX's (both phones'), once each has ended. */
+  ended: Promise<[SippResult, SippResult]>;
+}
+
+/**
+ * Logs 1001 in Ready and 1002 in not Ready (so the routed call goes to 1001 and a consultation reaches 1002
+ * directly), starts the PBX answering both phones, places the customer's call and waits until 1001 has it.
+ */
+export async function callAt1001With1002LoggedIn(rig: CrashRig): Promise<TwoAgentCall> {
+  await rig.desktop("1001", { request: "RequestAgentLogin", workMode: "AutoIn" });
+  await rig.desktop("1002", { request: "RequestAgentLogin", workMode: "ManualIn" });
+  await rig.waitEvent("agent 1001 Ready", (e) => e.name === "EventAgentReady" && e.dn === "1001", 20_000);
+  const pbx = runSipp({ scenario: "restart-pbx-phones.xml", localPort: rig.pbxPort, calls: 2, timeoutS: 150 });
+  await new Promise((r) => setTimeout(r, 300));
+  const customer = customerCall(rig.example.sipPort, "restart-customer-reinvited.xml", "5000", { timeoutS: 150 });
+  const established = await rig.waitEvent("EventEstablished on 1001", (e) => e.name === "EventEstablished" && e.dn === "1001");
+  return { connId: established.connId ?? "", ended: Promise.all([customer, pbx]) };
+}
+
+/** Asserts a sipp run's counts, with its errors as the failure message. */
+export function assertSippCounts(result: SippResult, counts: { successful: number; failed: number }): void {
+  assert.equal(result.failed, counts.failed, result.errors || result.stderr);
+  assert.equal(result.successful, counts.successful, result.errors || result.stderr);
+}
+
+/** The EventReleased the restart logged for calls it found lost (cause `lost-in-restart`). */
+export async function releasedInRestart(rig: Pick<CrashRig, "events">): Promise<LoggedEvent[]> {
+  return (await rig.events()).filter((e) => e.name === "EventReleased" && e.data["cause"] === "lost-in-restart");
+}
+
+/** Waits until agent 1001 is Ready again after the restart. */
+export async function agent1001ReadyAgain(rig: Pick<CrashRig, "admin">): Promise<void> {
+  await until(async () => ((await rig.admin("/agents/1001")) as { state?: string }).state === "Ready", 20_000, "agent 1001 back to Ready");
 }
