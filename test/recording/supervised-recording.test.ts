@@ -22,20 +22,24 @@ import { killAllSipp } from "../support/sipp.js";
 import { until } from "../support/until.js";
 import { quietLogger } from "../support/test-stack.js";
 import { sleep, sippOk } from "../desktop-calls/support/desktop-rig.js";
-import { callIn } from "../supervision/support/caller-phone.js";
 import { misheard } from "../supervision/support/hearing.js";
-import { AGENT, ROUTING_POINT, startSupervisionRig, SUPERVISOR } from "../supervision/support/supervision-rig.js";
+import {
+  AGENT,
+  AGENT_TONE,
+  CUSTOMER_TONE,
+  routedCallToAgent,
+  startWithAgentAndSupervisor,
+  SUPERVISOR,
+  SUPERVISOR_TONE,
+} from "../supervision/support/supervision-rig.js";
 
-const AGENT_TONE = 700;
-const SUPERVISOR_TONE = 1100;
-const CUSTOMER_TONE = 1700;
 const TONES = [AGENT_TONE, SUPERVISOR_TONE, CUSTOMER_TONE];
 const requester = { source: "desktop", supervisor: true };
 
 after(() => killAllSipp());
 
 async function setup(t: TestContext) {
-  const rig = await startSupervisionRig(t, { phones: { [AGENT]: AGENT_TONE, [SUPERVISOR]: SUPERVISOR_TONE } });
+  const { rig, agent, supervisor } = await startWithAgentAndSupervisor(t);
   const dir = mkdtempSync(join(tmpdir(), "recording-supervised-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const index = new RecordingIndex(new SqlitePluginStorage(rig.h.db, "recording"));
@@ -47,7 +51,7 @@ async function setup(t: TestContext) {
   const facts = new CallFacts();
   t.after(facts.watch(rig.h.bus as EventBus));
   const recordings = new CallRecordings(extensions, () => rig.rooms, facts, { index, files, bus: rig.h.bus, log, minFreeBytes: 0, diskCheckMs: 500 }, log, {} as never, undefined);
-  return { rig, index, files, recordings };
+  return { rig, agent, supervisor, index, files, recordings };
 }
 
 /** The file's two channels: the customer alone on the left, the agent alone on the right. */
@@ -63,15 +67,8 @@ function sidesAlone(index: RecordingIndex, files: RecordingFiles, recordingId: s
 }
 
 test("a supervisor coaches in a recorded call's room; the file keeps each side alone; the room is given back once both are done", async (t) => {
-  const { rig, index, files, recordings } = await setup(t);
-  const agent = rig.phones.get(AGENT);
-  const supervisor = rig.phones.get(SUPERVISOR);
-  assert.ok(agent && supervisor);
-  rig.h.ready(AGENT);
-  const customer = await callIn({ port: rig.sipPort, service: ROUTING_POINT }, CUSTOMER_TONE);
-  t.after(() => customer.close());
-  const connId = (await rig.waitFor("EventEstablished", (e) => e.dn === AGENT)).connId;
-  assert.ok(connId);
+  const { rig, agent, supervisor, index, files, recordings } = await setup(t);
+  const { customer, connId } = await routedCallToAgent(t, rig);
   await sleep(300);
   const { recordingId } = await recordings.start({ connId, dn: AGENT, referenceId: "p3013", source: "desktop" });
   assert.equal(customer.reinvites(), 1, "the recording moved the customer into its room");
@@ -105,15 +102,8 @@ test("a supervisor coaches in a recorded call's room; the file keeps each side a
 });
 
 test("a supervised call is recorded as a guest of the supervision's room: no re-INVITE, each side alone on its channel, the room handed back", async (t) => {
-  const { rig, index, files, recordings } = await setup(t);
-  const agent = rig.phones.get(AGENT);
-  const supervisor = rig.phones.get(SUPERVISOR);
-  assert.ok(agent && supervisor);
-  rig.h.ready(AGENT);
-  const customer = await callIn({ port: rig.sipPort, service: ROUTING_POINT }, CUSTOMER_TONE);
-  t.after(() => customer.close());
-  const connId = (await rig.waitFor("EventEstablished", (e) => e.dn === AGENT)).connId;
-  assert.ok(connId);
+  const { rig, agent, supervisor, index, files, recordings } = await setup(t);
+  const { customer, connId } = await routedCallToAgent(t, rig);
   await rig.control.monitorNextCall({ dn: SUPERVISOR, agentDn: AGENT, referenceId: "s1", requester, mode: "connect" });
   await rig.waitFor("EventPartyAdded", (e) => e.dn === SUPERVISOR && e.connId === connId);
   assert.equal(customer.reinvites(), 1, "supervision moved the customer into its room");

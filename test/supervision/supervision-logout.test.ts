@@ -9,22 +9,17 @@ import { killAllSipp } from "../support/sipp.js";
 import { sleep, sippOk } from "../desktop-calls/support/desktop-rig.js";
 import { until } from "../support/until.js";
 import { misheard } from "./support/hearing.js";
-import { AGENT, startSupervisionRig, SUPERVISOR } from "./support/supervision-rig.js";
+import { AGENT, AGENT_TONE, CUSTOMER_TONE, startWithAgentAndSupervisor, SUPERVISOR, SUPERVISOR_TONE } from "./support/supervision-rig.js";
 
-const AGENT_TONE = 700;
-const SUPERVISOR_TONE = 1100;
-const CUSTOMER_TONE = 1700;
 const CUSTOMER = "5550100";
 const TONES = [AGENT_TONE, SUPERVISOR_TONE, CUSTOMER_TONE];
 
 after(() => killAllSipp());
 
 test("the supervisor logging out leaves the call, whose media goes back to a direct bridge; the customer and the agent talk on", async (t) => {
-  const rig = await startSupervisionRig(t, { phones: { [AGENT]: AGENT_TONE, [SUPERVISOR]: SUPERVISOR_TONE, [CUSTOMER]: CUSTOMER_TONE } });
-  const agent = rig.phones.get(AGENT);
-  const supervisor = rig.phones.get(SUPERVISOR);
+  const { rig, agent, supervisor } = await startWithAgentAndSupervisor(t, { [CUSTOMER]: CUSTOMER_TONE });
   const customer = rig.phones.get(CUSTOMER);
-  assert.ok(agent && supervisor && customer);
+  assert.ok(customer);
   rig.h.ready(AGENT);
   rig.h.ready(SUPERVISOR);
   const { connId } = await rig.h.model.callControl.makeCall({ dn: AGENT, referenceId: "m1", source: "desktop", destination: CUSTOMER });

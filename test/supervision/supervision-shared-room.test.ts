@@ -9,29 +9,26 @@ import { after, test } from "node:test";
 import { killAllSipp } from "../support/sipp.js";
 import { sleep, sippOk } from "../desktop-calls/support/desktop-rig.js";
 import { until } from "../support/until.js";
-import { callIn } from "./support/caller-phone.js";
 import { misheard } from "./support/hearing.js";
 import { SharingOwner } from "./support/sharing-owner.js";
-import { AGENT, ROUTING_POINT, startSupervisionRig, SUPERVISOR } from "./support/supervision-rig.js";
+import {
+  AGENT,
+  AGENT_TONE,
+  CUSTOMER_TONE,
+  routedCallToAgent,
+  startWithAgentAndSupervisor,
+  SUPERVISOR,
+  SUPERVISOR_TONE,
+} from "./support/supervision-rig.js";
 
-const AGENT_TONE = 700;
-const SUPERVISOR_TONE = 1100;
-const CUSTOMER_TONE = 1700;
 const TONES = [AGENT_TONE, SUPERVISOR_TONE, CUSTOMER_TONE];
 const requester = { source: "desktop", supervisor: true };
 
 after(() => killAllSipp());
 
 test("a supervisor coaches in another feature's shared room: no re-INVITE of the customer, the room left as it was", async (t) => {
-  const rig = await startSupervisionRig(t, { phones: { [AGENT]: AGENT_TONE, [SUPERVISOR]: SUPERVISOR_TONE } });
-  const agent = rig.phones.get(AGENT);
-  const supervisor = rig.phones.get(SUPERVISOR);
-  assert.ok(agent && supervisor);
-  rig.h.ready(AGENT);
-  const customer = await callIn({ port: rig.sipPort, service: ROUTING_POINT }, CUSTOMER_TONE);
-  t.after(() => customer.close());
-  const connId = (await rig.waitFor("EventEstablished", (e) => e.dn === AGENT)).connId;
-  assert.ok(connId);
+  const { rig, agent, supervisor } = await startWithAgentAndSupervisor(t);
+  const { customer, connId } = await routedCallToAgent(t, rig);
   const owner = new SharingOwner(rig.rooms, rig.takeover);
   await owner.take(connId);
   assert.equal(customer.reinvites(), 1, "the other feature moved the customer into its room");
@@ -61,14 +58,8 @@ test("a supervisor coaches in another feature's shared room: no re-INVITE of the
 });
 
 test("a supervised call's room is shared: another feature's guest keeps it after the supervisor leaves, then it goes back to a direct bridge", async (t) => {
-  const rig = await startSupervisionRig(t, { phones: { [AGENT]: AGENT_TONE, [SUPERVISOR]: SUPERVISOR_TONE } });
-  const agent = rig.phones.get(AGENT);
-  assert.ok(agent);
-  rig.h.ready(AGENT);
-  const customer = await callIn({ port: rig.sipPort, service: ROUTING_POINT }, CUSTOMER_TONE);
-  t.after(() => customer.close());
-  const connId = (await rig.waitFor("EventEstablished", (e) => e.dn === AGENT)).connId;
-  assert.ok(connId);
+  const { rig } = await startWithAgentAndSupervisor(t);
+  const { customer, connId } = await routedCallToAgent(t, rig);
   await rig.control.monitorNextCall({ dn: SUPERVISOR, agentDn: AGENT, referenceId: "s1", requester });
   await rig.waitFor("EventPartyAdded", (e) => e.dn === SUPERVISOR && e.connId === connId);
 

@@ -38,10 +38,16 @@ import { createCallsHarness, type CallsHarness } from "../../calls/support/calls
 import { registerOnHarness } from "../../calls/support/plugin-on-harness.js";
 import { portRange } from "../../media-engine/engine-fixture.js";
 import { startPartyPhone, type PartyPhone } from "../../conferencing/support/party-phone.js";
+import { callIn, type CallerPhone } from "./caller-phone.js";
 
 export const AGENT = "1001";
 export const SUPERVISOR = "1003";
 export const ROUTING_POINT = "5000";
+
+/** Each party's own tone, distinct so that what a phone hears says whom it hears. */
+export const AGENT_TONE = 700;
+export const SUPERVISOR_TONE = 1100;
+export const CUSTOMER_TONE = 1700;
 
 export interface SupervisionRig {
   h: CallsHarness;
@@ -103,4 +109,29 @@ export async function startSupervisionRig(t: TestContext, options: { phones: Rec
     tones: Object.values(options.phones),
     waitFor: (name, predicate, timeoutMs = 15_000) => h.waitFor(name, predicate, timeoutMs),
   };
+}
+
+/** The rig with the agent's and the supervisor's phones (sending their tones) plus `more`, and those two phones. */
+export async function startWithAgentAndSupervisor(
+  t: TestContext,
+  more: Record<string, number> = {},
+): Promise<{ rig: SupervisionRig; agent: PartyPhone; supervisor: PartyPhone }> {
+  const rig = await startSupervisionRig(t, { phones: { [AGENT]: AGENT_TONE, [SUPERVISOR]: SUPERVISOR_TONE, ...more } });
+  const agent = rig.phones.get(AGENT);
+  const supervisor = rig.phones.get(SUPERVISOR);
+  if (!agent || !supervisor) throw new Error("the rig started without the agent's or the supervisor's phone");
+  return { rig, agent, supervisor };
+}
+
+/**
+ * Makes the agent Ready and calls the routing point from a customer's phone sending CUSTOMER_TONE (closed when
+ * the test ends); resolves once the agent's call is established.
+ */
+export async function routedCallToAgent(t: TestContext, rig: SupervisionRig): Promise<{ customer: CallerPhone; connId: string }> {
+  rig.h.ready(AGENT);
+  const customer = await callIn({ port: rig.sipPort, service: ROUTING_POINT }, CUSTOMER_TONE);
+  t.after(() => customer.close());
+  const connId = (await rig.waitFor("EventEstablished", (e) => e.dn === AGENT)).connId;
+  if (!connId) throw new Error("the agent's EventEstablished has no ConnID");
+  return { customer, connId };
 }
