@@ -64,6 +64,16 @@ export async function startPartyPhone(tone: number, scenario = "phone.xml", time
     tone,
     sipp,
     target: () => target,
+    ...hearingAndClose(party, follow, dir),
+  };
+}
+
+/**
+ * What a sipp-driven phone's RTP party heard, and its close: stops the loop that follows the phone's SDP, closes
+ * the party and removes the directory of sipp's message log. Shared by phones that answer and phones that call in.
+ */
+export function hearingAndClose(party: RtpParty, follow: ReturnType<typeof setInterval>, dir: string): Pick<PartyPhone, "heard" | "close"> {
+  return {
     heard: (frequencies, sinceMs) => {
       const audio = party.audio(sinceMs === undefined ? {} : { sinceMs });
       return detectTones(audio.pcm, { frequencies, startMs: audio.startMs });

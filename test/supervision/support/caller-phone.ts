@@ -3,13 +3,14 @@
  * answering every re-INVITE) and the party, which sends its tone where the last SDP the phone received points
  * (RFC 3264 §8), as conferencing's party phones do for calls they answer; and how many re-INVITEs it got.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { detectTones, RtpParty, type ToneStream, type ToneWindow } from "@tandem/sdk/testing/media";
+import { RtpParty, type ToneStream, type ToneWindow } from "@tandem/sdk/testing/media";
 import { freePort } from "../../support/free-port.js";
 import { runSipp, type SippResult } from "../../support/sipp.js";
+import { hearingAndClose } from "../../conferencing/support/party-phone.js";
 
 const SCENARIO = resolve(fileURLToPath(new URL("../../fixtures/supervision/caller.xml", import.meta.url)));
 
@@ -55,14 +56,6 @@ export async function callIn(target: { port: number; service: string }, tone: nu
     party,
     sipp,
     reinvites: () => received(messages).filter((chunk) => /^\s*INVITE sip:/m.test(chunk)).length,
-    heard: (frequencies, sinceMs) => {
-      const audio = party.audio(sinceMs === undefined ? {} : { sinceMs });
-      return detectTones(audio.pcm, { frequencies, startMs: audio.startMs });
-    },
-    close: async () => {
-      clearInterval(follow);
-      await party.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    ...hearingAndClose(party, follow, dir),
   };
 }
