@@ -8,12 +8,9 @@
  * to the mix that carried it being sent, jitter buffer included) p50/p99, and the main thread's event-loop delay
  * while mixing (what SIP signalling would wait).
  */
-import { spawn } from "node:child_process";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
-import { loadavg, cpus } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { MediaEngine, withDefaults, type EngineStats } from "@tandem/plugin-media-engine";
+import { machineLine, partyOutcome, partyOutputLine, pct, startBenchLoad, sustainedLine } from "./media-bench-load.js";
 
 const rooms = Number(process.argv[2] ?? 167);
 const seconds = Number(process.argv[3] ?? 20);
@@ -21,10 +18,6 @@ const workers = Number(process.argv[4] ?? 1);
 const jitterMs = Number(process.argv[5] ?? 40);
 const WARMUP_MS = 2000;
 const parties = rooms * 3;
-
-function offer(port: number): string {
-  return `v=0\r\no=bench ${port} 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio ${port} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=ptime:20\r\n`;
-}
 
 function percentile(histogram: number[], p: number): number {
   const total = histogram.reduce((a, b) => a + b, 0);
@@ -55,23 +48,7 @@ const engine = await MediaEngine.start(
   "media-engine",
   withDefaults({ portMin: 40000, portMax: 40000 + 2 * parties + 63, workers, maxRooms: rooms, jitterMs, jitterMaxMs: Math.max(200, jitterMs + 40) }),
 );
-const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(new URL("./media-bench-parties.ts", import.meta.url)), String(parties)], {
-  stdio: ["pipe", "pipe", "inherit"],
-});
-const lines = createInterface({ input: child.stdout });
-const nextLine = (): Promise<string> => new Promise((resolve) => lines.once("line", resolve));
-const { ports } = JSON.parse(await nextLine()) as { ports: number[] };
-
-const targets: number[] = [];
-for (let r = 0; r < rooms; r++) {
-  const room = await engine.createRoom({ label: `bench-${r}` });
-  for (let p = 0; p < 3; p++) {
-    const party = await room.join({ partyId: `p${p}`, offer: offer(ports[r * 3 + p] as number) });
-    targets.push(Number(/m=audio (\d+)/.exec(party.localSdp)?.[1]));
-  }
-}
-child.stdin.write(`${JSON.stringify({ targets, seconds, warmupMs: WARMUP_MS })}\n`);
-const resultLine = nextLine();
+const load = await startBenchLoad(engine, rooms, seconds, WARMUP_MS);
 
 await new Promise((r) => setTimeout(r, WARMUP_MS));
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
@@ -84,25 +61,22 @@ const cpu = process.cpuUsage(cpuBefore);
 const wall = performance.now() - wallBefore;
 const stats = diff(await engine.stats(), before);
 loopDelay.disable();
-const out = JSON.parse(await resultLine) as { sent: number; received: number; lost: number; late: number; silentParties: number };
+const out = await load.output;
 await engine.close();
-child.kill();
+load.stop();
 
 const inputFrames = stats.packetsIn;
 const inputBad = stats.framesLost + stats.framesLate + stats.framesDiscarded;
-const outputBad = out.lost + out.late;
-const outputFrames = out.received + out.lost;
-const pct = (part: number, whole: number): string => `${((100 * part) / Math.max(1, whole)).toFixed(3)} %`;
 const cpuMs = (cpu.user + cpu.system) / 1000;
-const sustained = inputBad / Math.max(1, inputFrames) <= 0.001 && outputBad / Math.max(1, outputFrames) <= 0.001 && out.silentParties === 0;
+const sustained = inputBad / Math.max(1, inputFrames) <= 0.001 && partyOutcome(out).sustained;
 console.log(`media engine: ${rooms} rooms × 3 parties = ${parties} parties, ${workers} worker(s), jitter buffer ${jitterMs} ms, ${seconds} s measured`);
-console.log(`parties sustained:       ${sustained ? parties : 0} of ${parties}${sustained ? "" : " (over 0.1 % late or lost, or silent parties)"}`);
+console.log(sustainedLine(parties, sustained));
 console.log(`engine CPU:              ${((100 * cpuMs) / wall).toFixed(1)} % of one core, ${((1000 * cpuMs) / wall / parties).toFixed(3)} ms CPU per party per second (${((100 * cpuMs) / wall / parties).toFixed(3)} % of a core)`);
 console.log(`input  (engine side):    ${inputFrames} packets; lost ${stats.framesLost}, late ${stats.framesLate}, discarded ${stats.framesDiscarded} = ${pct(inputBad, inputFrames)}`);
-console.log(`output (party side):     sent ${out.sent}, received ${out.received}; lost ${out.lost}, late > 40 ms ${out.late} = ${pct(outputBad, outputFrames)} of ${outputFrames} due; silent parties ${out.silentParties}`);
+console.log(partyOutputLine(out));
 console.log(`mixer ticks:             ${stats.ticks}, late ≥ 10 ms ${stats.ticksLate} (${pct(stats.ticksLate, stats.ticks)}), frames skipped ${stats.framesSkipped}`);
 console.log(`added latency:           p50 ${percentile(stats.latencyMs, 0.5)} ms, p99 ${percentile(stats.latencyMs, 0.99)} ms (arrival → mix sent, jitter buffer included)`);
 console.log(`main thread loop delay:  p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`);
 // The main thread does nothing while the bench runs: a long stall there is the machine (other load), not the mixer.
-console.log(`machine:                 ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} at the end`);
+console.log(machineLine());
 process.exit(0);

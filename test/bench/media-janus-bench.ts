@@ -8,14 +8,11 @@
  * (the adapter only signals; Janus mixes). Janus's input side is not visible through its API, so unlike
  * `bench:media` there is no engine-side loss or added-latency line.
  */
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { JanusMcu, withDefaults } from "@tandem/plugin-mcu-janus";
 import { startJanus } from "../mcu-janus/janus-process.js";
+import { machineLine, partyOutcome, partyOutputLine, startBenchLoad, sustainedLine } from "./media-bench-load.js";
 
 const rooms = Number(process.argv[2] ?? 50);
 const seconds = Number(process.argv[3] ?? 20);
@@ -23,10 +20,6 @@ const WARMUP_MS = 2000;
 /** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
 const CLOCK_TICKS_PER_SECOND = 100;
 const parties = rooms * 3;
-
-function offer(port: number): string {
-  return `v=0\r\no=bench ${port} 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio ${port} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=ptime:20\r\n`;
-}
 
 /** CPU time of a process and all its threads so far, ms (utime + stime, fields 14 and 15 of /proc/<pid>/stat). */
 function processCpuMs(pid: number): number {
@@ -40,23 +33,7 @@ const janus = await startJanus(20000, 20000 + 2 * parties + 63);
 const pid = janus.pid();
 if (pid === undefined) throw new Error("Janus has no process id");
 const adapter = await JanusMcu.start("mcu-janus", withDefaults({ url: janus.url, maxRooms: rooms, requestTimeoutMs: 20_000 }));
-const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(new URL("./media-bench-parties.ts", import.meta.url)), String(parties)], {
-  stdio: ["pipe", "pipe", "inherit"],
-});
-const lines = createInterface({ input: child.stdout });
-const nextLine = (): Promise<string> => new Promise((resolve) => lines.once("line", resolve));
-const { ports } = JSON.parse(await nextLine()) as { ports: number[] };
-
-const targets: number[] = [];
-for (let r = 0; r < rooms; r++) {
-  const room = await adapter.createRoom({ label: `bench-${r}` });
-  for (let p = 0; p < 3; p++) {
-    const party = await room.join({ partyId: `p${p}`, offer: offer(ports[r * 3 + p] as number) });
-    targets.push(Number(/m=audio (\d+)/.exec(party.localSdp)?.[1]));
-  }
-}
-child.stdin.write(`${JSON.stringify({ targets, seconds, warmupMs: WARMUP_MS })}\n`);
-const resultLine = nextLine();
+const load = await startBenchLoad(adapter, rooms, seconds, WARMUP_MS);
 
 await new Promise((r) => setTimeout(r, WARMUP_MS));
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
@@ -69,20 +46,17 @@ const janusCpuMs = processCpuMs(pid) - janusBefore;
 const cpu = process.cpuUsage(cpuBefore);
 const wall = performance.now() - wallBefore;
 loopDelay.disable();
-const out = JSON.parse(await resultLine) as { sent: number; received: number; lost: number; late: number; silentParties: number };
-child.kill();
+const out = await load.output;
+load.stop();
 await adapter.close();
 await janus.stop();
 
-const outputBad = out.lost + out.late;
-const outputFrames = out.received + out.lost;
-const pct = (part: number, whole: number): string => `${((100 * part) / Math.max(1, whole)).toFixed(3)} %`;
 const ownCpuMs = (cpu.user + cpu.system) / 1000;
-const sustained = outputBad / Math.max(1, outputFrames) <= 0.001 && out.silentParties === 0;
+const { sustained } = partyOutcome(out);
 console.log(`janus audiobridge (mcu-janus): ${rooms} rooms × 3 parties = ${parties} parties, ${seconds} s measured`);
-console.log(`parties sustained:       ${sustained ? parties : 0} of ${parties}${sustained ? "" : " (over 0.1 % late or lost, or silent parties)"}`);
+console.log(sustainedLine(parties, sustained));
 console.log(`Janus CPU:               ${((100 * janusCpuMs) / wall).toFixed(1)} % of one core, ${((1000 * janusCpuMs) / wall / parties).toFixed(3)} ms CPU per party per second (${((100 * janusCpuMs) / wall / parties).toFixed(3)} % of a core)`);
-console.log(`output (party side):     sent ${out.sent}, received ${out.received}; lost ${out.lost}, late > 40 ms ${out.late} = ${pct(outputBad, outputFrames)} of ${outputFrames} due; silent parties ${out.silentParties}`);
+console.log(partyOutputLine(out));
 console.log(`adapter (this process):  ${((100 * ownCpuMs) / wall).toFixed(1)} % of one core; loop delay p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`);
-console.log(`machine:                 ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} at the end`);
+console.log(machineLine());
 process.exit(0);
