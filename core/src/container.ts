@@ -120,7 +120,7 @@ export function buildContainer(input: ContainerInput): AwilixContainer<Cradle> {
         lastKnownTime: () => c.eventLog.lastTsAtOpen,
       });
       c.admin.addCoreRoutes("calls", (scope) => model.registerRoutes(scope));
-      const timeline = new CallTimeline(c.db, c.bus);
+      const timeline = new CallTimeline(c.eventLog);
       const traced = { call: (connId: string) => model.get(connId), store: c.sipTrace, timeline, enabled: c.sipTrace.enabled };
       c.admin.addCoreRoutes("call-trace", (scope) => registerCallTraceRoutes(scope, traced));
       // The desktop plugin (and any other) reaches third-party call control through this extension point.

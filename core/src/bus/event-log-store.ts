@@ -40,6 +40,7 @@ export class EventLogStore {
 
   private readonly insert;
   private readonly readAfter;
+  private readonly readConnection;
   private readonly deleteOld;
   private readonly writeBatch: (events: readonly TandemEvent[], data: readonly string[]) => void;
 
@@ -48,6 +49,9 @@ export class EventLogStore {
       "INSERT INTO core__events (seq, ts, name, dn, conn_id, source, reference_id, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     );
     this.readAfter = db.prepare<[number, number], EventRow>("SELECT * FROM core__events WHERE seq > ? ORDER BY seq LIMIT ?");
+    this.readConnection = db.prepare<[string, string, string, number], EventRow>(
+      "SELECT * FROM core__events WHERE ts >= ? AND ts <= ? AND conn_id = ? ORDER BY seq LIMIT ?",
+    );
     this.deleteOld = db.prepare<[string]>("DELETE FROM core__events WHERE ts < ?");
     this.writeBatch = db.transaction((events: readonly TandemEvent[], data: readonly string[]) => {
       for (const [i, e] of events.entries()) {
@@ -89,6 +93,14 @@ export class EventLogStore {
 
   read(after: number, limit: number): TandemEvent[] {
     return this.readAfter.all(after, limit).map(toEvent);
+  }
+
+  /**
+   * Events of `connId` with `ts` from `fromIso` to `toIso`, oldest first, at most `limit`: read by the time
+   * range (the log is indexed by time, not by ConnID), so a lookup never scans the whole log.
+   */
+  readConnectionBetween(connId: string, fromIso: string, toIso: string, limit: number): TandemEvent[] {
+    return this.readConnection.all(fromIso, toIso, connId, limit).map(toEvent);
   }
 
   deleteBefore(cutoffIso: string): number {

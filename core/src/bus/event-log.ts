@@ -94,6 +94,12 @@ export class EventLog {
     return after < this.committed ? this.store.read(after, max) : [];
   }
 
+  /** Committed events of `connId` with `ts` from `fromIso` to `toIso`, oldest first, at most `limit`; commits the queue first. */
+  connectionEvents(connId: string, fromIso: string, toIso: string, limit: number): TandemEvent[] {
+    this.commit();
+    return this.store.readConnectionBetween(connId, fromIso, toIso, limit);
+  }
+
   /** The highest committed seq (or stored before a restart, even if pruned since); commits the queue first. */
   lastSeq(): number {
     this.commit();
