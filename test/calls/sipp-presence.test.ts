@@ -1,5 +1,5 @@
 /**
- * The issue's "agent becomes Ready (presence NOTIFY) → call delivered", end to end: sipp plays CUCM twice —
+ * "Agent becomes Ready (presence NOTIFY) → call delivered", end to end: sipp plays CUCM twice —
  * the presence notifier for the agent's DN and the agent's phone on the trunk — and a customer call waits in
  * queue until the presence plugin turns the NOTIFY into Login + Ready and the routing plugin delivers it.
  */

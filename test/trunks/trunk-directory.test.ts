@@ -102,7 +102,7 @@ describe("trunk directory", () => {
   });
 });
 
-describe("GET /api/v1/trunks (the issue's path, a root route of the plugin)", () => {
+describe("GET /api/v1/trunks (the operators' path, a root route of the plugin)", () => {
   it("serves the same trunk list as the plugin's own prefix, behind the admin token", async (t) => {
     const host = await createTestHost({
       plugins: [trunkSelection],

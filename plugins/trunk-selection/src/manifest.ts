@@ -1,7 +1,7 @@
 /**
  * The trunk-selection plugin's manifest: its config schema (defaults applied by the host) and the DN options
  * it reads beside the core's `contact`, `contact-backup`, `transport`, `oos-check` and `oos-force`.
- * Defaults follow the issue: any reply to OPTIONS is alive except 503/408, transport errors take a trunk out,
+ * Defaults: any reply to OPTIONS is alive except 503/408, transport errors take a trunk out,
  * and setup failover happens on time-out, 503 and transport errors, never on 486/600/603/487.
  */
 import type { PluginManifest } from "@tandem/sdk";
