@@ -20,6 +20,7 @@ export * from "./extension-points.js";
 export * from "./call-control.js";
 export * from "./call-parties.js";
 export * from "./call-media-takeover.js";
+export * from "./call-room-connect.js";
 export * from "./supervision.js";
 export * from "./recording-control.js";
 export * from "./mcu-adapter.js";

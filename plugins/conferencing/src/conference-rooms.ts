@@ -8,7 +8,7 @@
  * The room is shared ({@link SharedCallRoom}): a supervisor or a recorder joins its own party to a conference
  * without moving the call's legs; guests are told when the conference ends or its room is lost.
  */
-import { mcuOfferHandler, type CallMediaEnd, type CallPartyLeg, type Logger, type McuParty, type McuRoom, type MediaRooms, type RoomSharingOwner, type SharedCallRoom } from "@tandem/sdk";
+import { mcuOfferHandler, moveLegsIntoRoom, type CallMediaEnd, type CallPartyLeg, type Logger, type McuParty, type McuRoom, type MediaRooms, type RoomSharingOwner, type SharedCallRoom } from "@tandem/sdk";
 import type { ConferencingConfig } from "./manifest.js";
 
 /** A conferenced call's room and the room party of each leg (by leg id). */
@@ -51,13 +51,7 @@ export class ConferenceRooms implements RoomSharingOwner {
     const room = await this.rooms().createRoom({ label: connId, needs: { modes: ["speak-listen"] } });
     const conference: Conference = { connId, room, members: new Map(), agentLegs: new Set(), guests: new Set() };
     this.byConnId.set(connId, conference);
-    try {
-      await Promise.all(parties.map((party) => this.join(conference, party)));
-    } catch (err) {
-      this.byConnId.delete(connId);
-      await room.close().catch(() => undefined);
-      throw err;
-    }
+    await moveLegsIntoRoom(room, parties, (party) => this.join(conference, party), () => this.byConnId.delete(connId));
   }
 
   async left(connId: string, party: CallPartyLeg, remaining: readonly CallPartyLeg[]): Promise<"continue" | "release"> {

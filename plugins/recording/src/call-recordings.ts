@@ -11,6 +11,7 @@ import {
   CALL_PARTIES,
   DEFAULT_CALL_MEDIA_TAKEOVER,
   DEFAULT_CALL_PARTIES,
+  moveLegsIntoRoom,
   type CallMediaEnd,
   type CallMediaOwner,
   type CallMediaTakeover,
@@ -121,13 +122,7 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
     });
     const call: RecordedCall = { connId, room, members: new Map(), left: [], guests: new Set() };
     this.byConnId.set(connId, call);
-    try {
-      await Promise.all(parties.map((party) => this.moveLeg(call, party)));
-    } catch (err) {
-      this.byConnId.delete(connId);
-      await room.close().catch(() => undefined);
-      throw err;
-    }
+    await moveLegsIntoRoom(room, parties, (party) => this.moveLeg(call, party), () => this.byConnId.delete(connId));
   }
 
   async left(connId: string, party: CallPartyLeg, remaining: readonly CallPartyLeg[]): Promise<"continue" | "release"> {

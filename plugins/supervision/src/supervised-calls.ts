@@ -18,6 +18,7 @@ import {
   CALL_PARTIES,
   DEFAULT_CALL_MEDIA_TAKEOVER,
   DEFAULT_CALL_PARTIES,
+  moveLegsIntoRoom,
   type CallMediaEnd,
   type CallMediaTakeover,
   type CallPartyLeg,
@@ -139,13 +140,7 @@ export class SupervisedCalls implements CallJoiner, RoomSharingOwner {
     const room = await this.rooms().createRoom({ label: `supervised ${connId}`, needs: { modes: ["speak-listen"], partiesPerRoom: parties.length + 1 } });
     const supervised: SupervisedRoom = { connId, room, members: new Map(), seats: new Map(), guests: new Set(), agents: () => (supervised.agentPartyId ? [supervised.agentPartyId] : []) };
     this.byConnId.set(connId, supervised);
-    try {
-      await Promise.all(parties.map((party) => this.moveLeg(supervised, party)));
-    } catch (err) {
-      this.byConnId.delete(connId);
-      await room.close().catch(() => undefined);
-      throw err;
-    }
+    await moveLegsIntoRoom(room, parties, (party) => this.moveLeg(supervised, party), () => this.byConnId.delete(connId));
   }
 
   async left(connId: string, party: CallPartyLeg, remaining: readonly CallPartyLeg[]): Promise<"continue" | "release"> {
