@@ -5,11 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { createSocket, type Socket } from "node:dgram";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe, it, type TestContext } from "node:test";
 import type { MediaEngine } from "@tandem/plugin-media-engine";
 import { McuErrors, type McuEvent } from "@tandem/sdk";
 import { buildRtpPacket, RtpParty, telephoneEventsIn } from "@tandem/sdk/testing/media";
-import { closeParties, enginePort, joinWithTone, openParty, partyOffer, portRange, shareHearing, sleep, startEngine } from "./engine-fixture.js";
+import { closeParties, enginePort, joinWithTone, type Member, openParty, partyOffer, portRange, shareHearing, sleep, startEngine } from "./engine-fixture.js";
 import { until } from "../support/until.js";
 
 function bindable(port: number): Promise<boolean> {
@@ -30,6 +30,17 @@ function bound(port: number): Promise<Socket> {
 
 async function hears(rtp: RtpParty, tones: number[]): Promise<boolean> {
   return shareHearing(rtp, tones, rtp.now() - 500) >= 0.8;
+}
+
+/** A room of two talking parties (a: 400 Hz, b: 700 Hz) and a third RTP party to move b's media to. */
+async function talkersAndNewAddress(t: TestContext, engine: MediaEngine): Promise<{ a: Member; b: Member; moved: RtpParty }> {
+  const room = await engine.createRoom();
+  t.after(() => room.close());
+  const a = await joinWithTone(room, "a", 400);
+  const b = await joinWithTone(room, "b", 700);
+  const moved = await openParty();
+  t.after(() => Promise.all([a.rtp.close(), b.rtp.close(), moved.close()]));
+  return { a, b, moved };
 }
 
 describe("media engine control", () => {
@@ -61,12 +72,7 @@ describe("media engine control", () => {
   });
 
   it("a re-offer moves the party's media to its new address", async (t) => {
-    const room = await engine.createRoom();
-    t.after(() => room.close());
-    const a = await joinWithTone(room, "a", 400);
-    const b = await joinWithTone(room, "b", 700);
-    const moved = await openParty();
-    t.after(() => Promise.all([a.rtp.close(), b.rtp.close(), moved.close()]));
+    const { a, b, moved } = await talkersAndNewAddress(t, engine);
     await until(() => hears(b.rtp, [400]), 8000, "b hearing a");
     // The party now sends from its new address too, as a phone whose media moved does.
     b.rtp.stopSending();
@@ -82,12 +88,7 @@ describe("media engine control", () => {
   });
 
   it("a fresh offer keeps the party's port, takes the next SDP version, and awaits the answer that moves the party", async (t) => {
-    const room = await engine.createRoom();
-    t.after(() => room.close());
-    const a = await joinWithTone(room, "a", 400);
-    const b = await joinWithTone(room, "b", 700);
-    const moved = await openParty();
-    t.after(() => Promise.all([a.rtp.close(), b.rtp.close(), moved.close()]));
+    const { a, b, moved } = await talkersAndNewAddress(t, engine);
     await assert.rejects(b.party.accept(partyOffer(moved.port)), (e: Error) => McuErrors.wrongState.is(e), "no offer of ours awaits an answer");
     assert.ok(b.party.offer, "the engine makes fresh offers");
     const offer = await b.party.offer();

@@ -6,7 +6,7 @@ import { randomInt } from "node:crypto";
 import { parse } from "sdp-transform";
 import { MediaEngine, withDefaults, type MediaEngineConfig } from "@tandem/plugin-media-engine";
 import type { McuJoinRequest, McuParty, McuRoom } from "@tandem/sdk";
-import { detectTones, fractionHearing, RtpParty, type G711Codec, type ToneWindow } from "@tandem/sdk/testing/media";
+import { describeSegments, detectTones, fractionHearing, RtpParty, toneSegments, type G711Codec, type ToneWindow } from "@tandem/sdk/testing/media";
 import { sleep } from "../support/sleep.js";
 
 export const TONES = [400, 700, 1100] as const;
@@ -90,6 +90,11 @@ export async function joinWithTone(room: McuRoom, id: string, tone: number, requ
 export function heard(rtp: RtpParty, fromMs: number, toMs = Infinity): ToneWindow[] {
   const audio = rtp.audio({ sinceMs: fromMs });
   return detectTones(audio.pcm, { frequencies: DETECTED, startMs: audio.startMs }).filter((w) => w.toMs <= toMs);
+}
+
+/** What the member heard from `fromMs` on, as a readable run of tone segments (for assertion messages). */
+export function timeline(m: Member, fromMs: number): string {
+  return describeSegments(toneSegments(heard(m.rtp, fromMs)));
 }
 
 /** The share of windows in which the party heard exactly `tones`. */

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { MediaEngine } from "@tandem/plugin-media-engine";
 import { describeSegments, toneSegments } from "@tandem/sdk/testing/media";
-import { closeParties, heard, joinWithTone, type Member, shareHearing, sleep, startEngine } from "./engine-fixture.js";
+import { closeParties, heard, joinWithTone, type Member, shareHearing, sleep, startEngine, timeline } from "./engine-fixture.js";
 import { until } from "../support/until.js";
 
 const SETTLE_MS = 300;
@@ -17,10 +17,6 @@ async function listen(members: readonly Member[]): Promise<number> {
   const from = members[0]!.rtp.now() + SETTLE_MS;
   await sleep(SETTLE_MS + LISTEN_MS);
   return from;
-}
-
-function timeline(m: Member, from: number): string {
-  return describeSegments(toneSegments(heard(m.rtp, from)));
 }
 
 describe("media engine mix-minus over RTP", () => {

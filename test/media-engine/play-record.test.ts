@@ -12,15 +12,11 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { MediaEngine } from "@tandem/plugin-media-engine";
 import { McuErrors } from "@tandem/sdk";
-import { analyzeWav, describeSegments, encodeWav, fractionHearing, toneSamples, toneSegments, writeWav } from "@tandem/sdk/testing/media";
-import { closeParties, heard, joinWithTone, type Member, PLAYED_TONE, shareHearing, sleep, startEngine, TONES } from "./engine-fixture.js";
+import { analyzeWav, describeSegments, encodeWav, fractionHearing, toneSamples, writeWav } from "@tandem/sdk/testing/media";
+import { closeParties, heard, joinWithTone, PLAYED_TONE, shareHearing, sleep, startEngine, timeline, TONES } from "./engine-fixture.js";
 
 const dir = mkdtempSync(join(tmpdir(), "media-engine-"));
 const SETTLE_MS = 300;
-
-function timeline(m: Member, from: number): string {
-  return describeSegments(toneSegments(heard(m.rtp, from)));
-}
 
 /** A WAV of the played tone: 16 kHz, two identical channels, `ms` long. */
 function toneFile(name: string, ms: number): string {
