@@ -8,24 +8,13 @@ import { randomInt } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import mcuJanus from "@tandem/plugin-mcu-janus";
 import media from "@tandem/plugin-media";
-import { DEFAULT_MEDIA_ROOMS, definePlugin, McuErrors, MEDIA_ROOMS, type McuCapabilities, type McuHealth, type MediaRooms } from "@tandem/sdk";
+import { McuErrors, type McuCapabilities, type McuHealth, type MediaRooms } from "@tandem/sdk";
 import { createTestHost } from "@tandem/testing";
 import { freePort } from "../support/free-port.js";
 import { startJanus, type JanusProcess } from "./janus-process.js";
+import { roomsConsumer } from "../support/media/rooms-consumer.js";
 
 const OFFER = ["v=0", "o=t 1 1 IN IP4 127.0.0.1", "s=-", "c=IN IP4 127.0.0.1", "t=0 0", "m=audio 19000 RTP/AVP 8 0", "a=rtpmap:8 PCMA/8000", ""].join("\r\n");
-
-/** A consumer plugin, as conferencing would be: takes the rooms service once the adapter is selected. */
-function consumer(found: { rooms?: MediaRooms }) {
-  return definePlugin({
-    manifest: { name: "rooms-user", version: "0.1.0", sdk: "^0.1.0", dependsOn: ["media"] },
-    register(ctx) {
-      ctx.onReady(() => {
-        found.rooms = ctx.extensions.get(MEDIA_ROOMS, DEFAULT_MEDIA_ROOMS);
-      });
-    },
-  });
-}
 
 describe("mcu-janus plugin in a host", () => {
   let janus: JanusProcess;
@@ -38,7 +27,7 @@ describe("mcu-janus plugin in a host", () => {
   it("is selected by the media plugin, and its rooms are AudioBridge rooms answering in the offered codec", async (t) => {
     const found: { rooms?: MediaRooms } = {};
     const host = await createTestHost({
-      plugins: [media, mcuJanus, consumer(found)],
+      plugins: [media, mcuJanus, roomsConsumer(found)],
       config: { plugins: { media: { enabled: true, adapter: "mcu-janus" }, "mcu-janus": { enabled: true, url: janus.url }, "rooms-user": { enabled: true } } },
     });
     t.after(() => host.close());

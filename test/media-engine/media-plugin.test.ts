@@ -7,11 +7,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { createTestHost, type TestHost } from "@tandem/testing";
 import {
-  DEFAULT_MEDIA_ROOMS,
   definePlugin,
   MCU_ADAPTER,
   McuErrors,
-  MEDIA_ROOMS,
   mcuMissing,
   type McuAdapter,
   type McuCapabilities,
@@ -21,6 +19,7 @@ import {
   type MediaRooms,
 } from "@tandem/sdk";
 import media from "@tandem/plugin-media";
+import { roomsConsumer } from "../support/media/rooms-consumer.js";
 
 const CAPS: McuCapabilities = {
   codecs: ["PCMU"],
@@ -63,22 +62,10 @@ function fakeAdapterPlugin(adapter: FakeAdapter) {
   });
 }
 
-/** A consumer plugin, as conferencing would be: takes the rooms service once the adapter is selected. */
-function consumer(found: { rooms?: MediaRooms }) {
-  return definePlugin({
-    manifest: { name: "rooms-user", version: "0.1.0", sdk: "^0.1.0", dependsOn: ["media"] },
-    register(ctx) {
-      ctx.onReady(() => {
-        found.rooms = ctx.extensions.get(MEDIA_ROOMS, DEFAULT_MEDIA_ROOMS);
-      });
-    },
-  });
-}
-
 async function hostWith(adapter: FakeAdapter): Promise<{ host: TestHost; rooms: MediaRooms }> {
   const found: { rooms?: MediaRooms } = {};
   const host = await createTestHost({
-    plugins: [media, fakeAdapterPlugin(adapter), consumer(found)],
+    plugins: [media, fakeAdapterPlugin(adapter), roomsConsumer(found)],
     config: { plugins: { media: { enabled: true, adapter: "fake" }, "fake-mcu": { enabled: true }, "rooms-user": { enabled: true } } },
   });
   assert.ok(found.rooms, "the consumer found media.rooms");

@@ -7,13 +7,14 @@
  */
 import { createSocket, type Socket } from "node:dgram";
 import { randomInt } from "node:crypto";
-import { DEFAULT_MEDIA_ROOMS, definePlugin, MEDIA_ROOMS, type MediaRooms } from "@tandem/sdk";
+import type { MediaRooms } from "@tandem/sdk";
 import { createTestHost } from "@tandem/testing";
 import { buildRtpPacket, ToneSource } from "@tandem/sdk/testing/media";
 import media from "@tandem/plugin-media";
 import mediaEngine from "@tandem/plugin-media-engine";
 import { enginePort, heard, partyOffer, portRange, sleep } from "./engine-fixture.js";
 import { RtpParty, fractionHearing } from "@tandem/sdk/testing/media";
+import { roomsConsumer } from "../support/media/rooms-consumer.js";
 
 function bound(address: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
@@ -24,16 +25,8 @@ function bound(address: string): Promise<Socket> {
 }
 
 const found: { rooms?: MediaRooms } = {};
-const consumer = definePlugin({
-  manifest: { name: "rooms-user", version: "0.1.0", sdk: "^0.1.0", dependsOn: ["media"] },
-  register(ctx) {
-    ctx.onReady(() => {
-      found.rooms = ctx.extensions.get(MEDIA_ROOMS, DEFAULT_MEDIA_ROOMS);
-    });
-  },
-});
 const host = await createTestHost({
-  plugins: [media, mediaEngine, consumer],
+  plugins: [media, mediaEngine, roomsConsumer(found)],
   config: { plugins: { media: { enabled: true }, "media-engine": { enabled: true, ...portRange(8) }, "rooms-user": { enabled: true } } },
 });
 const room = await found.rooms!.createRoom({ label: "guard" });
