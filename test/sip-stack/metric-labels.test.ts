@@ -5,7 +5,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { methodLabel, statusLabel } from "../../core/src/sip/stack/metric-labels.js";
-import { ALLOW, KNOWN_METHODS, inspectMethod } from "../../core/src/sip/stack/sip-methods.js";
+import { ALLOW, KNOWN_METHODS, inspectMethod } from "../../core/src/sip/sip-methods.js";
 
 describe("metric labels", () => {
   it("keeps the 14 registered methods and folds anything else into `other`", () => {

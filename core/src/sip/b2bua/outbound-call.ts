@@ -25,6 +25,7 @@ import { headerLines, otherBody, sdpBody } from "./sip-bodies.js";
 import { SipLegImpl } from "./sip-leg.js";
 import { uacSessionTimer } from "./session-timer.js";
 import { parseUri, toUriOf } from "./uri-cache.js";
+import { ALLOW } from "../sip-methods.js";
 
 export interface OutboundHooks {
   onLeg(leg: SipLegImpl): void;
@@ -234,7 +235,8 @@ class OutboundCallState {
   }
 }
 
-const ALLOW_HEADER = "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, NOTIFY, UPDATE, REFER";
+// What we send in Allow is what the stack serves (RFC 3261 §20.5): one list for requests and answers alike.
+const ALLOW_HEADER = `Allow: ${ALLOW}`;
 
 /**
  * sip.js keeps an INVITE's delegate for the dialog's life (through its client transaction): prototype methods

@@ -97,7 +97,8 @@ export function createVerbs(port: StackPort): VerbsEngine {
       onSubscribe: (uas) => uas.reject({ statusCode: 489 }),
       onRefer: (uas) => uas.reject({ statusCode: 405 }),
       onRegister: (uas) => uas.reject({ statusCode: 405 }),
-      onMessage: (uas) => uas.accept(),
+      // The stack answers MESSAGE 405 before sip.js sees it (sip-methods.ts); should one get here, the same answer.
+      onMessage: (uas) => uas.reject({ statusCode: 405 }),
     }),
     handleUpdate: (message, shard) => handleUpdate(shard.core, message, legs),
     stop: () => {

@@ -3,7 +3,7 @@
  * time series kept for the life of the process, so a raw method or status from a peer would let anyone grow
  * `/metrics` and our memory without end.
  */
-import { KNOWN_METHODS } from "./sip-methods.js";
+import { KNOWN_METHODS } from "../sip-methods.js";
 
 /** Response codes of the IANA registry (RFC 3261 §21 and its extensions); others are counted by class. */
 const KNOWN_STATUSES: ReadonlySet<number> = new Set([

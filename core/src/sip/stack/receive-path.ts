@@ -15,7 +15,7 @@ import type { SendPath } from "./send-path.js";
 import type { Shard } from "./shard.js";
 import type { StackMetrics } from "./stack-metrics.js";
 import { unsupportedTags } from "./option-tags.js";
-import { ALLOW, inspectMethod } from "./sip-methods.js";
+import { ALLOW, inspectMethod } from "../sip-methods.js";
 import { badRequestText, optionsOkText, replyText } from "./stateless-replies.js";
 import type { TrustedPeers } from "./trusted-peers.js";
 import type { InviteAdmission } from "../stack-contract.js";

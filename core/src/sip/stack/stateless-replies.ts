@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { constructOutgoingResponse, type IncomingRequestMessage } from "sip.js/lib/core/index.js";
 import { SUPPORTED_IN_RESPONSES } from "./option-tags.js";
-import { ALLOW } from "./sip-methods.js";
+import { ALLOW } from "../sip-methods.js";
 
 export const ACCEPT = "application/sdp, application/pidf+xml, application/dtmf-relay";
 export const USER_AGENT = "Tandem";
