@@ -1,7 +1,7 @@
 /**
- * The media side of conferences: one room per conferenced call, each party joined offerless so the room makes
- * the offer (RFC 3725 §4 spirit, RFC 3264 §8: a re-INVITE to the leg with the room's SDP, the leg's answer
- * completes the join). A party's later offers (a session refresh, hold from the far end) go to its room party;
+ * The media side of conferences: one room per conferenced call, each leg joined by the offer/answer the adapter
+ * can do (leg-into-room.ts: the room offers in a re-INVITE, or the leg offers in its answer to an offerless
+ * re-INVITE). A party's later offers (a session refresh, hold from the far end) go to its room party;
  * its offerless re-INVITEs (RFC 3261 §14.1) get a fresh offer from the room, completed by the ACK's answer.
  * Each leg keeps its own SDP origin: the SIP layer versions the origin per leg (RFC 3264 §8).
  *
@@ -9,6 +9,7 @@
  * without moving the call's legs; guests are told when the conference ends or its room is lost.
  */
 import { mcuOfferHandler, moveLegsIntoRoom, type CallMediaEnd, type CallPartyLeg, type Logger, type McuParty, type McuRoom, type MediaRooms, type RoomSharingOwner, type SharedCallRoom } from "@tandem/sdk";
+import { joinLegToRoom } from "./leg-into-room.js";
 import type { ConferencingConfig } from "./manifest.js";
 
 /** A conferenced call's room and the room party of each leg (by leg id). */
@@ -102,12 +103,9 @@ export class ConferenceRooms implements RoomSharingOwner {
   }
 
   private async join(conference: Conference, party: CallPartyLeg): Promise<void> {
-    const member = await conference.room.join({ partyId: party.leg.id });
+    const member = await joinLegToRoom(conference.room, this.rooms().capabilities, party.leg, party.leg.id, party.role);
     conference.members.set(party.leg.id, member);
     if (party.role === "agent") conference.agentLegs.add(party.leg.id);
-    const { sdp } = await party.leg.reinvite({ sdp: member.localSdp });
-    if (!sdp) throw new Error(`the ${party.role} leg answered the room's offer without SDP`);
-    await member.accept(sdp);
     // The leg's later offers go to its room party; an offerless re-INVITE gets a fresh offer from the room.
     party.leg.onOffer(mcuOfferHandler(member, (err) => this.log.warn({ err, connId: conference.connId, leg: party.leg.id }, "the room could not follow the leg's offerless re-INVITE")));
   }

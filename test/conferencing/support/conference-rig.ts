@@ -1,6 +1,7 @@
 /**
  * End-to-end rig for conferences with real audio: the real SIP stack on 127.0.0.1 and the call model (the calls
- * harness), the media, media-engine and conferencing plugins on shared extension points, and one phone per
+ * harness), the media, media-engine (or mcu-janus, given a running Janus) and conferencing plugins on shared
+ * extension points, and one phone per
  * number, each sending its own tone: a baresip (ausine, recording what it hears) or a sipp phone whose audio is an
  * RTP test party (party-phone.ts). baresip 1.0 stops playing (and recording) what it receives after a hold
  * re-INVITE, so the phones that are held on the way (the consulting agent, the customer) are party phones. A
@@ -11,6 +12,7 @@ import { CONFERENCE_CONTROL, DEFAULT_CONFERENCE_CONTROL, selectTrunk, type Confe
 import media from "@tandem/plugin-media";
 import mediaEngine, { withDefaults as engineDefaults } from "@tandem/plugin-media-engine";
 import conferencing, { withDefaults as conferencingDefaults } from "@tandem/plugin-conferencing";
+import mcuJanus, { withDefaults as janusDefaults } from "@tandem/plugin-mcu-janus";
 import { analyzeWav, describeSegments, toneSegments, type ToneWindow } from "@tandem/sdk/testing/media";
 import { ExtensionRegistry } from "../../../core/src/plugins/extension-registry.js";
 import { provideCallControl } from "../../../core/src/calls/control/create-call-control.js";
@@ -49,6 +51,8 @@ export interface ConferenceRigOptions {
   adapters?: PluginDefinition<unknown>[];
   /** The adapter the media plugin selects; default media-engine. */
   adapter?: string;
+  /** A running Janus's WebSocket URL: the mcu-janus plugin is the MCU instead of the embedded engine. */
+  janusUrl?: string;
 }
 
 export async function startConferenceRig(t: TestContext, options: ConferenceRigOptions): Promise<ConferenceRig> {
@@ -76,9 +80,10 @@ export async function startConferenceRig(t: TestContext, options: ConferenceRigO
   provideCallControl(extensions, h.model);
   const sip = stack.stack.verbs;
   // Adapters first: the media plugin selects its adapter in onReady, which the harness runs at once.
-  await registerOnHarness(t, h, sip, mediaEngine, engineDefaults({ ...portRange(32), workers: 1 }), extensions);
+  if (options.janusUrl !== undefined) await registerOnHarness(t, h, sip, mcuJanus, janusDefaults({ url: options.janusUrl }), extensions);
+  else await registerOnHarness(t, h, sip, mediaEngine, engineDefaults({ ...portRange(32), workers: 1 }), extensions);
   for (const adapter of options.adapters ?? []) await registerOnHarness(t, h, sip, adapter, {}, extensions);
-  await registerOnHarness(t, h, sip, media, { adapter: options.adapter ?? "media-engine" }, extensions);
+  await registerOnHarness(t, h, sip, media, { adapter: options.adapter ?? (options.janusUrl !== undefined ? "mcu-janus" : "media-engine") }, extensions);
   await registerOnHarness(t, h, sip, conferencing, conferencingDefaults(options.conferencing), extensions);
   const conf = extensions.get(CONFERENCE_CONTROL, DEFAULT_CONFERENCE_CONTROL);
   if (!conf) throw new Error("the conferencing plugin provided no conferencing.control");
