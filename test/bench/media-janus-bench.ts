@@ -4,15 +4,17 @@
  * so the two can be read side by side. Run: npm run bench:media-janus -- [rooms=50] [seconds=20]
  *
  * The parties run in a child process (media-bench-parties.ts). Prints: parties sustained, Janus's CPU (from
- * /proc, all its threads), frames the parties found late or lost, and this process's own CPU and event-loop delay
- * (the adapter only signals; Janus mixes). Janus's input side is not visible through its API, so unlike
- * `bench:media` there is no engine-side loss or added-latency line.
+ * /proc, all its threads), frames the parties found late or lost, this process's own CPU and event-loop delay
+ * (the adapter only signals; Janus mixes), and the added latency a probe room measures (media-latency-probe.ts).
+ * Janus's input side is not visible through its API, so unlike the engine bench there is no mixer-side loss line.
  */
 import { readFileSync } from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { JanusMcu, withDefaults } from "@tandem/plugin-mcu-janus";
 import { startJanus } from "../mcu-janus/janus-process.js";
 import { machineLine, partyOutcome, partyOutputLine, startBenchLoad, sustainedLine } from "./media-bench-load.js";
+import { reportFigures } from "./media-bench-figures.js";
+import { startLatencyProbe } from "./media-latency-probe.js";
 
 const rooms = Number(process.argv[2] ?? 50);
 const seconds = Number(process.argv[3] ?? 20);
@@ -29,11 +31,12 @@ function processCpuMs(pid: number): number {
 }
 
 // Plain-RTP ports below the kernel's ephemeral range (32768–60999), where the parties' sockets land.
-const janus = await startJanus(20000, 20000 + 2 * parties + 63);
+const janus = await startJanus(20000, 20000 + 2 * (parties + 2) + 63);
 const pid = janus.pid();
 if (pid === undefined) throw new Error("Janus has no process id");
-const adapter = await JanusMcu.start("mcu-janus", withDefaults({ url: janus.url, maxRooms: rooms, requestTimeoutMs: 20_000 }));
+const adapter = await JanusMcu.start("mcu-janus", withDefaults({ url: janus.url, maxRooms: rooms + 1, requestTimeoutMs: 20_000 }));
 const load = await startBenchLoad(adapter, rooms, seconds, WARMUP_MS);
+const probe = await startLatencyProbe(adapter, WARMUP_MS);
 
 await new Promise((r) => setTimeout(r, WARMUP_MS));
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
@@ -46,6 +49,7 @@ const janusCpuMs = processCpuMs(pid) - janusBefore;
 const cpu = process.cpuUsage(cpuBefore);
 const wall = performance.now() - wallBefore;
 loopDelay.disable();
+const probed = probe.stop();
 const out = await load.output;
 load.stop();
 await adapter.close();
@@ -58,5 +62,17 @@ console.log(sustainedLine(parties, sustained));
 console.log(`Janus CPU:               ${((100 * janusCpuMs) / wall).toFixed(1)} % of one core, ${((1000 * janusCpuMs) / wall / parties).toFixed(3)} ms CPU per party per second (${((100 * janusCpuMs) / wall / parties).toFixed(3)} % of a core)`);
 console.log(partyOutputLine(out));
 console.log(`adapter (this process):  ${((100 * ownCpuMs) / wall).toFixed(1)} % of one core; loop delay p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`);
+console.log(`probe room latency:      p50 ${probed.p50.toFixed(0)} ms, p99 ${probed.p99.toFixed(0)} ms over ${probed.samples} bursts (media-latency-probe.ts, one extra room of 2)`);
 console.log(machineLine());
+reportFigures({
+  mixer: "Janus AudioBridge",
+  parties,
+  sustained: sustained ? parties : 0,
+  cpuPerPartyPercent: (100 * janusCpuMs) / wall / parties,
+  cpuSource: "janus process (/proc, all threads)",
+  partyBad: partyOutcome(out).bad,
+  partyDue: partyOutcome(out).due,
+  latencyP50: probed.p50,
+  latencyP99: probed.p99,
+});
 process.exit(0);
