@@ -33,7 +33,8 @@ function commandFor(launch: TandemLaunch, configFile: string): [string, string[]
   return [process.execPath, ["--conditions=tandem-src", "--import", import.meta.resolve("tsx"), join(REPO_ROOT, "core/src/cli.ts"), "--config", configFile]];
 }
 
-export function startTandem(t: TestContext, launch: TandemLaunch, configFile: string, cwd = REPO_ROOT): TandemProcess {
+/** `t` is a test's context, or anything with its `after` (a benchmark ends the process in its own clean-up). */
+export function startTandem(t: Pick<TestContext, "after">, launch: TandemLaunch, configFile: string, cwd = REPO_ROOT): TandemProcess {
   const [command, args] = commandFor(launch, configFile);
   const child = spawn(command, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
