@@ -20,7 +20,7 @@ import {
   type TandemEvent,
   type TwoCallRequest,
 } from "@tandem/sdk";
-import type { ConferenceRooms } from "./conference-rooms.js";
+import { CONFERENCE_MAX_PARTIES, type ConferenceRooms } from "./conference-rooms.js";
 import { ConferencingErrors } from "./errors.js";
 import type { ConferencingConfig } from "./manifest.js";
 
@@ -48,12 +48,27 @@ export function createConferenceControl(deps: ConferenceControlDeps): Conference
   const complete = (request: TwoCallRequest, name: string): Promise<CallControlResult> =>
     callPartiesOf(deps.extensions, name).joinConsult(request, deps.rooms);
   return {
-    initiateConference: (request) => callControlOf(deps.extensions, "RequestInitiateConference").initiateTransfer(request),
+    initiateConference: async (request) => {
+      refuseWhenFull(deps.rooms, "RequestInitiateConference", request.connId);
+      return callControlOf(deps.extensions, "RequestInitiateConference").initiateTransfer(request);
+    },
     completeConference: (request) => complete(request, "RequestCompleteConference"),
     mergeCalls: (request) => complete(request, "RequestMergeCalls"),
-    singleStepConference: (request) => singleStep(deps, request),
+    singleStepConference: async (request) => {
+      refuseWhenFull(deps.rooms, "RequestSingleStepConference", request.connId);
+      return singleStep(deps, request);
+    },
     deleteFromConference: (request: DeleteFromConferenceRequest) => callPartiesOf(deps.extensions, "RequestDeleteFromConference").dropParty(request),
   };
+}
+
+/**
+ * A party more for a conference at {@link CONFERENCE_MAX_PARTIES} is refused before anything moves: no
+ * consultation is started, no one is rung, and the parties in the room hear no change.
+ */
+function refuseWhenFull(rooms: ConferenceRooms, request: string, connId: string): void {
+  const parties = rooms.get(connId)?.members.size ?? 0;
+  if (parties >= CONFERENCE_MAX_PARTIES) throw ConferencingErrors.full(request, connId, parties);
 }
 
 /** The consultation's first answer (established) or end, whichever comes first; `timeout` after `ms`. */

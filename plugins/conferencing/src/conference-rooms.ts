@@ -12,6 +12,13 @@ import { mcuOfferHandler, moveLegsIntoRoom, type CallMediaEnd, type CallPartyLeg
 import { joinLegToRoom } from "./leg-into-room.js";
 import type { ConferencingConfig } from "./manifest.js";
 
+/**
+ * The parties of one conference: the customer, the agent and the party the agent conferenced in (the spec's
+ * three-party conference). A further party is refused (`TANDEM_ERR_CONFERENCE_FULL`), and a room is asked for
+ * only from an MCU that can hold this many.
+ */
+export const CONFERENCE_MAX_PARTIES = 3;
+
 /** A conferenced call's room and the room party of each leg (by leg id). */
 export interface Conference {
   readonly connId: string;
@@ -49,7 +56,7 @@ export class ConferenceRooms implements RoomSharingOwner {
 
   async connect(connId: string, parties: readonly CallPartyLeg[]): Promise<void> {
     // The room first: an MCU that is down or full refuses here, before any leg has moved.
-    const room = await this.rooms().createRoom({ label: connId, needs: { modes: ["speak-listen"] } });
+    const room = await this.rooms().createRoom({ label: connId, needs: { modes: ["speak-listen"], partiesPerRoom: CONFERENCE_MAX_PARTIES } });
     const conference: Conference = { connId, room, members: new Map(), agentLegs: new Set(), guests: new Set() };
     this.byConnId.set(connId, conference);
     await moveLegsIntoRoom(room, parties, (party) => this.join(conference, party), () => this.byConnId.delete(connId));

@@ -40,6 +40,8 @@ export interface DesktopServerOptions {
   sipPort?: number;
   /** DNs besides the agents 1001 and 1002 (default: routing point 5000). */
   dns?: ReadonlyArray<Record<string, unknown>>;
+  /** Config sections of the other plugins, by plugin id. */
+  pluginConfig?: Record<string, Record<string, unknown>>;
 }
 
 /** Starts a server with agent DNs 1001 and 1002 and three desktop tokens (A → 1001, B → 1002, AB → both). */
@@ -58,6 +60,7 @@ export async function startDesktopServer(options: DesktopServerOptions = {}): Pr
         maxRequestsPerSecond: 10_000,
         ...options.desktop,
       },
+      ...options.pluginConfig,
     },
   };
   const server = await createServer(config, {
