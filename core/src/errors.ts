@@ -13,6 +13,6 @@ export { AdminErrors } from "./admin/errors.js";
 export { SipStackErrors } from "./sip/errors.js";
 export { SipParseErrors } from "./sip/parser/errors.js";
 export { TransportErrors } from "./sip/transport/errors.js";
-export { ReliabilityErrors } from "./sip/reliability/errors.js";
+export { ReliabilityErrors } from "./sip/transactions/errors.js";
 export { CallErrors } from "./calls/errors.js";
 export { TraceErrors } from "./sip-trace/errors.js";

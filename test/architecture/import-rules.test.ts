@@ -124,9 +124,42 @@ function unitEdges(folder: string, skip: ReadonlySet<string> = new Set()): Array
   return edges;
 }
 
-test("no import cycle between the parts of the SIP layer (stack, b2bua, transport, reliability, parser, contract files)", () => {
+test("no import cycle between the parts of the SIP layer (its folders and the contract files beside them)", () => {
   // index.ts is the layer's face to the rest of the core; nothing inside the layer imports it.
   assert.deepEqual(cyclesOf(unitEdges("core/src/sip", new Set(["index.ts"]))), []);
+});
+
+/**
+ * The SIP folders by RFC concept, lowest first (core/src/sip/README.md): a folder imports only folders of a
+ * lower row, so a change to a row never reaches into the rows beneath it by surprise.
+ */
+const SIP_LAYERS: readonly (readonly string[])[] = [
+  ["parser", "transport"],
+  ["transactions"],
+  ["messages", "sdp"],
+  ["extensions"],
+  ["dialogs", "subscriptions"],
+  ["b2bua"],
+  ["stack"],
+];
+
+test("each SIP folder imports only the folders below it (parser and transport up to stack)", () => {
+  const row = new Map(SIP_LAYERS.flatMap((names, i) => names.map((name) => [name, i] as const)));
+  const folderOf = (path: string): string | undefined => {
+    const parts = path.slice("core/src/sip/".length).split("/");
+    return parts.length > 1 ? parts[0] : undefined;
+  };
+  const broken = violations((r) => {
+    if (!inside(r.from, "core/src/sip") || !inside(r.file, "core/src/sip") || r.file === undefined) return undefined;
+    const from = folderOf(r.from);
+    const to = folderOf(r.file);
+    if (from === undefined || to === undefined || from === to) return undefined;
+    const a = row.get(from);
+    const b = row.get(to);
+    if (a === undefined || b === undefined) return `names a SIP folder missing from SIP_LAYERS (${a === undefined ? from : to})`;
+    return b < a ? undefined : `reaches ${to}/, which is not below ${from}/`;
+  });
+  assert.deepEqual(broken, []);
 });
 
 test("no import cycle between the core's areas (config and the plugin host among them)", () => {

@@ -8,7 +8,7 @@
 import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { Timers, TransactionState, type Session } from "sip.js/lib/core/index.js";
-import { SipLegImpl } from "../../core/src/sip/b2bua/sip-leg.js";
+import { SipLegImpl } from "../../core/src/sip/dialogs/sip-leg.js";
 import { sleep, startSippCalls } from "./support/sipp-calls.js";
 
 const SHORT_MS = 1500;

@@ -7,7 +7,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Timers, URI, type IncomingInviteRequest } from "sip.js/lib/core/index.js";
 import { InboundInviteImpl, type InboundInit } from "../../core/src/sip/b2bua/inbound-invite.js";
-import { requestInfo } from "../../core/src/sip/b2bua/message-info.js";
+import { requestInfo } from "../../core/src/sip/messages/message-info.js";
 import { makeContact } from "../../core/src/sip/stack/shard.js";
 import { type Harness, headerOf, makeHarness, parseOurs, withLength } from "../sip-parser/core-harness.js";
 import { advance, type TimeTravel } from "../support/fake-time.js";

@@ -18,7 +18,7 @@ import {
   type Session,
   type SessionDelegate,
 } from "sip.js/lib/core/index.js";
-import { releaseInitialTransaction } from "../../core/src/sip/b2bua/initial-transaction.js";
+import { releaseInitialTransaction } from "../../core/src/sip/dialogs/initial-transaction.js";
 import { type Harness, headerOf, makeHarness, parseOurs, withLength } from "../sip-parser/core-harness.js";
 import { collected } from "../support/collected.js";
 

@@ -6,8 +6,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Timers, type IncomingInviteRequest } from "sip.js/lib/core/index.js";
-import { releaseHeadersWhenTerminated } from "../../core/src/sip/b2bua/invite-release.js";
-import { requestInfo } from "../../core/src/sip/b2bua/message-info.js";
+import { releaseHeadersWhenTerminated } from "../../core/src/sip/messages/invite-release.js";
+import { requestInfo } from "../../core/src/sip/messages/message-info.js";
 import { headerOf, makeHarness, parseOurs, withLength } from "../sip-parser/core-harness.js";
 
 const SDP = ["v=0", "o=agent 1 1 IN IP4 10.0.0.2", "s=-", "c=IN IP4 10.0.0.2", "t=0 0", "m=audio 40000 RTP/AVP 0", ""].join("\r\n");

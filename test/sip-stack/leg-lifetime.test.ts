@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import type { LegEndReason, SipLeg } from "@tandem/sdk";
 import type { Session } from "sip.js/lib/core/index.js";
 import { createBridge } from "../../core/src/sip/b2bua/bridge.js";
-import { SipLegImpl } from "../../core/src/sip/b2bua/sip-leg.js";
+import { SipLegImpl } from "../../core/src/sip/dialogs/sip-leg.js";
 import type { StackPort } from "../../core/src/sip/stack-port.js";
 
 const sdp = (user: string, port: number) =>

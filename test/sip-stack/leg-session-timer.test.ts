@@ -7,7 +7,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { LegEndReason } from "@tandem/sdk";
 import type { Session } from "sip.js/lib/core/index.js";
-import { SipLegImpl } from "../../core/src/sip/b2bua/sip-leg.js";
+import { SipLegImpl } from "../../core/src/sip/dialogs/sip-leg.js";
 import type { StackPort } from "../../core/src/sip/stack-port.js";
 
 const sdp = (user: string, port: number) =>

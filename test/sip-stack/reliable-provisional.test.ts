@@ -6,7 +6,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Timers, type IncomingInviteRequest } from "sip.js/lib/core/index.js";
-import { ReliableProvisionals, reliabilityOf, type SendProvisional } from "../../core/src/sip/b2bua/reliable-provisional.js";
+import { ReliableProvisionals, reliabilityOf, type SendProvisional } from "../../core/src/sip/extensions/reliable-provisional.js";
 import { type Harness, headerOf, makeHarness, parseOurs, withLength } from "../sip-parser/core-harness.js";
 import { advance, type TimeTravel } from "../support/fake-time.js";
 

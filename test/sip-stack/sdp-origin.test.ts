@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { SdpOrigin } from "../../core/src/sip/b2bua/sdp-origin.js";
+import { SdpOrigin } from "../../core/src/sip/sdp/sdp-origin.js";
 
 function sdp(origin: string, port: number, direction = "sendrecv"): string {
   return `v=0\r\n${origin}\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio ${port} RTP/AVP 0\r\na=${direction}\r\n`;

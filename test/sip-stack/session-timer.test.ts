@@ -4,7 +4,7 @@
  */
 import { describe, it, mock } from "node:test";
 import assert from "node:assert/strict";
-import { SessionTimer, parseSessionExpires, uacSessionTimer, uasSessionTimer } from "../../core/src/sip/b2bua/session-timer.js";
+import { SessionTimer, parseSessionExpires, uacSessionTimer, uasSessionTimer } from "../../core/src/sip/extensions/session-timer.js";
 
 describe("RFC 4028 session timer", () => {
   it("refreshes at half the interval when we are the refresher", (t) => {

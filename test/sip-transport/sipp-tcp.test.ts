@@ -13,7 +13,7 @@ import { stampVia } from "../../core/src/sip/transport/via-stamp.js";
 import { killAllSipp, runSipp } from "../support/sipp.js";
 import { startLayer, until } from "./helpers.js";
 
-const SCENARIO = join(dirname(fileURLToPath(import.meta.url)), "..", "sip-reliability", "sipp", "options-uac.xml");
+const SCENARIO = join(dirname(fileURLToPath(import.meta.url)), "..", "sip-transactions", "sipp", "options-uac.xml");
 
 async function sippAgainst(t: TestContext, port: number, mode: "t1" | "tn", calls: number): Promise<number | null> {
   t.after(killAllSipp);

@@ -1,10 +1,10 @@
 /**
  * The seam between the core's boot code and the SIP stack: what the server hands the stack and what the
- * stack gives back. The stack itself lives in this folder (transport/, reliability/, parser/, stack/, b2bua/).
+ * stack gives back. The stack itself lives in this folder's sub-folders (README.md).
  */
 import type { Logger, Metrics, SipTransportName, SipVerbs } from "@tandem/sdk";
 import type { SipMessageTap } from "./message-tap.js";
-import type { SipTimerConfig } from "./reliability/timer-config.js";
+import type { SipTimerConfig } from "./transactions/timer-config.js";
 import type { SipListenConfig, SipListenInfo } from "./transport/listen-config.js";
 import type { DialogRecovery } from "./dialog-record.js";
 

@@ -1,7 +1,7 @@
 /**
- * What the verbs layer (b2bua/) needs from the running stack, so it never sees sockets. It lives beside the
- * stack's contract, not in stack/, because stack/ assembles the verbs: both folders depend on this file and
- * neither on the other's insides.
+ * What the verbs (b2bua/, dialogs/, subscriptions/) need from the running stack, so they never see sockets.
+ * It lives beside the stack's contract, not in stack/, because stack/ assembles the verbs: both sides depend
+ * on this file and neither on the other's insides.
  */
 import type { SipTransportName } from "@tandem/sdk";
 import type { Contact, URI, UserAgentCore, UserAgentCoreConfiguration } from "sip.js/lib/core/index.js";

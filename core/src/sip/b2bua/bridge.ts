@@ -10,7 +10,7 @@
 import type { Bridge, BridgeOptions, LegEndReason, SipLeg, SipReplyInput, SipRequestInfo, Unsubscribe } from "@tandem/sdk";
 import { SipError } from "@tandem/sdk";
 import { SipStackErrors } from "../errors.js";
-import { SipLegImpl, type LegPeer } from "./sip-leg.js";
+import { SipLegImpl, type LegPeer } from "../dialogs/sip-leg.js";
 
 const bridged = new WeakSet<SipLeg>();
 

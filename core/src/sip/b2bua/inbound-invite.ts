@@ -7,12 +7,12 @@ import type { ExtraHeaders, InboundInvite, SipLeg, SipRequestInfo, SipTransportN
 import { SipError } from "@tandem/sdk";
 import type { Contact, IncomingInviteRequest, IncomingPrackRequest, Session, SessionDelegate } from "sip.js/lib/core/index.js";
 import type { Shard, StackPort } from "../stack-port.js";
-import { sdpOf } from "./message-info.js";
-import { headerLines, sdpBody } from "./sip-bodies.js";
-import { SipLegImpl } from "./sip-leg.js";
-import { releaseInitialTransaction } from "./initial-transaction.js";
-import { ReliableProvisionals, reliabilityOf } from "./reliable-provisional.js";
-import { uasSessionTimer } from "./session-timer.js";
+import { sdpOf } from "../messages/message-info.js";
+import { headerLines, sdpBody } from "../messages/sip-bodies.js";
+import { SipLegImpl } from "../dialogs/sip-leg.js";
+import { releaseInitialTransaction } from "../dialogs/initial-transaction.js";
+import { ReliableProvisionals, reliabilityOf } from "../extensions/reliable-provisional.js";
+import { uasSessionTimer } from "../extensions/session-timer.js";
 
 /**
  * The early dialog's delegate while none of our 18x is reliable: a PRACK there matches nothing, so 481 (RFC 3262

@@ -16,15 +16,15 @@ import type {
 import { flat } from "../flat-string.js";
 import type { StackPort } from "../stack-port.js";
 import { uriTransport } from "../transport/next-hop.js";
-import { releaseInitialTransaction } from "./initial-transaction.js";
+import { releaseInitialTransaction } from "../dialogs/initial-transaction.js";
 import { ackAndBye, settledDelegate } from "./settled-delegate.js";
-import { failure } from "./leg-reinvite.js";
-import { responseInfo, sdpOf } from "./message-info.js";
-import { randomCallId, randomTag } from "./random-ids.js";
-import { headerLines, otherBody, sdpBody } from "./sip-bodies.js";
-import { SipLegImpl } from "./sip-leg.js";
-import { uacSessionTimer } from "./session-timer.js";
-import { parseUri, toUriOf } from "./uri-cache.js";
+import { responseFailure } from "../messages/response-failure.js";
+import { responseInfo, sdpOf } from "../messages/message-info.js";
+import { randomCallId, randomTag } from "../messages/random-ids.js";
+import { headerLines, otherBody, sdpBody } from "../messages/sip-bodies.js";
+import { SipLegImpl } from "../dialogs/sip-leg.js";
+import { uacSessionTimer } from "../extensions/session-timer.js";
+import { parseUri, toUriOf } from "../messages/uri-cache.js";
 import { ALLOW } from "../sip-methods.js";
 
 export interface OutboundHooks {
@@ -214,7 +214,7 @@ class OutboundCallState {
   failed(response: IncomingResponse): void {
     if (this.done) return;
     this.finish();
-    this.settle.reject(failure(response));
+    this.settle.reject(responseFailure(response));
   }
 
   private finish(): void {

@@ -8,12 +8,12 @@ import type { IncomingResponse } from "sip.js/lib/core/index.js";
 import { SipStackErrors } from "../errors.js";
 import type { StackPort } from "../stack-port.js";
 import { uriTransport } from "../transport/next-hop.js";
-import type { Inflight } from "./inflight.js";
-import { failure } from "./leg-reinvite.js";
-import { responseInfo } from "./message-info.js";
-import { randomCallId, randomTag } from "./random-ids.js";
-import { headerLines } from "./sip-bodies.js";
-import { parseUri, toUriOf } from "./uri-cache.js";
+import type { Inflight } from "../inflight.js";
+import { responseFailure } from "../messages/response-failure.js";
+import { responseInfo } from "../messages/message-info.js";
+import { randomCallId, randomTag } from "../messages/random-ids.js";
+import { headerLines } from "../messages/sip-bodies.js";
+import { parseUri, toUriOf } from "../messages/uri-cache.js";
 
 /** Methods with their own verbs or no meaning outside a transaction we own. */
 const NOT_PLAIN = new Set(["INVITE", "ACK", "CANCEL", "BYE", "SUBSCRIBE", "PRACK", "UPDATE"]);
@@ -49,7 +49,7 @@ export function sendPlainRequest(
       : undefined;
     const message = shard.core.makeOutgoingRequestMessage(method, parseUri(options.target), from, to, { callId, fromTag: randomTag() }, extra, body);
     const final = (response: IncomingResponse): void => {
-      if (!response.message.callId) reject(failure(response));
+      if (!response.message.callId) reject(responseFailure(response));
       else resolve(responseInfo(response.message));
     };
     try {

@@ -7,16 +7,16 @@ import type { InboundInvite, SipTransportName, SipVerbs, Unsubscribe } from "@ta
 import type { IncomingInviteRequest, IncomingRequestMessage, UserAgentCoreDelegate } from "sip.js/lib/core/index.js";
 import type { Shard, StackPort } from "../stack-port.js";
 import { createBridge } from "./bridge.js";
-import { Inflight } from "./inflight.js";
+import { Inflight } from "../inflight.js";
 import { InboundInviteImpl } from "./inbound-invite.js";
-import { releaseHeadersWhenTerminated } from "./invite-release.js";
-import { requestInfo } from "./message-info.js";
+import { releaseHeadersWhenTerminated } from "../messages/invite-release.js";
+import { requestInfo } from "../messages/message-info.js";
 import { startOutboundCall } from "./outbound-call.js";
 import { sendPlainRequest } from "./plain-request.js";
-import { MIN_SE, parseSessionExpires } from "./session-timer.js";
-import type { SipLegImpl } from "./sip-leg.js";
-import { SubscriptionImpl } from "./subscription.js";
-import { handleUpdate } from "./update-handler.js";
+import { MIN_SE, parseSessionExpires } from "../extensions/session-timer.js";
+import type { SipLegImpl } from "../dialogs/sip-leg.js";
+import { SubscriptionImpl } from "../subscriptions/subscription.js";
+import { handleUpdate } from "../extensions/update-handler.js";
 
 type InviteHandler = (invite: InboundInvite) => boolean | Promise<boolean>;
 

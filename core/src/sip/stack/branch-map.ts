@@ -7,7 +7,7 @@
  * whole message alive as long as the entry.
  */
 import { flat } from "../flat-string.js";
-import { newBranch } from "../reliability/random-ids.js";
+import { newBranch } from "../transactions/random-ids.js";
 import { ExpiringMap } from "./expiring-map.js";
 
 /** An INVITE may ring for minutes before its final response. */

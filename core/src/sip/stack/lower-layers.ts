@@ -6,7 +6,7 @@ import { parseSipMessage, type ParseOutcome } from "../parser/parse-message.js";
 import { peekOutgoing, type OutgoingPeek } from "../transport/outgoing-peek.js";
 
 export { TransportLayer, type Flow, type Target } from "../transport/transport-layer.js";
-export { ReliabilityLayer } from "../reliability/reliability-layer.js";
+export { ReliabilityLayer } from "../transactions/reliability-layer.js";
 export { stampVia } from "../transport/via-stamp.js";
 export { requestNextHop, responseDestination, uriTransport } from "../transport/next-hop.js";
 export type { ParseOutcome };

@@ -8,7 +8,7 @@ import { URI, type Contact } from "sip.js/lib/core/index.js";
 import type { SipListenInfo, SipStack, SipStackDeps, SipStackStats } from "../stack-contract.js";
 import { SipStackErrors } from "../errors.js";
 import { createVerbs, type VerbsEngine } from "../b2bua/sip-verbs.js";
-import { createDialogRecovery } from "../b2bua/dialog-recovery.js";
+import { createDialogRecovery } from "../dialogs/dialog-recovery.js";
 import type { DialogRecovery } from "../dialog-record.js";
 import { flat } from "../flat-string.js";
 import { ReliabilityLayer, TransportLayer, type Flow } from "./lower-layers.js";

@@ -4,9 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it, mock } from "node:test";
-import { newBranch, newCallId, newTag } from "../../core/src/sip/reliability/random-ids.js";
-import { TimerQueue } from "../../core/src/sip/reliability/timer-queue.js";
-import { timerValues } from "../../core/src/sip/reliability/timer-values.js";
+import { newBranch, newCallId, newTag } from "../../core/src/sip/transactions/random-ids.js";
+import { TimerQueue } from "../../core/src/sip/transactions/timer-queue.js";
+import { timerValues } from "../../core/src/sip/transactions/timer-values.js";
 
 describe("TimerQueue", () => {
   beforeEach(() => mock.timers.enable({ apis: ["setTimeout", "Date"], now: 0 }));

@@ -7,7 +7,7 @@ import type { Logger } from "@tandem/sdk";
 import { IncomingRequestMessage, IncomingResponseMessage } from "sip.js/lib/core/index.js";
 import type { Flow, Target } from "../../core/src/sip/transport/flow.js";
 import { peekOutgoing } from "../../core/src/sip/transport/outgoing-peek.js";
-import { ReliabilityLayer } from "../../core/src/sip/reliability/reliability-layer.js";
+import { ReliabilityLayer } from "../../core/src/sip/transactions/reliability-layer.js";
 import { quietLogger } from "../support/test-stack.js";
 
 /** Silent unless TANDEM_TEST_LOG=1 (the shared test logger). */

@@ -7,7 +7,7 @@ import { Dialog, type IncomingResponse } from "sip.js/lib/core/index.js";
 import type { DialogRecord, DialogRecovery } from "../dialog-record.js";
 import type { StackPort } from "../stack-port.js";
 import { SipLegImpl } from "./sip-leg.js";
-import { parseUri } from "./uri-cache.js";
+import { parseUri } from "../messages/uri-cache.js";
 
 /**
  * Requests we may have sent in the dialog after its record was written (re-INVITEs for hold, session probes):

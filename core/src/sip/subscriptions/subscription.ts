@@ -11,12 +11,12 @@ import { SipError } from "@tandem/sdk";
 import type { IncomingNotifyRequest, IncomingResponse, Subscription } from "sip.js/lib/core/index.js";
 import type { StackPort } from "../stack-port.js";
 import { uriTransport } from "../transport/next-hop.js";
-import type { Inflight } from "./inflight.js";
-import { failure } from "./leg-reinvite.js";
-import { contentTypeOf, requestInfo } from "./message-info.js";
-import { randomCallId, randomTag } from "./random-ids.js";
-import { headerLines } from "./sip-bodies.js";
-import { parseUri, toUriOf } from "./uri-cache.js";
+import type { Inflight } from "../inflight.js";
+import { responseFailure } from "../messages/response-failure.js";
+import { contentTypeOf, requestInfo } from "../messages/message-info.js";
+import { randomCallId, randomTag } from "../messages/random-ids.js";
+import { headerLines } from "../messages/sip-bodies.js";
+import { parseUri, toUriOf } from "../messages/uri-cache.js";
 
 type State = "init" | "pending" | "active" | "terminated";
 
@@ -110,7 +110,7 @@ export class SubscriptionImpl implements SipSubscription {
           resolve({ expires: granted });
           return;
         }
-        const error = failure(response);
+        const error = responseFailure(response);
         if (expires > 0) this.terminate({ by: "refresh-failed", status });
         reject(error);
       };
@@ -144,7 +144,7 @@ export class SubscriptionImpl implements SipSubscription {
   }
 
   private refused(response: IncomingResponse): void {
-    const error = failure(response);
+    const error = responseFailure(response);
     this.settle.reject(error);
     const by = error.origin === "timeout" ? "timeout" : error.origin === "transport" ? "transport" : "refresh-failed";
     this.terminate({ by, status: error.status, ...(error.retryAfter !== undefined ? { retryAfter: error.retryAfter } : {}) });

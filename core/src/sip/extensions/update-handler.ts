@@ -4,11 +4,26 @@
  * §12.2.2: lower or equal → 500).
  */
 import { Dialog, type IncomingRequestMessage, type UserAgentCore } from "sip.js/lib/core/index.js";
-import { sdpOf } from "./message-info.js";
-import { sdpBody } from "./sip-bodies.js";
-import type { SipLegImpl } from "./sip-leg.js";
+import { sdpOf } from "../messages/message-info.js";
+import { sdpBody } from "../messages/sip-bodies.js";
 
-export function handleUpdate(core: UserAgentCore, message: IncomingRequestMessage, legs: Map<string, SipLegImpl>): boolean {
+/**
+ * What an UPDATE needs of the leg it arrived on (dialogs/sip-leg.ts is one). Named here so this extension sits
+ * below the dialogs that use it rather than beside them.
+ */
+export interface UpdatableLeg {
+  readonly contactHeader: string;
+  localSdp: string | undefined;
+  remoteSdp: string | undefined;
+  /** RFC 4028 §9: the headers our 2xx to a refresh carries; the leg re-arms its timer on the way. */
+  sessionTimerHeaders(message: IncomingRequestMessage): string[];
+  /** RFC 3264 offer/answer through the leg's `onOffer`; undefined when there is nothing to answer. */
+  answerOffer(offer: string | undefined, kind: "update"): Promise<string | undefined>;
+  /** The SDP as this leg's peer must see it (one origin per leg, RFC 3264 §8). */
+  outgoingSdp(sdp: string): string;
+}
+
+export function handleUpdate(core: UserAgentCore, message: IncomingRequestMessage, legs: ReadonlyMap<string, UpdatableLeg>): boolean {
   const dialog = core.dialogs.get(message.callId + message.toTag + message.fromTag);
   if (!dialog) {
     core.replyStateless(message, { statusCode: 481 });

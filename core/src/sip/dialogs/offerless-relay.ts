@@ -5,7 +5,7 @@
  * cannot do this, because the answer only exists after our 2xx went out.
  */
 import type { IncomingRequestMessage } from "sip.js/lib/core/index.js";
-import { sdpBody } from "./sip-bodies.js";
+import { sdpBody } from "../messages/sip-bodies.js";
 import type { SipLegImpl } from "./sip-leg.js";
 
 /** How long we wait for the ACK that carries the answer (RFC 3261 §13.3.1.4: 64·T1). */

@@ -6,7 +6,7 @@
  * methods and a back-reference, not closures (memory per active call); legs without Session-Expires have none.
  */
 import type { SipLegImpl } from "./sip-leg.js";
-import { SessionTimer, type SessionTimerActions, type SessionTimerSpec } from "./session-timer.js";
+import { SessionTimer, type SessionTimerActions, type SessionTimerSpec } from "../extensions/session-timer.js";
 
 /** Starts `leg`'s session timer with the interval and refresher negotiated in `spec`. */
 export function legSessionTimer(leg: SipLegImpl, spec: SessionTimerSpec): SessionTimer {

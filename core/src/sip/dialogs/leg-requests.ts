@@ -5,9 +5,9 @@
 import type { SipReplyInput, SipRequestInfo } from "@tandem/sdk";
 import { SipError } from "@tandem/sdk";
 import type { IncomingRequestMessage } from "sip.js/lib/core/index.js";
-import { requestInfo, sdpOf } from "./message-info.js";
+import { requestInfo, sdpOf } from "../messages/message-info.js";
 import { relayOfferless } from "./offerless-relay.js";
-import { headerLines, sdpBody } from "./sip-bodies.js";
+import { headerLines, sdpBody } from "../messages/sip-bodies.js";
 import type { SipLegImpl } from "./sip-leg.js";
 
 export type InfoHandler = (request: SipRequestInfo) => SipReplyInput | void | Promise<SipReplyInput | void>;

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it, mock } from "node:test";
-import { ReliabilityLayer } from "../../core/src/sip/reliability/reliability-layer.js";
+import { ReliabilityLayer } from "../../core/src/sip/transactions/reliability-layer.js";
 import { advance, makeLayer, silentLogger, ourRequest, peerResponse, send, times } from "./helpers.js";
 
 beforeEach(() => mock.timers.enable({ apis: ["setTimeout", "Date"], now: 0 }));

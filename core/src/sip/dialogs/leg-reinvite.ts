@@ -5,9 +5,10 @@
  */
 import { SipError, type ReinviteOptions } from "@tandem/sdk";
 import type { AckableIncomingResponseWithSession, IncomingResponse, OutgoingRequestMessage } from "sip.js/lib/core/index.js";
-import { headerLines, otherBody, sdpBody } from "./sip-bodies.js";
-import { retryAfterOf, sdpOf } from "./message-info.js";
-import { uacSessionTimer } from "./session-timer.js";
+import { headerLines, otherBody, sdpBody } from "../messages/sip-bodies.js";
+import { sdpOf } from "../messages/message-info.js";
+import { responseFailure } from "../messages/response-failure.js";
+import { uacSessionTimer } from "../extensions/session-timer.js";
 import type { SipLegImpl } from "./sip-leg.js";
 
 const MAX_GLARE_RETRIES = 4;
@@ -63,7 +64,7 @@ function attemptReinvite(leg: SipLegImpl, options: ReinviteOptions): Promise<{ s
       }, reject);
     };
     const onReject = (response: IncomingResponse): void => {
-      reject(failure(response));
+      reject(responseFailure(response));
     };
     try {
       leg.session.invite(
@@ -98,13 +99,4 @@ async function answerInAck(
   if (offer) leg.remoteSdp = offer;
   if (answer) leg.localSdp = answer;
   return message;
-}
-
-export function failure(response: IncomingResponse): SipError {
-  const m = response.message;
-  const status = m.statusCode ?? 500;
-  const synthetic = !m.callId; // sip.js makes bare 408/503 messages for timeouts and transport errors
-  const origin = synthetic ? (status === 408 ? "timeout" : "transport") : "remote";
-  const retryAfter = synthetic ? undefined : retryAfterOf(m);
-  return new SipError(status, m.reasonPhrase ?? "", { origin, ...(retryAfter !== undefined ? { retryAfter } : {}) });
 }

@@ -27,11 +27,11 @@ import { LegDelegate } from "./leg-delegate.js";
 import { tellEnded, withEndListener, withoutEndListener, type EndListeners } from "./leg-end-listeners.js";
 import { replyInfo, type InfoHandler } from "./leg-requests.js";
 import { legSessionTimer } from "./leg-session-timer.js";
-import { responseInfo, sdpOf } from "./message-info.js";
-import { headerLines } from "./sip-bodies.js";
-import { withDirection } from "./sdp-direction.js";
-import { SdpOrigin } from "./sdp-origin.js";
-import { uasSessionTimer, type SessionTimer, type SessionTimerSpec } from "./session-timer.js";
+import { responseInfo, sdpOf } from "../messages/message-info.js";
+import { headerLines } from "../messages/sip-bodies.js";
+import { withDirection } from "../sdp/sdp-direction.js";
+import { SdpOrigin } from "../sdp/sdp-origin.js";
+import { uasSessionTimer, type SessionTimer, type SessionTimerSpec } from "../extensions/session-timer.js";
 
 export interface LegInit {
   session: Session;
