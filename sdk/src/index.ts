@@ -11,6 +11,7 @@ export * from "./builtin-hooks.js";
 export * from "./treatment.js";
 export * from "./dns.js";
 export * from "./dn-contacts.js";
+export * from "./dn-option.js";
 export * from "./storage.js";
 export * from "./http.js";
 export * from "./rate-limiter.js";

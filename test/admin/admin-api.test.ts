@@ -55,20 +55,20 @@ test("a bad body gives 400 naming every bad field, in the one error format", asy
   const missing = await admin.inject({ method: "GET", url: "/api/v1/nothing-here", headers: auth });
   assert.equal(missing.statusCode, 404);
   assert.equal(missing.json<ApiError>().error.code, "TANDEM_ERR_API_NOT_FOUND");
-  const option = await admin.inject({ method: "POST", url: "/api/v1/dns", headers: auth, payload: { number: "1001", type: "Extension", options: { presence: 1 } } });
+  const option = await admin.inject({ method: "POST", url: "/api/v1/dns", headers: auth, payload: { number: "1001", type: "Extension", options: { transport: "sctp" } } });
   assert.equal(option.statusCode, 400);
   assert.equal(option.json<ApiError>().error.code, "TANDEM_ERR_DN_OPTION_INVALID");
-  assert.deepEqual(option.json<ApiError>().error.details.map((d) => d.field), ["body.options.presence"]);
+  assert.deepEqual(option.json<ApiError>().error.details.map((d) => d.field), ["body.options.transport"]);
 });
 
 test("DN create, read, list by type, replace, delete; config DNs are read-only", async (t) => {
   const { admin, core } = startHarness(t);
   core.registry.syncFromConfig([{ number: "cucm", type: "VoipService", options: { contact: "sip:127.0.0.1:5070" } }]);
-  const created = await admin.inject({ method: "POST", url: "/api/v1/dns", headers: auth, payload: { number: "1001", type: "Extension", options: { presence: true } } });
+  const created = await admin.inject({ method: "POST", url: "/api/v1/dns", headers: auth, payload: { number: "1001", type: "Extension", options: { description: "desk 1" } } });
   assert.equal(created.statusCode, 201);
   assert.deepEqual(
     (({ number, type, options, origin }) => ({ number, type, options, origin }))(created.json<Record<string, unknown>>()),
-    { number: "1001", type: "Extension", options: { presence: true }, origin: "api" },
+    { number: "1001", type: "Extension", options: { description: "desk 1" }, origin: "api" },
   );
   const dup = await admin.inject({ method: "POST", url: "/api/v1/dns", headers: auth, payload: { number: "1001", type: "Extension" } });
   assert.equal(dup.statusCode, 409);

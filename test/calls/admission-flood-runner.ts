@@ -11,6 +11,7 @@ import { runInNewContext } from "node:vm";
 import { routeCall, type EventBus, type EventInput, type EventName } from "@tandem/sdk";
 import { CallAdmission } from "../../core/src/calls/call-admission.js";
 import { silentLogger } from "../../core/src/logging.js";
+import { manifest as routingManifest } from "../../plugins/routing/src/manifest.js";
 import { Router } from "../../plugins/routing/src/router.js";
 import { withDefaults } from "../../plugins/routing/src/routing-config.js";
 import { customerCall } from "../support/sipp-peers.js";
@@ -45,7 +46,7 @@ const dns = [
   { number: "1001", type: "Extension" as const },
 ];
 const stack = await startTestStack({ served: dns.map((d) => d.number), ...(admission ? { admission } : {}) });
-const h = createCallsHarness(undefined, { sip: stack.stack.verbs, dns });
+const h = createCallsHarness(undefined, { sip: stack.stack.verbs, dns, plugins: [routingManifest] });
 const router = new Router({ dns: h.dns, bus: h.bus, log: silentLogger(), config: withDefaults({ queues: { sales: { agents: ["1001"] } } }) });
 h.hooks.tap(routeCall, (r) => router.route(r));
 router.start();

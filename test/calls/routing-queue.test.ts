@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import type { AgentSnapshot } from "@tandem/sdk";
 import { CallQueue } from "../../plugins/routing/src/call-queue.js";
 import { anyLoggedIn, availableAgents, hasSkills } from "../../plugins/routing/src/agent-selection.js";
+import { DN_OPTION_SKILLS } from "../../plugins/routing/src/manifest.js";
 
 test("queue order: priority, then requeued calls, then arrival", () => {
   const q = new CallQueue<string>("sales");
@@ -46,5 +47,5 @@ test("skills: an agent needs every skill the queue asks for", () => {
   assert.equal(hasSkills(["es"], ["es", "billing"]), false);
   assert.equal(hasSkills(undefined, ["es"]), false);
   assert.equal(hasSkills(undefined, []), true);
-  assert.equal(hasSkills("es", ["es"]), false, "a malformed option never matches");
+  assert.equal(hasSkills(DN_OPTION_SKILLS.read({ options: { skills: "es" } }), ["es"]), false, "a malformed option never matches");
 });

@@ -25,7 +25,7 @@ test("queued call delivered when presence makes the agent Ready (routing + prese
     { number: "cucm", type: "VoipService", options: { contact: `sip:127.0.0.1:${notifierPort}`, "service-type": "softswitch" } },
   ];
   const stack = await startTestStack({ served: dns.map((d) => d.number) });
-  const h = createCallsHarness(undefined, { sip: stack.stack.verbs, dns });
+  const h = createCallsHarness(undefined, { sip: stack.stack.verbs, dns, plugins: [routingPlugin.manifest, presencePlugin.manifest] });
   const plugins = await registerPlugins(h, stack.stack.verbs, [
     { id: "routing", plugin: routingPlugin as never, config: { queues: { sales: { agents: ["1001"] } } } },
     { id: "presence", plugin: presencePlugin as never, config: {} },

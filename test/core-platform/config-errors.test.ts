@@ -130,11 +130,11 @@ test("a TLS listener without cert and key is an error naming both", () => {
 test("DN options come from the core and from the enabled plugins' dnOptions", async (t) => {
   const dir = tempDir(t);
   writePlugin(dir, { name: "skills", dnOptions: { skills: { type: "array", items: { type: "string" } } } });
-  const dns = [{ number: "1001", type: "Extension", skills: ["sales"], presence: true }];
+  const dns = [{ number: "1001", type: "Extension", skills: ["sales"], description: "desk 1" }];
   const withPlugin = baseConfig({ dns, plugins: { skills: { enabled: true, module: "./plugins/skills" } } });
   const server = await createServer(withPlugin, { configDir: dir, overrides: { createSipStack: (await import("./helpers/fake-sip.js")).fakeSipStack() } });
   await server.stop();
   const problems = await bootProblems(baseConfig({ dns }), dir);
   assert.deepEqual(problems.map((p) => p.path), ["dns[0].skills"]);
-  assert.match(problems[0]?.expected ?? "", /^one of the known keys \(number, type, contact, contact-backup, presence/);
+  assert.match(problems[0]?.expected ?? "", /^one of the known keys \(number, type, contact, contact-backup, service-type/);
 });

@@ -10,7 +10,7 @@ test("DNs (config and API) and agent states survive a restart", async (t) => {
   const dir = tempDir(t);
   const raw = baseConfig({
     storage: { path: "./state/tandem.sqlite", eventFlushMs: 5 },
-    dns: [{ number: "1001", type: "Extension", presence: true }, { number: "1002", type: "Extension" }],
+    dns: [{ number: "1001", type: "Extension", description: "desk 1" }, { number: "1002", type: "Extension" }],
   });
   const boot = async () => {
     const server = await createServer(raw, { configDir: dir, overrides: { createSipStack: fakeSipStack() } });
@@ -35,7 +35,7 @@ test("DNs (config and API) and agent states survive a restart", async (t) => {
     ["1002", "Extension", "config"],
     ["2001", "ACDPosition", "api"],
   ]);
-  assert.equal(second.dns.get("1001")?.options["presence"], true);
+  assert.equal(second.dns.get("1001")?.options["description"], "desk 1");
   assert.equal(second.dns.agent("1001")?.state, "Ready");
   assert.equal(second.dns.agent("1002")?.state, "NotReady");
   assert.equal(second.dns.agent("1002")?.reasonCode, "Lunch");

@@ -10,13 +10,20 @@ test("contact first, then each contact-backup in order", () => {
     contact: "sip:10.0.0.5:5060",
     backups: ["sip:10.0.0.6:5060", "sips:10.0.0.7"],
     all: ["sip:10.0.0.5:5060", "sip:10.0.0.6:5060", "sips:10.0.0.7"],
+    transport: undefined,
   });
+});
+
+test("the transport to reach them: the DN's transport option when it is udp, tcp or tls", () => {
+  assert.equal(dnContacts({ options: { contact: "sip:10.0.0.5", transport: "tcp" } }).transport, "tcp");
+  assert.equal(dnContacts({ options: { contact: "sip:10.0.0.5", transport: "sctp" } }).transport, undefined);
+  assert.equal(dnContacts({ options: { contact: "sip:10.0.0.5" } }).transport, undefined);
 });
 
 test("a DN without contact has only its backups; one with neither has none", () => {
   assert.deepEqual(dnContacts({ options: { "contact-backup": ["sip:10.0.0.6"] } }).all, ["sip:10.0.0.6"]);
   assert.equal(dnContacts({ options: { "contact-backup": ["sip:10.0.0.6"] } }).contact, undefined);
-  assert.deepEqual(dnContacts({ options: {} }), { contact: undefined, backups: [], all: [] });
+  assert.deepEqual(dnContacts({ options: {} }), { contact: undefined, backups: [], all: [], transport: undefined });
 });
 
 test("a comma list never reaches it: the DN validator refuses contact-backup that is not an array", () => {

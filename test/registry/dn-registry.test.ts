@@ -19,7 +19,7 @@ test("upsert, get, list by type, remove, and change listeners", (t) => {
   core.registry.onChange(() => {
     throw new Error("a broken listener must not stop the others");
   });
-  const dn = core.registry.upsert({ number: "1001", type: "Extension", options: { presence: true } });
+  const dn = core.registry.upsert({ number: "1001", type: "Extension", options: { description: "desk 1" } });
   assert.equal(dn.origin, "api");
   core.registry.upsert({ number: "q1", type: "Queue" });
   assert.deepEqual(core.registry.list({ type: "Queue" }).map((d) => d.number), ["q1"]);
@@ -40,9 +40,9 @@ test("bad numbers, types and options give coded errors", (t) => {
   assert.throws(() => core.registry.upsert({ number: "10 01", type: "Extension" }), { code: "TANDEM_ERR_DN_NUMBER_INVALID" });
   assert.throws(() => core.registry.upsert({ number: "", type: "Extension" }), { code: "TANDEM_ERR_DN_NUMBER_INVALID" });
   assert.throws(() => core.registry.upsert({ number: "1001", type: "Phone" as never }), { code: "TANDEM_ERR_DN_TYPE_INVALID" });
-  assert.throws(() => core.registry.upsert({ number: "1001", type: "Extension", options: { presence: "yes" } }), {
+  assert.throws(() => core.registry.upsert({ number: "1001", type: "Extension", options: { description: 7 } }), {
     code: "TANDEM_ERR_DN_OPTION_INVALID",
-    message: /presence/,
+    message: /description/,
   });
   assert.throws(() => core.registry.upsert({ number: "svc", type: "VoipService", options: { contact: "http://x" } }), {
     code: "TANDEM_ERR_DN_OPTION_INVALID",
@@ -53,7 +53,7 @@ test("bad numbers, types and options give coded errors", (t) => {
 test("syncFromConfig upserts config DNs, removes vanished ones, keeps api DNs, refuses API edits of config DNs", (t) => {
   const { path, core } = setup(t);
   core.registry.syncFromConfig([
-    { number: "1001", type: "Extension", options: { presence: true } },
+    { number: "1001", type: "Extension", options: { description: "desk 1" } },
     { number: "cucm", type: "VoipService", options: { contact: "sip:127.0.0.1:5070", "contact-backup": ["sip:127.0.0.1:5072"] } },
   ]);
   core.registry.upsert({ number: "2001", type: "ACDPosition" });
@@ -66,7 +66,7 @@ test("syncFromConfig upserts config DNs, removes vanished ones, keeps api DNs, r
   t.after(() => again.close());
   const changes: DnChange[] = [];
   again.registry.onChange((c) => changes.push(c));
-  again.registry.syncFromConfig([{ number: "1001", type: "Extension", options: { presence: true } }]);
+  again.registry.syncFromConfig([{ number: "1001", type: "Extension", options: { description: "desk 1" } }]);
   assert.deepEqual(again.registry.list().map((d) => `${d.number}:${d.origin}`), ["1001:config", "2001:api"]);
   assert.deepEqual(changes.map((c) => `${c.kind}:${c.dn.number}`), ["removed:cucm"], "unchanged 1001 is not re-announced");
 });
@@ -79,7 +79,7 @@ test("syncFromConfig reports every bad entry at once and changes nothing", (t) =
         { number: "1001", type: "Extension" },
         { number: "1001", type: "Extension" },
         { number: "bad number", type: "Queue" },
-        { number: "x", type: "Extension", options: { queues: "q1" } },
+        { number: "x", type: "Trunk", options: { "contact-backup": "sip:10.0.0.6" } },
       ]),
     (err: Error & { code?: string; details?: unknown[] }) => {
       assert.equal(err.code, "TANDEM_ERR_DN_CONFIG_INVALID");
@@ -143,7 +143,7 @@ test("attachCall/detachCall: Busy while on calls, after-call work option, any Re
 test("DNs and agent states survive closing and reopening the database; stale calls are dropped", (t) => {
   const { path, core } = setup(t);
   core.registry.syncFromConfig([{ number: "1001", type: "Extension" }]);
-  core.registry.upsert({ number: "2001", type: "ACDPosition", options: { queues: ["sales"] } });
+  core.registry.upsert({ number: "2001", type: "ACDPosition", options: { description: "made over the API" } });
   core.registry.requestAgentState({ dn: "1001", request: "Login", source: "desktop" });
   core.registry.requestAgentState({ dn: "1001", request: "NotReady", source: "presence", reasonCode: "OnPhone" });
   core.registry.requestAgentState({ dn: "2001", request: "Login", source: "desktop", workMode: "AutoIn" });
@@ -155,7 +155,7 @@ test("DNs and agent states survive closing and reopening the database; stale cal
   const again = openCore(path);
   t.after(() => again.close());
   again.registry.syncFromConfig([{ number: "1001", type: "Extension" }]);
-  assert.deepEqual(again.registry.get("2001")?.options, { queues: ["sales"] });
+  assert.deepEqual(again.registry.get("2001")?.options, { description: "made over the API" });
   assert.deepEqual(again.registry.agent("1001"), before);
   assert.equal(again.registry.agent("2001")?.state, "Ready", "calls from before the restart are gone");
   // The priority rule's blocks survived too: presence still holds NotReady.

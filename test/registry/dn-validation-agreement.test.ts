@@ -8,6 +8,7 @@ import { test } from "node:test";
 import type { PluginManifest } from "@tandem/sdk";
 import { validateConfig } from "../../core/src/config/validate-config.js";
 import { DnValidator } from "../../core/src/registry/dn-validation.js";
+import { manifest as presence } from "../../plugins/presence/src/manifest.js";
 import { manifest as routing } from "../../plugins/routing/src/manifest.js";
 import { manifest as trunkSelection } from "../../plugins/trunk-selection/src/manifest.js";
 import { auth, startHarness } from "../admin/admin-support.js";
@@ -49,7 +50,7 @@ const CASES: readonly Case[] = [
   },
 ];
 
-const ENABLED: readonly PluginManifest[] = [routing, trunkSelection];
+const ENABLED: readonly PluginManifest[] = [presence, routing, trunkSelection];
 
 /** The config file's verdict: the problems validateConfig reports under `dns[0]`. */
 function fileVerdict(entry: Record<string, unknown>, manifests: readonly PluginManifest[], dir: string): string[] {
@@ -92,7 +93,7 @@ test("an option of a plugin that is not enabled is unknown on both paths, named 
   assert.deepEqual(await apiVerdict(admin, entry), ["skills TANDEM_ERR_DN_OPTION_UNKNOWN"]);
   const res = await admin.inject({ method: "POST", url: "/api/v1/dns", headers: auth, payload: { number: "1001", type: "Extension", options: { skills: [] } } });
   const { message } = res.json<ApiError>().error;
-  assert.match(message, /option skills/);
+  assert.match(message, /option skills, which belongs to plugin routing, which is not enabled/);
   assert.match(message, /the core, plugin trunk-selection/);
   const [problem] = validateConfig(baseConfig({ dns: [entry] }), [trunkSelection], dir).problems;
   assert.equal(problem?.message, `dns[0].skills: ${message}`, "the file names the same option and definers, after its path");

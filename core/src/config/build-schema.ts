@@ -4,7 +4,7 @@
  * `enabled`/`module`). The same function feeds runtime validation and the published `config.schema.json`.
  */
 import type { JsonSchema, PluginManifest } from "@tandem/sdk";
-import { CORE_DN_OPTIONS, dnEntrySchema } from "../registry/dn-schema.js";
+import { dnEntrySchema, mergedDnOptions } from "../registry/dn-schema.js";
 import { CORE_SECTIONS } from "./core-schema.js";
 
 export const CONFIG_SCHEMA_ID = "https://tandem.dev/config.schema.json";
@@ -44,12 +44,9 @@ export function pluginSectionSchema(manifest: PluginManifest): JsonSchema {
 
 /** The config schema for a run with these plugin manifests known. */
 export function buildConfigSchema(manifests: readonly PluginManifest[]): JsonSchema {
-  const dnOptions: Record<string, JsonSchema> = { ...CORE_DN_OPTIONS };
+  const dnOptions = mergedDnOptions(manifests);
   const pluginProps: Record<string, JsonSchema> = {};
-  for (const manifest of manifests) {
-    Object.assign(dnOptions, manifest.dnOptions ?? {});
-    pluginProps[manifest.name] = pluginSectionSchema(manifest);
-  }
+  for (const manifest of manifests) pluginProps[manifest.name] = pluginSectionSchema(manifest);
   return {
     $schema: "https://json-schema.org/draft/2020-12/schema",
     $id: CONFIG_SCHEMA_ID,

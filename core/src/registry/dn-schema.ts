@@ -3,12 +3,16 @@
  * own options (`manifest.dnOptions`); the merged schema is both the `dns[]` item of `config.schema.json` and
  * what `dn-validation.ts` compiles, so the config file and the admin API judge a DN alike.
  */
-import { DN_TYPES, type JsonSchema } from "@tandem/sdk";
+import { DN_TYPES, type JsonSchema, type PluginManifest } from "@tandem/sdk";
 
 /** What a DN number may look like (also safe in a URL path segment once encoded). */
 export const DN_NUMBER_PATTERN = "^[A-Za-z0-9+*#][A-Za-z0-9+*#._@:-]{0,63}$";
 
-/** DN options the core itself reads; plugins add theirs through `manifest.dnOptions`. */
+/**
+ * DN options the core itself reads (`contact`, `contact-backup` for its own trunk choice) and the few that
+ * describe any service DN for every plugin alike (`service-type`, `transport`, `description`); an option only
+ * one plugin reads is that plugin's (`manifest.dnOptions`) and unknown while it is disabled.
+ */
 export const CORE_DN_OPTIONS: Readonly<Record<string, JsonSchema>> = {
   contact: { type: "string", pattern: "^sips?:\\S+$", description: "SIP URI that reaches the device or service." },
   "contact-backup": {
@@ -16,11 +20,6 @@ export const CORE_DN_OPTIONS: Readonly<Record<string, JsonSchema>> = {
     items: { type: "string", pattern: "^sips?:\\S+$" },
     description: "Other URIs of the same service (cluster members), tried in order after `contact`.",
   },
-  presence: { type: "boolean", description: "Watch this DN's presence on the PBX." },
-  queues: { type: "array", items: { type: "string", minLength: 1 }, description: "Queue DNs this agent DN serves." },
-  // Seconds may be fractions: trunk-selection's own defaults (`oosCheck`, `oosForce`) are numbers too.
-  "oos-check": { type: "number", minimum: 0, description: "Seconds between OPTIONS health checks (0 = off)." },
-  "oos-force": { type: "number", minimum: 0, description: "Seconds without an answer before the DN is out of service." },
   "service-type": { type: "string", minLength: 1, description: "Kind of VoIP service: softswitch, mcu, recorder, media-server …" },
   transport: { enum: ["udp", "tcp", "tls"], description: "Transport to reach the contact." },
   description: { type: "string", description: "Free text for operators." },
@@ -39,4 +38,18 @@ export function dnEntrySchema(options: Readonly<Record<string, JsonSchema>>): Js
     required: ["number", "type"],
     additionalProperties: false,
   };
+}
+
+/** The DN options of the core and of these plugins' manifests, each plugin's described as its own. */
+export function mergedDnOptions(manifests: ReadonlyArray<Pick<PluginManifest, "name" | "dnOptions">>): Record<string, JsonSchema> {
+  const options: Record<string, JsonSchema> = { ...CORE_DN_OPTIONS };
+  for (const manifest of manifests) {
+    for (const [name, schema] of Object.entries(manifest.dnOptions ?? {})) {
+      // A clash was already refused by the plugin checks; the first declaration stays.
+      if (name in options) continue;
+      const said = typeof schema["description"] === "string" ? ` ${schema["description"]}` : "";
+      options[name] = { ...schema, description: `(plugin ${manifest.name})${said}` };
+    }
+  }
+  return options;
 }

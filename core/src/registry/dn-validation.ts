@@ -5,8 +5,9 @@
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import { AGENT_DN_TYPES, DN_TYPES, TandemError, type DnInput, type DnType, type JsonSchema, type PluginManifest } from "@tandem/sdk";
-import { CORE_DN_OPTIONS, dnEntrySchema } from "./dn-schema.js";
+import { dnEntrySchema, mergedDnOptions } from "./dn-schema.js";
 import { RegistryErrors } from "./errors.js";
+import { FIRST_PARTY_DN_OPTIONS } from "./first-party-dn-options.js";
 
 /** True for DN types that carry agent state. */
 export function isAgentType(type: DnType): boolean {
@@ -26,6 +27,8 @@ export interface DnProblem {
 const ENTRY_KEYS = new Set(["number", "type"]);
 
 export class DnValidator {
+  /** The options this validator knows (the core's and the enabled plugins'), as `config.schema.json` shows them. */
+  readonly options: Readonly<Record<string, JsonSchema>>;
   private readonly check: ValidateFunction;
   private readonly knownKeys: readonly string[];
 
@@ -34,11 +37,10 @@ export class DnValidator {
    *   plugin checks, so later ones never override earlier ones here)
    */
   constructor(private readonly pluginOptions: ReadonlyArray<{ readonly plugin: string; readonly options: Readonly<Record<string, JsonSchema>> }> = []) {
-    const options: Record<string, JsonSchema> = { ...CORE_DN_OPTIONS };
-    for (const p of pluginOptions) Object.assign(options, p.options);
-    this.knownKeys = ["number", "type", ...Object.keys(options)];
+    this.options = mergedDnOptions(pluginOptions.map((p) => ({ name: p.plugin, dnOptions: p.options })));
+    this.knownKeys = ["number", "type", ...Object.keys(this.options)];
     const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
-    this.check = ajv.compile(dnEntrySchema(options));
+    this.check = ajv.compile(dnEntrySchema(this.options));
   }
 
   /** The validator for these plugin manifests (the enabled ones). */
@@ -114,9 +116,11 @@ export class DnValidator {
 
   private unknownOption(number: string, key: string, found: unknown): DnProblem {
     const definers = ["the core", ...this.pluginOptions.filter((p) => Object.keys(p.options).length > 0).map((p) => `plugin ${p.plugin}`)];
+    const owner = Object.hasOwn(FIRST_PARTY_DN_OPTIONS, key) ? FIRST_PARTY_DN_OPTIONS[key] : undefined;
+    const why = owner === undefined ? "no one defines" : `belongs to plugin ${owner}, which is not enabled (plugins.${owner}.enabled)`;
     return {
       field: key,
-      error: RegistryErrors.optionUnknown(number, key, definers.join(", ")),
+      error: RegistryErrors.optionUnknown(number, key, why, definers.join(", ")),
       expected: `one of the known keys (${this.knownKeys.join(", ")})`,
       found,
     };

@@ -14,7 +14,7 @@ export const RegistryErrors = {
   optionInvalid: defineError("TANDEM_ERR_DN_OPTION_INVALID", "DN %s option %s is invalid: %s", { httpStatus: 400 }),
   optionUnknown: defineError(
     "TANDEM_ERR_DN_OPTION_UNKNOWN",
-    "DN %s has option %s, which no one defines (DN options come from %s; a plugin's options exist only while it is enabled)",
+    "DN %s has option %s, which %s (DN options come from %s; a plugin's options exist only while it is enabled)",
     { httpStatus: 400 },
   ),
   notFound: defineError("TANDEM_ERR_DN_NOT_FOUND", "DN %s does not exist", { httpStatus: 404 }),

@@ -1,9 +1,9 @@
 /**
  * The presence plugin's manifest: its config schema (defaults applied by the host) and the DN options it
- * reads. Defaults follow RFC 3856 (3600 s subscriptions) and the spec's reading of `closed`+`on-the-phone`
+ * owns and reads (`presence`, `presence-closed-on-the-phone`). Defaults follow RFC 3856 (3600 s subscriptions) and the spec's reading of `closed`+`on-the-phone`
  * (busy on a private call on an extension without call waiting, not a logout).
  */
-import type { PluginManifest } from "@tandem/sdk";
+import { dnOption, dnOptionSchemas, type PluginManifest } from "@tandem/sdk";
 
 /** How to read a `closed` NOTIFY that carries `on-the-phone`. */
 export type ClosedOnThePhone = "busy" | "logout";
@@ -55,10 +55,14 @@ export const PRESENCE_DEFAULTS: PresenceConfig = {
   maxBodyBytes: 65_536,
 };
 
-/** DN option that marks an Extension / ACDPosition for presence. */
-export const DN_OPTION_PRESENCE = "presence";
+/** DN option that marks an Extension / ACDPosition for presence (this plugin owns it: unknown while it is disabled). */
+export const DN_OPTION_PRESENCE = dnOption.flag("presence", "Extension / ACDPosition: watch this DN's presence on the PBX.");
 /** DN option that overrides {@link PresenceConfig.closedOnThePhone} for one DN. */
-export const DN_OPTION_CLOSED_ON_THE_PHONE = "presence-closed-on-the-phone";
+export const DN_OPTION_CLOSED_ON_THE_PHONE = dnOption.oneOf<ClosedOnThePhone>(
+  "presence-closed-on-the-phone",
+  ["busy", "logout"],
+  "closed + on-the-phone means a private call (busy) or a logout on this DN",
+);
 
 export const manifest: PluginManifest = {
   name: "presence",
@@ -83,13 +87,7 @@ export const manifest: PluginManifest = {
       maxBodyBytes: { type: "integer", minimum: 256, maximum: 1_048_576, default: PRESENCE_DEFAULTS.maxBodyBytes },
     },
   },
-  dnOptions: {
-    // `presence` itself is a core DN option (contracts: the core's DN schema knows it), so it is not redeclared.
-    [DN_OPTION_CLOSED_ON_THE_PHONE]: {
-      enum: ["busy", "logout"],
-      description: "closed + on-the-phone means a private call (busy) or a logout on this DN",
-    },
-  },
+  dnOptions: dnOptionSchemas([DN_OPTION_PRESENCE, DN_OPTION_CLOSED_ON_THE_PHONE]),
 };
 
 /** The config with defaults filled in (the host applies them; unit tests and odd hosts may not). */

@@ -77,8 +77,7 @@ function unreadable(deps: NotifyHandlerDeps, dn: string, code: string, reason: s
 }
 
 function readingFor(deps: NotifyHandlerDeps, dn: string): ClosedOnThePhone {
-  const option = deps.dns.get(dn)?.options[DN_OPTION_CLOSED_ON_THE_PHONE];
-  return option === "busy" || option === "logout" ? option : deps.config.closedOnThePhone;
+  return DN_OPTION_CLOSED_ON_THE_PHONE.read(deps.dns.get(dn)) ?? deps.config.closedOnThePhone;
 }
 
 /** Sends the planned requests in order and stops at the first refusal (the rest assumed it applied). */

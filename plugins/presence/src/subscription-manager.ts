@@ -259,5 +259,5 @@ export class SubscriptionManager {
 }
 
 function isMarked(dn: DnRecord): boolean {
-  return AGENT_DN_TYPES.includes(dn.type) && dn.options[DN_OPTION_PRESENCE] === true;
+  return AGENT_DN_TYPES.includes(dn.type) && DN_OPTION_PRESENCE.read(dn) === true;
 }

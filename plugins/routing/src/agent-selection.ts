@@ -33,9 +33,9 @@ export function anyLoggedIn(group: readonly string[], lookup: (dn: string) => Ag
   });
 }
 
-/** True when `agentSkills` (a DN's `skills` option) holds every one of `required`. */
-export function hasSkills(agentSkills: unknown, required: readonly string[] | undefined): boolean {
+/** True when `agentSkills` (a DN's `skills` option, undefined when unset) holds every one of `required`. */
+export function hasSkills(agentSkills: readonly string[] | undefined, required: readonly string[] | undefined): boolean {
   if (!required || required.length === 0) return true;
-  if (!Array.isArray(agentSkills)) return false;
+  if (agentSkills === undefined) return false;
   return required.every((skill) => agentSkills.includes(skill));
 }

@@ -10,6 +10,7 @@ import { anyLoggedIn, availableAgents, hasSkills } from "./agent-selection.js";
 import { AbortWatches } from "./abort-watches.js";
 import { CallQueue, compareEntries, type QueueEntry } from "./call-queue.js";
 import { RoutingErrors } from "./errors.js";
+import { DN_OPTION_QUEUES, DN_OPTION_SKILLS } from "./manifest.js";
 import type { QueueConfig, RoutingConfig } from "./routing-config.js";
 
 /** Max queue-to-queue overflows of one call, so two queues that overflow into each other cannot loop. */
@@ -279,7 +280,7 @@ export class Router {
 
   /** Ready agents of the queue's group with the queue's skills, longest idle first. */
   private candidates(config: QueueConfig, skip: ReadonlySet<string>): AgentSnapshot[] {
-    const eligible = (dn: string): boolean => hasSkills(this.deps.dns.get(dn)?.options.skills, config.skills);
+    const eligible = (dn: string): boolean => hasSkills(DN_OPTION_SKILLS.read(this.deps.dns.get(dn)), config.skills);
     return availableAgents(config.agents, (dn) => this.deps.dns.agent(dn), skip, eligible);
   }
 
@@ -290,10 +291,10 @@ export class Router {
   private queueOf(routingPoint: string): string | undefined {
     const mapped = this.deps.config.routingPoints[routingPoint]?.queue;
     if (mapped !== undefined) return mapped;
-    const option = this.deps.dns.get(routingPoint)?.options.queues;
-    if (typeof option === "string") return option;
-    if (Array.isArray(option) && typeof option[0] === "string") return option[0];
-    if (option !== undefined) {
+    const dn = this.deps.dns.get(routingPoint);
+    const first = DN_OPTION_QUEUES.read(dn)?.[0];
+    if (first !== undefined) return first;
+    if (DN_OPTION_QUEUES.isSet(dn)) {
       const err = RoutingErrors.badQueueOption(routingPoint);
       this.deps.log.warn({ code: err.code }, err.message);
     }

@@ -1,10 +1,11 @@
 /**
  * The trunk-selection plugin's manifest: its config schema (defaults applied by the host) and the DN options
- * it reads beside the core's `contact`, `contact-backup`, `transport`, `oos-check` and `oos-force`.
+ * it owns (`oos-check`, `oos-force`, `trunks`, `strategy`, `hold-down`, `trunk-group`); it also reads the
+ * core's `contact`, `contact-backup` and `transport`.
  * Defaults: any reply to OPTIONS is alive except 503/408, transport errors take a trunk out,
  * and setup failover happens on time-out, 503 and transport errors, never on 486/600/603/487.
  */
-import type { PluginManifest } from "@tandem/sdk";
+import { dnOption, dnOptionSchemas, type PluginManifest } from "@tandem/sdk";
 
 /** How a trunk group spreads calls over its members. */
 export type StrategyName = "round-robin" | "primary-backup";
@@ -68,14 +69,19 @@ export const TRUNK_SELECTION_DEFAULTS: TrunkSelectionConfig = {
   oosForce: 30,
 };
 
+// Seconds may be fractions, like the plugin's own defaults (`oosCheck`, `oosForce`).
+/** Trunk DN option: seconds between OPTIONS health checks, 0 = no probing (default `oosCheck`). */
+export const DN_OPTION_OOS_CHECK = dnOption.seconds("oos-check", "Trunk: seconds between OPTIONS health checks (0 = off).");
+/** Trunk DN option: seconds without an answer before the endpoint is out of service (default `oosForce`). */
+export const DN_OPTION_OOS_FORCE = dnOption.seconds("oos-force", "Trunk: seconds without an answer before the DN is out of service.");
 /** TrunkGroup DN option: member Trunk DNs, in priority order for primary-backup. */
-export const DN_OPTION_TRUNKS = "trunks";
+export const DN_OPTION_TRUNKS = dnOption.list("trunks", "TrunkGroup: member Trunk DNs (priority order for primary-backup)");
 /** TrunkGroup DN option: the group's strategy. */
-export const DN_OPTION_STRATEGY = "strategy";
+export const DN_OPTION_STRATEGY = dnOption.oneOf<StrategyName>("strategy", ["round-robin", "primary-backup"], "TrunkGroup: how calls spread over the members");
 /** TrunkGroup DN option: the group's hold-down in seconds. */
-export const DN_OPTION_HOLD_DOWN = "hold-down";
+export const DN_OPTION_HOLD_DOWN = dnOption.seconds("hold-down", "TrunkGroup: seconds before traffic returns to a recovered primary");
 /** RoutingPoint DN option: the TrunkGroup its outbound legs use. */
-export const DN_OPTION_TRUNK_GROUP = "trunk-group";
+export const DN_OPTION_TRUNK_GROUP = dnOption.text("trunk-group", "RoutingPoint: TrunkGroup DN for its outbound legs");
 
 const statusCode = { type: "integer", minimum: 100, maximum: 699 } as const;
 
@@ -131,16 +137,7 @@ export const manifest: PluginManifest = {
       oosForce: { type: "number", exclusiveMinimum: 0, default: TRUNK_SELECTION_DEFAULTS.oosForce, description: "Default oos-force, seconds" },
     },
   },
-  dnOptions: {
-    [DN_OPTION_TRUNKS]: {
-      type: "array",
-      items: { type: "string", minLength: 1 },
-      description: "TrunkGroup: member Trunk DNs (priority order for primary-backup)",
-    },
-    [DN_OPTION_STRATEGY]: { enum: ["round-robin", "primary-backup"], description: "TrunkGroup: how calls spread over the members" },
-    [DN_OPTION_HOLD_DOWN]: { type: "number", minimum: 0, description: "TrunkGroup: seconds before traffic returns to a recovered primary" },
-    [DN_OPTION_TRUNK_GROUP]: { type: "string", minLength: 1, description: "RoutingPoint: TrunkGroup DN for its outbound legs" },
-  },
+  dnOptions: dnOptionSchemas([DN_OPTION_OOS_CHECK, DN_OPTION_OOS_FORCE, DN_OPTION_TRUNKS, DN_OPTION_STRATEGY, DN_OPTION_HOLD_DOWN, DN_OPTION_TRUNK_GROUP]),
 };
 
 /** The config with defaults filled in (the host applies them; unit tests may not). */

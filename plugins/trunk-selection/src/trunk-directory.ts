@@ -7,6 +7,8 @@ import { dnContacts, type DnRecord, type DnRegistry, type SipTransportName, type
 import { TrunkErrors } from "./errors.js";
 import {
   DN_OPTION_HOLD_DOWN,
+  DN_OPTION_OOS_CHECK,
+  DN_OPTION_OOS_FORCE,
   DN_OPTION_STRATEGY,
   DN_OPTION_TRUNKS,
   type StrategyName,
@@ -56,14 +58,10 @@ export function targetThrough(endpoint: string, destination: string): string {
   return `${endpoint.slice(0, colon + 1)}${user}@${endpoint.slice(colon + 1)}`;
 }
 
-function seconds(value: unknown, fallback: number): number {
-  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : fallback;
-}
-
 function readTrunk(dn: DnRecord, config: TrunkSelectionConfig, problems: TandemError[]): TrunkDefinition | undefined {
-  const transport = dn.options["transport"] as SipTransportName | undefined;
+  const { all, transport } = dnContacts(dn);
   const endpoints: string[] = [];
-  for (const raw of dnContacts(dn).all) {
+  for (const raw of all) {
     const uri = endpointUri(raw, transport);
     if (uri === undefined) problems.push(TrunkErrors.badContact(dn.number, raw));
     else endpoints.push(uri);
@@ -72,24 +70,22 @@ function readTrunk(dn: DnRecord, config: TrunkSelectionConfig, problems: TandemE
   return {
     number: dn.number,
     endpoints,
-    oosCheckMs: seconds(dn.options["oos-check"], config.oosCheck) * 1000,
-    oosForceMs: Math.max(1, seconds(dn.options["oos-force"], config.oosForce) * 1000),
+    oosCheckMs: (DN_OPTION_OOS_CHECK.read(dn) ?? config.oosCheck) * 1000,
+    oosForceMs: Math.max(1, (DN_OPTION_OOS_FORCE.read(dn) ?? config.oosForce) * 1000),
   };
 }
 
 function readGroup(dn: DnRecord, config: TrunkSelectionConfig, trunks: Map<string, TrunkDefinition>, problems: TandemError[]): GroupDefinition {
-  const listed = Array.isArray(dn.options[DN_OPTION_TRUNKS]) ? (dn.options[DN_OPTION_TRUNKS] as unknown[]) : [];
   const members: string[] = [];
-  for (const member of listed) {
-    if (typeof member === "string" && trunks.has(member)) members.push(member);
-    else problems.push(TrunkErrors.unknownMember(dn.number, String(member)));
+  for (const member of DN_OPTION_TRUNKS.read(dn) ?? []) {
+    if (trunks.has(member)) members.push(member);
+    else problems.push(TrunkErrors.unknownMember(dn.number, member));
   }
-  const strategy = dn.options[DN_OPTION_STRATEGY];
   return {
     number: dn.number,
     members,
-    strategy: strategy === "round-robin" || strategy === "primary-backup" ? strategy : config.strategy,
-    holdDownMs: seconds(dn.options[DN_OPTION_HOLD_DOWN], config.holdDownSeconds) * 1000,
+    strategy: DN_OPTION_STRATEGY.read(dn) ?? config.strategy,
+    holdDownMs: (DN_OPTION_HOLD_DOWN.read(dn) ?? config.holdDownSeconds) * 1000,
   };
 }
 

@@ -100,7 +100,7 @@ export class TrunkSelector {
   /** The group a leg uses (see the file comment for the order). */
   groupFor(request: Pick<TrunkSelectionRequest, "destination" | "routingPoint">): GroupDefinition {
     const groups = this.pool.groups;
-    const fromPoint = request.routingPoint ? this.dns.get(request.routingPoint)?.options[DN_OPTION_TRUNK_GROUP] : undefined;
+    const fromPoint = request.routingPoint ? DN_OPTION_TRUNK_GROUP.read(this.dns.get(request.routingPoint)) : undefined;
     const fromRoute = this.routes.find((r) => r.regex.test(request.destination))?.group;
     for (const [name, where] of [
       [fromPoint, `routing point ${request.routingPoint ?? ""}`],

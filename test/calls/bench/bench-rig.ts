@@ -8,6 +8,8 @@
  *
  * The database is a real file in WAL mode, as in production (`:memory:` hid the cost of each write's commit), and
  * the stack has the production default of 16 shards. `CALLS_BENCH_SIP_TRACE=on` installs the SIP trace (default `sipTrace` settings) on the stack, to measure its cost.
+ * Overload control has the production defaults (`admission`), so past the capacity the excess of new INVITEs is
+ * refused with 503 and counted (`refused`); `CALLS_BENCH_ADMISSION=off` runs without it, to see the collapse.
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,6 +18,7 @@ import { fileURLToPath } from "node:url";
 import { routeCall, type DnInput, type Logger, type Metrics, type SipVerbs } from "@tandem/sdk";
 import type * as SipIndex from "../../../core/src/sip/index.js";
 import type * as CallsIndex from "../../../core/src/calls/index.js";
+import type * as CallAdmissionModule from "../../../core/src/calls/call-admission.js";
 import type * as SipTraceIndex from "../../../core/src/sip-trace/index.js";
 import type * as DatabaseModule from "../../../core/src/storage/database.js";
 import type * as EventLogModule from "../../../core/src/bus/event-log.js";
@@ -34,6 +37,7 @@ export type Build = "src" | "dist";
 interface CoreModules {
   sip: typeof SipIndex;
   calls: typeof CallsIndex;
+  admission: typeof CallAdmissionModule;
   sipTrace: typeof SipTraceIndex;
   database: typeof DatabaseModule;
   eventLog: typeof EventLogModule;
@@ -56,6 +60,7 @@ const TREES = [
 const MODULES: Record<keyof CoreModules, [tree: number, path: string]> = {
   sip: [0, "sip/index"],
   calls: [0, "calls/index"],
+  admission: [0, "calls/call-admission"],
   sipTrace: [0, "sip-trace/index"],
   database: [0, "storage/database"],
   eventLog: [0, "bus/event-log"],
@@ -114,6 +119,8 @@ export interface Rig {
   bus: EventBusModule.CoreEventBus;
   port: number;
   pbxPort: number;
+  /** New INVITEs refused by overload control (503) so far. */
+  refused(): number;
   close(): Promise<void>;
 }
 
@@ -131,18 +138,27 @@ export async function startRig(options: RigOptions): Promise<Rig> {
   const port = await freePort();
   const agents = Array.from({ length: options.agents }, (_, i) => String(10000 + i));
   const dns: DnInput[] = [
-    { number: "5000", type: "RoutingPoint", options: { queues: ["sales"] } },
+    // The queue comes from the routing config: the bare registry here knows only the core's DN options.
+    { number: "5000", type: "RoutingPoint" },
     ...agents.map((number): DnInput => ({ number, type: "Extension" })),
     { number: "cucm", type: "Trunk", options: { contact: `sip:127.0.0.1:${pbxPort}` } },
   ];
   const served = new Set(dns.map((d) => d.number));
   const logger: Logger = m.logging.silentLogger();
+  let refused = 0;
+  const admissionMetrics: Metrics = {
+    ...noopMetrics,
+    counter: () => ({ inc: () => void refused++ }),
+  };
+  const admission =
+    process.env.CALLS_BENCH_ADMISSION === "off" ? undefined : new m.admission.CallAdmission({ logger, metrics: admissionMetrics });
   const stack = m.sip.createSipStack({
     config: loopbackSipConfig(port, { logMessages: false, shards: 16 }),
     logger,
     metrics: noopMetrics,
     isServedDn: (user) => served.has(user),
     tap: process.env.CALLS_BENCH_SIP_TRACE === "on" ? new m.sipTrace.SipTraceStore(m.sipTrace.resolveSipTraceConfig()).tap() : undefined,
+    ...(admission ? { admission } : {}),
   });
   await stack.start();
   const dbDir = mkdtempSync(join(tmpdir(), "tandem-calls-bench-"));
@@ -157,7 +173,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
   const dialogs = stack.dialogs ? { dialogs: stack.dialogs } : {};
   const model = m.calls.createCallModel({ sip, dns: registry, bus, hooks, db, logger, config: {}, ...dialogs });
   model.start();
-  const config = m.routingConfig.withDefaults({ queues: { sales: { agents } } });
+  const config = m.routingConfig.withDefaults({ queues: { sales: { agents } }, routingPoints: { "5000": { queue: "sales" } } });
   const router = new m.router.Router({ dns: registry, bus, log: logger, config });
   hooks.tap(routeCall, (r) => router.route(r));
   router.start();
@@ -172,7 +188,9 @@ export async function startRig(options: RigOptions): Promise<Rig> {
     bus,
     port,
     pbxPort,
+    refused: () => refused,
     async close() {
+      admission?.stop();
       router.stop();
       await model.stop();
       log.close();

@@ -9,6 +9,7 @@ import { freePort } from "../../support/free-port.js";
 import { killAllSipp, type SippResult } from "../../support/sipp.js";
 import { customerCall, sippUas } from "../../support/sipp-peers.js";
 import { startTestStack } from "../../support/test-stack.js";
+import { manifest as routingManifest } from "../../../plugins/routing/src/manifest.js";
 import { Router } from "../../../plugins/routing/src/router.js";
 import { withDefaults, type QueueConfig } from "../../../plugins/routing/src/routing-config.js";
 import type { CallsConfig } from "../../../core/src/calls/index.js";
@@ -63,7 +64,7 @@ export async function startSippCalls(
     ...(options.extraDns ?? []),
   ];
   const stack = await startTestStack({ served: dns.map((d) => d.number), ...(options.admission ? { admission: options.admission } : {}) });
-  const h = createCallsHarness(undefined, { sip: stack.stack.verbs, dns, config: options.config ?? {} });
+  const h = createCallsHarness(undefined, { sip: stack.stack.verbs, dns, config: options.config ?? {}, plugins: [routingManifest] });
   const router = new Router({ dns: h.dns, bus: h.bus, log: silentLogger(), config: withDefaults({ queues: options.queues }) });
   h.hooks.tap(routeCall, (r) => router.route(r));
   router.start();

@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { DN_TYPES, type DnOptions, type DnType } from "@tandem/sdk";
 import type { AdminDeps } from "../admin-deps.js";
 import { RegistryErrors } from "../../registry/errors.js";
+import { documentDnOptions } from "../dn-options-doc.js";
 import { dnCreateBody, dnNumberParam, dnReplaceBody, dnSchema, errors } from "../schemas.js";
 
 interface NumberParams {
@@ -12,6 +13,7 @@ interface NumberParams {
 export function dnRoutes(api: FastifyInstance, deps: AdminDeps): void {
   const { registry } = deps;
   const tags = ["dns"];
+  const config = { swaggerTransform: documentDnOptions(registry.validator.options) };
 
   api.get<{ Querystring: { type?: DnType[] } }>(
     "/dns",
@@ -38,7 +40,7 @@ export function dnRoutes(api: FastifyInstance, deps: AdminDeps): void {
 
   api.post<{ Body: { number: string; type: DnType; options?: DnOptions } }>(
     "/dns",
-    { schema: { summary: "Create a DN", tags, body: dnCreateBody, response: { 201: dnSchema, ...errors(400, 409) } } },
+    { schema: { summary: "Create a DN", tags, body: dnCreateBody, response: { 201: dnSchema, ...errors(400, 409) } }, config },
     async (req, reply) => {
       const input = { number: req.body.number, type: req.body.type, options: req.body.options ?? {} };
       registry.validator.assertValid(input, "body.");
@@ -57,6 +59,7 @@ export function dnRoutes(api: FastifyInstance, deps: AdminDeps): void {
         body: dnReplaceBody,
         response: { 200: dnSchema, ...errors(400, 409) },
       },
+      config,
     },
     async (req) => {
       const input = { number: req.params.number, type: req.body.type, options: req.body.options ?? {} };
