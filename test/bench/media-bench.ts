@@ -74,9 +74,8 @@ load.stop();
 const inputFrames = stats.packetsIn;
 const inputBad = stats.framesLost + stats.framesLate + stats.framesDiscarded;
 const cpuMs = (cpu.user + cpu.system) / 1000;
-const sustained = inputBad / Math.max(1, inputFrames) <= 0.001 && partyOutcome(out).sustained;
 console.log(`media engine: ${rooms} rooms × 3 parties = ${parties} parties, ${workers} worker(s), jitter buffer ${jitterMs} ms, ${seconds} s measured`);
-console.log(sustainedLine(parties, sustained));
+console.log(sustainedLine(out));
 console.log(`engine CPU:              ${((100 * cpuMs) / wall).toFixed(1)} % of one core, ${((1000 * cpuMs) / wall / parties).toFixed(3)} ms CPU per party per second (${((100 * cpuMs) / wall / parties).toFixed(3)} % of a core)`);
 console.log(`input  (engine side):    ${inputFrames} packets; lost ${stats.framesLost}, late ${stats.framesLate}, discarded ${stats.framesDiscarded} = ${pct(inputBad, inputFrames)}`);
 console.log(partyOutputLine(out));
@@ -87,7 +86,7 @@ console.log(`probe room latency:      p50 ${probed.p50.toFixed(0)} ms, p99 ${pro
 reportFigures({
   mixer: "embedded engine",
   parties,
-  sustained: sustained ? parties : 0,
+  sustained: out.sustainedParties,
   cpuPerPartyPercent: (100 * cpuMs) / wall / parties,
   cpuSource: `bench process, ${workers} worker(s)`,
   partyBad: partyOutcome(out).bad,

@@ -56,9 +56,8 @@ await adapter.close();
 await janus.stop();
 
 const ownCpuMs = (cpu.user + cpu.system) / 1000;
-const { sustained } = partyOutcome(out);
 console.log(`janus audiobridge (mcu-janus): ${rooms} rooms × 3 parties = ${parties} parties, ${seconds} s measured`);
-console.log(sustainedLine(parties, sustained));
+console.log(sustainedLine(out));
 console.log(`Janus CPU:               ${((100 * janusCpuMs) / wall).toFixed(1)} % of one core, ${((1000 * janusCpuMs) / wall / parties).toFixed(3)} ms CPU per party per second (${((100 * janusCpuMs) / wall / parties).toFixed(3)} % of a core)`);
 console.log(partyOutputLine(out));
 console.log(`adapter (this process):  ${((100 * ownCpuMs) / wall).toFixed(1)} % of one core; loop delay p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`);
@@ -67,7 +66,7 @@ console.log(machineLine());
 reportFigures({
   mixer: "Janus AudioBridge",
   parties,
-  sustained: sustained ? parties : 0,
+  sustained: out.sustainedParties,
   cpuPerPartyPercent: (100 * janusCpuMs) / wall / parties,
   cpuSource: "janus process (/proc, all threads)",
   partyBad: partyOutcome(out).bad,

@@ -70,6 +70,15 @@ export class MixParty {
     this.inputArrival = this.jitter.read(this.input);
   }
 
+  /**
+   * Frames the mixer could not mix in time: the party's audio for them is dropped from its jitter buffer (and its
+   * RTP clock moves on by them), so what it says next is heard at the usual delay rather than that much later.
+   */
+  skip(frames: number): void {
+    for (let i = 0; i < frames; i++) this.jitter.read(this.input);
+    this.endpoint.skip(frames);
+  }
+
   /** Copies the buffer's counters into the worker's totals (they only grow). */
   syncCounters(): void {
     const c = this.jitter.counters;

@@ -60,7 +60,7 @@ function tick(now: number): void {
 
 function skip(frames: number): void {
   stats.framesSkipped += frames;
-  for (const room of rooms.values()) for (const party of room.parties.values()) party.endpoint.skip(frames);
+  for (const room of rooms.values()) for (const party of room.parties.values()) party.skip(frames);
 }
 
 const clock = new MixerClock(tick, () => stats.ticksLate++, skip);
