@@ -2,7 +2,8 @@
  * Music on hold through the media plane: RequestHoldCall re-INVITEs the customer to a one-party room playing the
  * configured file (here, for agent 1001, a 440 Hz tone; otherwise the media plugin's default music), the
  * customer's RTP test party hears it for as long as the hold lasts, and RequestRetrieveCall brings the customer
- * back to the agent's phone. The file choice (queue, then agent DN, then default) is checked on its own.
+ * back to the agent's phone; RequestAlternateCall away from the customer plays it too. The file choice (queue,
+ * then agent DN, then default) is checked on its own.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -109,6 +110,52 @@ test("a consultation's hold plays the music too; RequestReconnectCall brings the
   const after = customer.heard(rig.tones, back);
   assert.ok(fractionHearing(after, [AGENT], back + 300, back + 1500) >= 0.9, `the agent again, no music: ${timeline(after)}`);
   await cc.releaseCall({ dn: "1001", referenceId: "x1", connId });
+});
+
+test("RequestAlternateCall puts the customer on the music (not silence) and brings it back to the agent", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "hold-music-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const rig = await startConferenceRig(t, {
+    parties: { "1001": AGENT, "1002": 1100, [CUSTOMER_NUMBER]: CUSTOMER },
+    tones: [MUSIC],
+    conferencing: { holdMusic: { file: toneWav(dir, MUSIC, 3) } },
+  });
+  const [agent, target, customer] = ["1001", "1002", CUSTOMER_NUMBER].map((n) => rig.parties.get(n)) as [PartyPhone, PartyPhone, PartyPhone];
+  const cc = rig.h.model.callControl;
+  const hears = (phone: PartyPhone, from: number, tones: number[]): string | undefined => {
+    const windows = phone.heard(rig.tones, from);
+    return fractionHearing(windows, tones, from + 500, from + 2000) >= 0.9 ? undefined : timeline(windows);
+  };
+  const { connId } = await cc.makeCall({ dn: "1001", referenceId: "m1", destination: CUSTOMER_NUMBER });
+  await rig.waitFor("EventEstablished", (e) => e.connId === connId);
+  const consult = await cc.initiateTransfer({ dn: "1001", referenceId: "c1", connId, destination: "1002" });
+  await rig.waitFor("EventEstablished", (e) => e.connId === consult.connId && e.dn === "1002");
+  await until(() => agent.target() === target.party.port, 5000, "the phone on the consulted agent");
+
+  await cc.alternateCall({ dn: "1001", referenceId: "a1", connId: consult.connId, heldConnId: connId });
+  await until(() => agent.target() === customer.party.port && customer.target() === agent.party.port, 5000, "agent and customer to point at each other");
+  const withCustomer = performance.now();
+  await sleep(2000);
+  assert.equal(hears(customer, withCustomer, [AGENT]), undefined, "the customer hears the agent after alternating to it");
+
+  await cc.alternateCall({ dn: "1001", referenceId: "a2", connId, heldConnId: consult.connId });
+  assert.deepEqual(rig.h.events.filter((e) => e.referenceId === "a2").map((e) => `${e.name}@${e.dn}`), ["EventHeld@1001", "EventRetrieved@1001"]);
+  await until(() => agent.target() === target.party.port, 5000, "the phone back on the consulted agent");
+  assert.notEqual(customer.target(), agent.party.port, "the customer's media goes to the music room");
+  const onHold = performance.now();
+  await sleep(2000);
+  assert.equal(hears(customer, onHold, [MUSIC]), undefined, "music while the agent talks to the consulted agent");
+  assert.equal(hears(agent, onHold, [1100]), undefined, "the agent hears the consulted agent");
+
+  await cc.alternateCall({ dn: "1001", referenceId: "a3", connId: consult.connId, heldConnId: connId });
+  await until(() => customer.target() === agent.party.port, 5000, "the customer back to the agent");
+  const back = performance.now();
+  await sleep(2000);
+  assert.equal(hears(customer, back, [AGENT]), undefined, "the agent again, the music gone");
+  await cc.reconnectCall({ dn: "1001", referenceId: "r1", connId: consult.connId, heldConnId: connId });
+  await cc.releaseCall({ dn: "1001", referenceId: "x1", connId });
+  assert.equal(sippOk(await customer.sipp), undefined);
+  assert.deepEqual([rig.h.dns.agent("1001")?.calls, rig.h.dns.agent("1002")?.calls], [[], []]);
 });
 
 test("the music is chosen per queue, then per agent DN, then the default", () => {

@@ -1,7 +1,9 @@
 /**
  * RequestAlternateCall between a consult and its original call (consult.ts): the phone dialog is shared, so
  * alternating holds one far end (`sendonly`), re-INVITEs the phone with the other's SDP and takes that one
- * off hold. `connId` is the call to hold, `heldConnId` the one to retrieve (in either order).
+ * off hold. `connId` is the call to hold, `heldConnId` the one to retrieve (in either order). The customer is
+ * held as by RequestHoldCall: on the `provideHoldMedia` media (music on hold) when a plugin gives one, else
+ * `sendonly` (RFC 3264 §8.4); the consulted party is always held `sendonly`.
  */
 import type { CallControlResult, SipLeg, TwoCallRequest } from "@tandem/sdk";
 import type { Call } from "../call.js";
@@ -9,7 +11,8 @@ import { withDirection } from "../../sip/index.js";
 import { asRequest, controlState, exclusive, reasonOf, type ControlContext } from "./control-context.js";
 import type { Consult } from "./consult-state.js";
 import { CallControlErrors } from "./errors.js";
-import { unholdCustomer } from "./hold-media.js";
+import { pinOffers } from "./bridge-watch.js";
+import { askHoldMedia, holdCustomer, unholdCustomer } from "./hold-media.js";
 
 const NAME = "RequestAlternateCall";
 
@@ -36,9 +39,11 @@ export async function alternateCall(cc: ControlContext, request: TwoCallRequest)
   const [away, back] = toCustomer ? [target, customer] : [customer, target];
   await exclusive(call, NAME, async () => {
     try {
-      await away.hold("sendonly");
+      await (away === customer ? holdCustomer(cc, call, customer, await askHoldMedia(cc, call)) : away.hold("sendonly"));
       await phone.reinvite({ sdp: withDirection(back.remoteSdp, "sendrecv") });
       await (back === customer ? unholdCustomer(cc, call) : back.unhold());
+      // The customer's offers answered with its own SDP again, not by hold media that has stopped.
+      if (back === customer) pinOffers(call);
     } catch (err) {
       throw CallControlErrors.sipFailed(NAME, request.connId, reasonOf(err));
     }
