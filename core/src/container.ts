@@ -14,11 +14,12 @@ import { ExtensionRegistry } from "./plugins/extension-registry.js";
 import { HookHost } from "./plugins/hook-host.js";
 import { PluginHost, type CheckedPlugin } from "./plugins/plugin-host.js";
 import { provideCallControl } from "./calls/control/create-call-control.js";
-import { createCallModel, type CallModel } from "./calls/index.js";
+import { CALL_STORAGE_ID, createCallModel, LEGACY_CALL_TABLES, type CallModel } from "./calls/index.js";
 import { CallAdmission } from "./calls/call-admission.js";
 import { CoreDnRegistry } from "./registry/dn-registry.js";
 import { DnValidator } from "./registry/dn-validation.js";
 import type { CreateSipStack, SipStack } from "./sip/stack-contract.js";
+import { openAreaStorage } from "./storage/area-storage.js";
 import { openDatabase } from "./storage/database.js";
 import { CallTimeline, registerCallTraceRoutes, resolveSipTraceConfig, SipTraceStore } from "./sip-trace/index.js";
 
@@ -111,7 +112,7 @@ export function buildContainer(input: ContainerInput): AwilixContainer<Cradle> {
         dns: c.registry,
         bus: c.bus,
         hooks: c.hookHost.forPlugin("core"),
-        db: c.db,
+        storage: openAreaStorage(c.db, CALL_STORAGE_ID, LEGACY_CALL_TABLES),
         logger: c.logger,
         // Asserted identities are trusted from the SIP stack's own trusted peers unless the calls section says otherwise.
         config: { identityTrustedPeers: c.config.sip.trustedPeers, ...c.config.calls },

@@ -32,4 +32,12 @@ export interface PluginStorage {
   all<T = Record<string, unknown>>(sql: string, params?: SqlParams): T[];
   /** Runs `fn` in one transaction (rolled back if it throws). */
   transaction<T>(fn: () => T): T;
+  /**
+   * A write for a hot path: it joins the current event-loop turn's transaction, which commits when the turn ends,
+   * so a busy turn's many small writes cost one commit. A crash can lose the writes of the turn it interrupts
+   * (never a committed one); call {@link PluginStorage.commitTurn} first when a later write must be durable.
+   */
+  runInTurn(sql: string, params?: SqlParams): RunResult;
+  /** Commits the current turn's writes now (made by any owner), e.g. before a write that must be durable on return. */
+  commitTurn(): void;
 }

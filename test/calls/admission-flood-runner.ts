@@ -57,7 +57,7 @@ await new Promise((r) => setTimeout(r, 1000));
 const after = memory();
 const held = h.model.active().length;
 const eventRows = (h.db.prepare("SELECT COUNT(*) AS n FROM core__events").get() as { n: number }).n;
-const records = (h.db.prepare("SELECT COUNT(*) AS n FROM calls").get() as { n: number }).n;
+const records = (h.db.prepare("SELECT COUNT(*) AS n FROM calls__calls").get() as { n: number }).n;
 const shed = metrics.totals.get("calls_admission_refused_total") ?? 0;
 console.log(
   JSON.stringify({

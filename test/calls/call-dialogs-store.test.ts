@@ -1,5 +1,5 @@
 /**
- * The recorded dialogs of answered calls (call_dialogs, lost-calls.ts) in a real SQLite file: listed while their
+ * The recorded dialogs of answered calls (calls__dialogs, lost-calls.ts) in a real SQLite file: listed while their
  * calls are up, gone when a call ends, rewritten on a refresh, dropped once a restart has ended them, and still
  * listed when a start closed the call as lost but died before its BYEs.
  */
@@ -8,9 +8,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { CallStore } from "../../core/src/calls/call-store.js";
+import { CALL_STORAGE_ID, CallStore } from "../../core/src/calls/call-store.js";
 import { CallState } from "../../core/src/calls/call-types.js";
 import type { DialogRecord } from "../../core/src/sip/dialog-record.js";
+import { openAreaStorage } from "../../core/src/storage/area-storage.js";
 import { openDatabase } from "../../core/src/storage/database.js";
 
 const dialog = (callId: string, remoteTarget = "sip:5551234@127.0.0.1:5072;transport=udp"): DialogRecord => ({
@@ -31,7 +32,7 @@ function openStore(t: import("node:test").TestContext): { store: CallStore; path
   const path = join(dir, "calls.sqlite");
   const db = openDatabase(path);
   t.after(() => db.close());
-  return { store: new CallStore(db), path };
+  return { store: new CallStore(openAreaStorage(db, CALL_STORAGE_ID)), path };
 }
 
 function call(store: CallStore, connId: string): void {
@@ -75,7 +76,7 @@ test("the recorded dialogs survive reopening the database (what a restart reads)
   store.saveDialog("a", "agent", dialog("a-agent"));
   const again = openDatabase(path);
   t.after(() => again.close());
-  assert.deepEqual(new CallStore(again).leftoverDialogs().map((d) => d.dialog.callId), ["a-agent"]);
+  assert.deepEqual(new CallStore(openAreaStorage(again, CALL_STORAGE_ID)).leftoverDialogs().map((d) => d.dialog.callId), ["a-agent"]);
 });
 
 test("a call closed as lost whose BYEs never went out is still listed (the start died before them)", (t) => {

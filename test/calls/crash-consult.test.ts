@@ -47,7 +47,7 @@ test("a consultation up at kill -9 is ended by the restart: BYE to customer, age
 function recordedDialogs(path: string, connId: string): Array<[string, string]> {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
-    const rows = db.prepare("SELECT role, dialog FROM call_dialogs WHERE conn_id = ? ORDER BY role").all(connId) as Array<{ role: string; dialog: string }>;
+    const rows = db.prepare("SELECT role, dialog FROM calls__dialogs WHERE conn_id = ? ORDER BY role").all(connId) as Array<{ role: string; dialog: string }>;
     return rows.map((row) => [row.role, (JSON.parse(row.dialog) as { callId: string }).callId]);
   } finally {
     db.close();

@@ -69,7 +69,7 @@ test("a target refresh before the crash is kept: the restart's BYE goes to the c
       await until(() => {
         const db = new Database(path, { readonly: true, fileMustExist: true });
         try {
-          const row = db.prepare("SELECT dialog FROM call_dialogs WHERE role = 'customer'").get() as { dialog: string } | undefined;
+          const row = db.prepare("SELECT dialog FROM calls__dialogs WHERE role = 'customer'").get() as { dialog: string } | undefined;
           return row?.dialog.includes("5551234-moved") ?? false;
         } finally {
           db.close();

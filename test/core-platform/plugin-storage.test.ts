@@ -69,6 +69,24 @@ test("plugin storage: prefixed tables, {{name}} substitution, positional and nam
   db.close();
 });
 
+test("plugin storage: runInTurn writes commit at the end of the turn, commitTurn at once", async (t) => {
+  const path = join(tempDir(t), "turn.sqlite");
+  const db = openDatabase(path);
+  const other = openDatabase(path);
+  t.after(() => (other.close(), db.close()));
+  const storage = new SqlitePluginStorage(db, "call-stats");
+  storage.migrate([{ version: 1, up: "CREATE TABLE {{rows}} (n INTEGER)" }]);
+  const seen = (): number[] => (other.prepare("SELECT n FROM call_stats__rows ORDER BY n").all() as Array<{ n: number }>).map((r) => r.n);
+  assert.equal(storage.runInTurn("INSERT INTO {{rows}} VALUES (?)", [1]).changes, 1);
+  storage.runInTurn("INSERT INTO {{rows}} VALUES (@n)", { n: 2 });
+  assert.deepEqual(seen(), [], "another connection sees nothing before the turn ends");
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(seen(), [1, 2]);
+  storage.runInTurn("INSERT INTO {{rows}} VALUES (?)", [3]);
+  storage.commitTurn();
+  assert.deepEqual(seen(), [1, 2, 3], "commitTurn makes the turn's writes durable before it returns");
+});
+
 test("a database that cannot be opened stops the boot with TANDEM_ERR_STORAGE_OPEN", async (t) => {
   const dir = tempDir(t);
   writeFileSync(join(dir, "not-a-folder"), "x");

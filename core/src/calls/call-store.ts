@@ -1,40 +1,48 @@
 /**
- * Call records in SQLite (scope `core.calls`): one row per call in `calls`, one per SIP leg in `call_legs`.
- * Rows are written at the few moments that matter (arrival, answer, end) so the SIP path stays cheap, and the
- * writes of one event-loop turn commit together (turn-writes.ts).
+ * Call records through the SDK's storage, as a plugin keeps its own (tables `calls__calls`, one row per call, and
+ * `calls__legs`, one per SIP leg). Rows are written at the few moments that matter (arrival, answer, end) so the
+ * SIP path stays cheap, and the writes of one event-loop turn commit together (`PluginStorage.runInTurn`).
  */
-import type Database from "better-sqlite3";
-import { applyMigrations } from "../storage/migrations.js";
-import { commitTurnWrites, writeInTurn } from "../storage/turn-writes.js";
+import type { PluginStorage } from "@tandem/sdk";
 import type { DialogRecord } from "../sip/index.js";
 import { CallState, type CallHistoryFilter, type CallOutcome, type CallRecord, type LegRecord } from "./call-types.js";
 
+/** The storage id of the call model: its tables are `calls__<name>`. */
+export const CALL_STORAGE_ID = "calls";
+
+/**
+ * The tables the call model made before its storage was namespaced (scope `core.calls`, version 3), renamed in
+ * place to the names below when such a database is opened (storage/area-storage.ts).
+ */
+export const LEGACY_CALL_TABLES = { scope: "core.calls", tables: { calls: "calls", call_legs: "legs", call_dialogs: "dialogs" } } as const;
+
+// The index names are the ones the first tables had; a database taken over keeps them, so new ones get them too.
 const MIGRATIONS = [
   {
     version: 1,
     up: `
-      CREATE TABLE calls (
+      CREATE TABLE {{calls}} (
         conn_id TEXT PRIMARY KEY, state TEXT NOT NULL, outcome TEXT, ani TEXT, dnis TEXT NOT NULL,
         entry_dn TEXT NOT NULL, agent_dn TEXT, queue TEXT, started_at TEXT NOT NULL, answered_at TEXT,
         ended_at TEXT, queue_wait_ms INTEGER, released_by TEXT, reject_status INTEGER, user_data TEXT NOT NULL
       );
-      CREATE INDEX calls_started ON calls (started_at);
-      CREATE INDEX calls_open ON calls (ended_at) WHERE ended_at IS NULL;
-      CREATE TABLE call_legs (
+      CREATE INDEX calls_started ON {{calls}} (started_at);
+      CREATE INDEX calls_open ON {{calls}} (ended_at) WHERE ended_at IS NULL;
+      CREATE TABLE {{legs}} (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
-        conn_id TEXT NOT NULL REFERENCES calls (conn_id) ON DELETE CASCADE,
+        conn_id TEXT NOT NULL REFERENCES {{calls}} (conn_id) ON DELETE CASCADE,
         role TEXT NOT NULL, dn TEXT, sip_call_id TEXT NOT NULL, direction TEXT NOT NULL,
         started_at TEXT NOT NULL, answered_at TEXT, ended_at TEXT, status INTEGER, ended_by TEXT
       );
-      CREATE INDEX call_legs_conn ON call_legs (conn_id);
+      CREATE INDEX call_legs_conn ON {{legs}} (conn_id);
     `,
   },
   {
     // The dialogs of an answered call, so a restart after a crash can send each leg its BYE (dialog-record.ts).
     version: 2,
     up: `
-      CREATE TABLE call_dialogs (
-        conn_id TEXT NOT NULL REFERENCES calls (conn_id) ON DELETE CASCADE,
+      CREATE TABLE {{dialogs}} (
+        conn_id TEXT NOT NULL REFERENCES {{calls}} (conn_id) ON DELETE CASCADE,
         role TEXT NOT NULL, dialog TEXT NOT NULL, PRIMARY KEY (conn_id, role)
       );
     `,
@@ -42,7 +50,7 @@ const MIGRATIONS = [
   {
     // Legs beyond the customer and agent (a consultation's target, a conference's parties): whom a restart tells.
     version: 3,
-    up: `ALTER TABLE call_dialogs ADD COLUMN tell TEXT;`,
+    up: `ALTER TABLE {{dialogs}} ADD COLUMN tell TEXT;`,
   },
 ] as const;
 
@@ -136,25 +144,23 @@ interface LegRow {
   ended_by: string | null;
 }
 
+const INSERT_CALL = `INSERT INTO {{calls}} (conn_id, state, ani, dnis, entry_dn, started_at, user_data)
+  VALUES (@connId, @state, @ani, @dnis, @entryDn, @startedAt, @userData)`;
+const INSERT_LEG = `INSERT INTO {{legs}} (conn_id, role, dn, sip_call_id, direction, started_at)
+  VALUES (@connId, @role, @dn, @sipCallId, @direction, @startedAt)`;
+const UPDATE_LEG = `UPDATE {{legs}} SET answered_at = COALESCE(@answeredAt, answered_at), ended_at = COALESCE(@endedAt, ended_at),
+  status = COALESCE(@status, status), ended_by = COALESCE(@endedBy, ended_by) WHERE id = @id`;
+const LEGS_OF = "SELECT * FROM {{legs}} WHERE conn_id = ? ORDER BY id";
+const SAVE_DIALOG = "INSERT OR REPLACE INTO {{dialogs}} (conn_id, role, dialog, tell) VALUES (?, ?, ?, ?)";
+const FORGET_DIALOG = "DELETE FROM {{dialogs}} WHERE conn_id = ? AND role = ?";
+const FORGET_CALL_DIALOGS = "DELETE FROM {{dialogs}} WHERE conn_id = ?";
+
 export class CallStore {
-  private readonly insertCall: Database.Statement;
-  private readonly insertLeg: Database.Statement;
-  private readonly legsOf: Database.Statement;
-  private readonly statements = new Map<string, Database.Statement>();
-  /** Calls with rows in call_dialogs, so calls that never had one cost no DELETE when they end. */
+  /** Calls with rows in the dialogs table, so calls that never had one cost no DELETE when they end. */
   private readonly withDialogs = new Set<string>();
 
-  constructor(private readonly db: Database.Database) {
-    applyMigrations(db, "core.calls", MIGRATIONS);
-    this.insertCall = db.prepare(
-      `INSERT INTO calls (conn_id, state, ani, dnis, entry_dn, started_at, user_data)
-       VALUES (@connId, @state, @ani, @dnis, @entryDn, @startedAt, @userData)`,
-    );
-    this.insertLeg = db.prepare(
-      `INSERT INTO call_legs (conn_id, role, dn, sip_call_id, direction, started_at)
-       VALUES (@connId, @role, @dn, @sipCallId, @direction, @startedAt)`,
-    );
-    this.legsOf = db.prepare("SELECT * FROM call_legs WHERE conn_id = ? ORDER BY id");
+  constructor(private readonly storage: PluginStorage) {
+    storage.migrate(MIGRATIONS);
   }
 
   /**
@@ -162,19 +168,18 @@ export class CallStore {
    * SIP path stays cheap; the rows go when the call ends (`updateCall` with `endedAt`).
    */
   saveDialog(connId: string, role: DialogSlot, dialog: DialogRecord, party?: DialogParty): void {
-    const save = this.statement("INSERT OR REPLACE INTO call_dialogs (conn_id, role, dialog, tell) VALUES (?, ?, ?, ?)");
     const tell = party ? JSON.stringify(party) : null;
     // Durable when this returns, as a restart after kill -9 needs it: not one of the turn's deferred writes.
-    commitTurnWrites(this.db);
-    save.run(connId, role, JSON.stringify(dialog), tell);
+    this.storage.commitTurn();
+    this.storage.run(SAVE_DIALOG, [connId, role, JSON.stringify(dialog), tell]);
     this.withDialogs.add(connId);
   }
 
   /** Drops one leg's row (the leg left a call that goes on, or moved to another slot). */
   forgetDialog(connId: string, role: DialogSlot): void {
     if (!this.withDialogs.has(connId)) return;
-    commitTurnWrites(this.db);
-    this.statement("DELETE FROM call_dialogs WHERE conn_id = ? AND role = ?").run(connId, role);
+    this.storage.commitTurn();
+    this.storage.run(FORGET_DIALOG, [connId, role]);
   }
 
   /**
@@ -182,9 +187,9 @@ export class CallStore {
    * left: calls that never ended, and calls closed as lost by a start that died before its BYEs were done.
    */
   leftoverDialogs(): OpenCallDialog[] {
-    const rows = this.db
-      .prepare("SELECT conn_id, role, dialog, tell FROM call_dialogs ORDER BY rowid")
-      .all() as Array<{ conn_id: string; role: DialogSlot; dialog: string; tell: string | null }>;
+    const rows = this.storage.all<{ conn_id: string; role: DialogSlot; dialog: string; tell: string | null }>(
+      "SELECT conn_id, role, dialog, tell FROM {{dialogs}} ORDER BY rowid",
+    );
     return rows.map((row) => ({
       connId: row.conn_id,
       role: row.role,
@@ -195,18 +200,17 @@ export class CallStore {
 
   /** Calls that no end was written for, with their legs (read before `closeOpenAsLost`). */
   openCalls(): CallRecord[] {
-    return (this.db.prepare("SELECT * FROM calls WHERE ended_at IS NULL ORDER BY rowid").all() as CallRow[]).map((row) => this.toRecord(row));
+    return this.storage.all<CallRow>("SELECT * FROM {{calls}} WHERE ended_at IS NULL ORDER BY rowid").map((row) => this.toRecord(row));
   }
 
   /** Drops the recorded dialogs of these calls (a restart has ended them). */
   forgetDialogs(connIds: readonly string[]): void {
-    const forget = this.statement("DELETE FROM call_dialogs WHERE conn_id = ?");
-    this.db.transaction(() => connIds.forEach((connId) => forget.run(connId)))();
+    this.storage.transaction(() => connIds.forEach((connId) => this.storage.run(FORGET_CALL_DIALOGS, [connId])));
   }
 
   createCall(row: NewCallRow): void {
     const params = { ...row, ani: row.ani ?? null, userData: JSON.stringify(row.userData) };
-    writeInTurn(this.db, () => this.insertCall.run(params));
+    this.storage.runInTurn(INSERT_CALL, params);
   }
 
   updateCall(connId: string, update: CallRowUpdate): void {
@@ -218,29 +222,23 @@ export class CallStore {
       params[key] = key === "userData" ? JSON.stringify(value) : value;
     }
     if (sets.length === 0) return;
-    const set = this.statement(`UPDATE calls SET ${sets.join(", ")} WHERE conn_id = @connId`);
-    writeInTurn(this.db, () => set.run(params));
+    // Few distinct texts occur; the storage prepares each once.
+    this.storage.runInTurn(`UPDATE {{calls}} SET ${sets.join(", ")} WHERE conn_id = @connId`, params);
     // An ended call has no dialog left to end after a crash.
     if (update.endedAt !== undefined && this.withDialogs.delete(connId)) {
       // With the end it goes with (committed together): a restart never BYEs a leg whose call has ended.
-      const forget = this.statement("DELETE FROM call_dialogs WHERE conn_id = ?");
-      writeInTurn(this.db, () => forget.run(connId));
-      commitTurnWrites(this.db);
+      this.storage.runInTurn(FORGET_CALL_DIALOGS, [connId]);
+      this.storage.commitTurn();
     }
   }
 
   /** Adds a leg; returns its row id for later updates. */
   addLeg(connId: string, leg: Pick<LegRecord, "role" | "dn" | "sipCallId" | "direction" | "startedAt">): number {
     const params = { connId, ...leg, dn: leg.dn ?? null };
-    const result = writeInTurn(this.db, () => this.insertLeg.run(params));
-    return Number(result.lastInsertRowid);
+    return Number(this.storage.runInTurn(INSERT_LEG, params).lastInsertRowid);
   }
 
   updateLeg(id: number, update: Partial<Pick<LegRecord, "answeredAt" | "endedAt" | "status" | "endedBy">>): void {
-    const set = this.statement(
-      `UPDATE call_legs SET answered_at = COALESCE(@answeredAt, answered_at), ended_at = COALESCE(@endedAt, ended_at),
-       status = COALESCE(@status, status), ended_by = COALESCE(@endedBy, ended_by) WHERE id = @id`,
-    );
     const params = {
       id,
       answeredAt: update.answeredAt ?? null,
@@ -248,17 +246,7 @@ export class CallStore {
       status: update.status ?? null,
       endedBy: update.endedBy ?? null,
     };
-    writeInTurn(this.db, () => set.run(params));
-  }
-
-  /** Prepared once per distinct SQL text (better-sqlite3 has no cache of its own; few texts occur). */
-  private statement(sql: string): Database.Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
+    this.storage.runInTurn(UPDATE_LEG, params);
   }
 
   /**
@@ -268,16 +256,17 @@ export class CallStore {
   closeOpenAsLost(lastKnown: string): number {
     // ISO 8601 UTC strings order as text, so SQLite's scalar MAX picks the latest.
     const end = "MAX(?, started_at, COALESCE(answered_at, started_at))";
-    return this.db.transaction(() => {
-      this.db.prepare(`UPDATE call_legs SET ended_at = ${end}, ended_by = 'lost' WHERE ended_at IS NULL`).run(lastKnown);
-      return this.db
-        .prepare(`UPDATE calls SET state = ?, outcome = 'lost', ended_at = ${end} WHERE ended_at IS NULL`)
-        .run(CallState.Lost, lastKnown).changes;
-    })();
+    return this.storage.transaction(() => {
+      this.storage.run(`UPDATE {{legs}} SET ended_at = ${end}, ended_by = 'lost' WHERE ended_at IS NULL`, [lastKnown]);
+      return this.storage.run(`UPDATE {{calls}} SET state = ?, outcome = 'lost', ended_at = ${end} WHERE ended_at IS NULL`, [
+        CallState.Lost,
+        lastKnown,
+      ]).changes;
+    });
   }
 
   get(connId: string): CallRecord | undefined {
-    const row = this.db.prepare("SELECT * FROM calls WHERE conn_id = ?").get(connId) as CallRow | undefined;
+    const row = this.storage.get<CallRow>("SELECT * FROM {{calls}} WHERE conn_id = ?", [connId]);
     return row ? this.toRecord(row) : undefined;
   }
 
@@ -298,13 +287,13 @@ export class CallStore {
     add("outcome = @outcome", "outcome", filter.outcome);
     params.limit = filter.limit ?? 100;
     params.offset = filter.offset ?? 0;
-    const sql = `SELECT * FROM calls ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+    const sql = `SELECT * FROM {{calls}} ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
       ORDER BY started_at DESC, rowid DESC LIMIT @limit OFFSET @offset`;
-    return (this.statement(sql).all(params) as CallRow[]).map((row) => this.toRecord(row));
+    return this.storage.all<CallRow>(sql, params).map((row) => this.toRecord(row));
   }
 
   private toRecord(row: CallRow): CallRecord {
-    const legs = (this.legsOf.all(row.conn_id) as LegRow[]).map(toLeg);
+    const legs = this.storage.all<LegRow>(LEGS_OF, [row.conn_id]).map(toLeg);
     return {
       connId: row.conn_id,
       state: row.state as CallState,

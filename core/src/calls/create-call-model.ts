@@ -2,7 +2,6 @@
  * The call model: owns every contact-centre call from the INVITE at a Routing Point or agent DID to the last
  * BYE, on the SDK's SIP verbs only (no sockets; SDP relayed, RTP untouched).
  */
-import type Database from "better-sqlite3";
 import type { FastifyInstance } from "fastify";
 import {
   AGENT_DN_TYPES,
@@ -12,6 +11,7 @@ import {
   type InboundInvite,
   type Logger,
   type Metrics,
+  type PluginStorage,
   type SipLeg,
   type SipVerbs,
   type Unsubscribe,
@@ -40,7 +40,8 @@ export interface CallModelDeps {
   dns: DnRegistry;
   bus: EventBus;
   hooks: Hooks;
-  db: Database.Database;
+  /** The call model's share of the database, as a plugin's (`calls__*` tables; storage/area-storage.ts). */
+  storage: PluginStorage;
   logger: Logger;
   config?: Partial<CallsConfig>;
   /** Where `tandem_calls_*` metrics go (the core's `MetricsRegistry.core`); none when omitted. */
@@ -78,7 +79,7 @@ export function createCallModel(deps: CallModelDeps): CallModel {
     logger,
     config,
     events: new CallEvents(deps.bus),
-    store: new CallStore(deps.db),
+    store: new CallStore(deps.storage),
     reservations: new AgentReservations(deps.dns, logger),
     metrics: deps.metrics ? createCallMetrics(deps.metrics, () => calls.values()) : NO_CALL_METRICS,
     closed: (call) => calls.delete(call.connId),

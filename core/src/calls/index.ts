@@ -6,5 +6,6 @@ export type { CallModel, CallModelDeps } from "./create-call-model.js";
 export { CALLS_CONFIG_DEFAULTS, CALLS_CONFIG_SCHEMA, resolveCallsConfig } from "./calls-config.js";
 export type { CallsConfig } from "./calls-config.js";
 export { CallErrors } from "./errors.js";
+export { CALL_STORAGE_ID, LEGACY_CALL_TABLES } from "./call-store.js";
 export { CallState } from "./call-types.js";
 export type { CallHistoryFilter, CallOutcome, CallRecord, CallSnapshot, LegRecord, PartySnapshot } from "./call-types.js";

@@ -6,8 +6,14 @@ import type Database from "better-sqlite3";
 import type { Migration, PluginStorage, RunResult, SqlParams } from "@tandem/sdk";
 import { StorageErrors } from "./errors.js";
 import { applyMigrations } from "./migrations.js";
+import { commitTurnWrites, writeInTurn } from "./turn-writes.js";
 
 const TABLE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/** The migration scope of a plugin's tables (`_migrations.scope`). */
+export function pluginScope(pluginId: string): string {
+  return `plugin.${pluginId}`;
+}
 
 export class SqlitePluginStorage implements PluginStorage {
   readonly tablePrefix: string;
@@ -27,24 +33,39 @@ export class SqlitePluginStorage implements PluginStorage {
 
   migrate(migrations: readonly Migration[]): void {
     const steps = migrations.map((m) => ({ version: m.version, up: this.expand(m.up) }));
-    applyMigrations(this.db, `plugin.${this.pluginId}`, steps);
+    applyMigrations(this.db, pluginScope(this.pluginId), steps);
   }
 
+  // Calls pass the statement's own result and spread positional params straight into it: these run on call
+  // hot paths (the call model's records), so they allocate nothing of their own.
   run(sql: string, params?: SqlParams): RunResult {
-    const result = this.bind(this.prepare(sql), params, (s, p) => s.run(...p));
-    return { changes: result.changes, lastInsertRowid: result.lastInsertRowid };
+    const statement = this.prepare(sql);
+    if (params === undefined) return statement.run();
+    return isPositional(params) ? statement.run(...params) : statement.run(params);
   }
 
   get<T = Record<string, unknown>>(sql: string, params?: SqlParams): T | undefined {
-    return this.bind(this.prepare(sql), params, (s, p) => s.get(...p)) as T | undefined;
+    const statement = this.prepare(sql);
+    if (params === undefined) return statement.get() as T | undefined;
+    return (isPositional(params) ? statement.get(...params) : statement.get(params)) as T | undefined;
   }
 
   all<T = Record<string, unknown>>(sql: string, params?: SqlParams): T[] {
-    return this.bind(this.prepare(sql), params, (s, p) => s.all(...p)) as T[];
+    const statement = this.prepare(sql);
+    if (params === undefined) return statement.all() as T[];
+    return (isPositional(params) ? statement.all(...params) : statement.all(params)) as T[];
   }
 
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
+  }
+
+  runInTurn(sql: string, params?: SqlParams): RunResult {
+    return writeInTurn(this.db, () => this.run(sql, params));
+  }
+
+  commitTurn(): void {
+    commitTurnWrites(this.db);
   }
 
   /** `{{logins}}` → `example__logins`. */
@@ -60,10 +81,9 @@ export class SqlitePluginStorage implements PluginStorage {
     }
     return statement;
   }
+}
 
-  /** better-sqlite3 takes positional params spread and named params as one object. */
-  private bind<R>(statement: Database.Statement, params: SqlParams | undefined, fn: (s: Database.Statement, p: unknown[]) => R): R {
-    if (params === undefined) return fn(statement, []);
-    return fn(statement, Array.isArray(params) ? [...(params as readonly unknown[])] : [params]);
-  }
+/** better-sqlite3 takes positional params spread and named params as one object. */
+function isPositional(params: SqlParams): params is readonly unknown[] {
+  return Array.isArray(params);
 }

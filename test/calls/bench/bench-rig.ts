@@ -21,6 +21,7 @@ import type * as CallsIndex from "../../../core/src/calls/index.js";
 import type * as CallAdmissionModule from "../../../core/src/calls/call-admission.js";
 import type * as SipTraceIndex from "../../../core/src/sip-trace/index.js";
 import type * as DatabaseModule from "../../../core/src/storage/database.js";
+import type * as AreaStorageModule from "../../../core/src/storage/area-storage.js";
 import type * as EventLogModule from "../../../core/src/bus/event-log.js";
 import type * as EventBusModule from "../../../core/src/bus/event-bus.js";
 import type * as DnRegistryModule from "../../../core/src/registry/dn-registry.js";
@@ -40,6 +41,7 @@ interface CoreModules {
   admission: typeof CallAdmissionModule;
   sipTrace: typeof SipTraceIndex;
   database: typeof DatabaseModule;
+  areaStorage: typeof AreaStorageModule;
   eventLog: typeof EventLogModule;
   eventBus: typeof EventBusModule;
   dnRegistry: typeof DnRegistryModule;
@@ -63,6 +65,7 @@ const MODULES: Record<keyof CoreModules, [tree: number, path: string]> = {
   admission: [0, "calls/call-admission"],
   sipTrace: [0, "sip-trace/index"],
   database: [0, "storage/database"],
+  areaStorage: [0, "storage/area-storage"],
   eventLog: [0, "bus/event-log"],
   eventBus: [0, "bus/event-bus"],
   dnRegistry: [0, "registry/dn-registry"],
@@ -171,7 +174,8 @@ export async function startRig(options: RigOptions): Promise<Rig> {
   const sip = options.wrapVerbs ? options.wrapVerbs(stack.verbs, () => bus) : stack.verbs;
   // As the server wires it (container.ts): answered calls record their dialogs for crash recovery.
   const dialogs = stack.dialogs ? { dialogs: stack.dialogs } : {};
-  const model = m.calls.createCallModel({ sip, dns: registry, bus, hooks, db, logger, config: {}, ...dialogs });
+  const storage = m.areaStorage.openAreaStorage(db, m.calls.CALL_STORAGE_ID);
+  const model = m.calls.createCallModel({ sip, dns: registry, bus, hooks, storage, logger, config: {}, ...dialogs });
   model.start();
   const config = m.routingConfig.withDefaults({ queues: { sales: { agents } }, routingPoints: { "5000": { queue: "sales" } } });
   const router = new m.router.Router({ dns: registry, bus, log: logger, config });

@@ -6,13 +6,14 @@ import type { TestContext } from "node:test";
 import type Database from "better-sqlite3";
 import type { DnInput, EventName, Hooks, Metrics, PluginManifest, SipVerbs, TandemEvent } from "@tandem/sdk";
 import { openDatabase } from "../../../core/src/storage/database.js";
+import { openAreaStorage } from "../../../core/src/storage/area-storage.js";
 import { EventLog } from "../../../core/src/bus/event-log.js";
 import { CoreEventBus } from "../../../core/src/bus/event-bus.js";
 import { CoreDnRegistry } from "../../../core/src/registry/dn-registry.js";
 import { DnValidator } from "../../../core/src/registry/dn-validation.js";
 import { HookHost } from "../../../core/src/plugins/hook-host.js";
 import { createLogger, silentLogger } from "../../../core/src/logging.js";
-import { createCallModel, type CallModel, type CallsConfig } from "../../../core/src/calls/index.js";
+import { CALL_STORAGE_ID, createCallModel, LEGACY_CALL_TABLES, type CallModel, type CallsConfig } from "../../../core/src/calls/index.js";
 
 export interface CallsHarness {
   db: Database.Database;
@@ -60,7 +61,8 @@ export function createCallsHarness(t: TestContext | undefined, options: HarnessO
     dns,
     bus,
     hooks,
-    db,
+    // As the server wires it (container.ts).
+    storage: openAreaStorage(db, CALL_STORAGE_ID, LEGACY_CALL_TABLES),
     logger,
     config: options.config ?? {},
     ...(options.metrics ? { metrics: options.metrics } : {}),
