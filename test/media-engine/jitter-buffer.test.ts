@@ -79,4 +79,18 @@ describe("jitter buffer", () => {
     assert.deepEqual(play(jb, 2), [7, 8]);
     assert.equal(jb.counters.lost, 0);
   });
+
+  it("keeps its own copy of each frame (the caller reuses one array), and a 60 ms packet grows its slot", () => {
+    const jb = new JitterBuffer(2, 10);
+    const decoded = new Int16Array(480);
+    decoded.fill(5, 0, 160);
+    jb.push(1, decoded, 0, 160);
+    decoded.fill(6, 0, 160);
+    jb.push(2, decoded, 0, 160);
+    decoded.fill(9);
+    jb.push(3, frame(7, 480), 0);
+    assert.deepEqual(play(jb, 5), [5, 6, 7, 7, 7]);
+    jb.push(4, frame(8), 0);
+    assert.deepEqual(play(jb, 1), [8]);
+  });
 });

@@ -12,12 +12,8 @@ import { seqAfter } from "./rtp-packet.js";
 const SLOTS = 64;
 /** Reads (20 ms each) over which the buffer's lowest depth is watched. */
 const WATCH_READS = 50;
-
-interface Frame {
-  readonly seq: number;
-  readonly samples: Int16Array;
-  readonly arrival: number;
-}
+/** Samples a slot holds before it grows: a 20 ms packet at 8000 Hz, what phones send (a longer one grows its slot). */
+const SLOT_SAMPLES = 160;
 
 /** What the buffer counts for the party's statistics. */
 export interface JitterCounters {
@@ -27,12 +23,23 @@ export interface JitterCounters {
   duplicate: number;
 }
 
+/**
+ * Frames are copied into storage the buffer owns (a sample array per slot, and the frame being played), fifty
+ * times a second per party: nothing is allocated per packet, so a busy mixer does not feed the garbage collector.
+ */
 export class JitterBuffer {
-  private readonly slots: Array<Frame | undefined> = new Array<Frame | undefined>(SLOTS);
+  /** Sequence number held in each slot, or -1. */
+  private readonly slotSeq = new Int32Array(SLOTS).fill(-1);
+  private readonly slotArrival = new Float64Array(SLOTS);
+  private readonly slotLength = new Int32Array(SLOTS);
+  private readonly slotSamples: Int16Array[] = Array.from({ length: SLOTS }, () => new Int16Array(SLOT_SAMPLES));
   private count = 0;
   private nextSeq = -1;
   private playing = false;
-  private current: Frame | undefined;
+  /** The frame being played (copied out of its slot, which may then be reused), or none when `currentLength` is 0. */
+  private current = new Int16Array(SLOT_SAMPLES);
+  private currentLength = 0;
+  private currentArrival = -1;
   private offset = 0;
   private lastLength = 160;
   private reads = 0;
@@ -44,8 +51,8 @@ export class JitterBuffer {
     private readonly maxFrames: number,
   ) {}
 
-  /** Stores a decoded frame; `false` when it was dropped (late or a duplicate). */
-  push(seq: number, samples: Int16Array, arrival: number): boolean {
+  /** Stores the first `length` samples of a decoded frame; `false` when it was dropped (late or a duplicate). */
+  push(seq: number, samples: Int16Array, arrival: number, length = samples.length): boolean {
     if (this.nextSeq >= 0 && ((seq - this.nextSeq) & 0xffff) >= SLOTS && ((this.nextSeq - seq) & 0xffff) >= SLOTS) {
       // Far from the play-out point in both directions: a new stream (re-INVITE, sender restart), not jitter.
       this.reset();
@@ -59,14 +66,19 @@ export class JitterBuffer {
     }
     if (this.nextSeq < 0) this.nextSeq = seq;
     const slot = seq & (SLOTS - 1);
-    const held = this.slots[slot];
-    if (held?.seq === seq) {
+    const held = this.slotSeq[slot] as number;
+    if (held === seq) {
       this.counters.duplicate++;
       return false;
     }
-    if (!held) this.count++;
-    this.slots[slot] = { seq, samples, arrival };
-    this.lastLength = samples.length;
+    if (held < 0) this.count++;
+    let storage = this.slotSamples[slot] as Int16Array;
+    if (storage.length < length) storage = this.slotSamples[slot] = new Int16Array(length);
+    copySamples(samples, 0, storage, 0, length);
+    this.slotSeq[slot] = seq;
+    this.slotArrival[slot] = arrival;
+    this.slotLength[slot] = length;
+    this.lastLength = length;
     if (this.count > this.maxFrames) this.shedTo(this.depthFrames);
     if (!this.playing && this.count >= this.depthFrames) this.playing = true;
     return true;
@@ -81,19 +93,18 @@ export class JitterBuffer {
     let filled = 0;
     let arrival = -1;
     while (filled < out.length) {
-      if (!this.current) {
+      if (this.currentLength === 0) {
         if (!this.playing || !this.advance()) {
           out.fill(0, filled);
           return arrival;
         }
       }
-      const frame = this.current as Frame;
-      if (arrival < 0 && frame.arrival >= 0) arrival = frame.arrival;
-      const n = Math.min(out.length - filled, frame.samples.length - this.offset);
-      out.set(frame.samples.subarray(this.offset, this.offset + n), filled);
+      if (arrival < 0 && this.currentArrival >= 0) arrival = this.currentArrival;
+      const n = Math.min(out.length - filled, this.currentLength - this.offset);
+      copySamples(this.current, this.offset, out, filled, n);
       filled += n;
       this.offset += n;
-      if (this.offset >= frame.samples.length) this.current = undefined;
+      if (this.offset >= this.currentLength) this.currentLength = 0;
     }
     return arrival;
   }
@@ -105,11 +116,11 @@ export class JitterBuffer {
 
   /** Forgets every frame (a new stream). */
   reset(): void {
-    this.slots.fill(undefined);
+    this.slotSeq.fill(-1);
     this.count = 0;
     this.nextSeq = -1;
     this.playing = false;
-    this.current = undefined;
+    this.currentLength = 0;
     this.offset = 0;
   }
 
@@ -136,14 +147,20 @@ export class JitterBuffer {
       return false;
     }
     const slot = this.nextSeq & (SLOTS - 1);
-    const frame = this.slots[slot];
-    if (frame?.seq === this.nextSeq) {
-      this.slots[slot] = undefined;
+    if (this.slotSeq[slot] === this.nextSeq) {
+      const length = this.slotLength[slot] as number;
+      if (this.current.length < length) this.current = new Int16Array(length);
+      copySamples(this.slotSamples[slot] as Int16Array, 0, this.current, 0, length);
+      this.currentLength = length;
+      this.currentArrival = this.slotArrival[slot] as number;
+      this.slotSeq[slot] = -1;
       this.count--;
-      this.current = frame;
     } else {
       this.counters.lost++;
-      this.current = { seq: this.nextSeq, samples: new Int16Array(this.lastLength), arrival: -1 };
+      if (this.current.length < this.lastLength) this.current = new Int16Array(this.lastLength);
+      this.current.fill(0, 0, this.lastLength);
+      this.currentLength = this.lastLength;
+      this.currentArrival = -1;
     }
     this.offset = 0;
     this.nextSeq = (this.nextSeq + 1) & 0xffff;
@@ -154,13 +171,17 @@ export class JitterBuffer {
   private shedTo(depth: number): void {
     while (this.count > depth) {
       const slot = this.nextSeq & (SLOTS - 1);
-      const frame = this.slots[slot];
-      if (frame?.seq === this.nextSeq) {
-        this.slots[slot] = undefined;
+      if (this.slotSeq[slot] === this.nextSeq) {
+        this.slotSeq[slot] = -1;
         this.count--;
         this.counters.discarded++;
       }
       this.nextSeq = (this.nextSeq + 1) & 0xffff;
     }
   }
+}
+
+/** A plain loop: `set(subarray())` would make a view object per frame. */
+function copySamples(from: Int16Array, fromIndex: number, to: Int16Array, toIndex: number, n: number): void {
+  for (let i = 0; i < n; i++) to[toIndex + i] = from[fromIndex + i] as number;
 }

@@ -5,7 +5,7 @@
 import type { RemoteMedia, WireMode, WorkerStats } from "../protocol.js";
 import { decodeG711 } from "./g711.js";
 import { JitterBuffer } from "./jitter-buffer.js";
-import type { RtpEndpoint } from "./rtp-endpoint.js";
+import { MAX_PAYLOAD_BYTES, type RtpEndpoint } from "./rtp-endpoint.js";
 import type { RtpIn } from "./rtp-packet.js";
 import { TelephoneEventDetector, type EndedEvent } from "./telephone-event.js";
 import type { Player } from "./wav-source.js";
@@ -17,6 +17,8 @@ export class MixParty {
   /** Whisper targets, as a set for the per-tick look-up. */
   hearers: ReadonlySet<string> = new Set();
   readonly input = new Int16Array(FRAME_SAMPLES);
+  /** A received packet's samples on their way into the jitter buffer (which copies them). */
+  private readonly decoded = new Int16Array(MAX_PAYLOAD_BYTES);
   /** Arrival time of the frame read this tick, or -1 when the party is silent this tick. */
   inputArrival = -1;
   readonly out = new Int32Array(FRAME_SAMPLES);
@@ -60,9 +62,8 @@ export class MixParty {
       if (ended) this.onTelephoneEvent(this, ended);
       return;
     }
-    const samples = new Int16Array(packet.payload.length);
-    decodeG711(remote.codec, packet.payload, samples);
-    this.jitter.push(packet.sequence, samples, arrival);
+    decodeG711(remote.codec, packet.payload, this.decoded);
+    this.jitter.push(packet.sequence, this.decoded, arrival, packet.payload.length);
   }
 
   /** Reads this tick's frame from the jitter buffer. */
