@@ -184,6 +184,11 @@ export interface OutboundInviteOptions {
   body?: SipMessageBody;
   onOffer?: (offer: string) => Promise<string>;
   headers?: ExtraHeaders;
+  /**
+   * Feature tags (RFC 3840 §9) added as parameters of our Contact, on this INVITE and on the dialog's later
+   * requests and answers, e.g. `+sip.src` of a SIPREC client (RFC 7866 §6.1.1).
+   */
+  featureTags?: readonly string[];
   /** Call-ID to use (we generate a random one otherwise). */
   callId?: string;
   /** Give up (CANCEL) when no final answer comes within this many ms. */

@@ -47,7 +47,7 @@ test("a participant change is a re-INVITE with new metadata; RTP goes on; stop s
     stack.stack.verbs,
     room,
     { customerPartyId: "customer", agentPartyId: "agent", customer: customer.party, agent: agent.party },
-    { srs: `sip:srs@127.0.0.1:${srsPort}`, answerMs: 5000 },
+    { srs: [`sip:srs@127.0.0.1:${srsPort}`], answerMs: 5000 },
     "conn-1",
     [
       { aor: "sip:5550100@tandem.invalid", name: "5550100", side: "customer" },

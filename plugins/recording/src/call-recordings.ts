@@ -34,7 +34,8 @@ import type { RequestOrigin } from "./recording-events.js";
 import type { RecordedParty } from "./recording-index.js";
 import { RecordingSession, type SessionDeps, type SessionLayout } from "./recording-session.js";
 import type { MetadataParticipant } from "./siprec/rs-metadata.js";
-import { SiprecSession, type SiprecTarget } from "./siprec/siprec-session.js";
+import type { SrsDirectory } from "./siprec/srs-targets.js";
+import { SiprecLink } from "./siprec/siprec-link.js";
 
 interface RecordedCall {
   readonly connId: string;
@@ -43,7 +44,7 @@ interface RecordedCall {
   readonly members: Map<string, { party: McuParty; leg: CallPartyLeg; since: string }>;
   session?: RecordingSession;
   /** The SIPREC session to the SRS, while it runs. */
-  siprec?: SiprecSession;
+  siprec?: SiprecLink;
   readonly left: RecordedParty[];
   /** Other features using the room (a supervisor); the room is kept while there are any. */
   readonly guests: Set<() => void>;
@@ -69,7 +70,7 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
     private readonly deps: SessionDeps,
     private readonly log: Logger,
     private readonly sip: SipVerbs,
-    private readonly siprecTarget: SiprecTarget | undefined,
+    private readonly siprecTarget: SrsDirectory | undefined,
   ) {}
 
   /** Whether call `connId` is being recorded (or its recording is starting). */
@@ -190,18 +191,21 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
    * EventSiprecFailed + EventError (TANDEM_ERR_RECORDING_SRS_FAILED), and the call (and its local recording) go on.
    */
   async startSiprec(connId: string, trigger: string): Promise<boolean> {
-    const target = this.siprecTarget;
-    const fail = (call: RecordedCall | undefined, reason: string): false => {
-      const error = RecordingErrors.srsFailed(connId, target?.srs ?? "-", reason);
+    const directory = this.siprecTarget;
+    let srs = "-";
+    const where = () => {
       const dn = this.facts.get(connId)?.agentDn;
-      const where = { connId, source: "recording", ...(dn ? { dn } : {}) };
+      return { connId, source: "recording", ...(dn ? { dn } : {}) };
+    };
+    const fail = (call: RecordedCall | undefined, reason: string): false => {
+      const error = RecordingErrors.srsFailed(connId, srs, reason);
       this.log.warn({ connId, code: error.code }, error.message);
-      this.deps.bus.emit("EventSiprecFailed", { ...where, data: { code: error.code, message: error.message, srs: target?.srs ?? null, trigger } });
-      this.deps.bus.emit("EventError", { ...where, data: { code: error.code, message: error.message } });
+      this.deps.bus.emit("EventSiprecFailed", { ...where(), data: { code: error.code, message: error.message, srs, trigger } });
+      this.deps.bus.emit("EventError", { ...where(), data: { code: error.code, message: error.message } });
       if (call) this.giveBack(call);
       return false;
     };
-    if (!target) return fail(undefined, "no SRS is configured (plugins.recording.siprec.srs)");
+    if (!directory) return fail(undefined, "no SRS is configured (plugins.recording.siprec.srs)");
     let call: RecordedCall | undefined;
     try {
       call = await this.roomFor(connId);
@@ -210,19 +214,35 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
       const customer = members.find((m) => m.leg.role === "customer");
       const agent = members.find((m) => m.leg.role !== "customer");
       if (!customer || !agent) throw new Error("the call has no customer and agent side");
-      const siprec = await SiprecSession.start(this.sip, call.room, { customerPartyId: customer.party.id, agentPartyId: agent.party.id, customer: customer.party, agent: agent.party }, target, connId, this.participantsOf(call));
+      const { uris, problems } = directory.uris();
+      srs = uris.join(", ") || "-";
+      if (uris.length === 0) throw new Error(problems.join("; "));
+      const recorded = call;
+      const siprec = await SiprecLink.start(
+        { sip: this.sip, room: call.room, connId, sides: { customerPartyId: customer.party.id, agentPartyId: agent.party.id, customer: customer.party, agent: agent.party } },
+        { srs: uris, answerMs: directory.answerMs },
+        this.participantsOf(call),
+        {
+          dropped: ({ srs: from, reason, retry }) => {
+            const error = RecordingErrors.srsLost(connId, from, reason, retry ? `trying ${retry}` : "no re-try is left");
+            this.log.warn({ connId, code: error.code }, error.message);
+            this.deps.bus.emit("EventSiprecLost", { ...where(), data: { code: error.code, message: error.message, srs: from, retry, trigger } });
+          },
+          resumed: ({ srs: to, sessionId }) => this.deps.bus.emit("EventSiprecStarted", { ...where(), data: { srs: to, trigger, sessionId, retry: true } }),
+          lost: (reason) => {
+            recorded.siprec = undefined;
+            fail(this.byConnId.get(connId) === recorded ? recorded : undefined, reason);
+          },
+        },
+      );
       if (this.byConnId.get(connId) !== call) {
         await siprec.stop();
         return fail(undefined, "the call ended while the SRS answered");
       }
       call.siprec = siprec;
-      const recorded = call;
-      siprec.onLost = (reason) => {
-        recorded.siprec = undefined;
-        fail(this.byConnId.get(connId) === recorded ? recorded : undefined, reason);
-      };
-      const dn = this.facts.get(connId)?.agentDn;
-      this.deps.bus.emit("EventSiprecStarted", { connId, source: "recording", ...(dn ? { dn } : {}), data: { srs: target.srs, trigger, sessionId: siprec.metadata.sessionId } });
+      const up = siprec.srs;
+      const failedOver = up.failedBefore.map((f) => ({ srs: f.srs, reason: f.reason }));
+      this.deps.bus.emit("EventSiprecStarted", { ...where(), data: { srs: up.uri ?? srs, trigger, sessionId: siprec.metadata?.sessionId ?? null, failedOver } });
       return true;
     } catch (err) {
       return fail(call, String((err as Error)?.message ?? err));

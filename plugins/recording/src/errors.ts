@@ -12,5 +12,6 @@ export const RecordingErrors = {
   diskFull: defineError("TANDEM_ERR_RECORDING_DISK_FULL", "recording %s of call %s ended: the disk of %s is full (%s)", { httpStatus: 507 }),
   writeFailed: defineError("TANDEM_ERR_RECORDING_WRITE_FAILED", "recording %s of call %s could not be written: %s", { httpStatus: 500 }),
   srsFailed: defineError("TANDEM_ERR_RECORDING_SRS_FAILED", "SIPREC session of call %s to %s failed: %s", { httpStatus: 502 }),
+  srsLost: defineError("TANDEM_ERR_RECORDING_SRS_LOST", "SIPREC session of call %s to %s was lost (%s); %s", { httpStatus: 502 }),
   stillRecording: defineError("TANDEM_ERR_RECORDING_IN_PROGRESS", "recording %s is still in progress; stop it first", { httpStatus: 409 }),
 } as const;

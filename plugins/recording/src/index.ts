@@ -16,6 +16,7 @@ import { RecordingFiles } from "./recording-files.js";
 import { RecordingIndex } from "./recording-index.js";
 import { watchTriggers } from "./recording-triggers.js";
 import { closeUnfinished, startSweep } from "./retention-sweep.js";
+import { srsUris } from "./siprec/srs-targets.js";
 
 export { manifest, RECORDING_DEFAULTS, withDefaults, type RecordingConfig, type RecordFlag, type SiprecConfig } from "./manifest.js";
 export { RecordingErrors } from "./errors.js";
@@ -34,7 +35,8 @@ export default definePlugin<RecordingConfig>({
     };
     const facts = new CallFacts();
     const deps = { index, files, bus: ctx.bus, log: ctx.log, minFreeBytes: config.minFreeBytes, diskCheckMs: config.diskCheckMs };
-    const siprec = config.siprec ? { srs: config.siprec.srs, answerMs: config.siprec.answerMs ?? 8000 } : undefined;
+    const srs = config.siprec?.srs;
+    const siprec = srs ? { uris: () => srsUris(ctx.dns, srs), answerMs: config.siprec?.answerMs ?? 8000 } : undefined;
     const recordings = new CallRecordings(ctx.extensions, mediaRooms, facts, deps, ctx.log, ctx.sip, siprec);
     ctx.extensions.provide(RECORDING_CONTROL, DEFAULT_RECORDING_CONTROL, recordings);
     registerRecordingApi(ctx.http, { index, files, control: recordings });

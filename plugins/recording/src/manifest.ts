@@ -9,10 +9,13 @@ export interface RecordFlag {
   siprec?: boolean;
 }
 
-/** The SIPREC recording server Tandem sends recording sessions to (Tandem is the SRC, RFC 7866). */
+/** The SIPREC recording servers Tandem sends recording sessions to (Tandem is the SRC, RFC 7866). */
 export interface SiprecConfig {
-  /** The SRS's SIP URI, e.g. `sip:srs@10.0.0.9:5060`. */
-  srs: string;
+  /**
+   * The SRS, or SRSes in the order to try them: each a SIP URI (`sip:srs@10.0.0.9:5060`) or a VoipService DN
+   * whose `contact`, then each `contact-backup`, are tried.
+   */
+  srs: string | string[];
   /** How long the SRS may take to answer, ms. */
   answerMs: number;
 }
@@ -89,7 +92,13 @@ export const manifest: PluginManifest = {
         required: ["srs"],
         description: "The SIPREC recording server (RFC 7866) Tandem sends recording sessions to",
         properties: {
-          srs: { type: "string", pattern: "^sips?:", description: "The SRS's SIP URI" },
+          srs: {
+            description: "The SRS, or SRSes in the order to try them: each a SIP URI or a VoipService DN (its contact, then each contact-backup)",
+            oneOf: [
+              { type: "string", minLength: 1 },
+              { type: "array", minItems: 1, maxItems: 16, items: { type: "string", minLength: 1 } },
+            ],
+          },
           answerMs: { type: "integer", minimum: 500, maximum: 60000, default: 8000, description: "How long the SRS may take to answer, ms" },
         },
       },

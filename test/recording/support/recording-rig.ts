@@ -32,7 +32,8 @@ export interface RecordingRig {
   waitFor(name: EventName, predicate?: (e: TandemEvent) => boolean, timeoutMs?: number): Promise<TandemEvent>;
 }
 
-export async function startRecordingRig(t: TestContext, options: { parties: Record<string, number>; recording?: Partial<RecordingConfig> }): Promise<RecordingRig> {
+/** `dns`: DNs beside the agents' (e.g. a VoipService DN for the SIPREC recording server). */
+export async function startRecordingRig(t: TestContext, options: { parties: Record<string, number>; recording?: Partial<RecordingConfig>; dns?: DnInput[] }): Promise<RecordingRig> {
   const dir = mkdtempSync(join(tmpdir(), "recording-rig-"));
   const folder = join(dir, "recordings");
   const parties = new Map<string, PartyPhone>();
@@ -41,7 +42,7 @@ export async function startRecordingRig(t: TestContext, options: { parties: Reco
     rmSync(dir, { recursive: true, force: true });
   });
   for (const [number, frequency] of Object.entries(options.parties)) parties.set(number, await startPartyPhone(frequency));
-  const dns: DnInput[] = AGENTS.map((number) => ({ number, type: "Extension" }));
+  const dns: DnInput[] = [...AGENTS.map((number): DnInput => ({ number, type: "Extension" })), ...(options.dns ?? [])];
   const stack = await startTestStack({ served: AGENTS });
   const h = createCallsHarness(undefined, { sip: stack.stack.verbs, dns, dbPath: join(dir, "tandem.sqlite") });
   t.after(async () => {

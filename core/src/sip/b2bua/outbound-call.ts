@@ -81,7 +81,9 @@ class OutboundCallState {
   ) {
     const fromUser = options.from ? parseUri(options.from).user : undefined;
     // Kept by the leg and by sip.js's INVITE for the dialog's life: one flat string, not a concatenation tree.
-    this.contactHeader = flat(`Contact: <${port.contactUri(fromUser, transport).toString()}>`);
+    // Feature tags are Contact header parameters, outside the angle brackets (RFC 3840 §9).
+    const tags = (options.featureTags ?? []).map((tag) => `;${tag}`).join("");
+    this.contactHeader = flat(`Contact: <${port.contactUri(fromUser, transport).toString()}>${tags}`);
   }
 
   send(): void {

@@ -4,17 +4,24 @@
  * addition, only by its own side's recorder party — so each stream to the SRS carries one side (RFC 7866 §8.1.1:
  * one stream per participant side). An INVITE to the SRS carries `Require: siprec` (§6.1.1) and a multipart body
  * of the SDP (two `sendonly` labelled streams) and the RFC 7865 metadata; the SRS's answer completes both parties'
- * joins. A change of parties is sent as a re-INVITE with new metadata (§6.1.2); the end is a BYE. When the SRS
- * refuses, fails or hangs up, the recorder parties leave and the call's parties speak to the room again — the call
- * is never touched.
+ * joins. The INVITE's Contact carries the `+sip.src` feature tag (§6.1.1, on the dialog's later requests too).
+ * An SRS that answers 5xx or not at all hands the INVITE to the next SRS of the list (srs-failover.ts). A change of
+ * parties is sent as a re-INVITE with new metadata (§6.1.2); a re-INVITE answered 481 or 408 ends the session like
+ * the SRS's BYE (RFC 3261 §12.2.1.2); the end is a BYE. When the SRS refuses, fails or hangs up, the recorder
+ * parties leave and the call's parties speak to the room again — the call is never touched.
  */
 import type { McuParty, McuRoom, SipLeg, SipVerbs } from "@tandem/sdk";
 import { metadataXml, newMetadata, type MetadataParticipant, type RecordingMetadata } from "./rs-metadata.js";
 import { multipartBody, recordingOffer, splitAnswer } from "./siprec-body.js";
+import { endsDialog, reasonOf, tryInTurn, type SrsAttempt } from "./srs-failover.js";
+
+/** RFC 7866 §6.1.1: the option tag the SRC requires and the feature tag of its Contact. */
+export const SIPREC_OPTION_TAG = "siprec";
+export const SRC_FEATURE_TAG = "+sip.src";
 
 export interface SiprecTarget {
-  /** The SRS's URI. */
-  readonly srs: string;
+  /** The SRSes' URIs, in the order to try them. */
+  readonly srs: readonly string[];
   /** How long the SRS may take to answer, ms. */
   readonly answerMs: number;
 }
@@ -32,6 +39,9 @@ export class SiprecSession {
   private leg: SipLeg | undefined;
   private version = 1;
   private ended = false;
+  /** The SRS that answered, and those that failed before it. */
+  srs = "";
+  failedBefore: readonly SrsAttempt[] = [];
   /** Runs once when the SRS ends the session or it fails after starting. */
   onLost: (reason: string) => void = () => undefined;
 
@@ -51,7 +61,9 @@ export class SiprecSession {
     const session = new SiprecSession(sip, sides, { customer, agent }, newMetadata(connId, participants));
     try {
       await session.split();
-      await session.invite(target);
+      const { srs, failed } = await tryInTurn(target.srs, (uri) => session.invite(uri, target.answerMs));
+      session.srs = srs;
+      session.failedBefore = failed;
     } catch (err) {
       await session.teardown();
       throw err;
@@ -65,7 +77,15 @@ export class SiprecSession {
     if (!leg || this.ended) return;
     this.metadata.participants = participants;
     const sdp = leg.localSdp ?? this.offer();
-    await leg.reinvite({ sdp, body: multipartBody(sdp, metadataXml(this.metadata)) });
+    try {
+      await leg.reinvite({ sdp, body: multipartBody(sdp, metadataXml(this.metadata)) });
+    } catch (err) {
+      if (!endsDialog(err) || this.ended) throw err;
+      this.ended = true;
+      await leg.bye().catch(() => undefined);
+      await this.teardown();
+      this.onLost(`the SRS's dialog failed on a re-INVITE (${reasonOf(err)})`);
+    }
   }
 
   /** BYE to the SRS; the call's parties speak to the room again. */
@@ -87,15 +107,16 @@ export class SiprecSession {
     return recordingOffer(this.recorders.customer.localSdp, this.recorders.agent.localSdp, this.version++);
   }
 
-  private async invite(target: SiprecTarget): Promise<void> {
+  private async invite(srs: string, answerMs: number): Promise<void> {
     const sdp = this.offer();
     const call = this.sip.invite({
-      target: target.srs,
+      target: srs,
       sdp,
       body: multipartBody(sdp, metadataXml(this.metadata)),
-      headers: { Require: "siprec" },
-      noAnswerTimeoutMs: target.answerMs,
-      noResponseTimeoutMs: Math.min(target.answerMs, 4000),
+      headers: { Require: SIPREC_OPTION_TAG },
+      featureTags: [SRC_FEATURE_TAG],
+      noAnswerTimeoutMs: answerMs,
+      noResponseTimeoutMs: Math.min(answerMs, 4000),
     });
     const leg = await call.answered;
     this.leg = leg;
