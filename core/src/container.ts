@@ -12,9 +12,10 @@ import type { TandemConfig } from "./config/types.js";
 import { MetricsRegistry } from "./metrics/metrics-registry.js";
 import { ExtensionRegistry } from "./plugins/extension-registry.js";
 import { HookHost } from "./plugins/hook-host.js";
+import { PluginHttpFacade } from "./plugins/plugin-http.js";
 import { PluginHost, type CheckedPlugin } from "./plugins/plugin-host.js";
 import { provideCallControl } from "./calls/control/create-call-control.js";
-import { CALL_STORAGE_ID, createCallModel, LEGACY_CALL_TABLES, type CallModel } from "./calls/index.js";
+import { CALL_API_PATHS, CALL_STORAGE_ID, createCallModel, LEGACY_CALL_TABLES, type CallModel } from "./calls/index.js";
 import { CallAdmission } from "./calls/call-admission.js";
 import { CoreDnRegistry } from "./registry/dn-registry.js";
 import { DnValidator } from "./registry/dn-validation.js";
@@ -107,12 +108,15 @@ export function buildContainer(input: ContainerInput): AwilixContainer<Cradle> {
         }),
     ).singleton(),
     callModel: asFunction((c: Cradle) => {
+      // The call model gets the storage and routes a plugin would (id `calls`), not the database or the server.
+      const http = new PluginHttpFacade(CALL_STORAGE_ID, c.admin, CALL_API_PATHS);
       const model = createCallModel({
         sip: c.sipStack.verbs,
         dns: c.registry,
         bus: c.bus,
         hooks: c.hookHost.forPlugin("core"),
         storage: openAreaStorage(c.db, CALL_STORAGE_ID, LEGACY_CALL_TABLES),
+        http,
         logger: c.logger,
         // Asserted identities are trusted from the SIP stack's own trusted peers unless the calls section says otherwise.
         config: { identityTrustedPeers: c.config.sip.trustedPeers, ...c.config.calls },
@@ -120,7 +124,7 @@ export function buildContainer(input: ContainerInput): AwilixContainer<Cradle> {
         ...(c.sipStack.dialogs ? { dialogs: c.sipStack.dialogs } : {}),
         lastKnownTime: () => c.eventLog.lastTsAtOpen,
       });
-      c.admin.addCoreRoutes("calls", (scope) => model.registerRoutes(scope));
+      http.seal();
       const timeline = new CallTimeline(c.eventLog);
       const traced = { call: (connId: string) => model.get(connId), store: c.sipTrace, timeline, enabled: c.sipTrace.enabled };
       c.admin.addCoreRoutes("call-trace", (scope) => registerCallTraceRoutes(scope, traced));

@@ -103,6 +103,7 @@ export function registeredErrors(): ErrorDefinition[] {
 /** Error codes of the SDK itself. */
 export const SdkErrors = {
   finalResponse: defineError("TANDEM_ERR_SIP_FINAL_RESPONSE", "SIP %s %s"),
+  badSdp: defineError("TANDEM_ERR_SIP_BAD_SDP", "cannot %s: %s"),
   invalidHook: defineError("TANDEM_ERR_SDK_HOOK_KIND", "hook %s was declared as %s and cannot be used as %s"),
   extensionPointId: defineError(
     "TANDEM_ERR_SDK_EXTENSION_POINT_ID",

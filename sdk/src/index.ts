@@ -17,6 +17,7 @@ export * from "./http.js";
 export * from "./rate-limiter.js";
 export * from "./metrics.js";
 export * from "./sip.js";
+export * from "./sdp-direction.js";
 export * from "./extension-points.js";
 export * from "./call-control.js";
 export * from "./call-parties.js";

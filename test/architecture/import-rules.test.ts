@@ -111,6 +111,18 @@ test("calls reach the SIP layer only through its public face, core/src/sip/index
   assert.deepEqual(broken, []);
 });
 
+test("the call model gets what a plugin gets: no database driver, no HTTP framework, nothing of the core but the SIP face", () => {
+  // Its storage and routes come through the SDK's PluginStorage and PluginHttp, so it could become a plugin.
+  const frameworks = new Set(["better-sqlite3", "fastify"]);
+  const broken = violations((r) => {
+    if (!inside(r.from, "core/src/calls") || r.specifier === undefined) return undefined;
+    if (!r.specifier.startsWith(".") && frameworks.has(packageOf(r.specifier))) return "uses the framework the context hides";
+    if (inside(r.file, "core/src") && !inside(r.file, "core/src/calls") && r.file !== "core/src/sip/index.ts") return "reaches into the core";
+    return undefined;
+  });
+  assert.deepEqual(broken, []);
+});
+
 /** Import edges between units: a sub-folder, or a file standing directly in `folder`. */
 function unitEdges(folder: string, skip: ReadonlySet<string> = new Set()): Array<readonly [string, string]> {
   const unit = (path: string): string => path.slice(folder.length + 1).split("/")[0] ?? path;

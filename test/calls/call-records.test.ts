@@ -8,6 +8,10 @@ import Fastify from "fastify";
 import { routeCall, type RouteRequest } from "@tandem/sdk";
 import { FakeSip } from "./support/fake-sip.js";
 import { createCallsHarness, settle } from "./support/calls-harness.js";
+import { mountPluginRoute } from "../../core/src/admin/plugin-routes.js";
+import { RequestGuard } from "../../core/src/admin/request-guard.js";
+import { installErrorFormat } from "../../core/src/admin/error-format.js";
+import { silentLogger } from "../../core/src/logging.js";
 
 const DNS = [
   { number: "5000", type: "RoutingPoint" as const },
@@ -129,7 +133,10 @@ test("GET /api/v1/calls and /api/v1/calls/history with filters", async (t) => {
   h.hooks.tap(routeCall, () => ({ kind: "agent", dn: "1001" }));
   const app = Fastify();
   t.after(() => app.close());
-  h.model.registerRoutes(app);
+  // Mounted as the admin server mounts a plugin's root routes, with its error format (auth aside).
+  installErrorFormat(app, silentLogger());
+  const guard = new RequestGuard();
+  await app.register(async (scope) => h.routes.forEach((route) => mountPluginRoute(scope, "calls", route, guard)), { prefix: "/api/v1" });
   const { invite } = await established(sip, h);
   const active = (await app.inject({ method: "GET", url: "/api/v1/calls" })).json<{ calls: Array<Record<string, unknown>> }>();
   assert.equal(active.calls.length, 1);
@@ -150,6 +157,9 @@ test("GET /api/v1/calls and /api/v1/calls/history with filters", async (t) => {
   // The bad-filter error's format is checked through the admin server in test/core-platform/calls-api.test.ts.
   const badLimit = await app.inject({ method: "GET", url: "/api/v1/calls/history?limit=0" });
   assert.equal(badLimit.statusCode, 400);
+  const badFrom = await app.inject({ method: "GET", url: "/api/v1/calls/history?from=yesterday" });
+  assert.equal(badFrom.statusCode, 400);
+  assert.equal(badFrom.json<{ error: { code: string } }>().error.code, "TANDEM_ERR_CALLS_BAD_FILTER");
 });
 
 test("the sweep cancels an agent leg that rings far past its deadline (lost final response)", async (t) => {

@@ -4,12 +4,11 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { TandemError } from "@tandem/sdk";
+import { directionOf, TandemError, withDirection } from "@tandem/sdk";
 import { createTrustedPeers } from "../../core/src/sip/stack/trusted-peers.js";
 import { parseUriHop, uriTransport } from "../../core/src/sip/transport/next-hop.js";
 import { glareDelayMs } from "../../core/src/sip/dialogs/leg-reinvite.js";
 import { parseSubscriptionState } from "../../core/src/sip/subscriptions/subscription.js";
-import { directionOf, withDirection } from "../../core/src/sip/sdp/sdp-direction.js";
 import { shardIndex } from "../../core/src/sip/stack/shard.js";
 import { BranchMap } from "../../core/src/sip/stack/branch-map.js";
 import { ResponseFlows } from "../../core/src/sip/stack/response-flows.js";

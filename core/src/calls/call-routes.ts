@@ -1,8 +1,9 @@
 /**
- * `GET /api/v1/calls` (active calls) and `GET /api/v1/calls/history` (records, newest first, with filters).
- * The lead mounts them behind the admin auth; the schemas feed the OpenAPI document.
+ * `GET /api/v1/calls` (active calls) and `GET /api/v1/calls/history` (records, newest first, with filters), added
+ * through the SDK's route registration as a plugin adds its own (root routes under `/calls`): the admin server
+ * mounts them behind its auth, validates the query, and feeds the schemas to the OpenAPI document.
  */
-import type { FastifyInstance } from "fastify";
+import type { PluginHttp, PluginHttpRequest } from "@tandem/sdk";
 import type { CallHistoryFilter, CallRecord, CallSnapshot } from "./call-types.js";
 import { CallState } from "./call-types.js";
 import { CallErrors } from "./errors.js";
@@ -66,42 +67,45 @@ export interface CallQueries {
   history(filter: CallHistoryFilter): CallRecord[];
 }
 
-export function registerCallRoutes(app: FastifyInstance, calls: CallQueries): void {
-  app.get(
-    "/api/v1/calls",
-    {
-      schema: {
-        tags: ["calls"],
-        summary: "Calls in progress",
-        response: { 200: { type: "object", required: ["calls"], properties: { calls: { type: "array", items: snapshotSchema } } } },
+/** Where the routes below mount (`manifest.apiPaths` of a plugin). */
+export const CALL_API_PATHS = ["/calls"] as const;
+
+export function registerCallRoutes(http: PluginHttp, calls: CallQueries): void {
+  http.route({
+    method: "GET",
+    path: "/calls",
+    root: true,
+    schema: {
+      summary: "Calls in progress",
+      response: { 200: { type: "object", required: ["calls"], properties: { calls: { type: "array", items: snapshotSchema } } } },
+    },
+    handler: () => ({ calls: calls.active() }),
+  });
+  http.route({
+    method: "GET",
+    path: "/calls/history",
+    root: true,
+    schema: {
+      summary: "Call records, newest first",
+      querystring: historyQuery,
+      response: {
+        200: { type: "object", required: ["calls"], properties: { calls: { type: "array", items: recordSchema } } },
       },
     },
-    async () => ({ calls: calls.active() }),
-  );
-  app.get<{ Querystring: CallHistoryFilter }>(
-    "/api/v1/calls/history",
-    {
-      schema: {
-        tags: ["calls"],
-        summary: "Call records, newest first",
-        querystring: historyQuery,
-        response: {
-          200: { type: "object", required: ["calls"], properties: { calls: { type: "array", items: recordSchema } } },
-        },
-      },
-    },
-    async (request) => {
-      for (const key of ["from", "to"] as const) {
-        const value = request.query[key];
-        // Thrown, so the admin server's one error format (`{ error: { code, message } }`) answers it.
-        if (value !== undefined && Number.isNaN(Date.parse(value))) throw CallErrors.badFilter(`${key} is not an ISO time: ${value}`);
-      }
-      const filter: CallHistoryFilter = { ...request.query };
-      for (const key of ["from", "to"] as const) {
-        const value = filter[key];
-        if (value !== undefined) filter[key] = new Date(value).toISOString();
-      }
-      return { calls: calls.history(filter) };
-    },
-  );
+    handler: (request) => ({ calls: calls.history(historyFilter(request as PluginHttpRequest<unknown, CallHistoryFilter>)) }),
+  });
+}
+
+/** The validated query as a filter, its times made ISO UTC (thrown errors take the admin server's one error format). */
+function historyFilter(request: PluginHttpRequest<unknown, CallHistoryFilter>): CallHistoryFilter {
+  for (const key of ["from", "to"] as const) {
+    const value = request.query[key];
+    if (value !== undefined && Number.isNaN(Date.parse(value))) throw CallErrors.badFilter(`${key} is not an ISO time: ${value}`);
+  }
+  const filter: CallHistoryFilter = { ...request.query };
+  for (const key of ["from", "to"] as const) {
+    const value = filter[key];
+    if (value !== undefined) filter[key] = new Date(value).toISOString();
+  }
+  return filter;
 }

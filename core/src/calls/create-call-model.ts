@@ -2,7 +2,6 @@
  * The call model: owns every contact-centre call from the INVITE at a Routing Point or agent DID to the last
  * BYE, on the SDK's SIP verbs only (no sockets; SDP relayed, RTP untouched).
  */
-import type { FastifyInstance } from "fastify";
 import {
   AGENT_DN_TYPES,
   type DnRegistry,
@@ -11,6 +10,7 @@ import {
   type InboundInvite,
   type Logger,
   type Metrics,
+  type PluginHttp,
   type PluginStorage,
   type SipLeg,
   type SipVerbs,
@@ -42,6 +42,8 @@ export interface CallModelDeps {
   hooks: Hooks;
   /** The call model's share of the database, as a plugin's (`calls__*` tables; storage/area-storage.ts). */
   storage: PluginStorage;
+  /** Where its HTTP routes go, as a plugin's (root routes under `CALL_API_PATHS`, call-routes.ts). */
+  http: PluginHttp;
   logger: Logger;
   config?: Partial<CallsConfig>;
   /** Where `tandem_calls_*` metrics go (the core's `MetricsRegistry.core`); none when omitted. */
@@ -62,7 +64,6 @@ export interface CallModel {
   get(connId: string): CallRecord | undefined;
   /** Runs one reconciliation sweep now (tests, admin). */
   sweep(): SweepResult;
-  registerRoutes(app: FastifyInstance): void;
   /** Third-party call control over this model: the server provides it as `CALL_CONTROL`/`core`. */
   readonly callControl: CoreCallControl;
 }
@@ -155,6 +156,7 @@ export function createCallModel(deps: CallModelDeps): CallModel {
   const callControl = createCallControl({ ctx, calls, admit: record });
   const active = (): CallSnapshot[] => [...calls.values()].map((call) => call.snapshot());
   const history = (filter: CallHistoryFilter = {}): CallRecord[] => ctx.store.history(filter);
+  registerCallRoutes(deps.http, { active, history });
   return {
     start() {
       const lostCalls = findLostCalls(ctx.store);
@@ -180,7 +182,6 @@ export function createCallModel(deps: CallModelDeps): CallModel {
     history,
     get: (connId) => ctx.store.get(connId),
     sweep: () => reconciler.sweep(),
-    registerRoutes: (app) => registerCallRoutes(app, { active, history }),
     callControl,
   };
 }

@@ -9,6 +9,5 @@ export const SipStackErrors = {
   badTarget: defineError("TANDEM_ERR_SIP_BAD_TARGET", "%s is not a usable SIP URI: %s"),
   badTrustedPeer: defineError("TANDEM_ERR_SIP_BAD_TRUSTED_PEER", "sip.trustedPeers entry %s is not a CIDR or address"),
   legTerminated: defineError("TANDEM_ERR_SIP_LEG_TERMINATED", "leg %s is terminated; cannot %s"),
-  badSdp: defineError("TANDEM_ERR_SIP_BAD_SDP", "cannot %s: %s"),
   bridgeBusy: defineError("TANDEM_ERR_SIP_LEG_BRIDGED", "leg %s is already in a bridge"),
 } as const;

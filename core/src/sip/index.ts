@@ -17,4 +17,3 @@ export type {
 export type { InviteAdmission, InviteAdmissionRequest, InviteRefusal } from "./stack-contract.js";
 export type { DialogRecord, DialogRecovery } from "./dialog-record.js";
 export { createTrustedPeers, type TrustedPeers } from "./stack/trusted-peers.js";
-export { withDirection } from "./sdp/sdp-direction.js";

@@ -26,6 +26,7 @@ import type * as EventLogModule from "../../../core/src/bus/event-log.js";
 import type * as EventBusModule from "../../../core/src/bus/event-bus.js";
 import type * as DnRegistryModule from "../../../core/src/registry/dn-registry.js";
 import type * as HookHostModule from "../../../core/src/plugins/hook-host.js";
+import type * as PluginHttpModule from "../../../core/src/plugins/plugin-http.js";
 import type * as LoggingModule from "../../../core/src/logging.js";
 import type * as RouterModule from "../../../plugins/routing/src/router.js";
 import type * as RoutingConfigModule from "../../../plugins/routing/src/routing-config.js";
@@ -46,6 +47,7 @@ interface CoreModules {
   eventBus: typeof EventBusModule;
   dnRegistry: typeof DnRegistryModule;
   hookHost: typeof HookHostModule;
+  pluginHttp: typeof PluginHttpModule;
   logging: typeof LoggingModule;
   router: typeof RouterModule;
   routingConfig: typeof RoutingConfigModule;
@@ -70,6 +72,7 @@ const MODULES: Record<keyof CoreModules, [tree: number, path: string]> = {
   eventBus: [0, "bus/event-bus"],
   dnRegistry: [0, "registry/dn-registry"],
   hookHost: [0, "plugins/hook-host"],
+  pluginHttp: [0, "plugins/plugin-http"],
   logging: [0, "logging"],
   router: [1, "router"],
   routingConfig: [1, "routing-config"],
@@ -175,7 +178,9 @@ export async function startRig(options: RigOptions): Promise<Rig> {
   // As the server wires it (container.ts): answered calls record their dialogs for crash recovery.
   const dialogs = stack.dialogs ? { dialogs: stack.dialogs } : {};
   const storage = m.areaStorage.openAreaStorage(db, m.calls.CALL_STORAGE_ID);
-  const model = m.calls.createCallModel({ sip, dns: registry, bus, hooks, storage, logger, config: {}, ...dialogs });
+  // The bench serves no HTTP: the model's routes go nowhere.
+  const http = new m.pluginHttp.PluginHttpFacade(m.calls.CALL_STORAGE_ID, { addPluginRoute: () => undefined, addPluginWebSocket: () => undefined }, m.calls.CALL_API_PATHS);
+  const model = m.calls.createCallModel({ sip, dns: registry, bus, hooks, storage, http, logger, config: {}, ...dialogs });
   model.start();
   const config = m.routingConfig.withDefaults({ queues: { sales: { agents } }, routingPoints: { "5000": { queue: "sales" } } });
   const router = new m.router.Router({ dns: registry, bus, log: logger, config });

@@ -4,7 +4,7 @@
  */
 import type { TestContext } from "node:test";
 import type Database from "better-sqlite3";
-import type { DnInput, EventName, Hooks, Metrics, PluginManifest, SipVerbs, TandemEvent } from "@tandem/sdk";
+import type { DnInput, EventName, Hooks, Metrics, PluginManifest, PluginRoute, SipVerbs, TandemEvent } from "@tandem/sdk";
 import { openDatabase } from "../../../core/src/storage/database.js";
 import { openAreaStorage } from "../../../core/src/storage/area-storage.js";
 import { EventLog } from "../../../core/src/bus/event-log.js";
@@ -12,8 +12,9 @@ import { CoreEventBus } from "../../../core/src/bus/event-bus.js";
 import { CoreDnRegistry } from "../../../core/src/registry/dn-registry.js";
 import { DnValidator } from "../../../core/src/registry/dn-validation.js";
 import { HookHost } from "../../../core/src/plugins/hook-host.js";
+import { PluginHttpFacade } from "../../../core/src/plugins/plugin-http.js";
 import { createLogger, silentLogger } from "../../../core/src/logging.js";
-import { CALL_STORAGE_ID, createCallModel, LEGACY_CALL_TABLES, type CallModel, type CallsConfig } from "../../../core/src/calls/index.js";
+import { CALL_API_PATHS, CALL_STORAGE_ID, createCallModel, LEGACY_CALL_TABLES, type CallModel, type CallsConfig } from "../../../core/src/calls/index.js";
 
 export interface CallsHarness {
   db: Database.Database;
@@ -22,6 +23,8 @@ export interface CallsHarness {
   hooks: Hooks;
   hookHost: HookHost;
   model: CallModel;
+  /** The HTTP routes the model added (mount them with the admin server's `mountPluginRoute`). */
+  routes: PluginRoute[];
   /** Call events (and agent events) seen so far, in order. */
   events: TandemEvent[];
   /** Names of the events of one call, in order, as `Name@dn`. */
@@ -56,6 +59,8 @@ export function createCallsHarness(t: TestContext | undefined, options: HarnessO
   dns.syncFromConfig(options.dns);
   const hookHost = new HookHost();
   const hooks = hookHost.forPlugin("core");
+  const routes: PluginRoute[] = [];
+  const http = new PluginHttpFacade(CALL_STORAGE_ID, { addPluginRoute: (_id, route) => routes.push(route), addPluginWebSocket: () => undefined }, CALL_API_PATHS);
   const model = createCallModel({
     sip: options.sip,
     dns,
@@ -63,6 +68,7 @@ export function createCallsHarness(t: TestContext | undefined, options: HarnessO
     hooks,
     // As the server wires it (container.ts).
     storage: openAreaStorage(db, CALL_STORAGE_ID, LEGACY_CALL_TABLES),
+    http,
     logger,
     config: options.config ?? {},
     ...(options.metrics ? { metrics: options.metrics } : {}),
@@ -79,6 +85,7 @@ export function createCallsHarness(t: TestContext | undefined, options: HarnessO
     hooks,
     hookHost,
     model,
+    routes,
     events,
     trace: (connId) => events.filter((e) => e.connId === connId).map((e) => `${e.name}@${e.dn ?? ""}`),
     waitFor(name, predicate = () => true, timeoutMs = 5000) {

@@ -7,7 +7,7 @@
  */
 import type { CallControlResult, SipLeg, TwoCallRequest } from "@tandem/sdk";
 import type { Call } from "../call.js";
-import { withDirection } from "../../sip/index.js";
+import { withDirection } from "@tandem/sdk";
 import { asRequest, controlState, exclusive, reasonOf, type ControlContext } from "./control-context.js";
 import type { Consult } from "./consult-state.js";
 import { CallControlErrors } from "./errors.js";

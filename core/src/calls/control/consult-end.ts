@@ -6,7 +6,7 @@
 import type { CallControlResult, CallRequestBase, SipLeg, TwoCallRequest } from "@tandem/sdk";
 import type { Call } from "../call.js";
 import { CallState } from "../call-types.js";
-import { withDirection } from "../../sip/index.js";
+import { withDirection } from "@tandem/sdk";
 import { pinOffers, rebridge, watchBridge } from "./bridge-watch.js";
 import { afterCallOptions, asRequest, controlState, exclusive, reasonOf, type ControlContext } from "./control-context.js";
 import type { Consult } from "./consult-state.js";

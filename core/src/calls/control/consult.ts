@@ -10,7 +10,7 @@
 import { AGENT_DN_TYPES, type CallControlResult, type CallDestinationRequest, type SipLeg } from "@tandem/sdk";
 import { Call } from "../call.js";
 import { CallState } from "../call-types.js";
-import { withDirection } from "../../sip/index.js";
+import { withDirection } from "@tandem/sdk";
 import { asRequest, controlState, establishedCallOf, exclusive, finished, reasonOf, type ControlContext } from "./control-context.js";
 import type { Consult } from "./consult-state.js";
 import { closeConsult, restorePhone } from "./consult-end.js";

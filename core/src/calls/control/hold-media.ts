@@ -6,7 +6,7 @@
  */
 import { provideHoldMedia, type HoldMedia, type SipLeg } from "@tandem/sdk";
 import type { Call } from "../call.js";
-import { withDirection } from "../../sip/index.js";
+import { withDirection } from "@tandem/sdk";
 import { reasonOf, type ControlContext } from "./control-context.js";
 
 const playing = new WeakMap<Call, HoldMedia>();

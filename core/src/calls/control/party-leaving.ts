@@ -7,7 +7,7 @@ import type { CallControlResult, CallRequestBase, DeleteFromConferenceRequest, S
 import type { Call } from "../call.js";
 import { releaseCall } from "../call-endings.js";
 import { forgetLeg } from "../lost-calls.js";
-import { withDirection } from "../../sip/index.js";
+import { withDirection } from "@tandem/sdk";
 import { watchBridge } from "./bridge-watch.js";
 import { afterCallOptions, asRequest, callOf, controlState, exclusive, reasonOf, type ControlContext } from "./control-context.js";
 import { CallControlErrors } from "./errors.js";

@@ -8,7 +8,7 @@
 import { AGENT_DN_TYPES, type CallControlResult, type CallDestinationRequest, type SipLeg } from "@tandem/sdk";
 import type { Call } from "../call.js";
 import { releaseCall } from "../call-endings.js";
-import { withDirection } from "../../sip/index.js";
+import { withDirection } from "@tandem/sdk";
 import { watchBridge } from "./bridge-watch.js";
 import { afterCallOptions, asRequest, controlState, establishedCallOf, finished, reasonOf, type ControlContext } from "./control-context.js";
 import { applyUserData } from "./user-data.js";

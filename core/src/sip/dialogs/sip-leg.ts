@@ -18,7 +18,7 @@ import type {
   SipTransportName,
   Unsubscribe,
 } from "@tandem/sdk";
-import { SipError } from "@tandem/sdk";
+import { SipError, withDirection } from "@tandem/sdk";
 import type { IncomingInfoRequest, IncomingRequestMessage, Session } from "sip.js/lib/core/index.js";
 import { SipStackErrors } from "../errors.js";
 import type { StackPort } from "../stack-port.js";
@@ -29,7 +29,6 @@ import { replyInfo, type InfoHandler } from "./leg-requests.js";
 import { legSessionTimer } from "./leg-session-timer.js";
 import { responseInfo, sdpOf } from "../messages/message-info.js";
 import { headerLines } from "../messages/sip-bodies.js";
-import { withDirection } from "../sdp/sdp-direction.js";
 import { SdpOrigin } from "../sdp/sdp-origin.js";
 import { uasSessionTimer, type SessionTimer, type SessionTimerSpec } from "../extensions/session-timer.js";
 
