@@ -117,7 +117,7 @@ export function buildContainer(input: ContainerInput): AwilixContainer<Cradle> {
         hooks: c.hookHost.forPlugin("core"),
         storage: openAreaStorage(c.db, CALL_STORAGE_ID, LEGACY_CALL_TABLES),
         http,
-        logger: c.logger,
+        log: c.logger,
         // Asserted identities are trusted from the SIP stack's own trusted peers unless the calls section says otherwise.
         config: { identityTrustedPeers: c.config.sip.trustedPeers, ...c.config.calls },
         metrics: c.metrics.core,

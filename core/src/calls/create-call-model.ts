@@ -2,20 +2,7 @@
  * The call model: owns every contact-centre call from the INVITE at a Routing Point or agent DID to the last
  * BYE, on the SDK's SIP verbs only (no sockets; SDP relayed, RTP untouched).
  */
-import {
-  AGENT_DN_TYPES,
-  type DnRegistry,
-  type EventBus,
-  type Hooks,
-  type InboundInvite,
-  type Logger,
-  type Metrics,
-  type PluginHttp,
-  type PluginStorage,
-  type SipLeg,
-  type SipVerbs,
-  type Unsubscribe,
-} from "@tandem/sdk";
+import { AGENT_DN_TYPES, type InboundInvite, type PluginContext, type SipLeg, type Unsubscribe } from "@tandem/sdk";
 import { AgentReservations } from "./agent-reservations.js";
 import { Call } from "./call.js";
 import { CallEvents } from "./call-events.js";
@@ -35,19 +22,16 @@ import { checkCarryPolicy } from "./carried-headers.js";
 import type { DialogRecovery } from "../sip/index.js";
 import { dialogRefreshListener, findLostCalls, releaseLostCalls } from "./lost-calls.js";
 
-export interface CallModelDeps {
-  sip: SipVerbs;
-  dns: DnRegistry;
-  bus: EventBus;
-  hooks: Hooks;
-  /** The call model's share of the database, as a plugin's (`calls__*` tables; storage/area-storage.ts). */
-  storage: PluginStorage;
-  /** Where its HTTP routes go, as a plugin's (root routes under `CALL_API_PATHS`, call-routes.ts). */
-  http: PluginHttp;
-  logger: Logger;
-  config?: Partial<CallsConfig>;
-  /** Where `tandem_calls_*` metrics go (the core's `MetricsRegistry.core`); none when omitted. */
-  metrics?: Metrics;
+/**
+ * The part of a plugin's context (the SDK's `PluginContext`) the call model uses: SIP verbs, DNs, the bus, hooks,
+ * its own storage (`calls__*` tables, storage/area-storage.ts) and routes (root routes under `CALL_API_PATHS`,
+ * call-routes.ts), a logger; its config and metrics (`tandem_calls_*`, none when omitted) may be left out.
+ */
+export type CallModelPluginContext = Pick<PluginContext, "sip" | "dns" | "bus" | "hooks" | "storage" | "http" | "log"> &
+  Partial<Pick<PluginContext<Partial<CallsConfig>>, "config" | "metrics">>;
+
+/** The plugin's context plus the two things only the core has today. */
+export interface CallModelDeps extends CallModelPluginContext {
   /** The stack's dialog recovery: answered calls are recorded and, after a crash, ended (lost-calls.ts). */
   dialogs?: DialogRecovery;
   /** When the previous run was last known alive (its newest logged event); calls it left open end then. */
@@ -69,7 +53,7 @@ export interface CallModel {
 }
 
 export function createCallModel(deps: CallModelDeps): CallModel {
-  const logger = deps.logger.child({ area: "calls" });
+  const logger = deps.log.child({ area: "calls" });
   const calls = new Map<string, Call>();
   const config = resolveCallsConfig(deps.config);
   checkCarryPolicy(config);

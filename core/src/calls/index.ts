@@ -2,7 +2,7 @@
  * The contact-centre call model: `createCallModel` and the types the server, the admin API and tests need.
  */
 export { createCallModel } from "./create-call-model.js";
-export type { CallModel, CallModelDeps } from "./create-call-model.js";
+export type { CallModel, CallModelDeps, CallModelPluginContext } from "./create-call-model.js";
 export { CALLS_CONFIG_DEFAULTS, CALLS_CONFIG_SCHEMA, resolveCallsConfig } from "./calls-config.js";
 export type { CallsConfig } from "./calls-config.js";
 export { CallErrors } from "./errors.js";

@@ -180,7 +180,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
   const storage = m.areaStorage.openAreaStorage(db, m.calls.CALL_STORAGE_ID);
   // The bench serves no HTTP: the model's routes go nowhere.
   const http = new m.pluginHttp.PluginHttpFacade(m.calls.CALL_STORAGE_ID, { addPluginRoute: () => undefined, addPluginWebSocket: () => undefined }, m.calls.CALL_API_PATHS);
-  const model = m.calls.createCallModel({ sip, dns: registry, bus, hooks, storage, http, logger, config: {}, ...dialogs });
+  const model = m.calls.createCallModel({ sip, dns: registry, bus, hooks, storage, http, log: logger, config: {}, ...dialogs });
   model.start();
   const config = m.routingConfig.withDefaults({ queues: { sales: { agents } }, routingPoints: { "5000": { queue: "sales" } } });
   const router = new m.router.Router({ dns: registry, bus, log: logger, config });

@@ -69,7 +69,7 @@ export function createCallsHarness(t: TestContext | undefined, options: HarnessO
     // As the server wires it (container.ts).
     storage: openAreaStorage(db, CALL_STORAGE_ID, LEGACY_CALL_TABLES),
     http,
-    logger,
+    log: logger,
     config: options.config ?? {},
     ...(options.metrics ? { metrics: options.metrics } : {}),
     lastKnownTime: () => log.lastTsAtOpen,
