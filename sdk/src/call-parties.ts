@@ -68,6 +68,18 @@ export interface CallMediaOwner {
   left(connId: string, party: CallPartyLeg, remaining: readonly CallPartyLeg[]): Promise<"continue" | "release">;
   /** The owner no longer carries the call (it ended, or two legs were bridged directly again): let its media go. */
   ended(connId: string, why: CallMediaEnd): void;
+  /**
+   * Optional; an owner that has it lends the legs of a two-party call (customer and agent) to the model for a hold
+   * or a consultation, and an owner without it has them refused (`TANDEM_ERR_CALL_CONTROL_BAD_STATE`). While lent,
+   * the model's hold and consultation re-INVITEs move the legs as for a plain call and the model answers their
+   * offers; the owner keeps its room and its own parties (a supervisor, a recorder). When the hold or consultation
+   * ends the model calls `rejoin` with the call's parties from then on: the customer and agent on a retrieve or
+   * reconnect, the customer and the target on a completed transfer, all three on a completed conference (the owner
+   * then carries the conference). The owner moves each leg into its room (a leg new to the room may take the seat
+   * of one that is gone, so a transfer target is heard where the first agent was) and lets the legs no longer
+   * listed go; the model ends those. Throwing leaves the legs where they are and the request fails.
+   */
+  rejoin?(connId: string, parties: readonly CallPartyLeg[]): Promise<void>;
 }
 
 /** The call model's verbs for calls whose media a plugin carries. */

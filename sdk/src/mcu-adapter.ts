@@ -187,7 +187,10 @@ export interface McuPlayback {
   readonly ended: Promise<void>;
 }
 
-/** Which parties are written to which channel of a two-channel recording. */
+/**
+ * Which parties are written to which channel of a two-channel recording. A party named here that is not (yet) in
+ * the room is written from when it joins with that id (a recorder keeps a seat for a party that may come later).
+ */
 export interface McuTwoChannelLayout {
   readonly layout: "two-channel";
   /** Parties on the first (left) channel, e.g. the customer. */

@@ -11,7 +11,9 @@ import {
   CALL_PARTIES,
   DEFAULT_CALL_MEDIA_TAKEOVER,
   DEFAULT_CALL_PARTIES,
+  moveLegToParty,
   moveLegsIntoRoom,
+  planRejoin,
   type CallMediaEnd,
   type CallMediaOwner,
   type CallMediaTakeover,
@@ -53,6 +55,12 @@ interface RecordedCall {
   /** In another owner's room: the channels and parties, as the call model lists them. */
   guest?: { layout: SessionLayout; parties: RecordedParty[] };
 }
+
+/**
+ * Room party ids for agents a conference adds to a recorded call (rejoin): named on the agent channel when the
+ * recording starts, so a party that joins later is written there from its first frame.
+ */
+const JOINING_SEATS = ["agent-seat-2", "agent-seat-3"] as const;
 
 const originOf = (r: RecordingRequest): RequestOrigin => ({ source: r.source, ...(r.dn ? { dn: r.dn } : {}), ...(r.referenceId ? { referenceId: r.referenceId } : {}) });
 
@@ -139,6 +147,44 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
     return remaining.some((p) => p.role === "agent") ? "continue" : "release";
   }
 
+  /**
+   * The legs lent for a hold or consultation come back (the customer and agent, the customer and a transfer
+   * target, or all three of a conference): each goes to its own room party again, a transfer target to the seat of
+   * the agent it replaces, so it is written on the agent channel; a conference's target joins the room in one of
+   * the seats named on the agent channel when the recording started. Held or consulting time was silence in the file. The parties list follows.
+   */
+  async rejoin(connId: string, parties: readonly CallPartyLeg[]): Promise<void> {
+    const call = this.byConnId.get(connId);
+    // The model codes the refusal (TANDEM_ERR_CALL_CONTROL_SIP_FAILED) or bridges the legs directly.
+    if (!call || call.host) throw new Error(`the recording carries no room of call ${connId}`);
+    const plan = planRejoin(new Map([...call.members].map(([legId, m]) => [legId, m.leg.role])), parties);
+    const now = new Date().toISOString();
+    const vacate = (legId: string) => {
+      const member = call.members.get(legId);
+      call.members.delete(legId);
+      if (member) call.left.push({ dn: member.leg.dn, role: member.leg.role, from: member.since, to: now });
+      return member;
+    };
+    const moves: Promise<void>[] = [];
+    const warn = (err: unknown): void => this.log.warn({ err, connId }, "the recorded room could not follow a leg's offerless re-INVITE");
+    for (const leg of plan.back) {
+      const member = call.members.get(leg.leg.id);
+      if (member) moves.push(moveLegToParty(member.party, leg, warn));
+    }
+    for (const { from, leg } of plan.seated) {
+      const member = vacate(from);
+      if (!member) continue;
+      call.members.set(leg.leg.id, { party: member.party, leg, since: now });
+      moves.push(moveLegToParty(member.party, leg, warn));
+    }
+    for (const legId of plan.gone) void vacate(legId)?.party.leave().catch((err: unknown) => this.log.warn({ err, connId }, "leaving the recorded room failed"));
+    for (const leg of plan.joining) moves.push(this.moveLeg(call, leg, leg.role === "customer" ? undefined : JOINING_SEATS.find((id) => !call.room.parties().includes(id))));
+    await Promise.all(moves);
+    const agentDn = [...call.members.values()].find((m) => m.leg.role === "agent")?.leg.dn ?? null;
+    call.session?.setParties(this.partiesOf(call), agentDn);
+    void call.siprec?.update(this.participantsOf(call)).catch((err: unknown) => this.log.warn({ err, connId }, "updating the SIPREC metadata failed"));
+  }
+
   ended(connId: string, why: CallMediaEnd): void {
     const call = this.byConnId.get(connId);
     if (!call) return;
@@ -164,7 +210,8 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
         call.room,
         call.guest?.layout ?? {
           left: members.filter((m) => m.leg.role === "customer").map((m) => m.party.id),
-          right: members.filter((m) => m.leg.role !== "customer").map((m) => m.party.id),
+          // The seats of agents a conference may add later are on the agent channel from the start.
+          right: [...members.filter((m) => m.leg.role !== "customer").map((m) => m.party.id), ...JOINING_SEATS],
         },
         {
           connId,
@@ -248,6 +295,7 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
       return fail(call, String((err as Error)?.message ?? err));
     }
   }
+
 
   /** The call's media in a room this owner carries (taken from the model once, however many ask at once). */
   private async roomFor(connId: string): Promise<RecordedCall> {
@@ -341,8 +389,8 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
     return { call, session };
   }
 
-  private async moveLeg(call: RecordedCall, leg: CallPartyLeg): Promise<void> {
-    const party = await call.room.join({ partyId: `${leg.role}-${leg.leg.id}` });
+  private async moveLeg(call: RecordedCall, leg: CallPartyLeg, partyId = `${leg.role}-${leg.leg.id}`): Promise<void> {
+    const party = await call.room.join({ partyId });
     call.members.set(leg.leg.id, { party, leg, since: new Date().toISOString() });
     const { sdp } = await leg.leg.reinvite({ sdp: party.localSdp });
     if (!sdp) throw new Error(`the ${leg.role} leg answered the room's offer without SDP`);

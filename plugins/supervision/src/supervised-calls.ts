@@ -18,7 +18,9 @@ import {
   CALL_PARTIES,
   DEFAULT_CALL_MEDIA_TAKEOVER,
   DEFAULT_CALL_PARTIES,
+  moveLegToParty,
   moveLegsIntoRoom,
+  planRejoin,
   type CallMediaEnd,
   type CallMediaTakeover,
   type CallPartyLeg,
@@ -53,8 +55,9 @@ interface SupervisedRoom {
   readonly room: McuRoom;
   /** Room party by leg id, for the call's own legs. */
   readonly members: Map<string, McuParty>;
-  /** The agent's room party id (what a coaching supervisor whispers to). */
+  /** The agent's room party id (what a coaching supervisor whispers to), and the leg now in that seat. */
   agentPartyId?: string;
+  agentLegId?: string;
   readonly seats: Map<string, SupervisorSeat>;
   /** Agents' room party ids now. */
   readonly agents: () => readonly string[];
@@ -151,6 +154,39 @@ export class SupervisedCalls implements CallJoiner, RoomSharingOwner {
     return remaining.some((p) => p.role === "agent") ? "continue" : "release";
   }
 
+  /**
+   * The legs lent for a hold or consultation come back: each to its own room party, a transfer target to the seat
+   * of the agent it replaces (so a coaching supervisor whispers to it), a conference's target as a new party. The
+   * supervisors stayed in the room meanwhile.
+   */
+  async rejoin(connId: string, parties: readonly CallPartyLeg[]): Promise<void> {
+    const room = this.byConnId.get(connId);
+    // The model codes the refusal (TANDEM_ERR_CALL_CONTROL_SIP_FAILED) or bridges the legs directly.
+    if (!room || room.host) throw new Error(`supervision carries no room of call ${connId}`);
+    const plan = planRejoin(new Map([...room.members.keys()].map((legId) => [legId, legId === room.agentLegId ? "agent" : "customer"])), parties);
+    const warn = (err: unknown): void => this.log.warn({ err, connId }, "the supervised room could not follow a leg's offerless re-INVITE");
+    const moves: Promise<void>[] = [];
+    for (const leg of plan.back) {
+      const member = room.members.get(leg.leg.id);
+      if (member) moves.push(moveLegToParty(member, leg, warn));
+    }
+    for (const { from, leg } of plan.seated) {
+      const member = room.members.get(from);
+      room.members.delete(from);
+      if (!member) continue;
+      room.members.set(leg.leg.id, member);
+      if (from === room.agentLegId) room.agentLegId = leg.leg.id;
+      moves.push(moveLegToParty(member, leg, warn));
+    }
+    for (const legId of plan.gone) {
+      const member = room.members.get(legId);
+      room.members.delete(legId);
+      void member?.leave().catch((err: unknown) => this.log.warn({ err, connId }, "leaving the supervised room failed"));
+    }
+    for (const leg of plan.joining) moves.push(this.moveLeg(room, leg));
+    await Promise.all(moves);
+  }
+
   sharedRoom(connId: string): SharedCallRoom | undefined {
     const room = this.byConnId.get(connId);
     if (!room || room.host) return undefined;
@@ -217,7 +253,10 @@ export class SupervisedCalls implements CallJoiner, RoomSharingOwner {
   private async moveLeg(room: SupervisedRoom, party: CallPartyLeg): Promise<void> {
     const member = await room.room.join({ partyId: party.leg.id });
     room.members.set(party.leg.id, member);
-    if (party.role === "agent") room.agentPartyId = member.id;
+    if (party.role === "agent" && room.agentPartyId === undefined) {
+      room.agentPartyId = member.id;
+      room.agentLegId = party.leg.id;
+    }
     const { sdp } = await party.leg.reinvite({ sdp: member.localSdp });
     if (!sdp) throw new Error(`the ${party.role} leg answered the room's offer without SDP`);
     await member.accept(sdp);

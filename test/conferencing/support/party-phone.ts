@@ -3,7 +3,7 @@
  * an SDP naming an RTP test party) and that party, which sends its own tone and records what it receives. Like a
  * phone, the party sends where the last SDP the phone took says (RFC 3264 §8: a re-INVITE moves the media): sipp
  * logs every message it receives and sends (-trace_msg), and the party follows the last offer it answered 2xx
- * (or answer it got in an ACK).
+ * (or answer it got in an ACK), and stops sending on the BYE that ends the call.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -89,7 +89,7 @@ export function hearingAndClose(party: RtpParty, follow: ReturnType<typeof setIn
 /**
  * The media of the last SDP the phone took, from the messages sipp logged: an offer it received and answered 2xx
  * (not one it refused), or an answer in an ACK. The phone may not send when the far end is `sendonly` or
- * `inactive` (RFC 3264 §6.1, a hold).
+ * `inactive` (RFC 3264 §6.1, a hold), nor after a BYE.
  */
 function lastReceivedMedia(file: string): { port: number; send: boolean } | undefined {
   if (!existsSync(file)) return undefined;
@@ -98,6 +98,8 @@ function lastReceivedMedia(file: string): { port: number; send: boolean } | unde
   for (const chunk of readFileSync(file, "utf8").split(/^-+ .*$/m)) {
     const message = chunk.replace(/^[\s\S]*?message (received|sent)[^\n]*\n\s*/, "");
     if (/message received/.test(chunk)) {
+      // A phone stops sending once its dialog ends.
+      if (message.startsWith("BYE ") && accepted) accepted = { ...accepted, send: false };
       const port = /^\s*m=audio (\d+) /m.exec(chunk)?.[1];
       if (port === undefined) continue;
       const media = { port: Number(port), send: !/^\s*a=(sendonly|inactive)/m.test(chunk) };

@@ -2,13 +2,27 @@
  * End-to-end rig for recordings with real audio: the real SIP stack on 127.0.0.1 and the call model (the calls
  * harness, on an SQLite file), the media and media-engine plugins and the recording plugin on shared extension
  * points, and one party phone per number (a sipp UAS whose audio is an RTP test party sending its own tone, from
- * the conferencing tests). A `selectTrunk` handler sends every number to its phone.
+ * the conferencing tests). A `selectTrunk` handler sends every number to its phone. With `conferencing`, the
+ * conferencing plugin joins them, so a recorded call can be conferenced.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestContext } from "node:test";
-import { DEFAULT_RECORDING_CONTROL, definePlugin, RECORDING_CONTROL, selectTrunk, type DnInput, type EventName, type RecordingControl, type TandemEvent } from "@tandem/sdk";
+import {
+  CONFERENCE_CONTROL,
+  DEFAULT_CONFERENCE_CONTROL,
+  DEFAULT_RECORDING_CONTROL,
+  definePlugin,
+  RECORDING_CONTROL,
+  selectTrunk,
+  type ConferenceControl,
+  type DnInput,
+  type EventName,
+  type RecordingControl,
+  type TandemEvent,
+} from "@tandem/sdk";
+import conferencing, { withDefaults as conferencingDefaults } from "@tandem/plugin-conferencing";
 import media from "@tandem/plugin-media";
 import mediaEngine, { withDefaults as engineDefaults } from "@tandem/plugin-media-engine";
 import recording, { RecordingIndex, withDefaults as recordingDefaults, type RecordingConfig } from "@tandem/plugin-recording";
@@ -29,11 +43,13 @@ export interface RecordingRig {
   index: RecordingIndex;
   folder: string;
   parties: ReadonlyMap<string, PartyPhone>;
+  /** The conferencing plugin's requests, when the rig was started with `conferencing`. */
+  conf: ConferenceControl | undefined;
   waitFor(name: EventName, predicate?: (e: TandemEvent) => boolean, timeoutMs?: number): Promise<TandemEvent>;
 }
 
 /** `dns`: DNs beside the agents' (e.g. a VoipService DN for the SIPREC recording server). */
-export async function startRecordingRig(t: TestContext, options: { parties: Record<string, number>; recording?: Partial<RecordingConfig>; dns?: DnInput[] }): Promise<RecordingRig> {
+export async function startRecordingRig(t: TestContext, options: { parties: Record<string, number>; recording?: Partial<RecordingConfig>; conferencing?: boolean; dns?: DnInput[] }): Promise<RecordingRig> {
   const dir = mkdtempSync(join(tmpdir(), "recording-rig-"));
   const folder = join(dir, "recordings");
   const parties = new Map<string, PartyPhone>();
@@ -58,11 +74,13 @@ export async function startRecordingRig(t: TestContext, options: { parties: Reco
   const sip = stack.stack.verbs;
   await registerOnHarness(t, h, sip, mediaEngine, engineDefaults({ ...portRange(16), workers: 1 }), extensions);
   await registerOnHarness(t, h, sip, media, { adapter: "media-engine" }, extensions);
+  if (options.conferencing) await registerOnHarness(t, h, sip, conferencing, conferencingDefaults({}), extensions);
   // The harness's context has no storage: the recording plugin gets its own tables in the harness's SQLite file.
   const storage = new SqlitePluginStorage(h.db, "recording");
   const withStorage = definePlugin<RecordingConfig>({ manifest: recording.manifest, register: (ctx) => recording.register({ ...ctx, storage }) });
   await registerOnHarness(t, h, sip, withStorage, recordingDefaults({ folder, diskCheckMs: 200, ...options.recording }), extensions);
   const control = extensions.get(RECORDING_CONTROL, DEFAULT_RECORDING_CONTROL);
   if (!control) throw new Error("the recording plugin provided no recording.control");
-  return { h, control, index: new RecordingIndex(storage), folder, parties, waitFor: (name, predicate, timeoutMs = 15_000) => h.waitFor(name, predicate, timeoutMs) };
+  const conf = extensions.get(CONFERENCE_CONTROL, DEFAULT_CONFERENCE_CONTROL);
+  return { h, control, index: new RecordingIndex(storage), folder, parties, conf, waitFor: (name, predicate, timeoutMs = 15_000) => h.waitFor(name, predicate, timeoutMs) };
 }

@@ -22,6 +22,7 @@ import type { Consult } from "./consult-state.js";
 import { asRequest, controlState, exclusive, reasonOf, type ControlContext } from "./control-context.js";
 import { CallControlErrors } from "./errors.js";
 import { stopHoldMedia } from "./hold-media.js";
+import { rejoinOwner } from "./lent-media.js";
 import { ownMedia } from "./media-ownership.js";
 import { partyLegs } from "./owned-media.js";
 import { dropParty, rebridgeOwned } from "./party-leaving.js";
@@ -49,6 +50,7 @@ async function joinConsult(cc: ControlContext, request: TwoCallRequest, owner: C
   const customer = call.customerLeg as SipLeg;
   const phone = call.agentLeg as SipLeg;
   const state = controlState(call);
+  if (state.owned) return joinLent(cc, call, consult, request);
   await exclusive(call, NAME, async () => {
     consult.over = true;
     const old = call.bridge;
@@ -73,6 +75,31 @@ async function joinConsult(cc: ControlContext, request: TwoCallRequest, owner: C
       watchBridge(cc, call, call.bridge);
       pinOffers(call);
       // The owner's own refusals (an MCU down or full) keep their codes; a leg refusing is a SIP failure of the request.
+      throw err instanceof TandemError && !(err instanceof SipError) ? err : CallControlErrors.sipFailed(NAME, call.connId, reasonOf(err));
+    }
+  });
+  endConsultIntoCall(cc, call, consult, request);
+  void stopHoldMedia(cc, call); // the customer is in the conference now
+  return { connId: call.connId };
+}
+
+/**
+ * A call whose media owner lent its legs for the consultation (lent-media.ts): the three legs go into that owner's
+ * room, and it carries the conference; the conferencing plugin's own room is not used.
+ */
+async function joinLent(cc: ControlContext, call: Call, consult: Consult, request: TwoCallRequest): Promise<CallControlResult> {
+  const target = consult.leg as SipLeg;
+  const owned = controlState(call).owned;
+  const customer = owned?.parties.find((p) => p.leg === call.customerLeg);
+  const agent = owned?.parties.find((p) => p.leg === call.agentLeg);
+  if (!customer || !agent) throw CallControlErrors.badState(NAME, call.connId, "the call's customer or agent is no party of it");
+  await exclusive(call, NAME, async () => {
+    consult.over = true;
+    try {
+      await rejoinOwner(cc, call, [customer, { dn: request.dn, role: "agent", leg: agent.leg, row: agent.row }, { dn: consult.target, role: consult.toAgent ? "agent" : "destination", leg: target, row: consult.row }]);
+    } catch (err) {
+      consult.over = false;
+      pinOffers(call);
       throw err instanceof TandemError && !(err instanceof SipError) ? err : CallControlErrors.sipFailed(NAME, call.connId, reasonOf(err));
     }
   });

@@ -1,7 +1,8 @@
 /**
  * The end of a consultation call (consult.ts): RequestCompleteTransfer bridges the customer to the target and
  * only then releases the transferring agent's phone leg; RequestReconnectCall drops the target and takes the
- * original call off hold; `closeConsult` ends it for any other reason (target gone, customer gone).
+ * original call off hold; `closeConsult` ends it for any other reason (target gone, customer gone). On a call
+ * whose media owner lent its legs (lent-media.ts) both end by handing the legs back to the owner's room.
  */
 import type { CallControlResult, CallRequestBase, SipLeg, TwoCallRequest } from "@tandem/sdk";
 import type { Call } from "../call.js";
@@ -12,6 +13,7 @@ import { afterCallOptions, asRequest, controlState, exclusive, reasonOf, type Co
 import type { Consult } from "./consult-state.js";
 import { CallControlErrors } from "./errors.js";
 import { stopHoldMedia, unholdCustomer } from "./hold-media.js";
+import { rejoinCustomerAndAgent, rejoinOwner } from "./lent-media.js";
 import { forgetLeg, recordDialogs } from "../lost-calls.js";
 
 /** The original call and its consult named by a two-call request (`connId` = consult, `heldConnId` = original). */
@@ -78,21 +80,30 @@ export async function completeTransfer(cc: ControlContext, request: TwoCallReque
   if (!target) throw CallControlErrors.badState(name, request.connId, "the consultation target has not answered");
   const customer = call.customerLeg as SipLeg;
   const phone = call.agentLeg as SipLeg;
+  const owned = controlState(call).owned;
   await exclusive(call, name, async () => {
     consult.over = true;
     const old = call.bridge;
     call.bridge = undefined;
     old?.unbridge();
     try {
+      if (owned) {
+        // A lent call: the customer and the target go into the owner's room (the target where agent 1 was heard).
+        const customerParty = owned.parties.find((p) => p.leg === customer) ?? { dn: call.farParty ?? "", role: "customer" as const, leg: customer, row: call.customerLegRow };
+        await rejoinOwner(cc, call, [customerParty, { dn: consult.target, role: consult.toAgent ? "agent" : "destination", leg: target, row: consult.row }]);
+        return;
+      }
       // The customer gets the target's SDP; the target, which was INVITEd with the phone's SDP, then gets the
       // customer's answer so both ends send to each other (RFC 3725 §5: each side learns the other's media).
       const { sdp } = await customer.reinvite({ sdp: target.remoteSdp ?? "" });
       await target.reinvite({ sdp: sdp ?? customer.remoteSdp ?? "" });
     } catch (err) {
-      // The customer refused: back to where we were (consult still up, customer held with the agent).
+      // The customer (or the owner's room) refused: back to where we were (consult still up, customer held with the agent).
       consult.over = false;
-      call.bridge = cc.ctx.sip.bridge(customer, phone);
-      watchBridge(cc, call, call.bridge);
+      if (!owned) {
+        call.bridge = cc.ctx.sip.bridge(customer, phone);
+        watchBridge(cc, call, call.bridge);
+      }
       pinOffers(call);
       throw CallControlErrors.sipFailed(name, call.connId, reasonOf(err));
     }
@@ -113,8 +124,11 @@ async function handOver(cc: ControlContext, call: Call, consult: Consult, reques
   call.agentLeg = target;
   call.agentLegRow = consult.row;
   call.agentDn = consult.toAgent ? consult.target : undefined;
-  call.bridge = cc.ctx.sip.bridge(customer, target);
-  watchBridge(cc, call, call.bridge);
+  // A lent call is in its owner's room again; a plain one is the model's to bridge.
+  if (!state.owned) {
+    call.bridge = cc.ctx.sip.bridge(customer, target);
+    watchBridge(cc, call, call.bridge);
+  }
   void stopHoldMedia(cc, call); // the customer now talks to the target
   recordDialogs(cc.ctx, call); // the target's dialog replaces agent 1's (and leaves its consult row) for crash recovery
   const now = new Date().toISOString();
@@ -141,6 +155,7 @@ export async function reconnectCall(cc: ControlContext, request: TwoCallRequest)
   const answered = consult.leg !== undefined;
   const alternated = consult.held;
   await closeConsult(cc, call, consult, request, "reconnected");
+  if (controlState(call).owned) return reconnectLent(cc, call, request, alternated);
   // After RequestAlternateCall the agent already talks to the customer: only the consult had to go.
   if (alternated) {
     rebridge(cc, call);
@@ -157,6 +172,22 @@ export async function reconnectCall(cc: ControlContext, request: TwoCallRequest)
   }
   rebridge(cc, call);
   controlState(call).held = false;
+  asRequest(call, request, () => cc.ctx.events.emit("EventRetrieved", call, request.dn, { thisDn: request.dn, otherDn: call.farParty ?? null }));
+  return { connId: call.connId };
+}
+
+/** RequestReconnectCall on a lent call (lent-media.ts): customer and agent back in the owner's room. */
+async function reconnectLent(cc: ControlContext, call: Call, request: TwoCallRequest, alternated: boolean): Promise<CallControlResult> {
+  try {
+    await rejoinCustomerAndAgent(cc, call);
+  } catch (err) {
+    throw CallControlErrors.sipFailed("RequestReconnectCall", call.connId, reasonOf(err));
+  }
+  await stopHoldMedia(cc, call);
+  const state = controlState(call);
+  // After RequestAlternateCall the agent was already retrieved: no second EventRetrieved.
+  if (alternated || !state.held) return { connId: call.connId };
+  state.held = false;
   asRequest(call, request, () => cc.ctx.events.emit("EventRetrieved", call, request.dn, { thisDn: request.dn, otherDn: call.farParty ?? null }));
   return { connId: call.connId };
 }

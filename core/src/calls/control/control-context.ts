@@ -7,7 +7,7 @@ import type { Call } from "../call.js";
 import type { CallEndings } from "../call-endings.js";
 import { CallState } from "../call-types.js";
 import type { Consult } from "./consult-state.js";
-import type { OwnedMedia } from "./owned-media.js";
+import { lendsLegs, type OwnedMedia } from "./owned-media.js";
 import { CallControlErrors } from "./errors.js";
 
 /** What the call model hands to call control. */
@@ -60,7 +60,9 @@ export function establishedCallOf(cc: ControlContext, request: CallRequest, name
   if (!call.customerLeg || !call.agentLeg) throw CallControlErrors.badState(name, call.connId, "the call has no SIP legs");
   const pending = controlState(call).pending;
   if (pending !== undefined) throw CallControlErrors.busy(call.connId, pending);
-  if (controlState(call).owned) throw CallControlErrors.badState(name, call.connId, "the call is a conference");
+  // An owner that lends its legs (lent-media.ts) lets a two-party call be held and consulted as a plain one.
+  const owned = controlState(call).owned;
+  if (owned && !lendsLegs(owned, call.customerLeg, call.agentLeg)) throw CallControlErrors.badState(name, call.connId, "the call is a conference");
   return call;
 }
 

@@ -7,7 +7,7 @@
 import { provideHoldMedia, type HoldMedia, type SipLeg } from "@tandem/sdk";
 import type { Call } from "../call.js";
 import { withDirection } from "@tandem/sdk";
-import { reasonOf, type ControlContext } from "./control-context.js";
+import { controlState, reasonOf, type ControlContext } from "./control-context.js";
 
 const playing = new WeakMap<Call, HoldMedia>();
 
@@ -40,10 +40,13 @@ export async function holdCustomer(cc: ControlContext, call: Call, customer: Sip
   call.abort.signal.addEventListener("abort", () => void stopHoldMedia(cc, call), { once: true });
 }
 
-/** The customer's side of a retrieve: back to the agent phone's SDP when it heard hold media, else `sendrecv`. */
+/**
+ * The customer's side of a retrieve: back to the agent phone's SDP when it heard hold media or its last SDP was a
+ * media owner's room (a lent call, lent-media.ts, alternated back to the customer), else `sendrecv`.
+ */
 export async function unholdCustomer(cc: ControlContext, call: Call): Promise<void> {
   const customer = call.customerLeg as SipLeg;
-  if (!playing.has(call)) return customer.unhold();
+  if (!playing.has(call) && !controlState(call).owned) return customer.unhold();
   await customer.reinvite({ sdp: withDirection((call.agentLeg as SipLeg).remoteSdp, "sendrecv") });
   await stopHoldMedia(cc, call);
 }

@@ -4,14 +4,16 @@
  * will hear whatever the held side plays; the agent's leg gets `a=inactive`, so the agent's phone neither
  * sends to nor expects the customer. Retrieve puts both back to `a=sendrecv`. Glare (491) is retried by the
  * stack after the RFC 3261 §14.1 delay. With hold media (music on hold, hold-media.ts) the customer is
- * re-INVITEd to the media's offer instead, and back to the phone's SDP on retrieve.
+ * re-INVITEd to the media's offer instead, and back to the phone's SDP on retrieve. A call whose media owner
+ * lends its legs (lent-media.ts) is held the same way, and retrieved by handing both legs back to the owner's room.
  */
 import type { CallControlResult, CallRequest, SipLeg } from "@tandem/sdk";
 import type { Call } from "../call.js";
 import { pinOffers, rebridge } from "./bridge-watch.js";
 import { asRequest, controlState, establishedCallOf, exclusive, reasonOf, type ControlContext } from "./control-context.js";
 import { CallControlErrors } from "./errors.js";
-import { askHoldMedia, holdCustomer, unholdCustomer } from "./hold-media.js";
+import { askHoldMedia, holdCustomer, stopHoldMedia, unholdCustomer } from "./hold-media.js";
+import { rejoinCustomerAndAgent } from "./lent-media.js";
 
 /** Runs both re-INVITEs; when one fails, the other is put back so the two legs agree again. */
 async function both(
@@ -38,13 +40,24 @@ export async function holdLegs(cc: ControlContext, call: Call, name: string): Pr
       [call.agentLeg as SipLeg, (leg) => leg.hold("inactive"), (leg) => leg.unhold()],
     ]);
   } catch (err) {
-    rebridge(cc, call);
+    // Back where the media was: the model's bridge, or a lending owner's room.
+    if (controlState(call).owned) await rejoinCustomerAndAgent(cc, call).catch((back: unknown) => cc.ctx.logger.warn({ err: reasonOf(back), connId: call.connId }, "the legs of a failed hold could not go back to the media owner"));
+    else rebridge(cc, call);
     throw err;
   }
 }
 
-/** Both legs back to `sendrecv`, and offers relayed again. */
+/** Both legs back to `sendrecv`, and offers relayed again; a lent call's legs back in its owner's room instead. */
 export async function retrieveLegs(cc: ControlContext, call: Call, name: string): Promise<void> {
+  if (controlState(call).owned) {
+    try {
+      await rejoinCustomerAndAgent(cc, call);
+    } catch (err) {
+      throw CallControlErrors.sipFailed(name, call.connId, reasonOf(err));
+    }
+    await stopHoldMedia(cc, call);
+    return;
+  }
   await both(call, name, [
     [call.customerLeg as SipLeg, () => unholdCustomer(cc, call), (leg) => leg.hold("sendonly")],
     [call.agentLeg as SipLeg, (leg) => leg.unhold(), (leg) => leg.hold("inactive")],

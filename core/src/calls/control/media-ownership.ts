@@ -15,14 +15,19 @@ export function ownMedia(cc: ControlContext, call: Call, owner: CallMediaOwner, 
   for (const input of parties) {
     // Until the owner sets its own, a peer's offer is answered with the leg's last SDP (nothing relayed across).
     input.leg.onOffer(async () => input.leg.localSdp ?? "");
-    const party: OwnedParty = { ...input, unwatch: () => undefined };
-    party.unwatch = input.leg.onEnded((reason) => void partyLeft(cc, call, party, reason.by));
-    owned.parties.push(party);
+    owned.parties.push(watchParty(cc, call, input));
   }
   controlState(call).owned = owned;
   // Whatever ends the call (a release, the last party leaving) ends every leg the owner carried.
   call.abort.signal.addEventListener("abort", () => endOwnedMedia(cc, call, owned), { once: true });
   return owned;
+}
+
+/** A party of an owned call whose leg ending is its leaving (party-leaving.ts). */
+export function watchParty(cc: ControlContext, call: Call, input: Omit<OwnedParty, "unwatch">): OwnedParty {
+  const party: OwnedParty = { ...input, unwatch: () => undefined };
+  party.unwatch = input.leg.onEnded((reason) => void partyLeft(cc, call, party, reason.by));
+  return party;
 }
 
 /** The call ended while `owned` carried it: every leg still up gets its BYE, every agent on it is freed, the owner told. */

@@ -11,7 +11,7 @@ import { withDirection } from "@tandem/sdk";
 import { watchBridge } from "./bridge-watch.js";
 import { afterCallOptions, asRequest, callOf, controlState, exclusive, reasonOf, type ControlContext } from "./control-context.js";
 import { CallControlErrors } from "./errors.js";
-import { partyLegs, type OwnedParty } from "./owned-media.js";
+import { partyLegs, type OwnedMedia, type OwnedParty } from "./owned-media.js";
 
 const DELETE = "RequestDeleteFromConference";
 
@@ -90,7 +90,8 @@ function followLeavingAgent(call: Call, party: OwnedParty, remaining: readonly O
 
 /**
  * The owner gives up the media of a call down to two parties: each leg is re-INVITEd with the other's SDP
- * (RFC 3725 §5, as a completed transfer does), then the model bridges them again.
+ * (RFC 3725 §5, as a completed transfer does), then the model bridges them again. Not while the legs are lent for
+ * a hold or consultation (lent-media.ts): the owner gives the media back once they are in its room again.
  */
 export async function rebridgeOwned(cc: ControlContext, connId: string): Promise<void> {
   const name = "rebridge";
@@ -99,16 +100,23 @@ export async function rebridgeOwned(cc: ControlContext, connId: string): Promise
   const state = controlState(call);
   const owned = state.owned;
   if (!owned || owned.parties.length !== 2) throw CallControlErrors.badState(name, connId, "only a call down to two parties can be bridged directly");
+  if (state.held || state.consult) throw CallControlErrors.badState(name, connId, "its legs are lent for a hold or consultation");
   const [first, second] = owned.parties as [OwnedParty, OwnedParty];
   const [a, b] = second.role === "customer" ? [second, first] : [first, second];
   await exclusive(call, name, async () => {
     try {
-      const { sdp } = await a.leg.reinvite({ sdp: withDirection(b.leg.remoteSdp, "sendrecv") });
-      await b.leg.reinvite({ sdp: withDirection(sdp ?? a.leg.remoteSdp, "sendrecv") });
+      await bridgeOwnedPair(cc, call, owned, a, b);
     } catch (err) {
       throw CallControlErrors.sipFailed(name, connId, reasonOf(err));
     }
   });
+}
+
+/** Re-INVITEs `a` and `b` towards each other (RFC 3725 §5: each learns the other's SDP), bridges them, ends `owned`. */
+export async function bridgeOwnedPair(cc: ControlContext, call: Call, owned: OwnedMedia, a: OwnedParty, b: OwnedParty): Promise<void> {
+  const { sdp } = await a.leg.reinvite({ sdp: withDirection(b.leg.remoteSdp, "sendrecv") });
+  await b.leg.reinvite({ sdp: withDirection(sdp ?? a.leg.remoteSdp, "sendrecv") });
+  const state = controlState(call);
   if (call.ended || state.owned !== owned) return;
   for (const party of owned.parties) party.unwatch();
   state.owned = undefined;
@@ -119,5 +127,5 @@ export async function rebridgeOwned(cc: ControlContext, connId: string): Promise
   call.agentDn = b.role === "agent" ? b.dn : call.agentDn;
   call.bridge = cc.ctx.sip.bridge(a.leg as SipLeg, b.leg as SipLeg);
   watchBridge(cc, call, call.bridge);
-  owned.owner.ended(connId, "rebridged");
+  owned.owner.ended(call.connId, "rebridged");
 }

@@ -24,6 +24,8 @@ export async function singleStepTransfer(cc: ControlContext, request: CallDestin
   const target = request.destination;
   if (target === request.dn) throw CallControlErrors.badState(NAME, call.connId, "the call cannot be transferred to its own agent");
   if (controlState(call).consult) throw CallControlErrors.badState(NAME, call.connId, "a consultation call is under way; complete or reconnect it");
+  // A lent call's legs are only moved by a hold and consultation (lent-media.ts): a consultative transfer keeps its owner.
+  if (controlState(call).owned) throw CallControlErrors.badState(NAME, call.connId, "a plugin carries the call's media; use a consultative transfer");
   // The target gets the customer's SDP, back to sendrecv if the call was held (a bad SDP refuses the request here).
   const offer = withDirection((call.customerLeg as SipLeg).remoteSdp, "sendrecv");
   const record = cc.ctx.dns.get(target);

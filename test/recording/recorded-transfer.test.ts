@@ -1,0 +1,127 @@
+/**
+ * A recorded call transferred to a second agent with a consultation, with real audio: agent 1001's phone calls a
+ * customer (RequestMakeCall), the call is recorded (its media in the recording's room), 1001 consults 1002
+ * (RequestInitiateTransfer: the recording lends the legs to the call model for the hold and the consultation) and
+ * completes the transfer (the customer and 1002 go back into the same room, 1002 in 1001's seat). All three
+ * phones are sipp UASes whose audio is an RTP test party sending its own tone. The file, by tone detection: the
+ * customer's tone on the left, 1001's on the right, both silent while held, then the customer's on the left and
+ * 1002's on the right; the row lists 1002 as a party and as the agent. Then a recorded call held and retrieved:
+ * silence in the file while held, both phones recorded again after.
+ */
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { after, test, type TestContext } from "node:test";
+import { analyzeWav, describeSegments, fractionHearing, toneSegments } from "@tandem/sdk/testing/media";
+import { killAllSipp } from "../support/sipp.js";
+import { sleep, sippOk } from "../desktop-calls/support/desktop-rig.js";
+import { startRecordingRig, type RecordingRig } from "./support/recording-rig.js";
+
+const AGENT_1 = 700;
+const AGENT_2 = 1100;
+const CUSTOMER = 400;
+const CUSTOMER_NUMBER = "5550100";
+const TONES = [AGENT_1, AGENT_2, CUSTOMER];
+
+after(() => killAllSipp());
+
+const base = (referenceId: string, dn = "1001") => ({ dn, referenceId, source: "desktop" });
+
+/** A recorded call 1001 → customer; resolves once the recording runs, with the wall clock of its start. */
+async function recordedCall(rig: RecordingRig): Promise<{ connId: string; startedAt: number }> {
+  const { connId } = await rig.h.model.callControl.makeCall({ ...base("m1"), destination: CUSTOMER_NUMBER });
+  await rig.waitFor("EventEstablished", (e) => e.connId === connId);
+  await rig.control.start({ connId, dn: "1001", referenceId: "p3013", source: "desktop" });
+  const started = await rig.waitFor("EventRecordingStarted", (e) => e.connId === connId);
+  return { connId, startedAt: Date.parse(started.ts) };
+}
+
+/** The finished recording of `connId`: its row, and the share of windows holding exactly `tones` on one channel. */
+function recordedFile(rig: RecordingRig, connId: string) {
+  const row = rig.index.list({ connId }).recordings[0];
+  assert.ok(row);
+  assert.equal(row.status, "complete", `${row.errorCode ?? ""} ${row.errorMessage ?? ""}`);
+  const bytes = readFileSync(`${rig.folder}/${row.file}`);
+  assert.equal(row.sha256, createHash("sha256").update(bytes).digest("hex"));
+  const wav = analyzeWav(bytes, { frequencies: TONES });
+  const [left, right] = wav.channels;
+  assert.ok(left && right);
+  return {
+    row,
+    lines: `left ${describeSegments(left.segments)} | right ${describeSegments(right.segments)}`,
+    share: (side: "left" | "right", tones: number[], fromMs: number, toMs: number) => fractionHearing((side === "left" ? left : right).windows, tones, fromMs, toMs),
+  };
+}
+
+test("a recorded call transferred after a consultation: customer left; agent 1, silence while held, then agent 2 right", async (t: TestContext) => {
+  const rig = await startRecordingRig(t, { parties: { "1001": AGENT_1, "1002": AGENT_2, [CUSTOMER_NUMBER]: CUSTOMER } });
+  const cc = rig.h.model.callControl;
+  const { connId, startedAt } = await recordedCall(rig);
+  await sleep(2000);
+
+  const held = Date.now() - startedAt;
+  const consult = await cc.initiateTransfer({ ...base("t1"), connId, destination: "1002" });
+  await rig.waitFor("EventEstablished", (e) => e.connId === consult.connId && e.dn === "1002");
+  await sleep(2000);
+  const completing = Date.now() - startedAt;
+  assert.deepEqual(await cc.completeTransfer({ ...base("t2"), connId: consult.connId, heldConnId: connId }), { connId });
+  const completed = Date.now() - startedAt;
+  t.diagnostic(`the customer and agent 2 moved into the recorded room in ${completed - completing} ms`);
+  assert.deepEqual(rig.h.dns.agent("1001")?.calls, [], "agent 1 is free");
+  assert.deepEqual(rig.h.dns.agent("1002")?.calls, [connId], "agent 2 is on the call");
+  assert.ok(!rig.h.events.some((e) => e.name === "EventRecordingStopped" && e.connId === connId), "the recording goes on through the transfer");
+
+  const customer = rig.parties.get(CUSTOMER_NUMBER);
+  const agent2 = rig.parties.get("1002");
+  assert.ok(customer && agent2);
+  const talking = performance.now();
+  await sleep(2500);
+  const customerHeard = customer.heard(TONES, talking + 500);
+  assert.ok(fractionHearing(customerHeard, [AGENT_2]) >= 0.9, `the customer hears agent 2: ${describeSegments(toneSegments(customerHeard))}`);
+  const agent2Heard = agent2.heard(TONES, talking + 500);
+  assert.ok(fractionHearing(agent2Heard, [CUSTOMER]) >= 0.9, `agent 2 hears the customer: ${describeSegments(toneSegments(agent2Heard))}`);
+  const ended = Date.now() - startedAt;
+
+  await cc.releaseCall({ ...base("r1", "1002"), connId });
+  await rig.waitFor("EventRecordingStopped", (e) => e.connId === connId);
+  for (const phone of rig.parties.values()) assert.equal(sippOk(await phone.sipp), undefined);
+
+  const file = recordedFile(rig, connId);
+  t.diagnostic(file.lines);
+  // The first few hundred ms after each move are the phones' re-INVITEs and their first RTP.
+  assert.ok(file.share("left", [CUSTOMER], 500, held - 200) >= 0.9, `customer on the left before the hold: ${file.lines}`);
+  assert.ok(file.share("right", [AGENT_1], 500, held - 200) >= 0.9, `agent 1 on the right before the hold: ${file.lines}`);
+  assert.ok(file.share("left", [], held + 600, completing - 200) >= 0.9, `left silent while held: ${file.lines}`);
+  assert.ok(file.share("right", [], held + 600, completing - 200) >= 0.9, `right silent while agent 1 consults: ${file.lines}`);
+  assert.ok(file.share("left", [CUSTOMER], completed + 600, ended - 200) >= 0.9, `customer on the left after the transfer: ${file.lines}`);
+  assert.ok(file.share("right", [AGENT_2], completed + 600, ended - 200) >= 0.9, `agent 2 on the right after the transfer: ${file.lines}`);
+  assert.deepEqual(file.row.parties.map((p) => `${p.role}:${p.dn}`).sort(), ["agent:1001", "agent:1002", `customer:${CUSTOMER_NUMBER}`]);
+  assert.equal(file.row.agentDn, "1002");
+});
+
+test("a recorded call held and retrieved: silence while held, then both phones in the room again", async (t: TestContext) => {
+  const rig = await startRecordingRig(t, { parties: { "1001": AGENT_1, [CUSTOMER_NUMBER]: CUSTOMER } });
+  const cc = rig.h.model.callControl;
+  const { connId, startedAt } = await recordedCall(rig);
+  await sleep(1500);
+  const held = Date.now() - startedAt;
+  await cc.holdCall({ ...base("h1"), connId });
+  await sleep(1500);
+  const retrieving = Date.now() - startedAt;
+  await cc.retrieveCall({ ...base("h2"), connId });
+  const retrieved = Date.now() - startedAt;
+  assert.deepEqual(
+    rig.h.events.filter((e) => e.connId === connId && (e.referenceId === "h1" || e.referenceId === "h2")).map((e) => e.name),
+    ["EventHeld", "EventRetrieved"],
+  );
+  await sleep(2000);
+  const ended = Date.now() - startedAt;
+  await cc.releaseCall({ ...base("r1"), connId });
+  await rig.waitFor("EventRecordingStopped", (e) => e.connId === connId);
+  for (const phone of rig.parties.values()) assert.equal(sippOk(await phone.sipp), undefined);
+  const file = recordedFile(rig, connId);
+  assert.ok(file.share("left", [], held + 600, retrieving - 200) >= 0.9, `left silent while held: ${file.lines}`);
+  assert.ok(file.share("right", [], held + 600, retrieving - 200) >= 0.9, `right silent while held: ${file.lines}`);
+  assert.ok(file.share("left", [CUSTOMER], retrieved + 600, ended - 200) >= 0.9, `customer after the retrieve: ${file.lines}`);
+  assert.ok(file.share("right", [AGENT_1], retrieved + 600, ended - 200) >= 0.9, `agent after the retrieve: ${file.lines}`);
+});
