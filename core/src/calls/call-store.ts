@@ -158,6 +158,11 @@ const FORGET_CALL_DIALOGS = "DELETE FROM {{dialogs}} WHERE conn_id = ?";
 export class CallStore {
   /** Calls with rows in the dialogs table, so calls that never had one cost no DELETE when they end. */
   private readonly withDialogs = new Set<string>();
+  // Bind values of the writes made per answered leg and per ended call, reused (better-sqlite3 copies them as it
+  // binds, synchronously): those paths allocate no array of their own, as they did not with bare statements.
+  private readonly dialogRow: unknown[] = [null, null, null, null];
+  private readonly dialogKey: unknown[] = [null, null];
+  private readonly callKey: unknown[] = [null];
 
   constructor(private readonly storage: PluginStorage) {
     storage.migrate(MIGRATIONS);
@@ -171,7 +176,12 @@ export class CallStore {
     const tell = party ? JSON.stringify(party) : null;
     // Durable when this returns, as a restart after kill -9 needs it: not one of the turn's deferred writes.
     this.storage.commitTurn();
-    this.storage.run(SAVE_DIALOG, [connId, role, JSON.stringify(dialog), tell]);
+    const row = this.dialogRow;
+    row[0] = connId;
+    row[1] = role;
+    row[2] = JSON.stringify(dialog);
+    row[3] = tell;
+    this.storage.run(SAVE_DIALOG, row);
     this.withDialogs.add(connId);
   }
 
@@ -179,7 +189,10 @@ export class CallStore {
   forgetDialog(connId: string, role: DialogSlot): void {
     if (!this.withDialogs.has(connId)) return;
     this.storage.commitTurn();
-    this.storage.run(FORGET_DIALOG, [connId, role]);
+    const key = this.dialogKey;
+    key[0] = connId;
+    key[1] = role;
+    this.storage.run(FORGET_DIALOG, key);
   }
 
   /**
@@ -227,7 +240,8 @@ export class CallStore {
     // An ended call has no dialog left to end after a crash.
     if (update.endedAt !== undefined && this.withDialogs.delete(connId)) {
       // With the end it goes with (committed together): a restart never BYEs a leg whose call has ended.
-      this.storage.runInTurn(FORGET_CALL_DIALOGS, [connId]);
+      this.callKey[0] = connId;
+      this.storage.runInTurn(FORGET_CALL_DIALOGS, this.callKey);
       this.storage.commitTurn();
     }
   }
