@@ -6,7 +6,9 @@
  * phones are sipp UASes whose audio is an RTP test party sending its own tone. The file, by tone detection: the
  * customer's tone on the left, 1001's on the right, both silent while held, then the customer's on the left and
  * 1002's on the right; the row lists 1002 as a party and as the agent. Then a recorded call held and retrieved:
- * silence in the file while held, both phones recorded again after.
+ * silence in the file while held, both phones recorded again after; a single-step transfer (agent 2 in agent 1's
+ * place on the right, no gap); and RequestAlternateCall during the consultation (back with the customer is in the
+ * recorded room again, the consultation silent, then the transfer completes).
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -124,4 +126,59 @@ test("a recorded call held and retrieved: silence while held, then both phones i
   assert.ok(file.share("right", [], held + 600, retrieving - 200) >= 0.9, `right silent while held: ${file.lines}`);
   assert.ok(file.share("left", [CUSTOMER], retrieved + 600, ended - 200) >= 0.9, `customer after the retrieve: ${file.lines}`);
   assert.ok(file.share("right", [AGENT_1], retrieved + 600, ended - 200) >= 0.9, `agent after the retrieve: ${file.lines}`);
+});
+
+test("a recorded call single-step transferred: the customer on the left throughout, agent 1 then agent 2 on the right", async (t: TestContext) => {
+  const rig = await startRecordingRig(t, { parties: { "1001": AGENT_1, "1002": AGENT_2, [CUSTOMER_NUMBER]: CUSTOMER } });
+  const cc = rig.h.model.callControl;
+  const { connId, startedAt } = await recordedCall(rig);
+  await sleep(1500);
+  const asked = Date.now() - startedAt;
+  await cc.singleStepTransfer({ ...base("s1"), connId, destination: "1002" });
+  await rig.waitFor("EventEstablished", (e) => e.connId === connId && e.dn === "1002");
+  const transferred = Date.now() - startedAt;
+  assert.deepEqual(rig.h.dns.agent("1001")?.calls, [], "agent 1 is free");
+  await sleep(2000);
+  const ended = Date.now() - startedAt;
+  await cc.releaseCall({ ...base("r1", "1002"), connId });
+  await rig.waitFor("EventRecordingStopped", (e) => e.connId === connId);
+  for (const phone of rig.parties.values()) assert.equal(sippOk(await phone.sipp), undefined);
+  const file = recordedFile(rig, connId);
+  t.diagnostic(file.lines);
+  assert.ok(file.share("left", [CUSTOMER], 500, ended - 200) >= 0.9, `customer on the left throughout: ${file.lines}`);
+  assert.ok(file.share("right", [AGENT_1], 500, asked - 200) >= 0.9, `agent 1 on the right while the target rings: ${file.lines}`);
+  assert.ok(file.share("right", [AGENT_2], transferred + 600, ended - 200) >= 0.9, `agent 2 on the right after the transfer: ${file.lines}`);
+  assert.deepEqual(file.row.parties.map((p) => `${p.role}:${p.dn}`).sort(), ["agent:1001", "agent:1002", `customer:${CUSTOMER_NUMBER}`]);
+});
+
+test("alternating on a recorded consultation: back with the customer is recorded, the target held, then the transfer completes", async (t: TestContext) => {
+  const rig = await startRecordingRig(t, { parties: { "1001": AGENT_1, "1002": AGENT_2, [CUSTOMER_NUMBER]: CUSTOMER } });
+  const cc = rig.h.model.callControl;
+  const { connId, startedAt } = await recordedCall(rig);
+  await sleep(1000);
+  const consult = await cc.initiateTransfer({ ...base("t1"), connId, destination: "1002" });
+  await rig.waitFor("EventEstablished", (e) => e.connId === consult.connId && e.dn === "1002");
+  await sleep(1000);
+  await cc.alternateCall({ ...base("a1"), connId: consult.connId, heldConnId: connId });
+  const backAt = Date.now() - startedAt;
+  await sleep(1500);
+  const awayAt = Date.now() - startedAt;
+  await cc.alternateCall({ ...base("a2"), connId, heldConnId: consult.connId });
+  await sleep(1000);
+  const completing = Date.now() - startedAt;
+  await cc.completeTransfer({ ...base("t2"), connId: consult.connId, heldConnId: connId });
+  const completed = Date.now() - startedAt;
+  await sleep(2000);
+  const ended = Date.now() - startedAt;
+  await cc.releaseCall({ ...base("r1", "1002"), connId });
+  await rig.waitFor("EventRecordingStopped", (e) => e.connId === connId);
+  for (const phone of rig.parties.values()) assert.equal(sippOk(await phone.sipp), undefined);
+  const file = recordedFile(rig, connId);
+  t.diagnostic(file.lines);
+  assert.ok(file.share("left", [CUSTOMER], backAt + 600, awayAt - 200) >= 0.9, `customer recorded while alternated back: ${file.lines}`);
+  assert.ok(file.share("right", [AGENT_1], backAt + 600, awayAt - 200) >= 0.9, `agent 1 recorded while alternated back: ${file.lines}`);
+  assert.ok(file.share("left", [], awayAt + 600, completing - 200) >= 0.9, `left silent while consulting again: ${file.lines}`);
+  assert.ok(file.share("right", [], awayAt + 600, completing - 200) >= 0.9, `right silent while consulting again: ${file.lines}`);
+  assert.ok(file.share("left", [CUSTOMER], completed + 600, ended - 200) >= 0.9, `customer after the transfer: ${file.lines}`);
+  assert.ok(file.share("right", [AGENT_2], completed + 600, ended - 200) >= 0.9, `agent 2 after the transfer: ${file.lines}`);
 });

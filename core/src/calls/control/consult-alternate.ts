@@ -3,7 +3,8 @@
  * alternating holds one far end (`sendonly`), re-INVITEs the phone with the other's SDP and takes that one
  * off hold. `connId` is the call to hold, `heldConnId` the one to retrieve (in either order). The customer is
  * held as by RequestHoldCall: on the `provideHoldMedia` media (music on hold) when a plugin gives one, else
- * `sendonly` (RFC 3264 §8.4); the consulted party is always held `sendonly`.
+ * `sendonly` (RFC 3264 §8.4); the consulted party is always held `sendonly`. On a call whose media owner lent its
+ * legs (lent-media.ts), going back to the customer hands the customer and the phone back to the owner's room.
  */
 import type { CallControlResult, SipLeg, TwoCallRequest } from "@tandem/sdk";
 import type { Call } from "../call.js";
@@ -12,7 +13,8 @@ import { asRequest, controlState, exclusive, reasonOf, type ControlContext } fro
 import type { Consult } from "./consult-state.js";
 import { CallControlErrors } from "./errors.js";
 import { pinOffers } from "./bridge-watch.js";
-import { askHoldMedia, holdCustomer, unholdCustomer } from "./hold-media.js";
+import { askHoldMedia, holdCustomer, stopHoldMedia, unholdCustomer } from "./hold-media.js";
+import { rejoinCustomerAndAgent } from "./lent-media.js";
 
 const NAME = "RequestAlternateCall";
 
@@ -40,6 +42,11 @@ export async function alternateCall(cc: ControlContext, request: TwoCallRequest)
   await exclusive(call, NAME, async () => {
     try {
       await (away === customer ? holdCustomer(cc, call, customer, await askHoldMedia(cc, call)) : away.hold("sendonly"));
+      if (controlState(call).owned) {
+        // A lent call (lent-media.ts): back to the customer is back in the owner's room; away from it, lent again.
+        if (back === customer) return await backToOwner(cc, call);
+        pinOffers(call);
+      }
       await phone.reinvite({ sdp: withDirection(back.remoteSdp, "sendrecv") });
       await (back === customer ? unholdCustomer(cc, call) : back.unhold());
       // The customer's offers answered with its own SDP again, not by hold media that has stopped.
@@ -54,4 +61,10 @@ export async function alternateCall(cc: ControlContext, request: TwoCallRequest)
   asRequest(heldCall, request, () => cc.ctx.events.emit("EventHeld", heldCall, request.dn, { thisDn: request.dn }));
   asRequest(retrievedCall, request, () => cc.ctx.events.emit("EventRetrieved", retrievedCall, request.dn, { thisDn: request.dn }));
   return { connId: request.heldConnId };
+}
+
+/** The agent and the customer of a lent call talk in its owner's room again (recorded, supervised), off hold media. */
+async function backToOwner(cc: ControlContext, call: Call): Promise<void> {
+  await rejoinCustomerAndAgent(cc, call);
+  await stopHoldMedia(cc, call);
 }

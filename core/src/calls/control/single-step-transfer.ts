@@ -3,7 +3,9 @@
  * INVITE to the target with the customer's SDP (forced back to `sendrecv` if the call was held); when the
  * target answers, the customer's leg is re-INVITEd with the target's SDP, customer ↔ target are bridged and
  * the transferring agent's leg gets a BYE. Until the target answers the customer stays with the agent; if it
- * never does, the call is left as it was and the agent's DN gets EventPartyDeleted with the cause.
+ * never does, the call is left as it was and the agent's DN gets EventPartyDeleted with the cause. A call in the
+ * room of a media owner that lends its legs (lent-media.ts) stays there: the target is rung `inactive` and, once it
+ * answered, the owner takes it in the agent's place (`rejoin` with the customer and the target).
  */
 import { AGENT_DN_TYPES, type CallControlResult, type CallDestinationRequest, type SipLeg } from "@tandem/sdk";
 import type { Call } from "../call.js";
@@ -15,6 +17,7 @@ import { applyUserData } from "./user-data.js";
 import { ringDn } from "./ring-dn.js";
 import { carriedHeaders } from "../carried-headers.js";
 import { CallControlErrors } from "./errors.js";
+import { rejoinCustomerAndAgent, rejoinOwner } from "./lent-media.js";
 import { recordDialogs } from "../lost-calls.js";
 
 const NAME = "RequestSingleStepTransfer";
@@ -24,10 +27,9 @@ export async function singleStepTransfer(cc: ControlContext, request: CallDestin
   const target = request.destination;
   if (target === request.dn) throw CallControlErrors.badState(NAME, call.connId, "the call cannot be transferred to its own agent");
   if (controlState(call).consult) throw CallControlErrors.badState(NAME, call.connId, "a consultation call is under way; complete or reconnect it");
-  // A lent call's legs are only moved by a hold and consultation (lent-media.ts): a consultative transfer keeps its owner.
-  if (controlState(call).owned) throw CallControlErrors.badState(NAME, call.connId, "a plugin carries the call's media; use a consultative transfer");
-  // The target gets the customer's SDP, back to sendrecv if the call was held (a bad SDP refuses the request here).
-  const offer = withDirection((call.customerLeg as SipLeg).remoteSdp, "sendrecv");
+  // The target gets the customer's SDP, back to sendrecv if the call was held (a bad SDP refuses the request here);
+  // for a call in a media owner's room `inactive`, as no media goes anywhere until the owner takes the target in.
+  const offer = withDirection((call.customerLeg as SipLeg).remoteSdp, controlState(call).owned ? "inactive" : "sendrecv");
   const record = cc.ctx.dns.get(target);
   const toAgent = record !== undefined && AGENT_DN_TYPES.includes(record.type);
   if (toAgent && !cc.ctx.reservations.reserve(target, call.connId, "direct")) throw CallControlErrors.agentBusy(target);
@@ -61,28 +63,18 @@ async function transfer(cc: ControlContext, call: Call, request: CallDestination
     const cause = ring.ok ? "call-ended" : ring.failure.outcome;
     return failed(cc, call, request, toAgent, cause);
   }
-  const previous = { leg: call.agentLeg as SipLeg, dn: request.dn, row: call.agentLegRow, bridge: call.bridge };
-  call.bridge = undefined;
-  previous.bridge?.unbridge();
-  try {
-    await customer.reinvite({ sdp: ring.leg.remoteSdp ?? "" });
-  } catch (err) {
-    ctx.logger.warn({ err: reasonOf(err), connId: call.connId }, "customer refused the transfer re-INVITE");
-    await ring.leg.bye().catch(() => undefined);
-    if (customer.state === "terminated" || previous.leg.state === "terminated") {
-      return asRequest(call, request, () => releaseCall(ctx, call, "system", { by: "local" }));
-    }
-    call.bridge = ctx.sip.bridge(customer, previous.leg);
-    watchBridge(cc, call, call.bridge);
-    return failed(cc, call, request, toAgent, "customer-refused");
-  }
+  const previous = { leg: call.agentLeg as SipLeg, dn: request.dn, row: call.agentLegRow };
+  const moved = controlState(call).owned ? await intoOwnersRoom(cc, call, request, toAgent, ring) : await customerToTarget(cc, call, request, toAgent, ring.leg);
+  if (!moved) return;
   if (call.ended) return void (await ring.leg.bye().catch(() => undefined));
   controlState(call).held = false;
   call.agentLeg = ring.leg;
   call.agentLegRow = ring.row;
   call.agentDn = toAgent ? target : undefined;
-  call.bridge = ctx.sip.bridge(customer, ring.leg);
-  watchBridge(cc, call, call.bridge);
+  if (!controlState(call).owned) {
+    call.bridge = ctx.sip.bridge(customer, ring.leg);
+    watchBridge(cc, call, call.bridge);
+  }
   recordDialogs(ctx, call); // the target's dialog replaces the agent's for crash recovery
   const now = new Date().toISOString();
   if (previous.row !== undefined) ctx.store.updateLeg(previous.row, { endedAt: now, endedBy: "transferred" });
@@ -96,6 +88,49 @@ async function transfer(cc: ControlContext, call: Call, request: CallDestination
   });
   ctx.reservations.release(previous.dn, call.connId, afterCallOptions(cc));
   await previous.leg.bye().catch((err: unknown) => ctx.logger.warn({ err, connId: call.connId }, "BYE to the transferring agent failed"));
+}
+
+/** The customer re-INVITEd with the target's SDP; false when it refused (then the call is back with the agent). */
+async function customerToTarget(cc: ControlContext, call: Call, request: CallDestinationRequest, toAgent: boolean, target: SipLeg): Promise<boolean> {
+  const customer = call.customerLeg as SipLeg;
+  const phone = call.agentLeg as SipLeg;
+  const old = call.bridge;
+  call.bridge = undefined;
+  old?.unbridge();
+  try {
+    await customer.reinvite({ sdp: target.remoteSdp ?? "" });
+    return true;
+  } catch (err) {
+    cc.ctx.logger.warn({ err: reasonOf(err), connId: call.connId }, "customer refused the transfer re-INVITE");
+    await target.bye().catch(() => undefined);
+    if (customer.state === "terminated" || phone.state === "terminated") {
+      asRequest(call, request, () => releaseCall(cc.ctx, call, "system", { by: "local" }));
+      return false;
+    }
+    call.bridge = cc.ctx.sip.bridge(customer, phone);
+    watchBridge(cc, call, call.bridge);
+    failed(cc, call, request, toAgent, "customer-refused");
+    return false;
+  }
+}
+
+/**
+ * A call in a media owner's room that lends its legs (lent-media.ts): the owner takes the customer and the target
+ * (in the agent's seat) from now on; false when it cannot (then the customer and agent go back to it).
+ */
+async function intoOwnersRoom(cc: ControlContext, call: Call, request: CallDestinationRequest, toAgent: boolean, ring: { leg: SipLeg; row: number | undefined }): Promise<boolean> {
+  const customer = controlState(call).owned?.parties.find((p) => p.leg === call.customerLeg);
+  try {
+    if (!customer) throw new Error("the call's customer is no party of it");
+    await rejoinOwner(cc, call, [customer, { dn: request.destination, role: toAgent ? "agent" : "destination", leg: ring.leg, row: ring.row }]);
+    return true;
+  } catch (err) {
+    cc.ctx.logger.warn({ err: reasonOf(err), connId: call.connId }, "the media owner could not take the transfer's target");
+    await ring.leg.bye().catch(() => undefined);
+    await rejoinCustomerAndAgent(cc, call).catch((back: unknown) => cc.ctx.logger.warn({ err: reasonOf(back), connId: call.connId }, "the customer and agent could not go back to the media owner"));
+    failed(cc, call, request, toAgent, "media-owner-refused");
+    return false;
+  }
 }
 
 /** The target never came: the call stays with the agent; the target's party and reservation go. */
