@@ -57,7 +57,7 @@ export async function startRecordingBenchRig(agents: number): Promise<RecordingB
   const headers = { authorization: `Bearer ${String(example.config["admin"].tokens[0].token)}`, "content-type": "application/json" };
   for (const dn of numbers) {
     for (const request of ["Login", "Ready"]) {
-      const res = await fetch(`${admin}/agents/${dn}/state`, { method: "POST", headers, body: JSON.stringify({ request }) });
+      const res = await withinRateLimit(() => fetch(`${admin}/agents/${dn}/state`, { method: "POST", headers, body: JSON.stringify({ request }) }));
       if (!res.ok) throw new Error(`${request} of ${dn}: ${res.status} ${await res.text()}`);
     }
   }
@@ -71,12 +71,12 @@ export async function startRecordingBenchRig(agents: number): Promise<RecordingB
     sipPort: example.sipPort,
     pbxPort,
     async get<T>(path: string): Promise<T> {
-      const res = await fetch(`${admin}${path}`, { headers });
+      const res = await withinRateLimit(() => fetch(`${admin}${path}`, { headers }));
       if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
       return (await res.json()) as T;
     },
     async engineCounters() {
-      const res = await fetch(`${admin}/metrics`, { headers });
+      const res = await withinRateLimit(() => fetch(`${admin}/metrics`, { headers }));
       const text = await res.text();
       const counters: Record<string, number> = {};
       for (const name of ENGINE_COUNTERS) counters[name] = Number(new RegExp(`^\\w*${name}(?:\\{[^}]*\\})? (\\d+)`, "m").exec(text)?.[1] ?? 0);
@@ -106,6 +106,15 @@ export async function startRecordingBenchRig(agents: number): Promise<RecordingB
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The admin token is limited to 100 requests a second: a 429 is waited out (its Retry-After) and sent again. */
+async function withinRateLimit(send: () => Promise<Response>): Promise<Response> {
+  for (;;) {
+    const res = await send();
+    if (res.status !== 429) return res;
+    await sleep(1000 * Number(res.headers.get("retry-after") ?? 1));
+  }
 }
 
 /** A copy of the template whose rtp_stream plays a raw µ-law tone file, looped (sipp expands no keyword there). */
