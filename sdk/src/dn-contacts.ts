@@ -4,6 +4,7 @@
  * required `contact` to be a `sip:` or `sips:` URI, `contact-backup` an array of them and `transport` one of
  * udp, tcp, tls, so this only reads them in order.
  */
+import { DN_TRANSPORT } from "./core-dn-options.js";
 import type { DnRecord } from "./dns.js";
 import type { SipTransportName } from "./sip.js";
 
@@ -18,14 +19,10 @@ export interface DnContacts {
   readonly transport: SipTransportName | undefined;
 }
 
-const TRANSPORTS: readonly string[] = ["udp", "tcp", "tls"] satisfies readonly SipTransportName[];
-
 /** A DN's contact URIs, contact first. */
 export function dnContacts(dn: Pick<DnRecord, "options">): DnContacts {
   const contact = typeof dn.options["contact"] === "string" ? dn.options["contact"] : undefined;
   const listed = dn.options["contact-backup"];
   const backups = Array.isArray(listed) ? listed.filter((b): b is string => typeof b === "string") : [];
-  const named = dn.options["transport"];
-  const transport = typeof named === "string" && TRANSPORTS.includes(named) ? (named as SipTransportName) : undefined;
-  return { contact, backups, all: contact === undefined ? backups : [contact, ...backups], transport };
+  return { contact, backups, all: contact === undefined ? backups : [contact, ...backups], transport: DN_TRANSPORT.read(dn) };
 }

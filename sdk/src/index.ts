@@ -12,6 +12,7 @@ export * from "./treatment.js";
 export * from "./dns.js";
 export * from "./dn-contacts.js";
 export * from "./dn-option.js";
+export * from "./core-dn-options.js";
 export * from "./storage.js";
 export * from "./http.js";
 export * from "./rate-limiter.js";

@@ -3,27 +3,18 @@
  * own options (`manifest.dnOptions`); the merged schema is both the `dns[]` item of `config.schema.json` and
  * what `dn-validation.ts` compiles, so the config file and the admin API judge a DN alike.
  */
-import { DN_TYPES, type JsonSchema, type PluginManifest } from "@tandem/sdk";
+import { CORE_DN_OPTION_LIST, DN_TYPES, dnOptionSchemas, type JsonSchema, type PluginManifest } from "@tandem/sdk";
 
 /** What a DN number may look like (also safe in a URL path segment once encoded). */
 export const DN_NUMBER_PATTERN = "^[A-Za-z0-9+*#][A-Za-z0-9+*#._@:-]{0,63}$";
 
 /**
  * DN options the core itself reads (`contact`, `contact-backup` for its own trunk choice) and the few that
- * describe any service DN for every plugin alike (`service-type`, `transport`, `description`); an option only
- * one plugin reads is that plugin's (`manifest.dnOptions`) and unknown while it is disabled.
+ * describe any service DN for every plugin alike (`service-type`, `transport`, `description`), defined once in
+ * the SDK so plugins read them typed; an option only one plugin reads is that plugin's (`manifest.dnOptions`)
+ * and unknown while it is disabled.
  */
-export const CORE_DN_OPTIONS: Readonly<Record<string, JsonSchema>> = {
-  contact: { type: "string", pattern: "^sips?:\\S+$", description: "SIP URI that reaches the device or service." },
-  "contact-backup": {
-    type: "array",
-    items: { type: "string", pattern: "^sips?:\\S+$" },
-    description: "Other URIs of the same service (cluster members), tried in order after `contact`.",
-  },
-  "service-type": { type: "string", minLength: 1, description: "Kind of VoIP service: softswitch, mcu, recorder, media-server …" },
-  transport: { enum: ["udp", "tcp", "tls"], description: "Transport to reach the contact." },
-  description: { type: "string", description: "Free text for operators." },
-};
+export const CORE_DN_OPTIONS: Readonly<Record<string, JsonSchema>> = dnOptionSchemas(CORE_DN_OPTION_LIST);
 
 /** The schema of one `dns[]` entry (`{ number, type, ...options }`) with the given options. */
 export function dnEntrySchema(options: Readonly<Record<string, JsonSchema>>): JsonSchema {

@@ -3,7 +3,7 @@
  * DN with `service-type: media-server`, by number), each with its `contact` and `contact-backup` URIs and the
  * DN's `transport` option. Bad entries become coded problems and are left out, so one typo never stops the rest.
  */
-import { dnContacts, type DnRecord, type DnRegistry, type SipTransportName, type TandemError } from "@tandem/sdk";
+import { DN_SERVICE_TYPE, dnContacts, type DnRecord, type DnRegistry, type TandemError } from "@tandem/sdk";
 import { MediaErrors } from "./errors.js";
 import { MEDIA_SERVER_SERVICE_TYPE } from "./manifest.js";
 import { parseContact, withTransport, type ContactParts } from "./netann-uri.js";
@@ -27,13 +27,8 @@ export interface ServerDirectory {
   readonly problems: readonly TandemError[];
 }
 
-function transportOf(dn: DnRecord): SipTransportName | undefined {
-  const t = dn.options["transport"];
-  return t === "udp" || t === "tcp" || t === "tls" ? t : undefined;
-}
-
 function endpointsOf(dn: DnRecord, problems: TandemError[]): { primary: Endpoint[]; backups: Endpoint[] } {
-  const transport = transportOf(dn);
+  const { contact, backups: backupUris, transport } = dnContacts(dn);
   const make = (raw: string, role: Endpoint["role"]): Endpoint | undefined => {
     const parsed = parseContact(raw);
     if (parsed === undefined) {
@@ -43,7 +38,6 @@ function endpointsOf(dn: DnRecord, problems: TandemError[]): { primary: Endpoint
     const contact = withTransport(parsed, transport);
     return { server: dn.number, uri: `${contact.scheme}:${contact.hostPort}${contact.params}`, contact, role };
   };
-  const { contact, backups: backupUris } = dnContacts(dn);
   const primary = contact === undefined ? [] : [make(contact, "primary")];
   const backups = backupUris.map((b) => make(b, "backup"));
   const defined = (e: Endpoint | undefined): e is Endpoint => e !== undefined;
@@ -54,7 +48,7 @@ function serverDns(dns: Pick<DnRegistry, "get" | "list">, configured: readonly s
   if (configured === undefined) {
     return dns
       .list({ type: "VoipService" })
-      .filter((dn) => dn.options["service-type"] === MEDIA_SERVER_SERVICE_TYPE)
+      .filter((dn) => DN_SERVICE_TYPE.read(dn) === MEDIA_SERVER_SERVICE_TYPE)
       .sort((a, b) => a.number.localeCompare(b.number, "en", { numeric: true }));
   }
   const records: DnRecord[] = [];

@@ -3,7 +3,7 @@
  * `service-type: softswitch`, whose `contact` is tried first and whose `contact-backup` URIs are the other
  * cluster nodes (Genesys DN options, domain.md §1.2).
  */
-import { dnContacts, type DnRecord, type DnRegistry } from "@tandem/sdk";
+import { DN_SERVICE_TYPE, dnContacts, type DnRecord, type DnRegistry } from "@tandem/sdk";
 import { PresenceErrors } from "./errors.js";
 
 /** The notifier DN and the URIs to try, primary first. */
@@ -37,7 +37,7 @@ export function resolveNotifier(dns: Pick<DnRegistry, "get" | "list">, configure
 }
 
 function findSoftswitch(records: readonly DnRecord[]): DnRecord | undefined {
-  return records.find((r) => r.options["service-type"] === "softswitch");
+  return records.find((r) => DN_SERVICE_TYPE.read(r) === "softswitch");
 }
 
 
