@@ -125,6 +125,8 @@ sockets.forEach((socket, i) => {
 process.stdout.write(`${JSON.stringify({ ports: sockets.map((s) => s.address().port) })}\n`);
 
 const lines = createInterface({ input: process.stdin });
+// The bench holds stdin open while it runs: once it is gone (ended, or failed before it could stop us), so are we.
+lines.once("close", () => process.exit(0));
 const command = JSON.parse(await new Promise<string>((resolve) => lines.once("line", resolve))) as { targets: number[]; seconds: number; warmupMs: number };
 // Each party only ever talks to its own target: connected, the kernel also drops anything from elsewhere (RTCP).
 await Promise.all(sockets.map((s, i) => new Promise<void>((resolve) => s.connect(command.targets[i] as number, "127.0.0.1", resolve))));

@@ -50,7 +50,8 @@ function diff(after: EngineStats, before: EngineStats): EngineStats {
 
 const engine = await MediaEngine.start(
   "media-engine",
-  withDefaults({ portMin: 40000, portMax: 40000 + 2 * parties + 63, workers, maxRooms: rooms + 1, jitterMs, jitterMaxMs: Math.max(200, jitterMs + 40) }),
+  // Below the kernel's ephemeral range (32768–60999), where the parties' own sockets land, with room to skip pairs others hold.
+  withDefaults({ portMin: 26000, portMax: 26000 + 2 * (parties + 2) + 255, workers, maxRooms: rooms + 1, jitterMs, jitterMaxMs: Math.max(200, jitterMs + 40) }),
 );
 const load = await startBenchLoad(engine, rooms, seconds, WARMUP_MS);
 const probe = await startLatencyProbe(engine, WARMUP_MS);
