@@ -7,7 +7,9 @@
  * 2. An SRS that hangs up mid-call (srs-drop.xml sends its own BYE): EventSiprecLost with
  *    TANDEM_ERR_RECORDING_SRS_LOST naming the next SRS, one re-try to it (EventSiprecStarted, `retry`), whose streams
  *    then carry both sides; the local two-channel recording goes on throughout (tone detection on the file).
- * 3. An SRS whose dialog fails on a re-INVITE (481, srs-reinvite-481.xml): the session is ended with BYE
+ * 3. Both SRSes hang up: the second loss gets no re-try (EventSiprecLost `retry: null`), EventSiprecFailed and
+ *    EventError end SIPREC for the call; the call and its local recording go on.
+ * 4. An SRS whose dialog fails on a re-INVITE (481, srs-reinvite-481.xml): the session is ended with BYE
  *    (RFC 3261 §12.2.1.2) and re-tried once to the next SRS, which then carries both streams.
  * Each sipp SRS also checks that the INVITE requires `siprec` and has `+sip.src` in its Contact (§6.1.1).
  */
@@ -114,6 +116,29 @@ test("an SRS that hangs up mid-call: coded EventSiprecLost, one re-try to the ne
   const to = wav.durationMs - 300;
   assert.ok(fractionHearing(left.windows, [CUSTOMER], 1000, to) >= 0.9, "the file's left channel has the customer throughout");
   assert.ok(fractionHearing(right.windows, [AGENT], 1000, to) >= 0.9, "the file's right channel has the agent throughout");
+});
+
+test("a second loss ends SIPREC for the call: EventSiprecLost with no re-try, then EventSiprecFailed; the call goes on", async (t: TestContext) => {
+  const first = await startSippSrs(t, "srs-drop.xml", { durationMs: 1000 });
+  const second = await startSippSrs(t, "srs-drop.xml", { durationMs: 1000 });
+  const { rig, connId } = await recordedCall(t, [first.uri, second.uri]);
+  const failed = await rig.waitFor("EventSiprecFailed", (e) => e.connId === connId);
+  assert.equal(failed.data["code"], "TANDEM_ERR_RECORDING_SRS_FAILED");
+  const lost = rig.h.events.filter((e) => e.name === "EventSiprecLost" && e.connId === connId).map((e) => [e.data["srs"], e.data["retry"]]);
+  assert.deepEqual(lost, [
+    [first.uri, second.uri],
+    [second.uri, null],
+  ]);
+  assert.ok(rig.h.events.some((e) => e.name === "EventError" && e.connId === connId && e.data["code"] === "TANDEM_ERR_RECORDING_SRS_FAILED"));
+  assert.equal(sippOk(await first.sipp), undefined);
+  assert.equal(sippOk(await second.sipp), undefined);
+  const customer = rig.parties.get(CUSTOMER_NUMBER);
+  assert.ok(customer);
+  const from = performance.now();
+  await sleep(1500);
+  assert.ok(fractionHearing(customer.heard(TONES, from + 300), [AGENT]) >= 0.9, "the customer still hears the agent");
+  await release(rig, connId);
+  assert.equal(rig.index.list({ connId }).recordings[0]?.status, "complete", "the local recording went on");
 });
 
 test("an SRS whose dialog fails on a re-INVITE (481): BYE, coded drop, one re-try to the next SRS, which gets both streams", async (t: TestContext) => {
