@@ -13,7 +13,7 @@ export interface MixerFigures {
   /** The mixer's CPU per party, % of one core, and what was measured (its process, its threads). */
   cpuPerPartyPercent: number;
   cpuSource: string;
-  /** Frames the parties found late or lost, of the frames due. */
+  /** Frames the parties found late, lost or missing a voice, of the frames due. */
   partyBad: number;
   partyDue: number;
   /** Added latency from the probe room (media-latency-probe.ts), ms; NaN when no burst was heard. */

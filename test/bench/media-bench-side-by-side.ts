@@ -46,7 +46,7 @@ const rows: [string, (f: MixerFigures) => string][] = [
   ["parties sustained", (f) => `${f.sustained} of ${f.parties}`],
   ["CPU per party", (f) => `${f.cpuPerPartyPercent.toFixed(3)} % of a core`],
   ["  measured on", (f) => f.cpuSource],
-  ["frames late or lost", (f) => `${f.partyBad} = ${pct(f.partyBad, f.partyDue)}`],
+  ["frames late/lost/holed", (f) => `${f.partyBad} = ${pct(f.partyBad, f.partyDue)}`],
   ["added latency p50 / p99", (f) => `${ms(f.latencyP50)} / ${ms(f.latencyP99)}`],
   ["  mixer's own p50 / p99", (f) => (f.internalLatency ? `${ms(f.internalLatency.p50)} / ${ms(f.internalLatency.p99)}` : "not reported")],
 ];
@@ -55,6 +55,6 @@ const width = 30;
 console.log(`\n${rooms} rooms × 3 parties, ${seconds} s measured each`);
 console.log(`${"".padEnd(26)}${"embedded engine".padEnd(width)}Janus AudioBridge`);
 for (const [name, row] of rows) console.log(`${name.padEnd(26)}${column(engine, row).padEnd(width)}${column(janus, row)}`);
-console.log(`frames late or lost: as the parties received them (late > 40 ms behind); added latency: a probe room's burst, sent → heard`);
+console.log(`frames: as the parties received them (late > 40 ms behind, lost, or missing one of the room's other voices); added latency: a probe room's burst, sent → heard`);
 for (const [name, f] of [["engine", engine], ["Janus", janus]] as const) if (typeof f === "string") console.log(`${name}: ${f}`);
 console.log(machineLine());
