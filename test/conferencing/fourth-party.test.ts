@@ -41,6 +41,8 @@ function phonesTrunk(phones: ReadonlyMap<string, PartyPhone>): PluginDefinition<
 }
 
 const answered = (m: Message): boolean => m.event === "EventACK" || m.event === "EventError";
+/** Generous: a request that moves three legs into a room waits for three re-INVITEs, on a loaded machine too. */
+const ANSWER_MS = 15_000;
 
 test("a fourth party is refused from the desktop with TANDEM_ERR_CONFERENCE_FULL; the three parties keep hearing each other", async (t) => {
   const phones = new Map<string, PartyPhone>();
@@ -62,20 +64,20 @@ test("a fourth party is refused from the desktop with TANDEM_ERR_CONFERENCE_FULL
     await desktop.until((m) => m.event === "EventEstablished" && (connId === undefined || m["connId"] === connId), 15_000);
   };
 
-  const made = await desktop.request({ request: "RequestMakeCall", referenceId: "m1", dn: "1001", destination: CUSTOMER }, answered);
+  const made = await desktop.request({ request: "RequestMakeCall", referenceId: "m1", dn: "1001", destination: CUSTOMER }, answered, ANSWER_MS);
   const connId = made.at(-1)?.["connId"];
   assert.deepEqual([made.at(-1)?.event, typeof connId], ["EventACK", "string"], JSON.stringify(made));
   await established(connId);
-  const consult = await desktop.request({ request: "RequestInitiateConference", referenceId: "c1", dn: "1001", connId, destination: "1002" }, answered);
+  const consult = await desktop.request({ request: "RequestInitiateConference", referenceId: "c1", dn: "1001", connId, destination: "1002" }, answered, ANSWER_MS);
   const consultId = consult.at(-1)?.["connId"];
   assert.equal(consult.at(-1)?.event, "EventACK", JSON.stringify(consult));
   await established(consultId);
-  const completed = await desktop.request({ request: "RequestCompleteConference", referenceId: "c2", dn: "1001", connId: consultId, heldConnId: connId }, answered);
+  const completed = await desktop.request({ request: "RequestCompleteConference", referenceId: "c2", dn: "1001", connId: consultId, heldConnId: connId }, answered, ANSWER_MS);
   assert.deepEqual([completed.at(-1)?.event, completed.at(-1)?.["connId"]], ["EventACK", connId], JSON.stringify(completed));
 
   const conferenced = performance.now();
   for (const [request, referenceId] of [["RequestInitiateConference", "f1"], ["RequestSingleStepConference", "f2"]]) {
-    const out = await desktop.request({ request, referenceId, dn: "1001", connId, destination: FOURTH }, answered);
+    const out = await desktop.request({ request, referenceId, dn: "1001", connId, destination: FOURTH }, answered, ANSWER_MS);
     assert.deepEqual(out.map((m) => m.event), ["EventError"], `${request}: nothing but the refusal (no EventHeld, no EventDialing)`);
     assert.equal(out[0]?.["code"], "TANDEM_ERR_CONFERENCE_FULL", JSON.stringify(out[0]));
     assert.match(String(out[0]?.["message"]), /already has 3 parties/);

@@ -148,12 +148,15 @@ export class DesktopClient {
     }
   }
 
-  /** Sends a request and reads until its EventError/EventACK/EventRegistered/EventUnregistered answer or a referencing event. */
-  async request(request: Record<string, unknown>, done: (m: Message) => boolean = () => true): Promise<Message[]> {
+  /**
+   * Sends a request and reads until its EventError/EventACK/EventRegistered/EventUnregistered answer or a referencing
+   * event, waiting up to `timeoutMs` for each message.
+   */
+  async request(request: Record<string, unknown>, done: (m: Message) => boolean = () => true, timeoutMs = 2000): Promise<Message[]> {
     this.send(request);
     const out: Message[] = [];
     for (;;) {
-      const m = await this.next();
+      const m = await this.next(timeoutMs);
       out.push(m);
       if (m["referenceId"] === request["referenceId"] && done(m)) return out;
     }
