@@ -1,37 +1,30 @@
 /**
  * SIPREC (RFC 7866), Tandem as the SRC, on a real call (agent 1001's phone calls a customer; sipp phones whose
  * audio is an RTP test party sending its own tone). The SRS is a sipp scenario (test/fixtures/recording/srs.xml)
- * that fails the session unless the INVITE requires siprec and carries multipart/mixed with two sendonly labelled
- * streams and RFC 7865 metadata naming both participants and streams; it answers with two recvonly streams to two
- * RTP test parties, which count the RTP of each stream and detect its tone: the customer's alone on stream 1, the
- * agent's alone on stream 2 — while the phones still hear each other and the local two-channel recording goes on.
+ * that fails the session unless the INVITE requires siprec, has +sip.src in its Contact and carries multipart/mixed
+ * with two sendonly labelled streams and RFC 7865 metadata naming both participants and streams; it answers with
+ * two recvonly streams to two RTP test parties (test/recording/support/sipp-srs.ts), which count the RTP of each
+ * stream and detect its tone: the customer's alone on stream 1, the agent's alone on stream 2 — while the phones
+ * still hear each other and the local two-channel recording goes on.
  * An SRS that does not answer: EventSiprecFailed + EventError TANDEM_ERR_RECORDING_SRS_FAILED, the call and the
  * local recording go on.
  */
 import assert from "node:assert/strict";
-import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { after, test, type TestContext } from "node:test";
-import { describeSegments, detectTones, fractionHearing, RtpParty, toneSegments } from "@tandem/sdk/testing/media";
+import { fractionHearing } from "@tandem/sdk/testing/media";
 import { freePort } from "../support/free-port.js";
-import { killAllSipp, runSipp } from "../support/sipp.js";
+import { killAllSipp } from "../support/sipp.js";
 import { sleep, sippOk } from "../desktop-calls/support/desktop-rig.js";
 import { startRecordingRig, type RecordingRig } from "./support/recording-rig.js";
+import { startSippSrs, streamFigures } from "./support/sipp-srs.js";
 
 const AGENT = 1100;
 const CUSTOMER = 400;
 const CUSTOMER_NUMBER = "5550100";
-const SRS_SCENARIO = resolve(fileURLToPath(new URL("../fixtures/recording/srs.xml", import.meta.url)));
 
 after(() => killAllSipp());
 
 const base = (referenceId: string) => ({ dn: "1001", referenceId, source: "desktop" });
-
-function heardShare(rtp: RtpParty, tones: number[], sinceMs: number): { share: number; line: string } {
-  const audio = rtp.audio({ sinceMs });
-  const windows = detectTones(audio.pcm, { frequencies: [AGENT, CUSTOMER], startMs: audio.startMs });
-  return { share: fractionHearing(windows, tones), line: describeSegments(toneSegments(windows)) };
-}
 
 async function call(rig: RecordingRig): Promise<{ connId: string; establishedAt: number }> {
   const { connId } = await rig.h.model.callControl.makeCall({ ...base("m1"), destination: CUSTOMER_NUMBER });
@@ -40,15 +33,12 @@ async function call(rig: RecordingRig): Promise<{ connId: string; establishedAt:
 }
 
 test("a SIPREC session carries each side on its own labelled stream to the SRS, with RFC 7865 metadata; BYE at the end", async (t: TestContext) => {
-  const stream1 = await RtpParty.open({ codec: "PCMU" });
-  const stream2 = await RtpParty.open({ codec: "PCMU" });
-  t.after(() => Promise.all([stream1.close(), stream2.close()]));
-  const srsPort = await freePort();
-  const srs = runSipp({ scenario: SRS_SCENARIO, localPort: srsPort, calls: 1, timeoutS: 60, extraArgs: ["-key", "srs_port1", String(stream1.port), "-key", "srs_port2", String(stream2.port)] });
-  await sleep(300);
+  const srs = await startSippSrs(t, "srs.xml");
+  const [stream1, stream2] = srs.streams ?? [];
+  assert.ok(stream1 && stream2);
   const rig = await startRecordingRig(t, {
     parties: { "1001": AGENT, [CUSTOMER_NUMBER]: CUSTOMER },
-    recording: { dns: { "1001": { record: true, siprec: true } }, siprec: { srs: `sip:srs@127.0.0.1:${srsPort}`, answerMs: 5000 } },
+    recording: { dns: { "1001": { record: true, siprec: true } }, siprec: { srs: srs.uri, answerMs: 5000 } },
   });
   const { connId, establishedAt } = await call(rig);
   const started = await rig.waitFor("EventSiprecStarted", (e) => e.connId === connId).catch((err: unknown) => {
@@ -59,12 +49,10 @@ test("a SIPREC session carries each side on its own labelled stream to the SRS, 
   assert.ok(startMs < 1000, `up after ${startMs} ms`);
   const from = stream1.now() + 300;
   await sleep(2500);
-  const count1 = stream1.arrivals.filter((a) => a.arrivalMs >= from).length;
-  const count2 = stream2.arrivals.filter((a) => a.arrivalMs >= from).length;
-  t.diagnostic(`RTP packets in 2.2 s: stream 1 ${count1}, stream 2 ${count2}`);
-  assert.ok(count1 >= 90 && count2 >= 90, `each stream carries 20 ms packets: ${count1}, ${count2}`);
-  const one = heardShare(stream1, [CUSTOMER], from);
-  const two = heardShare(stream2, [AGENT], from);
+  const one = streamFigures(stream1, CUSTOMER, [AGENT], from);
+  const two = streamFigures(stream2, AGENT, [CUSTOMER], from);
+  t.diagnostic(`RTP packets in 2.2 s: stream 1 ${one.packets}, stream 2 ${two.packets}`);
+  assert.ok(one.packets >= 90 && two.packets >= 90, `each stream carries 20 ms packets: ${one.packets}, ${two.packets}`);
   assert.ok(one.share >= 0.9, `stream 1 carries the customer alone: ${one.line}`);
   assert.ok(two.share >= 0.9, `stream 2 carries the agent alone: ${two.line}`);
   const customer = rig.parties.get(CUSTOMER_NUMBER);
@@ -75,7 +63,7 @@ test("a SIPREC session carries each side on its own labelled stream to the SRS, 
 
   await rig.h.model.callControl.releaseCall({ ...base("r1"), connId });
   await rig.waitFor("EventRecordingStopped", (e) => e.connId === connId);
-  assert.equal(sippOk(await srs), undefined, "the SRS saw a well-formed session and its BYE");
+  assert.equal(sippOk(await srs.sipp), undefined, "the SRS saw a well-formed session and its BYE");
   const { recordings } = rig.index.list({ connId });
   assert.equal(recordings[0]?.status, "complete", "the local recording went on beside SIPREC");
 });

@@ -6,8 +6,7 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TestContext } from "node:test";
-import { describeSegments, detectTones, fractionHearing, RtpParty } from "@tandem/sdk/testing/media";
-import { toneSegments } from "@tandem/sdk/testing/media";
+import { describeSegments, detectTones, fractionHearing, RtpParty, toneSegments } from "@tandem/sdk/testing/media";
 import { freePort } from "../../support/free-port.js";
 import { runSipp, type SippResult } from "../../support/sipp.js";
 import { sleep } from "../../support/sleep.js";
