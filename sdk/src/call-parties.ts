@@ -80,6 +80,12 @@ export interface CallMediaOwner {
    * listed go; the model ends those. Throwing leaves the legs where they are and the request fails.
    */
   rejoin?(connId: string, parties: readonly CallPartyLeg[]): Promise<void>;
+  /**
+   * Optional, for an owner with {@link rejoin}: the model is about to move `parties` (a hold or consultation
+   * starts). Their room parties stay (the seats kept for `rejoin`) but should stop sending to the legs, which are
+   * about to take other media (music on hold, the consulted party). A failure is logged; the hold goes on.
+   */
+  lend?(connId: string, parties: readonly CallPartyLeg[]): Promise<void>;
 }
 
 /** The call model's verbs for calls whose media a plugin carries. */

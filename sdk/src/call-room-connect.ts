@@ -6,6 +6,7 @@
 import type { CallMediaOwner, CallPartyLeg } from "./call-parties.js";
 import type { McuCapabilities, McuParty, McuRoom } from "./mcu-adapter.js";
 import { mcuOfferHandler } from "./mcu-offer-handler.js";
+import { withDirection } from "./sdp-direction.js";
 
 /**
  * Moves every party into `room` (all at once, with `move`). If a move fails, `forget` drops the owner's record of
@@ -34,7 +35,12 @@ export async function moveLegsIntoRoom(
 export interface RejoinPlan {
   /** Legs already seated: they move back to their own room party. */
   readonly back: readonly CallPartyLeg[];
-  /** Legs new to the room taking the seat of a leg that is gone on the same side (the customer's, or the agents'). */
+  /**
+   * Legs new to the room taking the seat of a leg that is gone on the same side (the customer's, or the agents'):
+   * the owner gives the seat's party id to a new party for the leg (a new port, so the room does not latch on to
+   * the old leg, which may still be sending), so whatever names the seat (a recording's channels, a coach's
+   * whisper) goes on naming it.
+   */
   readonly seated: readonly { readonly from: string; readonly leg: CallPartyLeg }[];
   /** Legs new to the room with no seat free on their side: they join as new parties. */
   readonly joining: readonly CallPartyLeg[];
@@ -65,8 +71,7 @@ export function planRejoin(seats: ReadonlyMap<string, CallPartyLeg["role"]>, par
 }
 
 /**
- * Moves a leg's media to `party`, a party already in the room (the leg's own after a hold, or the seat it takes
- * over): a fresh offer from the room (RFC 3264 §8, the party's own port) in a re-INVITE to the leg, completed by
+ * Moves a leg's media back to `party`, its own party in the room (after a hold or consultation): a fresh offer from the room (RFC 3264 §8, the party's own port) in a re-INVITE to the leg, completed by
  * its answer, so the room follows the leg wherever it now sends from; the leg's later offers then go to the party.
  * Needs an adapter with fresh offers ({@link McuCapabilities.freshOffer}).
  */
@@ -77,4 +82,13 @@ export async function moveLegToParty(party: McuParty, leg: CallPartyLeg, onError
   if (!sdp) throw new Error(`the ${leg.role} leg answered the room's offer without SDP`);
   await party.accept(sdp);
   leg.leg.onOffer(mcuOfferHandler(party, onError));
+}
+
+/**
+ * A room party whose leg is lent for a hold or consultation ({@link CallMediaOwner.lend}) stops sending to it: the
+ * party is given the leg's last SDP set `inactive` (RFC 3264 §6.1) as if the leg had offered it, so the room
+ * neither sends to the leg nor waits for its media, and the party keeps its port for {@link moveLegToParty}.
+ */
+export async function quietParty(party: McuParty, leg: CallPartyLeg): Promise<void> {
+  await party.reoffer(withDirection(leg.leg.remoteSdp, "inactive"));
 }

@@ -8,13 +8,16 @@
  * 1002's on the right; the row lists 1002 as a party and as the agent. Then a recorded call held and retrieved:
  * silence in the file while held, both phones recorded again after; a single-step transfer (agent 2 in agent 1's
  * place on the right, no gap); and RequestAlternateCall during the consultation (back with the customer is in the
- * recorded room again, the consultation silent, then the transfer completes).
+ * recorded room again, the consultation silent, then the transfer completes); and a hold with music on hold (the
+ * customer hears the music alone: the recording's room stops sending to the lent legs).
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, test, type TestContext } from "node:test";
-import { analyzeWav, describeSegments, fractionHearing, toneSegments } from "@tandem/sdk/testing/media";
+import { analyzeWav, describeSegments, fractionHearing, toneSamples, toneSegments, writeWav } from "@tandem/sdk/testing/media";
 import { killAllSipp } from "../support/sipp.js";
 import { sleep, sippOk } from "../desktop-calls/support/desktop-rig.js";
 import { startRecordingRig, type RecordingRig } from "./support/recording-rig.js";
@@ -23,7 +26,8 @@ const AGENT_1 = 700;
 const AGENT_2 = 1100;
 const CUSTOMER = 400;
 const CUSTOMER_NUMBER = "5550100";
-const TONES = [AGENT_1, AGENT_2, CUSTOMER];
+const MUSIC = 1700;
+const TONES = [AGENT_1, AGENT_2, CUSTOMER, MUSIC];
 
 after(() => killAllSipp());
 
@@ -128,7 +132,7 @@ test("a recorded call held and retrieved: silence while held, then both phones i
   assert.ok(file.share("right", [AGENT_1], retrieved + 600, ended - 200) >= 0.9, `agent after the retrieve: ${file.lines}`);
 });
 
-test("a recorded call single-step transferred: the customer on the left throughout, agent 1 then agent 2 on the right", async (t: TestContext) => {
+test("a recorded call single-step transferred: the customer on the left, agent 1 then agent 2 on the right", async (t: TestContext) => {
   const rig = await startRecordingRig(t, { parties: { "1001": AGENT_1, "1002": AGENT_2, [CUSTOMER_NUMBER]: CUSTOMER } });
   const cc = rig.h.model.callControl;
   const { connId, startedAt } = await recordedCall(rig);
@@ -145,7 +149,9 @@ test("a recorded call single-step transferred: the customer on the left througho
   for (const phone of rig.parties.values()) assert.equal(sippOk(await phone.sipp), undefined);
   const file = recordedFile(rig, connId);
   t.diagnostic(file.lines);
-  assert.ok(file.share("left", [CUSTOMER], 500, ended - 200) >= 0.9, `customer on the left throughout: ${file.lines}`);
+  // The customer is re-INVITEd to its own room party when the target is taken in: each side of that moment.
+  assert.ok(file.share("left", [CUSTOMER], 500, asked - 200) >= 0.9, `customer on the left while the target rings: ${file.lines}`);
+  assert.ok(file.share("left", [CUSTOMER], transferred + 600, ended - 200) >= 0.9, `customer on the left after the transfer: ${file.lines}`);
   assert.ok(file.share("right", [AGENT_1], 500, asked - 200) >= 0.9, `agent 1 on the right while the target rings: ${file.lines}`);
   assert.ok(file.share("right", [AGENT_2], transferred + 600, ended - 200) >= 0.9, `agent 2 on the right after the transfer: ${file.lines}`);
   assert.deepEqual(file.row.parties.map((p) => `${p.role}:${p.dn}`).sort(), ["agent:1001", "agent:1002", `customer:${CUSTOMER_NUMBER}`]);
@@ -181,4 +187,40 @@ test("alternating on a recorded consultation: back with the customer is recorded
   assert.ok(file.share("right", [], awayAt + 600, completing - 200) >= 0.9, `right silent while consulting again: ${file.lines}`);
   assert.ok(file.share("left", [CUSTOMER], completed + 600, ended - 200) >= 0.9, `customer after the transfer: ${file.lines}`);
   assert.ok(file.share("right", [AGENT_2], completed + 600, ended - 200) >= 0.9, `agent 2 after the transfer: ${file.lines}`);
+});
+
+test("a recorded call held with music: the customer hears the music alone, the file is silent, both recorded after the retrieve", async (t: TestContext) => {
+  const dir = mkdtempSync(join(tmpdir(), "recorded-hold-music-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const music = join(dir, "music.wav");
+  writeWav(music, [toneSamples([MUSIC], 3000)], 8000);
+  const rig = await startRecordingRig(t, { parties: { "1001": AGENT_1, [CUSTOMER_NUMBER]: CUSTOMER }, conferencing: { holdMusic: { file: music } } });
+  const cc = rig.h.model.callControl;
+  const customer = rig.parties.get(CUSTOMER_NUMBER);
+  assert.ok(customer);
+  const { connId, startedAt } = await recordedCall(rig);
+  await sleep(1000);
+  const held = Date.now() - startedAt;
+  const heldAt = performance.now();
+  await cc.holdCall({ ...base("h1"), connId });
+  await sleep(2500);
+  const onHold = customer.heard(TONES, heldAt);
+  assert.ok(fractionHearing(onHold, [MUSIC], heldAt + 600, heldAt + 2500) >= 0.9, `the held customer hears the music alone: ${describeSegments(toneSegments(onHold))}`);
+  // One RTP stream reaches the held customer, the music's: the recording's room no longer sends to a lent leg.
+  const streams = customer.party.streams(heldAt + 600).filter((s) => s.firstArrivalMs < heldAt + 2500);
+  assert.equal(streams.length, 1, `RTP streams at the held customer: ${JSON.stringify(streams.map((s) => ({ ssrc: s.ssrc, received: s.received })))}`);
+  const retrieving = Date.now() - startedAt;
+  await cc.retrieveCall({ ...base("h2"), connId });
+  const retrieved = Date.now() - startedAt;
+  await sleep(1500);
+  const ended = Date.now() - startedAt;
+  await cc.releaseCall({ ...base("r1"), connId });
+  await rig.waitFor("EventRecordingStopped", (e) => e.connId === connId);
+  for (const phone of rig.parties.values()) assert.equal(sippOk(await phone.sipp), undefined);
+  const file = recordedFile(rig, connId);
+  t.diagnostic(file.lines);
+  assert.ok(file.share("left", [], held + 600, retrieving - 200) >= 0.9, `left silent while held: ${file.lines}`);
+  assert.ok(file.share("right", [], held + 600, retrieving - 200) >= 0.9, `right silent while held: ${file.lines}`);
+  assert.ok(file.share("left", [CUSTOMER], retrieved + 600, ended - 200) >= 0.9, `customer after the retrieve: ${file.lines}`);
+  assert.ok(file.share("right", [AGENT_1], retrieved + 600, ended - 200) >= 0.9, `agent after the retrieve: ${file.lines}`);
 });

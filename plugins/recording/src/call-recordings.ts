@@ -14,6 +14,7 @@ import {
   moveLegToParty,
   moveLegsIntoRoom,
   planRejoin,
+  quietParty,
   type CallMediaEnd,
   type CallMediaOwner,
   type CallMediaTakeover,
@@ -147,10 +148,17 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
     return remaining.some((p) => p.role === "agent") ? "continue" : "release";
   }
 
+  /** The legs are lent for a hold or consultation: their room parties stop sending to them (seats kept, silence written). */
+  async lend(connId: string, parties: readonly CallPartyLeg[]): Promise<void> {
+    const call = this.byConnId.get(connId);
+    if (!call || call.host) return;
+    await Promise.all(parties.map((leg) => call.members.get(leg.leg.id)).map((member) => (member ? quietParty(member.party, member.leg) : undefined)));
+  }
+
   /**
    * The legs lent for a hold or consultation come back (the customer and agent, the customer and a transfer
    * target, or all three of a conference): each goes to its own room party again, a transfer target to the seat of
-   * the agent it replaces, so it is written on the agent channel; a conference's target joins the room in one of
+   * the agent it replaces (a party of the same id), so it is written on the agent channel; a conference's target joins the room in one of
    * the seats named on the agent channel when the recording started. Held or consulting time was silence in the file. The parties list follows.
    */
   async rejoin(connId: string, parties: readonly CallPartyLeg[]): Promise<void> {
@@ -173,9 +181,9 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
     }
     for (const { from, leg } of plan.seated) {
       const member = vacate(from);
-      if (!member) continue;
-      call.members.set(leg.leg.id, { party: member.party, leg, since: now });
-      moves.push(moveLegToParty(member.party, leg, warn));
+      // A new party under the seat's id (the channel layout names it) on a new port: the leg that had the seat
+      // may still be sending to the old one, and must not be the source the room latches on to.
+      if (member) moves.push(member.party.leave().then(() => this.moveLeg(call, leg, member.party.id)));
     }
     for (const legId of plan.gone) void vacate(legId)?.party.leave().catch((err: unknown) => this.log.warn({ err, connId }, "leaving the recorded room failed"));
     for (const leg of plan.joining) moves.push(this.moveLeg(call, leg, leg.role === "customer" ? undefined : JOINING_SEATS.find((id) => !call.room.parties().includes(id))));

@@ -21,6 +21,7 @@ import {
   moveLegToParty,
   moveLegsIntoRoom,
   planRejoin,
+  quietParty,
   type CallMediaEnd,
   type CallMediaTakeover,
   type CallPartyLeg,
@@ -154,6 +155,16 @@ export class SupervisedCalls implements CallJoiner, RoomSharingOwner {
     return remaining.some((p) => p.role === "agent") ? "continue" : "release";
   }
 
+  /** The legs are lent for a hold or consultation: their room parties stop sending to them (the supervisors stay). */
+  async lend(connId: string, parties: readonly CallPartyLeg[]): Promise<void> {
+    const room = this.byConnId.get(connId);
+    if (!room || room.host) return;
+    await Promise.all(parties.map((leg) => {
+      const member = room.members.get(leg.leg.id);
+      return member ? quietParty(member, leg) : undefined;
+    }));
+  }
+
   /**
    * The legs lent for a hold or consultation come back: each to its own room party, a transfer target to the seat
    * of the agent it replaces (so a coaching supervisor whispers to it), a conference's target as a new party. The
@@ -174,9 +185,10 @@ export class SupervisedCalls implements CallJoiner, RoomSharingOwner {
       const member = room.members.get(from);
       room.members.delete(from);
       if (!member) continue;
-      room.members.set(leg.leg.id, member);
       if (from === room.agentLegId) room.agentLegId = leg.leg.id;
-      moves.push(moveLegToParty(member, leg, warn));
+      // A new party under the seat's id (whisper targets name it) on a new port: the leg that had the seat may
+      // still be sending to the old one, and must not be the source the room latches on to.
+      moves.push(member.leave().then(() => this.moveLeg(room, leg, member.id)));
     }
     for (const legId of plan.gone) {
       const member = room.members.get(legId);
@@ -250,8 +262,8 @@ export class SupervisedCalls implements CallJoiner, RoomSharingOwner {
     return room;
   }
 
-  private async moveLeg(room: SupervisedRoom, party: CallPartyLeg): Promise<void> {
-    const member = await room.room.join({ partyId: party.leg.id });
+  private async moveLeg(room: SupervisedRoom, party: CallPartyLeg, partyId = party.leg.id): Promise<void> {
+    const member = await room.room.join({ partyId });
     room.members.set(party.leg.id, member);
     if (party.role === "agent" && room.agentPartyId === undefined) {
       room.agentPartyId = member.id;

@@ -2,8 +2,8 @@
  * End-to-end rig for recordings with real audio: the real SIP stack on 127.0.0.1 and the call model (the calls
  * harness, on an SQLite file), the media and media-engine plugins and the recording plugin on shared extension
  * points, and one party phone per number (a sipp UAS whose audio is an RTP test party sending its own tone, from
- * the conferencing tests). A `selectTrunk` handler sends every number to its phone. With `conferencing`, the
- * conferencing plugin joins them, so a recorded call can be conferenced.
+ * the conferencing tests). A `selectTrunk` handler sends every number to its phone. With `conferencing` (true, or
+ * its config), the conferencing plugin joins them, so a recorded call can be conferenced and held with music.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -49,7 +49,7 @@ export interface RecordingRig {
 }
 
 /** `dns`: DNs beside the agents' (e.g. a VoipService DN for the SIPREC recording server). */
-export async function startRecordingRig(t: TestContext, options: { parties: Record<string, number>; recording?: Partial<RecordingConfig>; conferencing?: boolean; dns?: DnInput[] }): Promise<RecordingRig> {
+export async function startRecordingRig(t: TestContext, options: { parties: Record<string, number>; recording?: Partial<RecordingConfig>; conferencing?: boolean | Parameters<typeof conferencingDefaults>[0]; dns?: DnInput[] }): Promise<RecordingRig> {
   const dir = mkdtempSync(join(tmpdir(), "recording-rig-"));
   const folder = join(dir, "recordings");
   const parties = new Map<string, PartyPhone>();
@@ -74,7 +74,7 @@ export async function startRecordingRig(t: TestContext, options: { parties: Reco
   const sip = stack.stack.verbs;
   await registerOnHarness(t, h, sip, mediaEngine, engineDefaults({ ...portRange(16), workers: 1 }), extensions);
   await registerOnHarness(t, h, sip, media, { adapter: "media-engine" }, extensions);
-  if (options.conferencing) await registerOnHarness(t, h, sip, conferencing, conferencingDefaults({}), extensions);
+  if (options.conferencing) await registerOnHarness(t, h, sip, conferencing, conferencingDefaults(options.conferencing === true ? {} : options.conferencing), extensions);
   // The harness's context has no storage: the recording plugin gets its own tables in the harness's SQLite file.
   const storage = new SqlitePluginStorage(h.db, "recording");
   const withStorage = definePlugin<RecordingConfig>({ manifest: recording.manifest, register: (ctx) => recording.register({ ...ctx, storage }) });

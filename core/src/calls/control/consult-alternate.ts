@@ -14,7 +14,7 @@ import type { Consult } from "./consult-state.js";
 import { CallControlErrors } from "./errors.js";
 import { pinOffers } from "./bridge-watch.js";
 import { askHoldMedia, holdCustomer, stopHoldMedia, unholdCustomer } from "./hold-media.js";
-import { rejoinCustomerAndAgent } from "./lent-media.js";
+import { lendLegs, rejoinCustomerAndAgent } from "./lent-media.js";
 
 const NAME = "RequestAlternateCall";
 
@@ -41,9 +41,12 @@ export async function alternateCall(cc: ControlContext, request: TwoCallRequest)
   const [away, back] = toCustomer ? [target, customer] : [customer, target];
   await exclusive(call, NAME, async () => {
     try {
+      const lent = controlState(call).owned !== undefined;
+      // A lent call (lent-media.ts): away from the customer the legs are lent again, offers pinned.
+      if (lent && away === customer) await lendLegs(cc, call);
       await (away === customer ? holdCustomer(cc, call, customer, await askHoldMedia(cc, call)) : away.hold("sendonly"));
-      if (controlState(call).owned) {
-        // A lent call (lent-media.ts): back to the customer is back in the owner's room; away from it, lent again.
+      if (lent) {
+        // Back to the customer is back in the owner's room.
         if (back === customer) return await backToOwner(cc, call);
         pinOffers(call);
       }

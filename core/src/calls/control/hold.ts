@@ -13,7 +13,7 @@ import { pinOffers, rebridge } from "./bridge-watch.js";
 import { asRequest, controlState, establishedCallOf, exclusive, reasonOf, type ControlContext } from "./control-context.js";
 import { CallControlErrors } from "./errors.js";
 import { askHoldMedia, holdCustomer, stopHoldMedia, unholdCustomer } from "./hold-media.js";
-import { rejoinCustomerAndAgent } from "./lent-media.js";
+import { lendLegs, rejoinCustomerAndAgent } from "./lent-media.js";
 
 /** Runs both re-INVITEs; when one fails, the other is put back so the two legs agree again. */
 async function both(
@@ -33,6 +33,7 @@ async function both(
 /** Puts the customer `sendonly` and the agent's phone `inactive`, offers pinned (no events; callers emit them). */
 export async function holdLegs(cc: ControlContext, call: Call, name: string): Promise<void> {
   const media = await askHoldMedia(cc, call);
+  await lendLegs(cc, call);
   pinOffers(call);
   try {
     await both(call, name, [

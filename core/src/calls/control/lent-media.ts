@@ -19,6 +19,13 @@ export function lent(call: Call): boolean {
   return state.owned !== undefined && (state.held || state.consult !== undefined);
 }
 
+/** The owner is told its legs are about to be moved (`owner.lend`), so its room stops sending to them. */
+export async function lendLegs(cc: ControlContext, call: Call): Promise<void> {
+  const owned = controlState(call).owned;
+  if (!owned?.owner.lend) return;
+  await owned.owner.lend(call.connId, partyLegs(owned.parties)).catch((err: unknown) => cc.ctx.logger.warn({ err: reasonOf(err), connId: call.connId }, "the media owner could not quiet the legs it lends"));
+}
+
 /**
  * The lent legs go back into the owner's room as `parties` (`owner.rejoin`); the model then watches the parties
  * new to it and no longer watches the legs not listed (the caller ends those, e.g. the transferring agent's).
