@@ -117,7 +117,7 @@ export class DnValidator {
   private unknownOption(number: string, key: string, found: unknown): DnProblem {
     const definers = ["the core", ...this.pluginOptions.filter((p) => Object.keys(p.options).length > 0).map((p) => `plugin ${p.plugin}`)];
     const owner = Object.hasOwn(FIRST_PARTY_DN_OPTIONS, key) ? FIRST_PARTY_DN_OPTIONS[key] : undefined;
-    const why = owner === undefined ? "no one defines" : `belongs to plugin ${owner}, which is not enabled (plugins.${owner}.enabled)`;
+    const why = owner === undefined ? "no one defines" : `belongs to plugin ${owner}, which is not enabled`;
     return {
       field: key,
       error: RegistryErrors.optionUnknown(number, key, why, definers.join(", ")),
