@@ -4,8 +4,9 @@
  * 1002 (the supervision room lends the legs to the call model for the hold and consultation) and completes the
  * transfer (the customer and 1002 come back into the same room, 1002 in 1001's seat). Every phone is a sipp party
  * phone sending its own tone. The supervisor stays on the room throughout: it hears the customer and agent 1, then
- * silence while the customer is held and agent 1 consults, then the customer and agent 2. And an owner that does
- * not take legs back (no `rejoin`) keeps the call from being held or consulted, untouched.
+ * silence while the customer is held and agent 1 consults, then the customer and agent 2. An owner that does not
+ * take legs back (no `rejoin`) keeps the call from being held or consulted, untouched. A coach's whisper follows a
+ * single-step transfer to agent 2 (the target takes agent 1's seat, which the whisper names).
  */
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
@@ -86,4 +87,28 @@ test("an owner without rejoin: hold and consultation are refused and the call st
   await cc.releaseCall({ ...request, referenceId: "r1" });
   assert.equal(sippOk(await customer.sipp), undefined, "customer");
   assert.equal(sippOk(await agent.sipp), undefined, "agent");
+});
+
+test("a coached call single-step transferred: the coach's whisper goes on to agent 2, in agent 1's seat", async (t) => {
+  const { rig, supervisor } = await startWithAgentAndSupervisor(t, { [CUSTOMER]: CUSTOMER_TONE, [AGENT_2]: AGENT_2_TONE });
+  const customer = rig.phones.get(CUSTOMER);
+  const agent2 = rig.phones.get(AGENT_2);
+  assert.ok(customer && agent2);
+  const cc = rig.h.model.callControl;
+  rig.h.ready(AGENT);
+  const { connId } = await cc.makeCall({ dn: AGENT, referenceId: "m1", source: "desktop", destination: CUSTOMER });
+  await rig.waitFor("EventEstablished", (e) => e.connId === connId);
+  await rig.control.monitorNextCall({ dn: SUPERVISOR, agentDn: AGENT, referenceId: "s1", requester, mode: "coach" });
+  await rig.waitFor("EventPartyAdded", (e) => e.dn === SUPERVISOR && e.connId === connId);
+  await sleep(500);
+  await cc.singleStepTransfer({ dn: AGENT, referenceId: "t1", source: "desktop", connId, destination: AGENT_2 });
+  await rig.waitFor("EventEstablished", (e) => e.connId === connId && e.dn === AGENT_2);
+  const transferred = performance.now();
+  await sleep(2000);
+  assert.equal(misheard(agent2, transferred + 500, transferred + 2000, [SUPERVISOR_TONE, CUSTOMER_TONE]), undefined, "agent 2 hears the coach and the customer");
+  assert.equal(misheard(customer, transferred + 500, transferred + 2000, [AGENT_2_TONE]), undefined, "the customer hears agent 2, not the coach");
+  assert.equal(misheard(supervisor, transferred + 500, transferred + 2000, [AGENT_2_TONE, CUSTOMER_TONE]), undefined, "the coach hears the customer and agent 2");
+  await cc.releaseCall({ dn: AGENT_2, referenceId: "r1", source: "desktop", connId });
+  await rig.waitFor("EventMonitoringCancelled", (e) => e.dn === SUPERVISOR);
+  for (const [name, phone] of [["customer", customer], ["agent 2", agent2], ["supervisor", supervisor]] as const) assert.equal(sippOk(await phone.sipp), undefined, name);
 });
