@@ -6,7 +6,8 @@
  * phone sending its own tone. The supervisor stays on the room throughout: it hears the customer and agent 1, then
  * silence while the customer is held and agent 1 consults, then the customer and agent 2. An owner that does not
  * take legs back (no `rejoin`) keeps the call from being held or consulted, untouched. A coach's whisper follows a
- * single-step transfer to agent 2 (the target takes agent 1's seat, which the whisper names).
+ * single-step transfer to agent 2 (the target takes agent 1's seat, which the whisper names). A conference made on
+ * a monitored call stays in the supervision room, the supervisor hearing all three.
  */
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
@@ -16,7 +17,7 @@ import { killAllSipp } from "../support/sipp.js";
 import { sleep, sippOk } from "../desktop-calls/support/desktop-rig.js";
 import type { PartyPhone } from "../conferencing/support/party-phone.js";
 import { SharingOwner } from "./support/sharing-owner.js";
-import { AGENT, AGENT_TONE, CUSTOMER_TONE, routedCallToAgent, startWithAgentAndSupervisor, SUPERVISOR, SUPERVISOR_TONE } from "./support/supervision-rig.js";
+import { AGENT, AGENT_TONE, CUSTOMER_TONE, routedCallToAgent, startSupervisionRig, startWithAgentAndSupervisor, SUPERVISOR, SUPERVISOR_TONE } from "./support/supervision-rig.js";
 
 const CUSTOMER = "5550100";
 const AGENT_2 = "1002";
@@ -111,4 +112,30 @@ test("a coached call single-step transferred: the coach's whisper goes on to age
   await cc.releaseCall({ dn: AGENT_2, referenceId: "r1", source: "desktop", connId });
   await rig.waitFor("EventMonitoringCancelled", (e) => e.dn === SUPERVISOR);
   for (const [name, phone] of [["customer", customer], ["agent 2", agent2], ["supervisor", supervisor]] as const) assert.equal(sippOk(await phone.sipp), undefined, name);
+});
+
+test("a monitored call conferenced with agent 2: the supervision room carries the conference and the supervisor hears all three", async (t) => {
+  const rig = await startSupervisionRig(t, { phones: { [AGENT]: AGENT_TONE, [SUPERVISOR]: SUPERVISOR_TONE, [CUSTOMER]: CUSTOMER_TONE, [AGENT_2]: AGENT_2_TONE }, conferencing: true });
+  const [agent, supervisor, customer, agent2] = [AGENT, SUPERVISOR, CUSTOMER, AGENT_2].map((dn) => rig.phones.get(dn));
+  assert.ok(agent && supervisor && customer && agent2 && rig.conf);
+  const cc = rig.h.model.callControl;
+  rig.h.ready(AGENT);
+  const { connId } = await cc.makeCall({ dn: AGENT, referenceId: "m1", source: "desktop", destination: CUSTOMER });
+  await rig.waitFor("EventEstablished", (e) => e.connId === connId);
+  await rig.control.monitorNextCall({ dn: SUPERVISOR, agentDn: AGENT, referenceId: "s1", requester, mode: "mute" });
+  await rig.waitFor("EventPartyAdded", (e) => e.dn === SUPERVISOR && e.connId === connId);
+  const rooms = rig.rooms.health().rooms;
+  const consult = await rig.conf.initiateConference({ dn: AGENT, referenceId: "c1", source: "desktop", connId, destination: AGENT_2 });
+  await rig.waitFor("EventEstablished", (e) => e.connId === consult.connId && e.dn === AGENT_2);
+  await rig.conf.completeConference({ dn: AGENT, referenceId: "c2", source: "desktop", connId: consult.connId, heldConnId: connId });
+  const joined = performance.now();
+  await sleep(2500);
+  assert.equal(misheard(supervisor, joined + 800, joined + 2500, [AGENT_TONE, AGENT_2_TONE, CUSTOMER_TONE]), undefined, "the supervisor hears all three");
+  assert.equal(misheard(customer, joined + 800, joined + 2500, [AGENT_TONE, AGENT_2_TONE]), undefined, "the customer hears both agents");
+  assert.equal(misheard(agent2, joined + 800, joined + 2500, [AGENT_TONE, CUSTOMER_TONE]), undefined, "agent 2 hears agent 1 and the customer");
+  assert.ok(rig.rooms.health().rooms <= rooms, "no room of the conferencing plugin's was added for the call");
+  await cc.releaseCall({ dn: AGENT_2, referenceId: "r2", source: "desktop", connId });
+  await cc.releaseCall({ dn: AGENT, referenceId: "r1", source: "desktop", connId });
+  await rig.waitFor("EventMonitoringCancelled", (e) => e.dn === SUPERVISOR);
+  for (const [name, phone] of [["customer", customer], ["agent 1", agent], ["agent 2", agent2], ["supervisor", supervisor]] as const) assert.equal(sippOk(await phone.sipp), undefined, name);
 });
