@@ -19,6 +19,7 @@ const FIXTURES = resolve(fileURLToPath(new URL("../fixtures/recording/", import.
 /** The engine's RTP range and sipp's RTP port bases, apart from each other and below 32768. */
 const ENGINE_PORTS = { portMin: 28000, portMax: 29999 };
 const CUSTOMER_RTP_BASE = 24000;
+const SETTLE_MS = 6000;
 const AGENT_RTP_BASE = 26000;
 
 const ENGINE_COUNTERS = ["frames_lost_total", "frames_late_total", "frames_discarded_total", "ticks_late_total", "frames_skipped_total"];
@@ -61,6 +62,9 @@ export async function startRecordingBenchRig(agents: number): Promise<RecordingB
       if (!res.ok) throw new Error(`${request} of ${dn}: ${res.status} ${await res.text()}`);
     }
   }
+  // The process settles before the first call: compiling the sources under tsx and the agents' logins keep its event
+  // loop busy for a few seconds after start-up, and a busy process may answer new INVITEs 503 (admission control).
+  await sleep(SETTLE_MS);
   const pbxPort = example.ports.get(5070);
   if (pbxPort === undefined) throw new Error("config.example.json no longer names the PBX trunk at 127.0.0.1:5070");
   const customerScenario = scenarioWithTone(dir, "bench-customer.template.xml", TONES.customer);

@@ -96,6 +96,7 @@ function report(r: {
   const frames = r.checks.reduce((n, c) => n + 2 * c.check.frames, 0);
   const missing = r.checks.reduce((n, c) => n + (c.check.missingMs.left + c.check.missingMs.right) / 20, 0);
   const cross = r.checks.reduce((n, c) => n + (c.check.crossMs.left + c.check.crossMs.right) / 20, 0);
+  const both = r.checks.reduce((n, c) => n + c.check.bothMs / 20, 0);
   const bytes = r.checks.reduce((n, c) => n + (c.row.sizeBytes ?? 0), 0);
   const seconds = r.checks.reduce((n, c) => n + (c.row.durationMs ?? 0) / 1000, 0);
   const failed = r.rows.filter((row) => row.status !== "complete");
@@ -104,6 +105,7 @@ function report(r: {
   console.log(`calls sustained:         ${sustained} of ${CALLS} (sipp customers ok ${r.sipp.customers.successful} failed ${r.sipp.customers.failed}, agents ok ${r.sipp.agents.successful} failed ${r.sipp.agents.failed})`);
   console.log(`recordings:              ${r.checks.length} complete, ${failed.length} not${failed.length ? ` (${[...new Set(failed.map((f) => `${f.status} ${f.errorCode ?? ""}`))].join(", ")})` : ""}`);
   console.log(`frames in the files:     ${frames} judged (both channels); lost or silent ${missing.toFixed(0)} (${pct(missing, frames)}), other side's tone ${cross.toFixed(0)}`);
+  console.log(`  of which:               ${both.toFixed(0)} within 100 ms of a loss on the other channel (a stall at the receiving end), ${(missing - both).toFixed(0)} on one channel alone (that side's sender)`);
   const e = (name: string): number => r.engine[name] ?? 0;
   // Late frames came after their play-out time (a sender or the machine stalled); ticks late are the mixer's own delay.
   console.log(`engine, whole run:       input frames lost ${e("frames_lost_total")}, late ${e("frames_late_total")}, discarded ${e("frames_discarded_total")}; mixer ticks late ${e("ticks_late_total")}, frames skipped ${e("frames_skipped_total")}`);
