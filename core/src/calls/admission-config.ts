@@ -15,6 +15,12 @@ export interface AdmissionConfig {
   maxWaitingPerDn: number;
   /** Most calls at once from one source IP address (a PBX node counts as one); 0: no limit. Default 1000. */
   maxCallsPerSource: number;
+  /**
+   * Event-loop utilisation (0..1) above which, sustained, a share of new INVITEs is refused so the calls taken
+   * stay within what the process can serve (loop-load.ts); 0: no limit. Default 0 (off): on a machine shared
+   * with other busy processes the loop reads busy while it merely waits for a core, and sheds more than needed.
+   */
+  maxLoopUtilization: number;
   /** Seconds in the 503's Retry-After (RFC 3261 §20.33). Default 30. */
   retryAfterSeconds: number;
   /** Shedding is over (EventOverloadEnded) once no INVITE was refused for this long, ms. Default 10000. */
@@ -25,6 +31,7 @@ export const ADMISSION_CONFIG_DEFAULTS: AdmissionConfig = Object.freeze({
   maxCalls: 2000,
   maxWaitingPerDn: 500,
   maxCallsPerSource: 1000,
+  maxLoopUtilization: 0,
   retryAfterSeconds: 30,
   sheddingQuietMs: 10_000,
 });
@@ -52,6 +59,14 @@ export const ADMISSION_CONFIG_SCHEMA: JsonSchema = {
       "Most calls at once from one source IP address (a PBX node counts as one); 0: no limit.",
       ADMISSION_CONFIG_DEFAULTS.maxCallsPerSource,
     ),
+    maxLoopUtilization: {
+      type: "number",
+      minimum: 0,
+      maximum: 1,
+      default: ADMISSION_CONFIG_DEFAULTS.maxLoopUtilization,
+      description:
+        "Event-loop utilisation (0..1) above which, sustained, a share of new INVITEs is refused so the calls taken stay within what the process can serve (0.95 is a fair start on a machine of its own); 0: no limit.",
+    },
     retryAfterSeconds: { type: "integer", minimum: 1, maximum: 86400, default: ADMISSION_CONFIG_DEFAULTS.retryAfterSeconds, description: "Seconds in the 503's Retry-After (RFC 3261 §20.33)." },
     sheddingQuietMs: {
       type: "integer",

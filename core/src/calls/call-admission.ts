@@ -1,9 +1,9 @@
 /**
  * The call admission point: the SIP stack asks it about every new INVITE before any dialog, call or event
  * exists (`InviteAdmission`, stack-contract.ts). Past a limit — calls at once, unanswered calls at one dialled
- * DN, calls from one source address — the INVITE is answered 503 with Retry-After (RFC 3261 §21.5.4: the server
- * is overloaded; §20.33) and nothing is kept for it. An admitted call is counted until the stack releases it,
- * and at its DN only until it is answered.
+ * DN, calls from one source address, a busy event loop (loop-load.ts: then a share of new INVITEs) — the INVITE
+ * is answered 503 with Retry-After (RFC 3261 §21.5.4: the server is overloaded; §20.33) and nothing is kept for
+ * it. An admitted call is counted until the stack releases it, and at its DN only until it is answered.
  *
  * Metrics: `tandem_calls_admission_refused_total{limit}`, `tandem_calls_admission_calls` (counted now),
  * `tandem_calls_admission_shedding` (1 during an overload episode, overload-episode.ts).
@@ -12,12 +12,17 @@ import type { Counter, EventBus, Logger, Metrics } from "@tandem/sdk";
 import type { InviteAdmission, InviteAdmissionRequest, InviteRefusal } from "../sip/index.js";
 import { resolveAdmissionConfig, type AdmissionConfig } from "./admission-config.js";
 import { OverloadEpisode, type AdmissionLimit } from "./overload-episode.js";
+import { LoopLoad, type UtilizationMeter } from "./loop-load.js";
 
 export interface CallAdmissionDeps {
   config?: Partial<AdmissionConfig>;
   logger: Logger;
   metrics?: Metrics;
   bus?: EventBus;
+  /** The event loop's utilisation since its last read (tests give a scripted one); Node's own by default. */
+  loopMeter?: UtilizationMeter;
+  /** Monotonic milliseconds (tests). */
+  now?: () => number;
 }
 
 /** What an admitted call is counted under, until its release (at its DN: while `waiting`, unanswered). */
@@ -37,11 +42,17 @@ export class CallAdmission implements InviteAdmission {
   private readonly byDn = new Map<string, number>();
   private readonly bySource = new Map<string, number>();
   private readonly episode: OverloadEpisode;
+  private readonly loopLoad: LoopLoad;
   private readonly refusedTotal: Counter | undefined;
 
   constructor(deps: CallAdmissionDeps) {
     this.config = resolveAdmissionConfig(deps.config);
     this.episode = new OverloadEpisode({ bus: deps.bus, logger: deps.logger, quietMs: this.config.sheddingQuietMs });
+    this.loopLoad = new LoopLoad({
+      maxUtilization: this.config.maxLoopUtilization,
+      ...(deps.loopMeter ? { meter: deps.loopMeter } : {}),
+      ...(deps.now ? { now: deps.now } : {}),
+    });
     this.refusedTotal = deps.metrics?.counter({
       name: "calls_admission_refused_total",
       help: "New INVITEs answered 503 by overload control, by the limit that refused them",
@@ -64,12 +75,16 @@ export class CallAdmission implements InviteAdmission {
     return this.episode.active;
   }
 
-  /** Whether `request` would be refused; keeps nothing for it (a refusal is counted in the metrics). */
+  /**
+   * Whether `request` would be refused; keeps nothing for it (a refusal is counted in the metrics). The event
+   * loop's load is weighed here only, where the stack sheds statelessly, so `admit` does not weigh it twice.
+   */
   check(request: InviteAdmissionRequest): InviteRefusal | undefined {
     // The same Call-ID again (a copy, or a second INVITE for a call we already count) adds no load.
     if (this.counted.has(request.callId)) return undefined;
     const refusedBy = this.overLimit(request.dn ?? NO_DN, request.sourceAddress);
-    return refusedBy ? this.refuse(refusedBy.limit, refusedBy.load) : undefined;
+    if (refusedBy) return this.refuse(refusedBy.limit, refusedBy.load);
+    return this.loopLoad.take() ? undefined : this.refuse("load", this.loopLoad.lastPercent);
   }
 
   /** Counts the call `request` starts, unless it is refused. */

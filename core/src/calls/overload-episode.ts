@@ -5,8 +5,11 @@
  */
 import type { EventBus, Logger } from "@tandem/sdk";
 
-/** Which limit refused a call (the closed set of the metric's `limit` label). */
-export type AdmissionLimit = "calls" | "dn" | "source";
+/**
+ * Which limit refused a call (the closed set of the metric's `limit` label): `load` is the event loop's
+ * utilisation (loop-load.ts), its `load` figure a percentage.
+ */
+export type AdmissionLimit = "calls" | "dn" | "source" | "load";
 
 export interface OverloadEpisodeDeps {
   bus: EventBus | undefined;

@@ -8,8 +8,9 @@
  *
  * The database is a real file in WAL mode, as in production (`:memory:` hid the cost of each write's commit), and
  * the stack has the production default of 16 shards. `CALLS_BENCH_SIP_TRACE=on` installs the SIP trace (default `sipTrace` settings) on the stack, to measure its cost.
- * Overload control has the production defaults (`admission`), so past the capacity the excess of new INVITEs is
- * refused with 503 and counted (`refused`); `CALLS_BENCH_ADMISSION=off` runs without it, to see the collapse.
+ * Overload control has the production defaults (`admission`); `CALLS_BENCH_LOOP_LIMIT=0.95` sets its
+ * `maxLoopUtilization`, so past the capacity the excess of new INVITEs is refused with 503 and counted
+ * (`refused`); `CALLS_BENCH_ADMISSION=off` runs with no overload control at all.
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -157,7 +158,13 @@ export async function startRig(options: RigOptions): Promise<Rig> {
     counter: () => ({ inc: () => void refused++ }),
   };
   const admission =
-    process.env.CALLS_BENCH_ADMISSION === "off" ? undefined : new m.admission.CallAdmission({ logger, metrics: admissionMetrics });
+    process.env.CALLS_BENCH_ADMISSION === "off"
+      ? undefined
+      : new m.admission.CallAdmission({
+          logger,
+          metrics: admissionMetrics,
+          config: { maxLoopUtilization: Number(process.env.CALLS_BENCH_LOOP_LIMIT ?? 0) },
+        });
   const stack = m.sip.createSipStack({
     config: loopbackSipConfig(port, { logMessages: false, shards: 16 }),
     logger,

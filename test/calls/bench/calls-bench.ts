@@ -14,7 +14,7 @@
 import { performance } from "node:perf_hooks";
 import type { InboundInvite, OutboundInviteOptions, SipVerbs } from "@tandem/sdk";
 import { freePort } from "../../support/free-port.js";
-import { killAllSipp, runSipp, type SippResult } from "../../support/sipp.js";
+import { killAllSipp, runSipp, startSipp, type SippResult } from "../../support/sipp.js";
 import type { CoreEventBus } from "../../../core/src/bus/event-bus.js";
 import { staleDist, startRig as startBenchRig, type Build, type Rig as BenchRig } from "./bench-rig.js";
 import { sleep } from "../../support/sleep.js";
@@ -81,7 +81,7 @@ async function run(
   talkMs?: number,
   longAgent = false,
 ): Promise<{ uac: SippResult; uas: SippResult; seconds: number }> {
-  const uas = runSipp({
+  const agents = startSipp({
     // The shared UAS tolerates the retransmissions an overloaded machine causes.
     scenario: talkMs === undefined ? "uas-answer.xml" : longAgent ? "calls-agent-answer-long.xml" : "calls-agent-answer.xml",
     localPort: rig.pbxPort,
@@ -104,7 +104,11 @@ async function run(
     extraArgs: ["-d", String(talkMs ?? 0)],
   });
   const seconds = (performance.now() - start) / 1000;
-  return { uac, uas: await uas, seconds };
+  // Calls refused by overload control never reach the agents' sipp, which would wait for them until its time-out.
+  const grace = sleep(5000).then(() => agents.kill());
+  const uas = await agents.exited;
+  void grace;
+  return { uac, uas, seconds };
 }
 
 /** The contact-centre ladder on one rig (agents enough for 1,250 calls/s of ~0.3 s each). */
@@ -113,9 +117,11 @@ async function callsLadder(): Promise<StepFigures[]> {
   try {
     return await runLadder("contact centre", async (rate, calls) => {
       rig.latencies.length = 0;
+      const refusedBefore = rig.refused();
       const { uac, seconds } = await run(rig, rate, calls);
       await sleep(1500); // BYE transactions drain inside the step, as in the B2BUA ladder
-      return { calls, answered: uac.successful, seconds: Math.max(0.5, seconds - 0.3), latencies: [...rig.latencies] };
+      const refused = rig.refused() - refusedBefore;
+      return { calls, answered: uac.successful, seconds: Math.max(0.5, seconds - 0.3), latencies: [...rig.latencies], refused };
     });
   } finally {
     await rig.close();
@@ -145,7 +151,7 @@ async function throughput(): Promise<void> {
   console.log(`throughput: offered ${RATE}/s, ${calls} calls in ${seconds.toFixed(1)} s → ${(answered / seconds).toFixed(0)} answered calls/s`);
   console.log(`  sipp UAC ok ${uac.successful} failed ${uac.failed}; UAS ok ${uas.successful} failed ${uas.failed}; records answered ${answered}`);
   if (uas.failed > 0) console.log(`  UAS errors: ${uas.errors.slice(-1500)}`);
-  console.log(`  failed calls ${failed} (${((100 * failed) / calls).toFixed(3)} %)`);
+  console.log(`  failed calls ${failed} (${((100 * failed) / calls).toFixed(3)} %), of which refused with 503 by overload control ${rig.refused()}`);
   await rig.close();
 }
 
