@@ -10,6 +10,7 @@
  * side (media-latency-probe.ts; its packets are in the engine's counts too). `npm run bench:media` runs this and
  * bench:media-janus one after the other and prints the two side by side (media-bench-side-by-side.ts).
  */
+import { randomInt } from "node:crypto";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { MediaEngine, withDefaults, type EngineStats } from "@tandem/plugin-media-engine";
 import { machineLine, partyOutcome, partyOutputLine, pct, startBenchLoad, sustainedLine } from "./media-bench-load.js";
@@ -48,10 +49,14 @@ function diff(after: EngineStats, before: EngineStats): EngineStats {
   };
 }
 
+// Below the kernel's ephemeral range (32768–60999), where the parties' own sockets land, at a random place in
+// 20000–32767 (tests and other benches take theirs there too), with 128 pairs to skip that others hold.
+const portSpan = 2 * (parties + 2) + 256;
+const portMin = 20000 + 2 * randomInt(0, (12768 - portSpan) / 2);
+const portRange = { portMin, portMax: portMin + portSpan - 1 };
 const engine = await MediaEngine.start(
   "media-engine",
-  // Below the kernel's ephemeral range (32768–60999), where the parties' own sockets land, with room to skip pairs others hold.
-  withDefaults({ portMin: 26000, portMax: 26000 + 2 * (parties + 2) + 255, workers, maxRooms: rooms + 1, jitterMs, jitterMaxMs: Math.max(200, jitterMs + 40) }),
+  withDefaults({ ...portRange, workers, maxRooms: rooms + 1, jitterMs, jitterMaxMs: Math.max(200, jitterMs + 40) }),
 );
 const load = await startBenchLoad(engine, rooms, seconds, WARMUP_MS);
 const probe = await startLatencyProbe(engine, WARMUP_MS);
