@@ -102,7 +102,9 @@ export interface CallParties {
   dropParty(request: DeleteFromConferenceRequest): Promise<CallControlResult>;
   /**
    * Gives the media of a call down to two parties back to the model: the two legs are re-INVITEd towards each
-   * other (RFC 3725 §5: each learns the other's SDP) and bridged. The owner's `ended(…, "rebridged")` follows.
+   * other (RFC 3725 §5: each learns the other's SDP) and bridged. The owner's `ended(…, "rebridged")` follows; for
+   * legs lent for a hold or consultation ({@link CallMediaOwner.rejoin}) it resolves at once, and the legs are
+   * bridged, and `ended` called, when they come back instead of rejoining the owner's room.
    */
   rebridge(connId: string): Promise<void>;
 }

@@ -9,7 +9,8 @@
  * silence in the file while held, both phones recorded again after; a single-step transfer (agent 2 in agent 1's
  * place on the right, no gap); and RequestAlternateCall during the consultation (back with the customer is in the
  * recorded room again, the consultation silent, then the transfer completes); and a hold with music on hold (the
- * customer hears the music alone: the recording's room stops sending to the lent legs).
+ * customer hears the music alone: the recording's room stops sending to the lent legs); and a recording stopped
+ * while held (the retrieve bridges the phones directly).
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -19,6 +20,7 @@ import { join } from "node:path";
 import { after, test, type TestContext } from "node:test";
 import { analyzeWav, describeSegments, fractionHearing, toneSamples, toneSegments, writeWav } from "@tandem/sdk/testing/media";
 import { killAllSipp } from "../support/sipp.js";
+import { until } from "../support/until.js";
 import { sleep, sippOk } from "../desktop-calls/support/desktop-rig.js";
 import { startRecordingRig, type RecordingRig } from "./support/recording-rig.js";
 
@@ -223,4 +225,29 @@ test("a recorded call held with music: the customer hears the music alone, the f
   assert.ok(file.share("right", [], held + 600, retrieving - 200) >= 0.9, `right silent while held: ${file.lines}`);
   assert.ok(file.share("left", [CUSTOMER], retrieved + 600, ended - 200) >= 0.9, `customer after the retrieve: ${file.lines}`);
   assert.ok(file.share("right", [AGENT_1], retrieved + 600, ended - 200) >= 0.9, `agent after the retrieve: ${file.lines}`);
+});
+
+test("a recording stopped while its call is held: the retrieve bridges the two phones directly and the room goes", async (t: TestContext) => {
+  const rig = await startRecordingRig(t, { parties: { "1001": AGENT_1, [CUSTOMER_NUMBER]: CUSTOMER } });
+  const cc = rig.h.model.callControl;
+  const [agent, customer] = ["1001", CUSTOMER_NUMBER].map((n) => rig.parties.get(n));
+  assert.ok(agent && customer);
+  const { connId } = await recordedCall(rig);
+  await sleep(1000);
+  await cc.holdCall({ ...base("h1"), connId });
+  await rig.control.stop({ connId, dn: "1001", referenceId: "p3014", source: "desktop" });
+  await rig.waitFor("EventRecordingStopped", (e) => e.connId === connId);
+  await cc.retrieveCall({ ...base("h2"), connId });
+  await until(() => agent.target() === customer.party.port && customer.target() === agent.party.port, 5000, "the phones sending to each other");
+  const direct = performance.now();
+  await sleep(1500);
+  const heard = customer.heard(TONES, direct + 300);
+  assert.ok(fractionHearing(heard, [AGENT_1]) >= 0.9, `the customer hears agent 1 directly: ${describeSegments(toneSegments(heard))}`);
+  // A plain call again: a new recording takes the media into a room of its own.
+  await rig.control.start({ connId, dn: "1001", referenceId: "p3013b", source: "desktop" });
+  await until(() => agent.target() !== customer.party.port, 5000, "the agent's phone moved into the new room");
+  await cc.releaseCall({ ...base("r1"), connId });
+  await rig.waitFor("EventRecordingStopped", (e) => e.connId === connId && e.referenceId !== "p3014");
+  for (const phone of rig.parties.values()) assert.equal(sippOk(await phone.sipp), undefined);
+  assert.equal(rig.index.list({ connId }).recordings.length, 2);
 });

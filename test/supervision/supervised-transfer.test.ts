@@ -7,12 +7,14 @@
  * silence while the customer is held and agent 1 consults, then the customer and agent 2. An owner that does not
  * take legs back (no `rejoin`) keeps the call from being held or consulted, untouched. A coach's whisper follows a
  * single-step transfer to agent 2 (the target takes agent 1's seat, which the whisper names). A conference made on
- * a monitored call stays in the supervision room, the supervisor hearing all three.
+ * a monitored call stays in the supervision room, the supervisor hearing all three. The last supervisor leaving a
+ * held call gives the media back when it is retrieved (the phones bridged directly, the room closed).
  */
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import { describeSegments, fractionHearing, toneSegments } from "@tandem/sdk/testing/media";
 import { misheard as heardOtherThan } from "./support/hearing.js";
+import { until } from "../support/until.js";
 import { killAllSipp } from "../support/sipp.js";
 import { sleep, sippOk } from "../desktop-calls/support/desktop-rig.js";
 import type { PartyPhone } from "../conferencing/support/party-phone.js";
@@ -138,4 +140,29 @@ test("a monitored call conferenced with agent 2: the supervision room carries th
   await cc.releaseCall({ dn: AGENT, referenceId: "r1", source: "desktop", connId });
   await rig.waitFor("EventMonitoringCancelled", (e) => e.dn === SUPERVISOR);
   for (const [name, phone] of [["customer", customer], ["agent 1", agent], ["agent 2", agent2], ["supervisor", supervisor]] as const) assert.equal(sippOk(await phone.sipp), undefined, name);
+});
+
+test("the last supervisor leaving while the call is held: the retrieve bridges the phones directly and the room closes", async (t) => {
+  const { rig, agent, supervisor } = await startWithAgentAndSupervisor(t, { [CUSTOMER]: CUSTOMER_TONE });
+  const customer = rig.phones.get(CUSTOMER);
+  assert.ok(customer);
+  const cc = rig.h.model.callControl;
+  rig.h.ready(AGENT);
+  const { connId } = await cc.makeCall({ dn: AGENT, referenceId: "m1", source: "desktop", destination: CUSTOMER });
+  await rig.waitFor("EventEstablished", (e) => e.connId === connId);
+  await rig.control.monitorNextCall({ dn: SUPERVISOR, agentDn: AGENT, referenceId: "s1", requester, mode: "mute" });
+  await rig.waitFor("EventPartyAdded", (e) => e.dn === SUPERVISOR && e.connId === connId);
+  await cc.holdCall({ dn: AGENT, referenceId: "h1", source: "desktop", connId });
+  await rig.control.cancelMonitoring({ dn: SUPERVISOR, referenceId: "c1", requester });
+  assert.equal(sippOk(await supervisor.sipp), undefined, "the supervisor's phone got its BYE");
+  assert.equal(rig.rooms.health().rooms, 1, "the room stays while the legs are lent");
+  await cc.retrieveCall({ dn: AGENT, referenceId: "h2", source: "desktop", connId });
+  await until(() => rig.rooms.health().rooms === 0, 8000, "the room closed once the legs were bridged directly");
+  await until(() => agent.target() === customer.party.port && customer.target() === agent.party.port, 5000, "the phones sending to each other");
+  const direct = performance.now();
+  await sleep(1200);
+  assert.equal(misheard(customer, direct + 300, direct + 1200, [AGENT_TONE]), undefined, "the customer hears the agent directly");
+  await cc.releaseCall({ dn: AGENT, referenceId: "r1", source: "desktop", connId });
+  assert.equal(sippOk(await customer.sipp), undefined, "customer");
+  assert.equal(sippOk(await agent.sipp), undefined, "agent");
 });

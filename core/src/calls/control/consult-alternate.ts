@@ -70,4 +70,6 @@ export async function alternateCall(cc: ControlContext, request: TwoCallRequest)
 async function backToOwner(cc: ControlContext, call: Call): Promise<void> {
   await rejoinCustomerAndAgent(cc, call);
   await stopHoldMedia(cc, call);
+  // Bridged directly instead (the owner gave the media back): the consultation's offers stay pinned, as for a plain call.
+  if (!controlState(call).owned) pinOffers(call);
 }

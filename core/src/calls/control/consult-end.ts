@@ -124,8 +124,8 @@ async function handOver(cc: ControlContext, call: Call, consult: Consult, reques
   call.agentLeg = target;
   call.agentLegRow = consult.row;
   call.agentDn = consult.toAgent ? consult.target : undefined;
-  // A lent call is in its owner's room again; a plain one is the model's to bridge.
-  if (!state.owned) {
+  // A lent call is in its owner's room again (or bridged directly, its owner gone); a plain one is the model's to bridge.
+  if (!state.owned && !call.bridge) {
     call.bridge = cc.ctx.sip.bridge(customer, target);
     watchBridge(cc, call, call.bridge);
   }

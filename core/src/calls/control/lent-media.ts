@@ -27,12 +27,18 @@ export async function lendLegs(cc: ControlContext, call: Call): Promise<void> {
 }
 
 /**
- * The lent legs go back into the owner's room as `parties` (`owner.rejoin`); the model then watches the parties
- * new to it and no longer watches the legs not listed (the caller ends those, e.g. the transferring agent's).
+ * The lent legs go back into the owner's room as `parties` (`owner.rejoin`; the customer first); the model then
+ * watches the parties new to it and no longer watches the legs not listed (the caller ends those, e.g. the
+ * transferring agent's). Two parties of an owner that gave the media back meanwhile are bridged directly instead.
  */
 export async function rejoinOwner(cc: ControlContext, call: Call, parties: readonly Omit<OwnedParty, "unwatch">[]): Promise<void> {
   const owned = controlState(call).owned;
   if (!owned?.owner.rejoin) throw CallControlErrors.badState("rejoin", call.connId, "no media owner takes the call's legs back");
+  const [customer, other] = parties;
+  if (owned.givenBack && parties.length === 2 && customer && other) {
+    // The owner gave the media back meanwhile: the two legs talk directly (RFC 3725 §5), its `ended` follows.
+    return bridgeOwnedPair(cc, call, owned, customer, other);
+  }
   await owned.owner.rejoin(call.connId, partyLegs(parties));
   if (call.ended || controlState(call).owned !== owned) return;
   const kept = owned.parties.filter((p) => parties.some((n) => n.leg === p.leg));

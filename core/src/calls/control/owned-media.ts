@@ -14,6 +14,11 @@ export interface OwnedParty extends CallPartyLeg {
 export interface OwnedMedia {
   readonly owner: CallMediaOwner;
   parties: OwnedParty[];
+  /**
+   * The owner gave the media back (`rebridge`) while its legs were lent (lent-media.ts): when they come back they
+   * are bridged directly instead of rejoining its room.
+   */
+  givenBack?: boolean;
 }
 
 /** The plain view of the parties handed to the owner. */

@@ -90,8 +90,8 @@ function followLeavingAgent(call: Call, party: OwnedParty, remaining: readonly O
 
 /**
  * The owner gives up the media of a call down to two parties: each leg is re-INVITEd with the other's SDP
- * (RFC 3725 §5, as a completed transfer does), then the model bridges them again. Not while the legs are lent for
- * a hold or consultation (lent-media.ts): the owner gives the media back once they are in its room again.
+ * (RFC 3725 §5, as a completed transfer does), then the model bridges them again. While the legs are lent for a
+ * hold or consultation (lent-media.ts) that waits until they come back; the owner's `ended` follows then.
  */
 export async function rebridgeOwned(cc: ControlContext, connId: string): Promise<void> {
   const name = "rebridge";
@@ -100,7 +100,11 @@ export async function rebridgeOwned(cc: ControlContext, connId: string): Promise
   const state = controlState(call);
   const owned = state.owned;
   if (!owned || owned.parties.length !== 2) throw CallControlErrors.badState(name, connId, "only a call down to two parties can be bridged directly");
-  if (state.held || state.consult) throw CallControlErrors.badState(name, connId, "its legs are lent for a hold or consultation");
+  if (state.held || state.consult) {
+    // Lent for a hold or consultation: the legs are bridged directly when they come back (lent-media.ts).
+    owned.givenBack = true;
+    return;
+  }
   const [first, second] = owned.parties as [OwnedParty, OwnedParty];
   const [a, b] = second.role === "customer" ? [second, first] : [first, second];
   await exclusive(call, name, async () => {
@@ -113,7 +117,7 @@ export async function rebridgeOwned(cc: ControlContext, connId: string): Promise
 }
 
 /** Re-INVITEs `a` and `b` towards each other (RFC 3725 §5: each learns the other's SDP), bridges them, ends `owned`. */
-export async function bridgeOwnedPair(cc: ControlContext, call: Call, owned: OwnedMedia, a: OwnedParty, b: OwnedParty): Promise<void> {
+export async function bridgeOwnedPair(cc: ControlContext, call: Call, owned: OwnedMedia, a: Omit<OwnedParty, "unwatch">, b: Omit<OwnedParty, "unwatch">): Promise<void> {
   const { sdp } = await a.leg.reinvite({ sdp: withDirection(b.leg.remoteSdp, "sendrecv") });
   await b.leg.reinvite({ sdp: withDirection(sdp ?? a.leg.remoteSdp, "sendrecv") });
   const state = controlState(call);

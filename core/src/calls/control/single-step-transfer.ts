@@ -71,7 +71,7 @@ async function transfer(cc: ControlContext, call: Call, request: CallDestination
   call.agentLeg = ring.leg;
   call.agentLegRow = ring.row;
   call.agentDn = toAgent ? target : undefined;
-  if (!controlState(call).owned) {
+  if (!controlState(call).owned && !call.bridge) {
     call.bridge = ctx.sip.bridge(customer, ring.leg);
     watchBridge(cc, call, call.bridge);
   }
