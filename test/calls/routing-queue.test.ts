@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { AgentSnapshot } from "@tandem/sdk";
 import { CallQueue } from "../../plugins/routing/src/call-queue.js";
-import { anyLoggedIn, availableAgents, hasSkills } from "../../plugins/routing/src/agent-selection.js";
+import { anyLoggedIn, availableAgents, hasSkills, longestIdleFirst } from "../../plugins/routing/src/agent-selection.js";
 import { DN_OPTION_SKILLS } from "../../plugins/routing/src/manifest.js";
 
 test("queue order: priority, then requeued calls, then arrival", () => {
@@ -40,6 +40,21 @@ test("selection: longest idle Ready agent of the group; Busy, NotReady, skipped 
   assert.deepEqual(availableAgents(group, lookup, new Set(["1002"])).map((a) => a.dn), ["1001"]);
   assert.equal(anyLoggedIn(["1004"], lookup), true);
   assert.equal(anyLoggedIn(["9999"], lookup), false);
+});
+
+test("one at a time, the agents come in the same order as the sorted list, ties in group order", () => {
+  const since = ["10:00:05", "10:00:01", "10:00:03", "10:00:01", "09:59:59", "10:00:03"];
+  const agents = new Map<string, AgentSnapshot>(since.map((t, i) => [`20${i}`, agent(`20${i}`, "Ready", `2026-01-01T${t}Z`)]));
+  agents.set("209", agent("209", "Busy", "2026-01-01T09:00:00Z", ["x"]));
+  const lookup = (dn: string) => agents.get(dn);
+  const group = [...agents.keys()];
+  const sorted = availableAgents(group, lookup).map((a) => a.dn);
+  assert.deepEqual(sorted, ["204", "201", "203", "202", "205", "200"]);
+  assert.deepEqual([...longestIdleFirst(group, lookup)].map((a) => a.dn), sorted);
+  const skills = (dn: string) => dn !== "201";
+  assert.deepEqual([...longestIdleFirst(group, lookup, new Set(["204"]), skills)].map((a) => a.dn), ["203", "202", "205", "200"]);
+  // A router takes the first and stops: the rest is never ordered.
+  assert.equal(longestIdleFirst(group, lookup).next().value?.dn, "204");
 });
 
 test("skills: an agent needs every skill the queue asks for", () => {

@@ -4,6 +4,41 @@
  */
 import type { AgentSnapshot } from "@tandem/sdk";
 
+interface ReadyAgent {
+  agent: AgentSnapshot;
+  order: number;
+  idle: number;
+}
+
+const NOTHING_SKIPPED: ReadonlySet<string> = new Set();
+const EVERYONE = (): boolean => true;
+
+/** Longer idle first; ties in group order. */
+function compareIdle(a: ReadyAgent, b: ReadyAgent): number {
+  return a.idle - b.idle || a.order - b.order;
+}
+
+/**
+ * The Ready agents of `group` not in `skip` that pass `eligible`. The agent's state is read before `eligible`
+ * runs: in a busy queue most agents are not Ready, and skills cost a DN lookup.
+ */
+function readyOf(
+  group: readonly string[],
+  lookup: (dn: string) => AgentSnapshot | undefined,
+  skip: ReadonlySet<string>,
+  eligible: (dn: string) => boolean,
+): ReadyAgent[] {
+  const ready: ReadyAgent[] = [];
+  for (let order = 0; order < group.length; order++) {
+    const dn = group[order] as string;
+    if (skip.has(dn)) continue;
+    const agent = lookup(dn);
+    if (!agent || agent.state !== "Ready" || agent.calls.length > 0 || !eligible(dn)) continue;
+    ready.push({ agent, order, idle: Date.parse(agent.since) });
+  }
+  return ready;
+}
+
 /**
  * Ready agents of `group`, longest idle first (ties: group order). `skip` holds DNs not to offer; `eligible`
  * filters further (skills).
@@ -11,18 +46,33 @@ import type { AgentSnapshot } from "@tandem/sdk";
 export function availableAgents(
   group: readonly string[],
   lookup: (dn: string) => AgentSnapshot | undefined,
-  skip: ReadonlySet<string> = new Set(),
-  eligible: (dn: string) => boolean = () => true,
+  skip: ReadonlySet<string> = NOTHING_SKIPPED,
+  eligible: (dn: string) => boolean = EVERYONE,
 ): AgentSnapshot[] {
-  const ready: Array<{ agent: AgentSnapshot; order: number; idle: number }> = [];
-  group.forEach((dn, order) => {
-    if (skip.has(dn) || !eligible(dn)) return;
-    const agent = lookup(dn);
-    if (!agent || agent.state !== "Ready" || agent.calls.length > 0) return;
-    ready.push({ agent, order, idle: Date.parse(agent.since) });
-  });
-  ready.sort((a, b) => a.idle - b.idle || a.order - b.order);
-  return ready.map((r) => r.agent);
+  return readyOf(group, lookup, skip, eligible)
+    .sort(compareIdle)
+    .map((r) => r.agent);
+}
+
+/**
+ * The same agents in the same order as {@link availableAgents}, found one at a time: a call almost always takes
+ * the first, so a scan for the longest idle replaces sorting every Ready agent of the group per call.
+ */
+export function* longestIdleFirst(
+  group: readonly string[],
+  lookup: (dn: string) => AgentSnapshot | undefined,
+  skip: ReadonlySet<string> = NOTHING_SKIPPED,
+  eligible: (dn: string) => boolean = EVERYONE,
+): Generator<AgentSnapshot, void, undefined> {
+  const left = readyOf(group, lookup, skip, eligible);
+  while (left.length > 0) {
+    let best = 0;
+    for (let i = 1; i < left.length; i++) if (compareIdle(left[i] as ReadyAgent, left[best] as ReadyAgent) < 0) best = i;
+    const { agent } = left[best] as ReadyAgent;
+    left[best] = left[left.length - 1] as ReadyAgent;
+    left.pop();
+    yield agent;
+  }
 }
 
 /** True when at least one agent of `group` is logged in (any state but LoggedOut). */

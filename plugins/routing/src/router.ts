@@ -6,7 +6,7 @@
  * never strands a queue (domain.md §5, pain point 2).
  */
 import type { AgentSnapshot, DnRegistry, EventBus, Logger, RouteDecision, RouteRequest, Unsubscribe } from "@tandem/sdk";
-import { anyLoggedIn, availableAgents, hasSkills } from "./agent-selection.js";
+import { anyLoggedIn, availableAgents, hasSkills, longestIdleFirst } from "./agent-selection.js";
 import { AbortWatches } from "./abort-watches.js";
 import { CallQueue, compareEntries, type QueueEntry } from "./call-queue.js";
 import { RoutingErrors } from "./errors.js";
@@ -153,7 +153,7 @@ export class Router {
       return {
         name: queue.name,
         waiting: queue.size,
-        readyAgents: config ? this.candidates(config, new Set()).length : 0,
+        readyAgents: config ? this.readyAgents(config).length : 0,
         oldestWaitMs: since === undefined ? 0 : now - since,
       };
     });
@@ -278,10 +278,18 @@ export class Router {
     return this.placements.size;
   }
 
-  /** Ready agents of the queue's group with the queue's skills, longest idle first. */
-  private candidates(config: QueueConfig, skip: ReadonlySet<string>): AgentSnapshot[] {
-    const eligible = (dn: string): boolean => hasSkills(DN_OPTION_SKILLS.read(this.deps.dns.get(dn)), config.skills);
-    return availableAgents(config.agents, (dn) => this.deps.dns.agent(dn), skip, eligible);
+  /** Ready agents of the queue's group with the queue's skills, longest idle first, one at a time. */
+  private candidates(config: QueueConfig, skip: ReadonlySet<string>): Iterable<AgentSnapshot> {
+    return longestIdleFirst(config.agents, (dn) => this.deps.dns.agent(dn), skip, this.eligibleFor(config));
+  }
+
+  /** All of them at once (the queue's figures). */
+  private readyAgents(config: QueueConfig): AgentSnapshot[] {
+    return availableAgents(config.agents, (dn) => this.deps.dns.agent(dn), undefined, this.eligibleFor(config));
+  }
+
+  private eligibleFor(config: QueueConfig): (dn: string) => boolean {
+    return (dn) => hasSkills(DN_OPTION_SKILLS.read(this.deps.dns.get(dn)), config.skills);
   }
 
   private newPlacement(queue: string, priority: number): Placement {
