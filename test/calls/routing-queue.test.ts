@@ -53,6 +53,9 @@ test("one at a time, the agents come in the same order as the sorted list, ties 
   assert.deepEqual([...longestIdleFirst(group, lookup)].map((a) => a.dn), sorted);
   const skills = (dn: string) => dn !== "201";
   assert.deepEqual([...longestIdleFirst(group, lookup, new Set(["204"]), skills)].map((a) => a.dn), ["203", "202", "205", "200"]);
+  // A time written another way (an offset) is ordered by the instant it names.
+  agents.set("206", agent("206", "Ready", "2026-01-01T11:59:58+02:00"));
+  assert.deepEqual([...longestIdleFirst([...agents.keys()], lookup)].map((a) => a.dn).slice(0, 2), ["206", "204"]);
   // A router takes the first and stops: the rest is never ordered.
   assert.equal(longestIdleFirst(group, lookup).next().value?.dn, "204");
 });

@@ -7,7 +7,15 @@ import type { AgentSnapshot } from "@tandem/sdk";
 interface ReadyAgent {
   agent: AgentSnapshot;
   order: number;
-  idle: number;
+  /** When it went idle, as a UTC ISO 8601 string of fixed length: these order as text, without a Date.parse each. */
+  idle: string;
+}
+
+/** `since` as `toISOString()` writes it (what the registry stamps), else that form of it; unreadable stays as is. */
+function idleKey(since: string): string {
+  if (since.length === 24 && since.endsWith("Z")) return since;
+  const ms = Date.parse(since);
+  return Number.isNaN(ms) ? since : new Date(ms).toISOString();
 }
 
 const NOTHING_SKIPPED: ReadonlySet<string> = new Set();
@@ -15,7 +23,8 @@ const EVERYONE = (): boolean => true;
 
 /** Longer idle first; ties in group order. */
 function compareIdle(a: ReadyAgent, b: ReadyAgent): number {
-  return a.idle - b.idle || a.order - b.order;
+  if (a.idle !== b.idle) return a.idle < b.idle ? -1 : 1;
+  return a.order - b.order;
 }
 
 /**
@@ -34,7 +43,7 @@ function readyOf(
     if (skip.has(dn)) continue;
     const agent = lookup(dn);
     if (!agent || agent.state !== "Ready" || agent.calls.length > 0 || !eligible(dn)) continue;
-    ready.push({ agent, order, idle: Date.parse(agent.since) });
+    ready.push({ agent, order, idle: idleKey(agent.since) });
   }
   return ready;
 }
