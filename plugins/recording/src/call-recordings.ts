@@ -11,18 +11,13 @@ import {
   CALL_PARTIES,
   DEFAULT_CALL_MEDIA_TAKEOVER,
   DEFAULT_CALL_PARTIES,
-  moveLegToParty,
   moveLegsIntoRoom,
-  planRejoin,
-  quietParty,
   type CallMediaEnd,
   type CallMediaOwner,
   type CallMediaTakeover,
   type CallPartyLeg,
   type Extensions,
   type Logger,
-  type McuParty,
-  type McuRoom,
   type MediaRooms,
   type RecordingControl,
   type RecordingRequest,
@@ -39,16 +34,12 @@ import { RecordingSession, type SessionDeps, type SessionLayout } from "./record
 import type { MetadataParticipant } from "./siprec/rs-metadata.js";
 import type { SrsDirectory } from "./siprec/srs-targets.js";
 import { SiprecLink } from "./siprec/siprec-link.js";
+import { JOINING_SEATS, quietSeats, reseat, seatLeg, type SeatedCall } from "./recorded-seats.js";
 
-interface RecordedCall {
-  readonly connId: string;
-  readonly room: McuRoom;
-  /** Room party by leg id. */
-  readonly members: Map<string, { party: McuParty; leg: CallPartyLeg; since: string }>;
+interface RecordedCall extends SeatedCall {
   session?: RecordingSession;
   /** The SIPREC session to the SRS, while it runs. */
   siprec?: SiprecLink;
-  readonly left: RecordedParty[];
   /** Other features using the room (a supervisor); the room is kept while there are any. */
   readonly guests: Set<() => void>;
   /** Set when the room is another owner's (a conference, a supervised call): stops listening to its end. */
@@ -56,12 +47,6 @@ interface RecordedCall {
   /** In another owner's room: the channels and parties, as the call model lists them. */
   guest?: { layout: SessionLayout; parties: RecordedParty[] };
 }
-
-/**
- * Room party ids for agents a conference adds to a recorded call (rejoin): named on the agent channel when the
- * recording starts, so a party that joins later is written there from its first frame.
- */
-const JOINING_SEATS = ["agent-seat-2", "agent-seat-3"] as const;
 
 const originOf = (r: RecordingRequest): RequestOrigin => ({ source: r.source, ...(r.dn ? { dn: r.dn } : {}), ...(r.referenceId ? { referenceId: r.referenceId } : {}) });
 
@@ -132,7 +117,7 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
     });
     const call: RecordedCall = { connId, room, members: new Map(), left: [], guests: new Set() };
     this.byConnId.set(connId, call);
-    await moveLegsIntoRoom(room, parties, (party) => this.moveLeg(call, party), () => this.byConnId.delete(connId));
+    await moveLegsIntoRoom(room, parties, (party) => seatLeg(call, party), () => this.byConnId.delete(connId));
   }
 
   async left(connId: string, party: CallPartyLeg, remaining: readonly CallPartyLeg[]): Promise<"continue" | "release"> {
@@ -148,46 +133,22 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
     return remaining.some((p) => p.role === "agent") ? "continue" : "release";
   }
 
-  /** The legs are lent for a hold or consultation: their room parties stop sending to them (seats kept, silence written). */
+  /** The legs are lent for a hold or consultation: their seats stop sending to them (silence is written). */
   async lend(connId: string, parties: readonly CallPartyLeg[]): Promise<void> {
     const call = this.byConnId.get(connId);
-    if (!call || call.host) return;
-    await Promise.all(parties.map((leg) => call.members.get(leg.leg.id)).map((member) => (member ? quietParty(member.party, member.leg) : undefined)));
+    if (call && !call.host) await quietSeats(call, parties);
   }
 
   /**
-   * The legs lent for a hold or consultation come back (the customer and agent, the customer and a transfer
-   * target, or all three of a conference): each goes to its own room party again, a transfer target to the seat of
-   * the agent it replaces (a party of the same id), so it is written on the agent channel; a conference's target joins the room in one of
-   * the seats named on the agent channel when the recording started. Held or consulting time was silence in the file. The parties list follows.
+   * The legs lent for a hold or consultation come back (customer and agent, customer and a transfer target, or a
+   * conference's three): a transfer target is written on the agent channel in the first agent's place, a
+   * conference's target beside it (recorded-seats.ts); the parties list follows.
    */
   async rejoin(connId: string, parties: readonly CallPartyLeg[]): Promise<void> {
     const call = this.byConnId.get(connId);
     // The model codes the refusal (TANDEM_ERR_CALL_CONTROL_SIP_FAILED) or bridges the legs directly.
     if (!call || call.host) throw new Error(`the recording carries no room of call ${connId}`);
-    const plan = planRejoin(new Map([...call.members].map(([legId, m]) => [legId, m.leg.role])), parties);
-    const now = new Date().toISOString();
-    const vacate = (legId: string) => {
-      const member = call.members.get(legId);
-      call.members.delete(legId);
-      if (member) call.left.push({ dn: member.leg.dn, role: member.leg.role, from: member.since, to: now });
-      return member;
-    };
-    const moves: Promise<void>[] = [];
-    const warn = (err: unknown): void => this.log.warn({ err, connId }, "the recorded room could not follow a leg's offerless re-INVITE");
-    for (const leg of plan.back) {
-      const member = call.members.get(leg.leg.id);
-      if (member) moves.push(moveLegToParty(member.party, leg, warn));
-    }
-    for (const { from, leg } of plan.seated) {
-      const member = vacate(from);
-      // A new party under the seat's id (the channel layout names it) on a new port: the leg that had the seat
-      // may still be sending to the old one, and must not be the source the room latches on to.
-      if (member) moves.push(member.party.leave().then(() => this.moveLeg(call, leg, member.party.id)));
-    }
-    for (const legId of plan.gone) void vacate(legId)?.party.leave().catch((err: unknown) => this.log.warn({ err, connId }, "leaving the recorded room failed"));
-    for (const leg of plan.joining) moves.push(this.moveLeg(call, leg, leg.role === "customer" ? undefined : JOINING_SEATS.find((id) => !call.room.parties().includes(id))));
-    await Promise.all(moves);
+    await reseat(call, parties, this.log);
     const agentDn = [...call.members.values()].find((m) => m.leg.role === "agent")?.leg.dn ?? null;
     call.session?.setParties(this.partiesOf(call), agentDn);
     void call.siprec?.update(this.participantsOf(call)).catch((err: unknown) => this.log.warn({ err, connId }, "updating the SIPREC metadata failed"));
@@ -395,15 +356,6 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
     const session = call?.session;
     if (!call || !session || session.state === "stopped") throw RecordingErrors.notRecording(name, connId);
     return { call, session };
-  }
-
-  private async moveLeg(call: RecordedCall, leg: CallPartyLeg, partyId = `${leg.role}-${leg.leg.id}`): Promise<void> {
-    const party = await call.room.join({ partyId });
-    call.members.set(leg.leg.id, { party, leg, since: new Date().toISOString() });
-    const { sdp } = await leg.leg.reinvite({ sdp: party.localSdp });
-    if (!sdp) throw new Error(`the ${leg.role} leg answered the room's offer without SDP`);
-    await party.accept(sdp);
-    leg.leg.onOffer(async (offer) => (offer ? party.reoffer(offer) : party.localSdp));
   }
 
   private takeover(): CallMediaTakeover {
