@@ -10,17 +10,14 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeExampleConfig } from "../support/example-config.js";
+import { freeUdpPortBlock } from "../support/free-port.js";
 import { runSipp, type SippResult } from "../support/sipp.js";
 import { sleep } from "../support/sleep.js";
 import { startTandem, type TandemProcess } from "../support/tandem-process.js";
 import { writeToneFile } from "../fixtures/media/make-tones.js";
 
 const FIXTURES = resolve(fileURLToPath(new URL("../fixtures/recording/", import.meta.url)));
-/** The engine's RTP range and sipp's RTP port bases, apart from each other and below 32768. */
-const ENGINE_PORTS = { portMin: 28000, portMax: 29999 };
-const CUSTOMER_RTP_BASE = 24000;
 const SETTLE_MS = 6000;
-const AGENT_RTP_BASE = 26000;
 
 const ENGINE_COUNTERS = ["frames_lost_total", "frames_late_total", "frames_discarded_total", "ticks_late_total", "frames_skipped_total"];
 
@@ -44,11 +41,16 @@ export async function startRecordingBenchRig(agents: number): Promise<RecordingB
   const dir = mkdtempSync(join(tmpdir(), "recording-bench-"));
   const folder = join(dir, "recordings");
   const numbers = Array.from({ length: agents }, (_, i) => String(3000 + i));
+  // One block of free ports, cut in three: the engine's range (two pairs a call and a margin), then sipp's RTP
+  // ports for the customers and for the agents (each call's audio and RTCP, with room to spare).
+  const share = 4 * agents + 64;
+  const base = await freeUdpPortBlock(3 * share);
+  const ports = { engine: { portMin: base, portMax: base + share - 1 }, customers: base + share, agents: base + 2 * share };
   const example = await writeExampleConfig(dir, (config) => {
     for (const number of numbers) config["dns"].push({ number, type: "Extension" });
     const plugins = config["plugins"];
     plugins["routing"].queues.sales.agents = numbers;
-    plugins["media-engine"] = { ...plugins["media-engine"], ...ENGINE_PORTS, maxRooms: Math.max(500, agents * 2) };
+    plugins["media-engine"] = { ...plugins["media-engine"], ...ports.engine, maxRooms: Math.max(500, agents * 2) };
     plugins["recording"] = { enabled: true, folder, queues: { "5000": { record: true } } };
   });
   const cleanups: Array<() => void> = [];
@@ -88,7 +90,7 @@ export async function startRecordingBenchRig(agents: number): Promise<RecordingB
     },
     placeCalls(calls, rate, holdMs) {
       const timeoutS = Math.ceil(holdMs / 1000 + calls / rate + 120);
-      const agents = runSipp({ scenario: agentScenario, localPort: pbxPort, calls, timeoutS, extraArgs: ["-mp", String(AGENT_RTP_BASE)] });
+      const agents = runSipp({ scenario: agentScenario, localPort: pbxPort, calls, timeoutS, extraArgs: ["-mp", String(ports.agents)] });
       // The phones listen before the first customer calls.
       const customers = sleep(300).then(() =>
         runSipp({
@@ -99,7 +101,7 @@ export async function startRecordingBenchRig(agents: number): Promise<RecordingB
           rate,
           limit: calls,
           timeoutS,
-          extraArgs: ["-d", String(holdMs), "-mp", String(CUSTOMER_RTP_BASE)],
+          extraArgs: ["-d", String(holdMs), "-mp", String(ports.customers)],
         }),
       );
       return { customers, agents };
