@@ -62,7 +62,9 @@ export function establishedCallOf(cc: ControlContext, request: CallRequest, name
   if (pending !== undefined) throw CallControlErrors.busy(call.connId, pending);
   // An owner that lends its legs (lent-media.ts) lets a two-party call be held and consulted as a plain one.
   const owned = controlState(call).owned;
-  if (owned && !lendsLegs(owned, call.customerLeg, call.agentLeg)) throw CallControlErrors.badState(name, call.connId, "the call is a conference");
+  if (owned && !lendsLegs(owned, call.customerLeg, call.agentLeg)) {
+    throw CallControlErrors.badState(name, call.connId, owned.parties.length > 2 ? "the call is a conference" : "a plugin carries the call's media and does not lend its legs");
+  }
   return call;
 }
 

@@ -2,9 +2,10 @@
  * The legs of a call whose media a plugin carries, lent to the model for a hold or a consultation
  * (`CallMediaOwner.rejoin`, docs/reference/call-control.md): a two-party call (customer and agent) of an owner
  * that takes its legs back may be held and consulted as a plain call — the hold and consultation re-INVITEs move
- * the legs, the owner's room and its own parties stay — and every way out of the hold or consultation hands the
- * call's legs from then on back to the owner instead of re-making the model's bridge. An owner without `rejoin`
- * keeps the refusal (`TANDEM_ERR_CALL_CONTROL_BAD_STATE`).
+ * the legs (the owner told first, `lend`, so its room stops sending to them), the owner's room and its own parties
+ * stay — and every way out of the hold or consultation hands the call's legs from then on back to the owner
+ * instead of re-making the model's bridge. An owner without `rejoin` keeps the refusal
+ * (`TANDEM_ERR_CALL_CONTROL_BAD_STATE`).
  */
 import type { Call } from "../call.js";
 import { controlState, reasonOf, type ControlContext } from "./control-context.js";
@@ -12,12 +13,6 @@ import { CallControlErrors } from "./errors.js";
 import { watchParty } from "./media-ownership.js";
 import { partyLegs, type OwnedParty } from "./owned-media.js";
 import { bridgeOwnedPair } from "./party-leaving.js";
-
-/** The owned call's legs are the model's now: held, or in a consultation. */
-export function lent(call: Call): boolean {
-  const state = controlState(call);
-  return state.owned !== undefined && (state.held || state.consult !== undefined);
-}
 
 /** The owner is told its legs are about to be moved (`owner.lend`), so its room stops sending to them. */
 export async function lendLegs(cc: ControlContext, call: Call): Promise<void> {
