@@ -120,7 +120,9 @@ export class RtpEndpoint {
   /**
    * Sends one frame of G.711 to the party (when its SDP lets it receive). The socket stays unconnected although a
    * connected one saves the kernel a route look-up per send (about a tenth of this call's time here): once
-   * connected, the kernel would drop other sources' packets before the endpoint counts them as foreign.
+   * connected, the kernel would drop other sources' packets before the endpoint counts them as foreign. Each send
+   * takes a fresh packet (a slice of Node's buffer pool): a send the kernel cannot take at once is queued by libuv
+   * holding the buffer, so one reused per party could be rewritten by the next tick before it went out.
    */
   send(payload: Uint8Array, samples: number): void {
     const remote = this.remote;
