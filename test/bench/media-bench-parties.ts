@@ -9,7 +9,9 @@
  *
  * The parties share the machine's cores with the mixer, so the hot loop allocates nothing: each party's socket is
  * connected to its target (no address to resolve per send, and the kernel keeps the route), its packet is one
- * buffer rewritten each frame, its stream's state lives in fixed fields and a ring of the last second's offsets.
+ * buffer rewritten each frame (a send the kernel could not take at once would go out rewritten by the next frame: at
+ * worst a hole counted against the mixer, never for it), its stream's state lives in fixed fields and a ring of the
+ * last second's offsets.
  */
 import { createSocket, type Socket } from "node:dgram";
 import { createInterface } from "node:readline";
