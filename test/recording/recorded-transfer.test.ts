@@ -10,7 +10,7 @@
  * place on the right, no gap); and RequestAlternateCall during the consultation (back with the customer is in the
  * recorded room again, the consultation silent, then the transfer completes); and a hold with music on hold (the
  * customer hears the music alone: the recording's room stops sending to the lent legs); and a recording stopped
- * while held (the retrieve bridges the phones directly).
+ * while held, or its MCU lost while held (either way the retrieve bridges the phones directly).
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -21,6 +21,7 @@ import { after, test, type TestContext } from "node:test";
 import { analyzeWav, describeSegments, fractionHearing, toneSamples, toneSegments, writeWav } from "@tandem/sdk/testing/media";
 import { killAllSipp } from "../support/sipp.js";
 import { until } from "../support/until.js";
+import { unpluggablePlugin, type UnpluggableMcu } from "../conferencing/support/unpluggable-mcu.js";
 import { sleep, sippOk } from "../desktop-calls/support/desktop-rig.js";
 import { startRecordingRig, type RecordingRig } from "./support/recording-rig.js";
 
@@ -250,4 +251,26 @@ test("a recording stopped while its call is held: the retrieve bridges the two p
   await rig.waitFor("EventRecordingStopped", (e) => e.connId === connId && e.referenceId !== "p3014");
   for (const phone of rig.parties.values()) assert.equal(sippOk(await phone.sipp), undefined);
   assert.equal(rig.index.list({ connId }).recordings.length, 2);
+});
+
+test("the MCU lost while a recorded call is held: the retrieve bridges the phones directly and the call goes on", async (t: TestContext) => {
+  const holder: { mcu?: UnpluggableMcu } = {};
+  const rig = await startRecordingRig(t, { parties: { "1001": AGENT_1, [CUSTOMER_NUMBER]: CUSTOMER }, mcu: { adapters: [unpluggablePlugin(holder)], adapter: "unpluggable" } });
+  const cc = rig.h.model.callControl;
+  const [agent, customer] = ["1001", CUSTOMER_NUMBER].map((n) => rig.parties.get(n));
+  assert.ok(agent && customer && holder.mcu);
+  const { connId } = await recordedCall(rig);
+  await sleep(1000);
+  await cc.holdCall({ ...base("h1"), connId });
+  await holder.mcu.unplug();
+  assert.deepEqual(await cc.retrieveCall({ ...base("h2"), connId }), { connId });
+  assert.deepEqual(rig.h.events.filter((e) => e.referenceId === "h2").map((e) => `${e.name}@${e.dn}`), ["EventRetrieved@1001"]);
+  await until(() => agent.target() === customer.party.port && customer.target() === agent.party.port, 5000, "the phones sending to each other");
+  const direct = performance.now();
+  await sleep(1500);
+  const heard = customer.heard(TONES, direct + 300);
+  assert.ok(fractionHearing(heard, [AGENT_1]) >= 0.9, `the customer hears agent 1 directly: ${describeSegments(toneSegments(heard))}`);
+  assert.equal(rig.h.model.active().length, 1, "the call is still up");
+  await cc.releaseCall({ ...base("r1"), connId });
+  for (const phone of rig.parties.values()) assert.equal(sippOk(await phone.sipp), undefined);
 });

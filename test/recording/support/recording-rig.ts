@@ -3,7 +3,8 @@
  * harness, on an SQLite file), the media and media-engine plugins and the recording plugin on shared extension
  * points, and one party phone per number (a sipp UAS whose audio is an RTP test party sending its own tone, from
  * the conferencing tests). A `selectTrunk` handler sends every number to its phone. With `conferencing` (true, or
- * its config), the conferencing plugin joins them, so a recorded call can be conferenced and held with music.
+ * its config), the conferencing plugin joins them, so a recorded call can be conferenced and held with music;
+ * `mcu` puts adapters of its own (e.g. one that can be unplugged) in front of the media plugin.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,6 +19,7 @@ import {
   selectTrunk,
   type ConferenceControl,
   type DnInput,
+  type PluginDefinition,
   type EventName,
   type RecordingControl,
   type TandemEvent,
@@ -49,7 +51,7 @@ export interface RecordingRig {
 }
 
 /** `dns`: DNs beside the agents' (e.g. a VoipService DN for the SIPREC recording server). */
-export async function startRecordingRig(t: TestContext, options: { parties: Record<string, number>; recording?: Partial<RecordingConfig>; conferencing?: boolean | Parameters<typeof conferencingDefaults>[0]; dns?: DnInput[] }): Promise<RecordingRig> {
+export async function startRecordingRig(t: TestContext, options: { parties: Record<string, number>; recording?: Partial<RecordingConfig>; conferencing?: boolean | Parameters<typeof conferencingDefaults>[0]; dns?: DnInput[]; mcu?: { adapters: PluginDefinition<unknown>[]; adapter: string } }): Promise<RecordingRig> {
   const dir = mkdtempSync(join(tmpdir(), "recording-rig-"));
   const folder = join(dir, "recordings");
   const parties = new Map<string, PartyPhone>();
@@ -73,7 +75,9 @@ export async function startRecordingRig(t: TestContext, options: { parties: Reco
   provideCallControl(extensions, h.model);
   const sip = stack.stack.verbs;
   await registerOnHarness(t, h, sip, mediaEngine, engineDefaults({ ...portRange(16), workers: 1 }), extensions);
-  await registerOnHarness(t, h, sip, media, { adapter: "media-engine" }, extensions);
+  // Adapters first: the media plugin selects its adapter in onReady, which the harness runs at once.
+  for (const adapter of options.mcu?.adapters ?? []) await registerOnHarness(t, h, sip, adapter, {}, extensions);
+  await registerOnHarness(t, h, sip, media, { adapter: options.mcu?.adapter ?? "media-engine" }, extensions);
   if (options.conferencing) await registerOnHarness(t, h, sip, conferencing, conferencingDefaults(options.conferencing === true ? {} : options.conferencing), extensions);
   // The harness's context has no storage: the recording plugin gets its own tables in the harness's SQLite file.
   const storage = new SqlitePluginStorage(h.db, "recording");
