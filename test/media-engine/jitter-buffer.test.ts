@@ -93,4 +93,16 @@ describe("jitter buffer", () => {
     jb.push(4, frame(8), 0);
     assert.deepEqual(play(jb, 1), [8]);
   });
+
+  it("drops the oldest frames the mixer skipped, but only what it holds beyond its depth", () => {
+    const jb = new JitterBuffer(2, 20);
+    for (let s = 0; s < 8; s++) jb.push(s, frame(s + 1), 0);
+    jb.skip(5);
+    assert.equal(jb.depth, 3, "five of the eight skipped");
+    assert.deepEqual(play(jb, 1), [6]);
+    jb.skip(4);
+    assert.equal(jb.depth, 2, "never below its depth: a sender held up as well has not sent the rest yet");
+    assert.deepEqual(play(jb, 2), [7, 8]);
+    assert.equal(jb.counters.discarded, 0, "skipped frames are the mixer's count");
+  });
 });

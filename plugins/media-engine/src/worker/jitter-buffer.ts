@@ -109,6 +109,23 @@ export class JitterBuffer {
     return arrival;
   }
 
+  /**
+   * The mixer skipped `frames` frames (it was held up too long): the oldest are dropped, as many as the buffer holds
+   * beyond its target depth. A sender held up at the same moment has not sent its frames for that time yet, and
+   * dropping below the depth would only run the buffer dry. Counted by the mixer as skipped, not here.
+   */
+  skip(frames: number): void {
+    if (!this.playing) return;
+    for (let left = frames; left > 0 && this.count > this.depthFrames; left--) {
+      const slot = this.nextSeq & (SLOTS - 1);
+      if (this.slotSeq[slot] === this.nextSeq) {
+        this.slotSeq[slot] = -1;
+        this.count--;
+      }
+      this.nextSeq = (this.nextSeq + 1) & 0xffff;
+    }
+  }
+
   /** Frames waiting to be played. */
   get depth(): number {
     return this.count;

@@ -72,11 +72,11 @@ export class MixParty {
   }
 
   /**
-   * Frames the mixer could not mix in time: the party's audio for them is dropped from its jitter buffer (and its
-   * RTP clock moves on by them), so what it says next is heard at the usual delay rather than that much later.
+   * Frames the mixer could not mix in time: the party's audio for them is dropped from its jitter buffer (what it
+   * holds beyond its depth) and its RTP clock moves on by them, so what it says next is heard at the usual delay.
    */
   skip(frames: number): void {
-    for (let i = 0; i < frames; i++) this.jitter.read(this.input);
+    this.jitter.skip(frames);
     this.endpoint.skip(frames);
   }
 
