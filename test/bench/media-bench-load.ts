@@ -27,6 +27,8 @@ export interface PartyOutput {
   sustainedParties: number;
   /** Frames the parties' process itself sent over a frame late (its own stalls: the machine, not the mixer). */
   senderLate: number;
+  /** The parties' process's own CPU while measuring, % of one core (it shares the machine with the mixer). */
+  cpuPercent: number;
 }
 
 export interface BenchLoad {
@@ -77,7 +79,8 @@ export function partyOutputLine(out: PartyOutput): string {
   const { bad, due } = partyOutcome(out);
   return [
     `output (party side):     sent ${out.sent}, received ${out.received}; lost ${out.lost}, late > 40 ms ${out.late}, missing a voice ${out.missingVoice}`,
-    ` = ${pct(bad, due)} of ${due} due; silent parties ${out.silentParties}; sent over a frame late by the parties' own process ${out.senderLate}`,
+    ` = ${pct(bad, due)} of ${due} due; silent parties ${out.silentParties}`,
+    `\nparties' own process:    ${out.cpuPercent.toFixed(1)} % of one core; frames it sent over a frame late ${out.senderLate}`,
   ].join("");
 }
 

@@ -135,13 +135,19 @@ await Promise.all(sockets.map((s, i) => new Promise<void>((resolve) => s.connect
 
 let sent = 0;
 let senderLate = 0;
+let cpuFrom = process.cpuUsage();
+let wallFrom = performance.now();
 let sequence = 0;
 const started = performance.now();
 let due = started;
 await new Promise<void>((resolve) => {
   const pump = (): void => {
     const now = performance.now();
-    if (!measuring && now - started >= command.warmupMs) measuring = checkingVoices = true;
+    if (!measuring && now - started >= command.warmupMs) {
+      measuring = checkingVoices = true;
+      cpuFrom = process.cpuUsage();
+      wallFrom = now;
+    }
     while (due <= now) {
       // A frame sent a whole frame late is this process's own stall (the machine), not the mixer's.
       if (measuring && now - due > FRAME_MS) senderLate += sockets.length;
@@ -155,12 +161,14 @@ await new Promise<void>((resolve) => {
   };
   pump();
 });
+const cpu = process.cpuUsage(cpuFrom);
+const cpuPercent = (100 * (cpu.user + cpu.system)) / 1000 / Math.max(1, performance.now() - wallFrom);
 // The mixes still on their way carry the parties' last frames and then their silence: counted, but not checked for voices.
 checkingVoices = false;
 await new Promise((r) => setTimeout(r, 300));
 measuring = false;
 
-const output: PartyOutput = { parties: parties.length, sent, received: 0, lost: 0, late: 0, missingVoice: 0, silentParties: 0, sustainedParties: 0, senderLate };
+const output: PartyOutput = { parties: parties.length, sent, received: 0, lost: 0, late: 0, missingVoice: 0, silentParties: 0, sustainedParties: 0, senderLate, cpuPercent };
 for (const party of parties) {
   const lost = Math.max(0, party.due - party.packets);
   output.received += party.packets;
