@@ -4,7 +4,9 @@
  * recording's two channels keep the customer alone on the left and the agent alone on the right (the supervisor is
  * not recorded). Stopping the recording keeps the room while the supervisor is on; when the supervisor leaves, the
  * media goes back to a direct bridge. Routed call (sipp customer at a Routing Point), supervision plugin and the
- * recording plugin's owner on the same call model and media plugin.
+ * recording plugin's owner on the same call model and media plugin. And a supervised call recorded as a guest,
+ * then transferred: agent 2 is written on the agent channel (in agent 1's seat) and listed in the row, and a
+ * recording started after the transfer takes agent 2 too.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -38,8 +40,8 @@ const requester = { source: "desktop", supervisor: true };
 
 after(() => killAllSipp());
 
-async function setup(t: TestContext) {
-  const { rig, agent, supervisor } = await startWithAgentAndSupervisor(t);
+async function setup(t: TestContext, more: Record<string, number> = {}) {
+  const { rig, agent, supervisor } = await startWithAgentAndSupervisor(t, more);
   const dir = mkdtempSync(join(tmpdir(), "recording-supervised-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const index = new RecordingIndex(new SqlitePluginStorage(rig.h.db, "recording"));
@@ -120,4 +122,51 @@ test("a supervised call is recorded as a guest of the supervision's room: no re-
   await rig.h.model.callControl.releaseCall({ dn: AGENT, referenceId: "r1", source: "desktop", connId });
   assert.equal(sippOk(await customer.sipp), undefined, "customer");
   assert.equal(sippOk(await supervisor.sipp), undefined, "supervisor");
+});
+
+test("a supervised call recorded as a guest and transferred: agent 2 on the agent channel and in the row; a later recording too", async (t) => {
+  const AGENT_2 = "1002";
+  const AGENT_2_TONE = 400;
+  const tones = [...TONES, AGENT_2_TONE];
+  const { rig, agent, supervisor, index, files, recordings } = await setup(t, { [AGENT_2]: AGENT_2_TONE });
+  const agent2 = rig.phones.get(AGENT_2);
+  assert.ok(agent2);
+  const cc = rig.h.model.callControl;
+  const { customer, connId } = await routedCallToAgent(t, rig);
+  await rig.control.monitorNextCall({ dn: SUPERVISOR, agentDn: AGENT, referenceId: "s1", requester, mode: "mute" });
+  await rig.waitFor("EventPartyAdded", (e) => e.dn === SUPERVISOR && e.connId === connId);
+  const { recordingId } = await recordings.start({ connId, dn: AGENT, referenceId: "p3013", source: "desktop" });
+  const startedAt = Date.parse((await rig.waitFor("EventRecordingStarted", (e) => e.connId === connId)).ts);
+  await sleep(1500);
+  const held = Date.now() - startedAt;
+  const consult = await cc.initiateTransfer({ dn: AGENT, referenceId: "t1", source: "desktop", connId, destination: AGENT_2 });
+  await rig.waitFor("EventEstablished", (e) => e.connId === consult.connId && e.dn === AGENT_2);
+  await sleep(1000);
+  await cc.completeTransfer({ dn: AGENT, referenceId: "t2", source: "desktop", connId: consult.connId, heldConnId: connId });
+  const completed = Date.now() - startedAt;
+  await sleep(2000);
+  const ended = Date.now() - startedAt;
+  await recordings.stop({ connId, dn: AGENT_2, referenceId: "p3014", source: "desktop" });
+  const row = index.get(recordingId);
+  assert.equal(row?.status, "complete");
+  assert.deepEqual(row.parties.map((p) => `${p.role}${p.role === "customer" ? "" : `:${p.dn}`}${p.to ? " (left)" : ""}`).sort(), ["agent:1001 (left)", "agent:1002", "customer"]);
+  assert.equal(row.agentDn, AGENT_2);
+  const [, right] = analyzeWav(readFileSync(files.pathOf(row.file)), { frequencies: tones }).channels;
+  assert.ok(right);
+  const lines = describeSegments(right.segments);
+  assert.ok(fractionHearing(right.windows, [AGENT_TONE], 500, held - 200) >= 0.9, `agent 1 on the agent channel before the transfer: ${lines}`);
+  assert.ok(fractionHearing(right.windows, [AGENT_2_TONE], completed + 600, ended - 200) >= 0.9, `agent 2 on the agent channel after it: ${lines}`);
+
+  const later = await recordings.start({ connId, dn: AGENT_2, referenceId: "p3013b", source: "desktop" });
+  await sleep(1500);
+  await recordings.stop({ connId, dn: AGENT_2, referenceId: "p3014b", source: "desktop" });
+  const laterRow = index.get(later.recordingId);
+  assert.equal(laterRow?.status, "complete");
+  const laterWav = analyzeWav(readFileSync(files.pathOf(laterRow.file)), { frequencies: tones });
+  const [, laterRight] = laterWav.channels;
+  assert.ok(laterRight);
+  assert.ok(fractionHearing(laterRight.windows, [AGENT_2_TONE], 300, laterWav.durationMs - 200) >= 0.9, `agent 2 on a recording started after the transfer: ${describeSegments(laterRight.segments)}`);
+
+  await cc.releaseCall({ dn: AGENT_2, referenceId: "r1", source: "desktop", connId });
+  for (const [name, phone] of [["customer", customer], ["agent 1", agent], ["agent 2", agent2], ["supervisor", supervisor]] as const) assert.equal(sippOk(await phone.sipp), undefined, name);
 });

@@ -25,6 +25,7 @@ import {
   type RoomSharingOwner,
   type SharedCallRoom,
   type SipVerbs,
+  type TandemEvent,
 } from "@tandem/sdk";
 import type { CallFacts } from "./call-facts.js";
 import { RecordingErrors } from "./errors.js";
@@ -46,6 +47,8 @@ interface RecordedCall extends SeatedCall {
   host?: () => void;
   /** In another owner's room: the channels and parties, as the call model lists them. */
   guest?: { layout: SessionLayout; parties: RecordedParty[] };
+  /** In another owner's room: stops following the call model's parties. */
+  unfollow?: () => void;
 }
 
 const originOf = (r: RecordingRequest): RequestOrigin => ({ source: r.source, ...(r.dn ? { dn: r.dn } : {}), ...(r.referenceId ? { referenceId: r.referenceId } : {}) });
@@ -158,6 +161,7 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
     const call = this.byConnId.get(connId);
     if (!call) return;
     this.byConnId.delete(connId);
+    call.unfollow?.();
     for (const guest of [...call.guests]) guest();
     call.guests.clear();
     void call.siprec?.stop();
@@ -287,21 +291,43 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
 
   /**
    * Another owner's shared room (a conference, a supervised call): recorded as a guest. The call model's parties
-   * say who is who; their room parties are the ones named by their leg ids (how the owners join legs), each checked
-   * to be in the room. The host's own guests (a supervisor) are not recorded.
+   * say who is who; their room parties are the ones named by their leg ids (how the owners join legs), and the
+   * agents' also the ones the host names (a transfer's target in the first agent's seat), each checked to be in the
+   * room. The host's own guests (a supervisor) are not recorded.
    */
   private asGuest(shared: SharedCallRoom): RecordedCall {
     const { connId, room } = shared;
     const inRoom = new Set(room.parties());
     const parties = this.extensions.get(CALL_PARTIES, DEFAULT_CALL_PARTIES)?.parties(connId) ?? [];
     const ids = (customer: boolean): string[] => parties.filter((p) => (p.role === "customer") === customer && inRoom.has(p.leg.id)).map((p) => p.leg.id);
-    const layout = { left: ids(true), right: ids(false) };
+    const right = [...new Set([...ids(false), ...shared.agentPartyIds().filter((id) => inRoom.has(id))])];
+    const layout = { left: ids(true), right };
     if (layout.left.length === 0 || layout.right.length === 0) throw RecordingErrors.startFailed(connId, "the shared room's parties are not the call's legs");
     const since = new Date().toISOString();
     const call: RecordedCall = { connId, room, members: new Map(), left: [], guests: new Set(), guest: { layout, parties: parties.map((p) => ({ dn: p.dn, role: p.role, from: since })) } };
     this.byConnId.set(connId, call);
     call.host = shared.onEnded(() => this.ended(connId, "released"));
+    // The host's parties change without asking its guests (a transfer, a conference): the row follows them.
+    const follow = (event: TandemEvent): void => {
+      if (event.connId === connId) this.followHost(call);
+    };
+    const stops = (["EventPartyChanged", "EventPartyAdded", "EventPartyDeleted"] as const).map((name) => this.deps.bus.on(name, follow));
+    call.unfollow = () => {
+      for (const stop of stops) stop();
+    };
     return call;
+  }
+
+  /** A guest's row lists the call model's parties as they come and go. */
+  private followHost(call: RecordedCall): void {
+    const guest = call.guest;
+    if (!guest || this.byConnId.get(call.connId) !== call) return;
+    const current = this.extensions.get(CALL_PARTIES, DEFAULT_CALL_PARTIES)?.parties(call.connId) ?? [];
+    const now = new Date().toISOString();
+    const same = (a: { dn: string; role: string }, b: { dn: string; role: string }): boolean => a.dn === b.dn && a.role === b.role;
+    for (const party of guest.parties) if (party.to === undefined && !current.some((p) => same(p, party))) party.to = now;
+    for (const p of current) if (!guest.parties.some((party) => party.to === undefined && same(p, party))) guest.parties.push({ dn: p.dn, role: p.role, from: now });
+    call.session?.setParties(guest.parties, current.find((p) => p.role === "agent")?.dn ?? null);
   }
 
   /** The call's participants as the SIPREC metadata names them. */
@@ -338,6 +364,7 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
     if (call.host) {
       // A guest leaves the host's room as it found it.
       this.byConnId.delete(call.connId);
+      call.unfollow?.();
       call.host();
       return;
     }
