@@ -26,6 +26,18 @@ describe("trusted peers", () => {
     assert.equal(peers.allows("not an address"), false);
     assert.equal(createTrustedPeers([]).allows("203.0.113.9"), true);
   });
+  it("gives the same verdict once remembered, and past the remembered sources", () => {
+    const peers = createTrustedPeers(["10.0.0.0/8"]);
+    for (let round = 0; round < 2; round++) {
+      assert.equal(peers.allows("10.9.9.9"), true);
+      assert.equal(peers.allows("192.0.2.1"), false);
+    }
+    // A flood from many sources: the verdicts stay right as the remembered ones are dropped.
+    for (let i = 0; i < 5000; i++) assert.equal(peers.allows(`10.${(i >> 8) & 255}.${i & 255}.1`), true);
+    for (let i = 0; i < 5000; i++) assert.equal(peers.allows(`172.16.${(i >> 8) & 255}.${i & 255}`), false);
+    assert.equal(peers.allows("10.9.9.9"), true);
+    assert.equal(peers.allows("192.0.2.1"), false);
+  });
   it("rejects a bad entry with a coded error", () => {
     assert.throws(() => createTrustedPeers(["10.0.0.0/33"]), (e: unknown) => e instanceof TandemError && e.code === "TANDEM_ERR_SIP_BAD_TRUSTED_PEER");
     assert.throws(() => createTrustedPeers(["cucm.example"]), TandemError);

@@ -25,6 +25,12 @@ function afterCallOptions(ctx: CallModelContext): CallDetachOptions {
   return { after: afterCall, source: "calls", ...(afterCallReasonCode ? { reasonCode: afterCallReasonCode } : {}) };
 }
 
+/**
+ * What a call's signal is aborted with when the call ends: the AbortError `abort()` would make, made once, since a
+ * DOMException captures a stack trace each time it is built (about 1 % of a routed call's time).
+ */
+const CALL_ENDED = new DOMException("The call ended.", "AbortError");
+
 /** Releases every DN still on the call with one event each. */
 function releaseParties(ctx: CallModelContext, call: Call, name: "EventReleased", extra: Record<string, unknown>): void {
   for (const dn of call.activeDns()) {
@@ -35,7 +41,7 @@ function releaseParties(ctx: CallModelContext, call: Call, name: "EventReleased"
 
 function close(ctx: CallEndings, call: Call, outcome: CallOutcome, extra: { releasedBy?: string; rejectStatus?: number }): void {
   const now = new Date();
-  call.abort.abort();
+  call.abort.abort(CALL_ENDED);
   stopRinging(call);
   void endTreatment(ctx, call, "call-ended");
   call.queueWaitMs ??= queueWait(call, now.getTime());

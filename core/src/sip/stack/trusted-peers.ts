@@ -11,12 +11,29 @@ export interface TrustedPeers {
   allows(address: string): boolean;
 }
 
+/**
+ * Verdicts kept per source address: `BlockList.check` builds a `SocketAddress` each time, and every message is
+ * checked while a PBX talks from a handful of addresses. Cleared when full, so a flood from many sources cannot
+ * grow it without bound.
+ */
+const MAX_REMEMBERED = 4096;
+
 /** Builds the matcher; an empty list accepts everyone. Throws a coded error for a bad entry. */
 export function createTrustedPeers(cidrs: readonly string[]): TrustedPeers {
   if (cidrs.length === 0) return { allows: () => true };
   const list = new BlockList();
   for (const entry of cidrs) addEntry(list, entry);
-  return { allows: (address) => checkAddress(list, address) };
+  const verdicts = new Map<string, boolean>();
+  return {
+    allows: (address) => {
+      const known = verdicts.get(address);
+      if (known !== undefined) return known;
+      const verdict = checkAddress(list, address);
+      if (verdicts.size >= MAX_REMEMBERED) verdicts.clear();
+      verdicts.set(address, verdict);
+      return verdict;
+    },
+  };
 }
 
 function addEntry(list: BlockList, entry: string): void {
