@@ -30,8 +30,8 @@ function processCpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
-// Plain-RTP ports below the kernel's ephemeral range (32768–60999), where the parties' sockets land.
-const janus = await startJanus(20000, 20000 + 2 * (parties + 2) + 63);
+// Plain-RTP ports leased below the kernel's ephemeral range (32768–60999), where the parties' sockets land.
+const janus = await startJanus(2 * (parties + 2) + 64);
 const pid = janus.pid();
 if (pid === undefined) throw new Error("Janus has no process id");
 const adapter = await JanusMcu.start("mcu-janus", withDefaults({ url: janus.url, maxRooms: rooms + 1, requestTimeoutMs: 20_000 }));

@@ -53,7 +53,7 @@ test("a fourth party is refused from the desktop with TANDEM_ERR_CONFERENCE_FULL
   const server = await startDesktopServer({
     sipPort: await freePort(),
     plugins: [mediaEngine, media, conferencing, phonesTrunk(phones)] as unknown as ReadonlyArray<PluginDefinition<never>>,
-    pluginConfig: { "media-engine": { enabled: true, ...portRange(32), workers: 1 } },
+    pluginConfig: { "media-engine": { enabled: true, ...(await portRange(32)), workers: 1 } },
     desktop: { tokens: AGENT_TOKENS },
   });
   t.after(() => server.close());

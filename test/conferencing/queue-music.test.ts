@@ -34,7 +34,7 @@ async function host(t: TestContext, withMedia: boolean, queues: Record<string, n
     plugins: withMedia ? [mediaEngine, media, mediaServer] : [mediaServer],
     config: {
       plugins: {
-        ...(withMedia ? { "media-engine": { enabled: true, ...portRange(8) }, media: { enabled: true } } : {}),
+        ...(withMedia ? { "media-engine": { enabled: true, ...(await portRange(8)) }, media: { enabled: true } } : {}),
         "media-server": { enabled: true, probeIntervalMs: 0, embeddedMusic: toneWav(dir), treatments: { queues } },
       },
     },

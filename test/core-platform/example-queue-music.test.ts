@@ -5,10 +5,10 @@
  * party its offer named receives the default hold music (non-silent G.711) until the customer cancels.
  */
 import assert from "node:assert/strict";
-import { randomInt } from "node:crypto";
 import { test } from "node:test";
 import { detectTones, RtpParty } from "@tandem/sdk/testing/media";
 import { writeExampleConfig } from "../support/example-config.js";
+import { freeUdpPortBlock } from "../support/free-port.js";
 import { killAllSipp, runSipp } from "../support/sipp.js";
 import { startTandem } from "../support/tandem-process.js";
 import { tempDir } from "./helpers/temp-plugins.js";
@@ -18,9 +18,9 @@ const LISTEN_MS = 3000;
 test("config.example.json: a caller queued with no agent and no media server hears the embedded hold music", async (t) => {
   t.after(killAllSipp);
   const dir = tempDir(t);
+  // A port range leased by this test process, so concurrent media tests never meet it.
+  const portMin = await freeUdpPortBlock(20);
   const example = await writeExampleConfig(dir, (config) => {
-    // A port range of its own, so concurrent media tests never meet it (below the kernel's ephemeral ports).
-    const portMin = 22000 + 2 * randomInt(0, 4000);
     Object.assign(config["plugins"]["media-engine"], { portMin, portMax: portMin + 19 });
   });
   const tandem = startTandem(t, "source", example.file, dir);

@@ -56,7 +56,7 @@ describe("dashboard recording playback and supervision controls", () => {
     t.after(() => agentPhone.close());
     const supervisorPhone = await startPartyPhone(700, "phone.xml", 120);
     t.after(() => supervisorPhone.close());
-    const d = await startMediaDashboardServer(t, { agent: agentPhone.sipPort, supervisor: supervisorPhone.sipPort }, portRange(24));
+    const d = await startMediaDashboardServer(t, { agent: agentPhone.sipPort, supervisor: supervisorPhone.sipPort }, await portRange(24));
     const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
       const response = await fetch(`${d.base}/api/v1${path}`, {
         method,

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "../support/free-port.js";
+import { freePort, freeUdpPortBlock } from "../support/free-port.js";
 import { until } from "../support/until.js";
 
 const JANUS_LIBS = "/usr/lib/x86_64-linux-gnu/janus";
@@ -103,12 +103,14 @@ function listening(port: number): Promise<boolean> {
 }
 
 /**
- * Starts Janus with its plain-RTP ports in `rtpMin`–`rtpMax` (keep them below 32768, the kernel's ephemeral
- * range) and resolves once its WebSocket port accepts connections.
+ * Starts Janus with `rtpPorts` plain-RTP ports leased for this test process (so no other test file's RTP ports
+ * overlap them) and resolves once its WebSocket port accepts connections.
  */
-export async function startJanus(rtpMin: number, rtpMax: number): Promise<JanusProcess> {
+export async function startJanus(rtpPorts: number): Promise<JanusProcess> {
   const folder = mkdtempSync(join(tmpdir(), "janus-test-"));
   const wsPort = await freePort();
+  const rtpMin = await freeUdpPortBlock(rtpPorts);
+  const rtpMax = rtpMin + rtpPorts - 1;
   writeConfig(folder, wsPort, rtpMin, rtpMax);
   let output = "";
   let child: ChildProcess | undefined;

@@ -245,7 +245,7 @@ describe("media engine control", () => {
   });
 
   it("gives the coded error when every port pair is in use, skips a pair another process holds, and rooms go on", async (t) => {
-    const range = portRange(3);
+    const range = await portRange(3);
     const squatter = await bound(range.portMin);
     t.after(() => new Promise<void>((r) => squatter.close(() => r())));
     const tight = await startEngine(range);

@@ -2,11 +2,11 @@
  * The embedded engine on loopback for tests: a port range of its own, RTP test parties (from the SDK's media test
  * kit) that join with an SDP offer, and what each party heard between two instants, as test tones per window.
  */
-import { randomInt } from "node:crypto";
 import { parse } from "sdp-transform";
 import { MediaEngine, withDefaults, type MediaEngineConfig } from "@tandem/plugin-media-engine";
 import type { McuJoinRequest, McuParty, McuRoom } from "@tandem/sdk";
 import { describeSegments, detectTones, fractionHearing, RtpParty, toneSegments, type G711Codec, type ToneWindow } from "@tandem/sdk/testing/media";
+import { freeUdpPortBlock } from "../support/free-port.js";
 import { sleep } from "../support/sleep.js";
 
 export const TONES = [400, 700, 1100] as const;
@@ -14,17 +14,14 @@ export const TONES = [400, 700, 1100] as const;
 export const PLAYED_TONE = 1500;
 const DETECTED = [...TONES, PLAYED_TONE];
 
-/**
- * A range of `pairs` port pairs somewhere in 20000–32767: below the kernel's ephemeral range (32768–60999), where
- * sockets bound to port 0 land, and apart from other test files' picks.
- */
-export function portRange(pairs: number): Pick<MediaEngineConfig, "portMin" | "portMax"> {
-  const portMin = 20000 + 2 * randomInt(0, 6384 - pairs);
+/** A range of `pairs` port pairs leased for this test file's process, so no other test file's range overlaps it. */
+export async function portRange(pairs: number): Promise<Pick<MediaEngineConfig, "portMin" | "portMax">> {
+  const portMin = await freeUdpPortBlock(2 * pairs);
   return { portMin, portMax: portMin + 2 * pairs - 1 };
 }
 
 export async function startEngine(config: Partial<MediaEngineConfig> = {}): Promise<MediaEngine> {
-  return MediaEngine.start("media-engine", withDefaults({ ...portRange(40), ...config }));
+  return MediaEngine.start("media-engine", withDefaults({ ...(await portRange(40)), ...config }));
 }
 
 /** An SDP offer for a test party on 127.0.0.1 (RFC 4566). */

@@ -27,7 +27,7 @@ function bound(address: string): Promise<Socket> {
 const found: { rooms?: MediaRooms } = {};
 const host = await createTestHost({
   plugins: [media, mediaEngine, roomsConsumer(found)],
-  config: { plugins: { media: { enabled: true }, "media-engine": { enabled: true, ...portRange(8) }, "rooms-user": { enabled: true } } },
+  config: { plugins: { media: { enabled: true }, "media-engine": { enabled: true, ...(await portRange(8)) }, "rooms-user": { enabled: true } } },
 });
 const room = await found.rooms!.createRoom({ label: "guard" });
 const listener = await RtpParty.open();

@@ -81,7 +81,7 @@ export async function startConferenceRig(t: TestContext, options: ConferenceRigO
   const sip = stack.stack.verbs;
   // Adapters first: the media plugin selects its adapter in onReady, which the harness runs at once.
   if (options.janusUrl !== undefined) await registerOnHarness(t, h, sip, mcuJanus, janusDefaults({ url: options.janusUrl }), extensions);
-  else await registerOnHarness(t, h, sip, mediaEngine, engineDefaults({ ...portRange(32), workers: 1 }), extensions);
+  else await registerOnHarness(t, h, sip, mediaEngine, engineDefaults({ ...(await portRange(32)), workers: 1 }), extensions);
   for (const adapter of options.adapters ?? []) await registerOnHarness(t, h, sip, adapter, {}, extensions);
   await registerOnHarness(t, h, sip, media, { adapter: options.adapter ?? (options.janusUrl !== undefined ? "mcu-janus" : "media-engine") }, extensions);
   await registerOnHarness(t, h, sip, conferencing, conferencingDefaults(options.conferencing), extensions);

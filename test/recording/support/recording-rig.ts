@@ -74,7 +74,7 @@ export async function startRecordingRig(t: TestContext, options: { parties: Reco
   const extensions = new ExtensionRegistry();
   provideCallControl(extensions, h.model);
   const sip = stack.stack.verbs;
-  await registerOnHarness(t, h, sip, mediaEngine, engineDefaults({ ...portRange(16), workers: 1 }), extensions);
+  await registerOnHarness(t, h, sip, mediaEngine, engineDefaults({ ...(await portRange(16)), workers: 1 }), extensions);
   // Adapters first: the media plugin selects its adapter in onReady, which the harness runs at once.
   for (const adapter of options.mcu?.adapters ?? []) await registerOnHarness(t, h, sip, adapter, {}, extensions);
   await registerOnHarness(t, h, sip, media, { adapter: options.mcu?.adapter ?? "media-engine" }, extensions);

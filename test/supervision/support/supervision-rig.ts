@@ -89,7 +89,7 @@ export async function startSupervisionRig(t: TestContext, options: { phones: Rec
   const extensions = new ExtensionRegistry();
   provideCallControl(extensions, h.model);
   const sip: PluginContext["sip"] = stack.stack.verbs;
-  await registerOnHarness(t, h, sip, mediaEngine, engineDefaults({ ...portRange(32), workers: 1 }), extensions);
+  await registerOnHarness(t, h, sip, mediaEngine, engineDefaults({ ...(await portRange(32)), workers: 1 }), extensions);
   await registerOnHarness(t, h, sip, media, { adapter: "media-engine" }, extensions);
   if (options.conferencing) await registerOnHarness(t, h, sip, conferencing, conferencingDefaults({}), extensions);
   const config = supervisionDefaults({ teams: [{ name: "blue", supervisors: [SUPERVISOR], agents: [AGENT], queues: [] }], ...options.supervision });

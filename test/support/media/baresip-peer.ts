@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "../free-port.js";
+import { freePort, leaseUdpPortBlock } from "../free-port.js";
 import { until } from "../until.js";
 import type { G711Codec } from "@tandem/sdk/testing/media";
 
@@ -35,12 +35,16 @@ export interface BaresipPeer {
 
 const USER = "phone";
 const running = new Set<ChildProcess>();
+/** RTP and RTCP ports for its four calls at most (call_max_calls), with room to skip a busy one. */
+const RTP_PORTS = 16;
 
 /** Starts baresip and resolves once it says it is ready (rejects after `timeoutMs`). */
 export async function startBaresip(options: BaresipOptions, timeoutMs = 10_000): Promise<BaresipPeer> {
   const folder = mkdtempSync(join(tmpdir(), "baresip-"));
   const sipPort = await freePort();
-  writeFileSync(join(folder, "config"), configText(folder, sipPort, options.frequency));
+  // Its RTP ports from a leased block: left to itself it picks any port in 1024–49152, an engine's range included.
+  const rtp = await leaseUdpPortBlock(RTP_PORTS);
+  writeFileSync(join(folder, "config"), configText(folder, sipPort, options.frequency, rtp.base));
   const codecs = (options.codecs ?? ["PCMU", "PCMA"]).join(",");
   writeFileSync(join(folder, "accounts"), `<sip:${USER}@127.0.0.1:${sipPort}>;regint=0;answermode=auto;audio_codecs=${codecs}\n`);
   const child = spawn("baresip", ["-f", folder, "-v"], { stdio: ["ignore", "pipe", "pipe"] });
@@ -65,6 +69,7 @@ export async function startBaresip(options: BaresipOptions, timeoutMs = 10_000):
       await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       running.delete(child);
+      await rtp.release();
       rmSync(folder, { recursive: true, force: true });
     },
   };
@@ -84,10 +89,11 @@ export function killAllBaresip(): void {
   running.clear();
 }
 
-function configText(folder: string, sipPort: number, frequency: number): string {
+function configText(folder: string, sipPort: number, frequency: number, rtpBase: number): string {
   return [
     "poll_method epoll",
     `sip_listen 127.0.0.1:${sipPort}`,
+    `rtp_ports ${rtpBase}-${rtpBase + RTP_PORTS - 1}`,
     "net_interface 127.0.0.1",
     "call_local_timeout 30",
     "call_max_calls 4",

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeToneFile } from "../../fixtures/media/make-tones.js";
-import { freePort } from "../free-port.js";
+import { freePort, leaseUdpPortBlock } from "../free-port.js";
 import { runSipp, type SippResult } from "../sipp.js";
 import { G711_PAYLOAD_TYPE, type G711Codec } from "@tandem/sdk/testing/media";
 
@@ -34,6 +34,8 @@ export interface SippToneCallOptions {
  */
 export async function sippToneCall(options: SippToneCallOptions): Promise<SippResult> {
   const dir = mkdtempSync(join(tmpdir(), "sipp-tone-"));
+  // sipp exits at once when its -mp port or that port + 2 is taken, so they come from a leased block.
+  const media = await leaseUdpPortBlock(4);
   try {
     const file = writeToneFile(dir, options.codec, options.frequencies, 1000);
     const pt = G711_PAYLOAD_TYPE[options.codec];
@@ -49,9 +51,10 @@ export async function sippToneCall(options: SippToneCallOptions): Promise<SippRe
       calls: 1,
       service: options.service ?? "party",
       timeoutS: options.timeoutS ?? 20,
-      extraArgs: ["-key", "tone_pt", String(pt), "-d", String(options.durationMs), "-mp", String(await freePort())],
+      extraArgs: ["-key", "tone_pt", String(pt), "-d", String(options.durationMs), "-mp", String(media.base)],
     });
   } finally {
+    await media.release();
     rmSync(dir, { recursive: true, force: true });
   }
 }
