@@ -29,6 +29,12 @@ export interface SharedCallRoom {
   /** Room party ids of the agents on the call now (whom a coaching party whispers to). */
   agentPartyIds(): readonly string[];
   /**
+   * Room party ids the owner gives the agents a conference adds to the call later (its spare agent seats), so a
+   * guest recording the agents' side names them from the start and writes such an agent from its first frame.
+   * Absent when the owner adds no agents to its room.
+   */
+  readonly joiningAgentPartyIds?: readonly string[];
+  /**
    * `listener` runs once when the owner stops carrying the call (it ended, or its media went back to the model);
    * the guests' parties go with the room. While a guest listens, the owner keeps the room. Returns the unsubscribe.
    */

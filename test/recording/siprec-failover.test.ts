@@ -157,7 +157,7 @@ test("an SRS whose dialog fails on a re-INVITE (481): BYE, coded drop, one re-tr
     { aor: "sip:1001@tandem.invalid", name: "1001", side: "agent" as const },
   ];
   const link = await SiprecLink.start(
-    { sip: stack.stack.verbs, room, connId: "conn-1", sides: { customerPartyId: "customer", agentPartyId: "agent", customer: customer.party, agent: agent.party } },
+    { sip: stack.stack.verbs, room, connId: "conn-1", sides: () => ({ customers: [customer.party], agents: [agent.party] }) },
     { srs: [failing.uri, backup.uri], answerMs: 5000 },
     participants,
     {

@@ -46,7 +46,7 @@ test("a participant change is a re-INVITE with new metadata; RTP goes on; stop s
   const session = await SiprecSession.start(
     stack.stack.verbs,
     room,
-    { customerPartyId: "customer", agentPartyId: "agent", customer: customer.party, agent: agent.party },
+    { customers: [customer.party], agents: [agent.party] },
     { srs: [`sip:srs@127.0.0.1:${srsPort}`], answerMs: 5000 },
     "conn-1",
     [

@@ -6,7 +6,8 @@
  * media goes back to a direct bridge. Routed call (sipp customer at a Routing Point), supervision plugin and the
  * recording plugin's owner on the same call model and media plugin. And a supervised call recorded as a guest,
  * then transferred: agent 2 is written on the agent channel (in agent 1's seat) and listed in the row, and a
- * recording started after the transfer takes agent 2 too.
+ * recording started after the transfer takes agent 2 too; and one conferenced: agent 2 joins the supervision room in
+ * a seat the host names in advance, so it is written on the agent channel beside agent 1.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -30,6 +31,7 @@ import {
   AGENT_TONE,
   CUSTOMER_TONE,
   routedCallToAgent,
+  startSupervisionRig,
   startWithAgentAndSupervisor,
   SUPERVISOR,
   SUPERVISOR_TONE,
@@ -40,8 +42,8 @@ const requester = { source: "desktop", supervisor: true };
 
 after(() => killAllSipp());
 
-async function setup(t: TestContext, more: Record<string, number> = {}) {
-  const { rig, agent, supervisor } = await startWithAgentAndSupervisor(t, more);
+async function setup(t: TestContext, more: Record<string, number> = {}, conferencing = false) {
+  const { rig, agent, supervisor } = conferencing ? await withConferencing(t, more) : await startWithAgentAndSupervisor(t, more);
   const dir = mkdtempSync(join(tmpdir(), "recording-supervised-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const index = new RecordingIndex(new SqlitePluginStorage(rig.h.db, "recording"));
@@ -54,6 +56,15 @@ async function setup(t: TestContext, more: Record<string, number> = {}) {
   t.after(facts.watch(rig.h.bus as EventBus));
   const recordings = new CallRecordings(extensions, () => rig.rooms, facts, { index, files, bus: rig.h.bus, log, minFreeBytes: 0, diskCheckMs: 500 }, log, {} as never, undefined);
   return { rig, agent, supervisor, index, files, recordings };
+}
+
+/** The supervision rig with the conferencing plugin, the agent's and the supervisor's phones. */
+async function withConferencing(t: TestContext, more: Record<string, number>) {
+  const rig = await startSupervisionRig(t, { phones: { [AGENT]: AGENT_TONE, [SUPERVISOR]: SUPERVISOR_TONE, ...more }, conferencing: true });
+  const agent = rig.phones.get(AGENT);
+  const supervisor = rig.phones.get(SUPERVISOR);
+  assert.ok(agent && supervisor);
+  return { rig, agent, supervisor };
 }
 
 /** The file's two channels: the customer alone on the left, the agent alone on the right. */
@@ -168,5 +179,43 @@ test("a supervised call recorded as a guest and transferred: agent 2 on the agen
   assert.ok(fractionHearing(laterRight.windows, [AGENT_2_TONE], 300, laterWav.durationMs - 200) >= 0.9, `agent 2 on a recording started after the transfer: ${describeSegments(laterRight.segments)}`);
 
   await cc.releaseCall({ dn: AGENT_2, referenceId: "r1", source: "desktop", connId });
+  for (const [name, phone] of [["customer", customer], ["agent 1", agent], ["agent 2", agent2], ["supervisor", supervisor]] as const) assert.equal(sippOk(await phone.sipp), undefined, name);
+});
+
+test("a supervised call recorded as a guest and conferenced: agent 2 on the agent channel beside agent 1, and in the row", async (t) => {
+  const AGENT_2 = "1002";
+  const AGENT_2_TONE = 400;
+  const tones = [...TONES, AGENT_2_TONE];
+  const { rig, agent, supervisor, index, files, recordings } = await setup(t, { [AGENT_2]: AGENT_2_TONE }, true);
+  const agent2 = rig.phones.get(AGENT_2);
+  assert.ok(agent2 && rig.conf);
+  const { customer, connId } = await routedCallToAgent(t, rig);
+  await rig.control.monitorNextCall({ dn: SUPERVISOR, agentDn: AGENT, referenceId: "s1", requester, mode: "mute" });
+  await rig.waitFor("EventPartyAdded", (e) => e.dn === SUPERVISOR && e.connId === connId);
+  const { recordingId } = await recordings.start({ connId, dn: AGENT, referenceId: "p3013", source: "desktop" });
+  const startedAt = Date.parse((await rig.waitFor("EventRecordingStarted", (e) => e.connId === connId)).ts);
+  await sleep(1500);
+  const held = Date.now() - startedAt;
+  const consult = await rig.conf.initiateConference({ dn: AGENT, referenceId: "c1", source: "desktop", connId, destination: AGENT_2 });
+  await rig.waitFor("EventEstablished", (e) => e.connId === consult.connId && e.dn === AGENT_2);
+  await sleep(1000);
+  await rig.conf.completeConference({ dn: AGENT, referenceId: "c2", source: "desktop", connId: consult.connId, heldConnId: connId });
+  const joined = Date.now() - startedAt;
+  await sleep(3000);
+  const ended = Date.now() - startedAt;
+  await recordings.stop({ connId, dn: AGENT, referenceId: "p3014", source: "desktop" });
+  const row = index.get(recordingId);
+  assert.equal(row?.status, "complete");
+  assert.deepEqual(row.parties.map((p) => `${p.role}${p.role === "customer" ? "" : `:${p.dn}`}${p.to ? " (left)" : ""}`).sort(), ["agent:1001", "agent:1002", "customer"]);
+  const [left, right] = analyzeWav(readFileSync(files.pathOf(row.file)), { frequencies: tones }).channels;
+  assert.ok(left && right);
+  const lines = `left ${describeSegments(left.segments)} | right ${describeSegments(right.segments)}`;
+  t.diagnostic(lines);
+  assert.ok(fractionHearing(right.windows, [AGENT_TONE], 500, held - 200) >= 0.9, `agent 1 alone on the agent channel before the conference: ${lines}`);
+  assert.ok(fractionHearing(right.windows, [AGENT_TONE, AGENT_2_TONE], joined + 800, ended - 200) >= 0.9, `both agents on the agent channel in the conference: ${lines}`);
+  assert.ok(fractionHearing(left.windows, [CUSTOMER_TONE], joined + 800, ended - 200) >= 0.9, `the customer alone on the left in the conference: ${lines}`);
+
+  await rig.h.model.callControl.releaseCall({ dn: AGENT_2, referenceId: "r2", source: "desktop", connId });
+  await rig.h.model.callControl.releaseCall({ dn: AGENT, referenceId: "r1", source: "desktop", connId });
   for (const [name, phone] of [["customer", customer], ["agent 1", agent], ["agent 2", agent2], ["supervisor", supervisor]] as const) assert.equal(sippOk(await phone.sipp), undefined, name);
 });

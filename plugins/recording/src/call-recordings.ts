@@ -35,6 +35,7 @@ import { RecordingSession, type SessionDeps, type SessionLayout } from "./record
 import type { MetadataParticipant } from "./siprec/rs-metadata.js";
 import type { SrsDirectory } from "./siprec/srs-targets.js";
 import { SiprecLink } from "./siprec/siprec-link.js";
+import type { SiprecSides } from "./siprec/siprec-session.js";
 import { JOINING_SEATS, quietSeats, reseat, seatLeg, type SeatedCall } from "./recorded-seats.js";
 
 interface RecordedCall extends SeatedCall {
@@ -130,8 +131,8 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
       call.members.delete(party.leg.id);
       call.left.push({ dn: party.dn, role: party.role, from: member.since, to: new Date().toISOString() });
       call.session?.setParties(this.partiesOf(call), null);
-      void call.siprec?.update(this.participantsOf(call)).catch((err: unknown) => this.log.warn({ err, connId }, "updating the SIPREC metadata failed"));
       await member.party.leave().catch((err: unknown) => this.log.warn({ err, connId }, "leaving the recorded room failed"));
+      this.followSiprec(call);
     }
     return remaining.some((p) => p.role === "agent") ? "continue" : "release";
   }
@@ -151,10 +152,16 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
     const call = this.byConnId.get(connId);
     // The model codes the refusal (TANDEM_ERR_CALL_CONTROL_SIP_FAILED) or bridges the legs directly.
     if (!call || call.host) throw new Error(`the recording carries no room of call ${connId}`);
-    await reseat(call, parties, this.log);
+    // With a SIPREC session, a new seat is heard by nobody until the session places it on the agent side.
+    await reseat(call, parties, this.log, call.siprec ? { mode: "listen-only" } : undefined);
     const agentDn = [...call.members.values()].find((m) => m.leg.role === "agent")?.leg.dn ?? null;
     call.session?.setParties(this.partiesOf(call), agentDn);
-    void call.siprec?.update(this.participantsOf(call)).catch((err: unknown) => this.log.warn({ err, connId }, "updating the SIPREC metadata failed"));
+    this.followSiprec(call);
+  }
+
+  /** The SIPREC session follows the call's parties: its whisper sides, then its metadata (RFC 7866 §6.1.2). */
+  private followSiprec(call: RecordedCall): void {
+    void call.siprec?.update(this.participantsOf(call)).catch((err: unknown) => this.log.warn({ err, connId: call.connId }, "updating the SIPREC session failed"));
   }
 
   ended(connId: string, why: CallMediaEnd): void {
@@ -239,7 +246,7 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
       if (uris.length === 0) throw new Error(problems.join("; "));
       const recorded = call;
       const siprec = await SiprecLink.start(
-        { sip: this.sip, room: call.room, connId, sides: { customerPartyId: customer.party.id, agentPartyId: agent.party.id, customer: customer.party, agent: agent.party } },
+        { sip: this.sip, room: call.room, connId, sides: () => this.sidesOf(recorded) },
         { srs: uris, answerMs: directory.answerMs },
         this.participantsOf(call),
         {
@@ -300,9 +307,10 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
     const inRoom = new Set(room.parties());
     const parties = this.extensions.get(CALL_PARTIES, DEFAULT_CALL_PARTIES)?.parties(connId) ?? [];
     const ids = (customer: boolean): string[] => parties.filter((p) => (p.role === "customer") === customer && inRoom.has(p.leg.id)).map((p) => p.leg.id);
-    const right = [...new Set([...ids(false), ...shared.agentPartyIds().filter((id) => inRoom.has(id))])];
-    const layout = { left: ids(true), right };
-    if (layout.left.length === 0 || layout.right.length === 0) throw RecordingErrors.startFailed(connId, "the shared room's parties are not the call's legs");
+    const agents = [...new Set([...ids(false), ...shared.agentPartyIds().filter((id) => inRoom.has(id))])];
+    // The seats the host gives a conference's agents are on the agent channel from the start: the layout is fixed.
+    const layout = { left: ids(true), right: [...new Set([...agents, ...(shared.joiningAgentPartyIds ?? [])])] };
+    if (layout.left.length === 0 || agents.length === 0) throw RecordingErrors.startFailed(connId, "the shared room's parties are not the call's legs");
     const since = new Date().toISOString();
     const call: RecordedCall = { connId, room, members: new Map(), left: [], guests: new Set(), guest: { layout, parties: parties.map((p) => ({ dn: p.dn, role: p.role, from: since })) } };
     this.byConnId.set(connId, call);
@@ -330,6 +338,12 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
     call.session?.setParties(guest.parties, current.find((p) => p.role === "agent")?.dn ?? null);
   }
 
+  /** The call's room parties on each side, for the SIPREC streams. */
+  private sidesOf(call: RecordedCall): SiprecSides {
+    const members = [...call.members.values()];
+    return { customers: members.filter((m) => m.leg.role === "customer").map((m) => m.party), agents: members.filter((m) => m.leg.role !== "customer").map((m) => m.party) };
+  }
+
   /** The call's participants as the SIPREC metadata names them. */
   private participantsOf(call: RecordedCall): MetadataParticipant[] {
     return [...call.members.values()].map((m) => ({ aor: `sip:${m.leg.dn || "anonymous"}@tandem.invalid`, name: m.leg.dn, side: m.leg.role === "customer" ? "customer" : "agent" }));
@@ -346,6 +360,7 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
       connId,
       room: call.room,
       agentPartyIds: () => [...call.members.values()].filter((m) => m.leg.role !== "customer").map((m) => m.party.id),
+      joiningAgentPartyIds: JOINING_SEATS,
       onEnded: (listener) => {
         call.guests.add(listener);
         return () => {

@@ -5,7 +5,7 @@
  * seat again, a transfer's target to the seat of the agent it replaces (a new party of the same id, which the
  * recording's channel layout names) and a conference's target to one of the spare agent seats.
  */
-import { moveLegToParty, planRejoin, quietParty, type CallPartyLeg, type Logger, type McuParty, type McuRoom } from "@tandem/sdk";
+import { moveLegToParty, planRejoin, quietParty, type CallPartyLeg, type Logger, type McuParty, type McuPartyMode, type McuRoom } from "@tandem/sdk";
 import type { RecordedParty } from "./recording-index.js";
 
 /** A leg's room party, and since when it is recorded there. */
@@ -30,9 +30,9 @@ export interface SeatedCall {
  */
 export const JOINING_SEATS = ["agent-seat-2", "agent-seat-3"] as const;
 
-/** Joins `leg` to the room as a new party (`partyId`) and moves its media there. */
-export async function seatLeg(call: SeatedCall, leg: CallPartyLeg, partyId = `${leg.role}-${leg.leg.id}`): Promise<void> {
-  const party = await call.room.join({ partyId });
+/** Joins `leg` to the room as a new party (`partyId`, in `mode` when given) and moves its media there. */
+export async function seatLeg(call: SeatedCall, leg: CallPartyLeg, partyId = `${leg.role}-${leg.leg.id}`, mode?: McuPartyMode): Promise<void> {
+  const party = await call.room.join({ partyId, ...(mode ? { mode } : {}) });
   call.members.set(leg.leg.id, { party, leg, since: new Date().toISOString() });
   const { sdp } = await leg.leg.reinvite({ sdp: party.localSdp });
   if (!sdp) throw new Error(`the ${leg.role} leg answered the room's offer without SDP`);
@@ -45,8 +45,11 @@ export async function quietSeats(call: SeatedCall, parties: readonly CallPartyLe
   await Promise.all(parties.map((leg) => call.members.get(leg.leg.id)).map((seat) => (seat ? quietParty(seat.party, seat.leg) : undefined)));
 }
 
-/** The lent legs come back as `parties`: each to its seat, a new one to a freed or spare seat; the rest leave. */
-export async function reseat(call: SeatedCall, parties: readonly CallPartyLeg[], log: Logger): Promise<void> {
+/**
+ * The lent legs come back as `parties`: each to its seat, a new one to a freed or spare seat (joining in
+ * `joinMode` when given, e.g. heard by nobody until a SIPREC session has placed it on its side); the rest leave.
+ */
+export async function reseat(call: SeatedCall, parties: readonly CallPartyLeg[], log: Logger, joinMode?: McuPartyMode): Promise<void> {
   const { connId } = call;
   const plan = planRejoin(new Map([...call.members].map(([legId, seat]) => [legId, seat.leg.role])), parties);
   const now = new Date().toISOString();
@@ -66,12 +69,12 @@ export async function reseat(call: SeatedCall, parties: readonly CallPartyLeg[],
     const seat = vacate(from);
     // A new party under the seat's id on a new port: the leg that had the seat may still be sending to the old
     // one, and must not be the source the room latches on to.
-    if (seat) moves.push(seat.party.leave().then(() => seatLeg(call, leg, seat.party.id)));
+    if (seat) moves.push(seat.party.leave().then(() => seatLeg(call, leg, seat.party.id, joinMode)));
   }
   for (const legId of plan.gone) void vacate(legId)?.party.leave().catch((err: unknown) => log.warn({ err, connId }, "leaving the recorded room failed"));
   for (const leg of plan.joining) {
     const spare = leg.role === "customer" ? undefined : JOINING_SEATS.find((id) => !call.room.parties().includes(id));
-    moves.push(seatLeg(call, leg, spare));
+    moves.push(seatLeg(call, leg, spare, joinMode));
   }
   await Promise.all(moves);
 }

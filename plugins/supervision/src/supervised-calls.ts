@@ -41,6 +41,12 @@ import { SupervisionErrors } from "./errors.js";
 import { mcuModeOf } from "./mode-rules.js";
 import type { Monitoring } from "./monitorings.js";
 
+/**
+ * Room party ids of the agents a conference adds to a supervised call: known before they join, so a recording
+ * that is a guest of the room names them on its agent channel from the start (`SharedCallRoom.joiningAgentPartyIds`).
+ */
+const JOINING_AGENT_SEATS = ["agent-seat-2", "agent-seat-3"] as const;
+
 interface SupervisorSeat {
   readonly supervisorDn: string;
   readonly ringing: AbortController;
@@ -195,7 +201,10 @@ export class SupervisedCalls implements CallJoiner, RoomSharingOwner {
       room.members.delete(legId);
       void member?.leave().catch((err: unknown) => this.log.warn({ err, connId }, "leaving the supervised room failed"));
     }
-    for (const leg of plan.joining) moves.push(this.moveLeg(room, leg));
+    for (const leg of plan.joining) {
+      const spare = leg.role === "customer" ? undefined : JOINING_AGENT_SEATS.find((id) => !room.room.parties().includes(id));
+      moves.push(this.moveLeg(room, leg, spare));
+    }
     await Promise.all(moves);
   }
 
@@ -206,6 +215,7 @@ export class SupervisedCalls implements CallJoiner, RoomSharingOwner {
       connId,
       room: room.room,
       agentPartyIds: room.agents,
+      joiningAgentPartyIds: JOINING_AGENT_SEATS,
       onEnded: (listener) => {
         room.guests.add(listener);
         return () => {

@@ -22,7 +22,8 @@ export interface SiprecLinkEvents {
 export interface SiprecCall {
   readonly sip: SipVerbs;
   readonly room: McuRoom;
-  readonly sides: SiprecSides;
+  /** The call's sides as they are now (read at each session's start and each change of parties). */
+  readonly sides: () => SiprecSides;
   readonly connId: string;
 }
 
@@ -40,7 +41,7 @@ export class SiprecLink {
 
   /** Opens the first session; rejects when no SRS takes it (nothing is left joined then). */
   static async start(call: SiprecCall, target: SiprecTarget, participants: MetadataParticipant[], events: SiprecLinkEvents): Promise<SiprecLink> {
-    const session = await SiprecSession.start(call.sip, call.room, call.sides, target, call.connId, participants);
+    const session = await SiprecSession.start(call.sip, call.room, call.sides(), target, call.connId, participants);
     const link = new SiprecLink(call, target, participants, events, session);
     session.onLost = (reason) => link.drop(session, reason);
     return link;
@@ -56,10 +57,17 @@ export class SiprecLink {
     return { uri: this.session?.srs, failedBefore: this.session?.failedBefore ?? [] };
   }
 
-  /** New parties: sent to the SRS now, or carried by the re-try's first INVITE. */
+  /**
+   * New parties: the room is whispered into the new sides first (so a transfer's target or a conference's agent is
+   * heard on the agent stream only), then the metadata goes to the SRS (RFC 7866 §6.1.2) — or is carried by the
+   * re-try's first INVITE.
+   */
   async update(participants: MetadataParticipant[]): Promise<void> {
     this.participants = participants;
-    await this.session?.update(participants);
+    const session = this.session;
+    if (!session) return;
+    await session.rearrange(this.call.sides());
+    await session.update(participants);
   }
 
   async stop(): Promise<void> {
@@ -76,7 +84,7 @@ export class SiprecLink {
     this.events.dropped({ srs: session.srs, reason, retry: next });
     if (next === null) return this.events.lost(reason);
     this.retried = true;
-    SiprecSession.start(this.call.sip, this.call.room, this.call.sides, { ...this.target, srs: [next] }, this.call.connId, this.participants).then(
+    SiprecSession.start(this.call.sip, this.call.room, this.call.sides(), { ...this.target, srs: [next] }, this.call.connId, this.participants).then(
       (again) => {
         if (this.stopped) return void again.stop();
         this.session = again;

@@ -26,13 +26,13 @@ export interface SiprecTarget {
   readonly answerMs: number;
 }
 
-/** The call's two sides in the room: the room party ids whose audio goes to each stream. */
+/**
+ * The call's two sides in the room now: the room parties whose audio goes to each stream (the customer; the agent,
+ * a transfer's target in its place, or a conference's agents).
+ */
 export interface SiprecSides {
-  readonly customerPartyId: string;
-  readonly agentPartyId: string;
-  /** Room parties of the call, to set their modes. */
-  readonly customer: McuParty;
-  readonly agent: McuParty;
+  readonly customers: readonly McuParty[];
+  readonly agents: readonly McuParty[];
 }
 
 export class SiprecSession {
@@ -47,7 +47,7 @@ export class SiprecSession {
 
   private constructor(
     private readonly sip: SipVerbs,
-    private readonly sides: SiprecSides,
+    private sides: SiprecSides,
     private readonly recorders: { customer: McuParty; agent: McuParty },
     readonly metadata: RecordingMetadata,
   ) {}
@@ -88,6 +88,16 @@ export class SiprecSession {
     }
   }
 
+  /**
+   * The call's parties changed (a transfer's target in the agent's seat, a conference's agent, a party gone): the
+   * new arrangement is whispered as at the start, so each stream still carries its own side alone (RFC 7866 §8.1.1).
+   */
+  async rearrange(sides: SiprecSides): Promise<void> {
+    if (this.ended) return;
+    this.sides = sides;
+    await this.split();
+  }
+
   /** BYE to the SRS; the call's parties speak to the room again. */
   async stop(): Promise<void> {
     if (this.ended) return;
@@ -96,11 +106,17 @@ export class SiprecSession {
     await this.teardown();
   }
 
-  /** Each side heard by the other side and by its own recorder party only. */
+  /**
+   * Each side heard by the other side, by its own side (a conference's agents hear each other) and by its own
+   * recorder party only.
+   */
   private async split(): Promise<void> {
-    const { customer, agent, customerPartyId, agentPartyId } = this.sides;
-    await customer.setMode({ mode: "whisper", to: [agentPartyId, this.recorders.customer.id] });
-    await agent.setMode({ mode: "whisper", to: [customerPartyId, this.recorders.agent.id] });
+    const { customers, agents } = this.sides;
+    const ids = (parties: readonly McuParty[], except: McuParty): string[] => parties.filter((p) => p !== except).map((p) => p.id);
+    await Promise.all([
+      ...customers.map((p) => p.setMode({ mode: "whisper", to: [...ids(agents, p), ...ids(customers, p), this.recorders.customer.id] })),
+      ...agents.map((p) => p.setMode({ mode: "whisper", to: [...ids(customers, p), ...ids(agents, p), this.recorders.agent.id] })),
+    ]);
   }
 
   private offer(): string {
@@ -139,6 +155,6 @@ export class SiprecSession {
 
   private async teardown(): Promise<void> {
     await Promise.all([this.recorders.customer.leave().catch(() => undefined), this.recorders.agent.leave().catch(() => undefined)]);
-    await Promise.all([this.sides.customer.setMode({ mode: "speak-listen" }).catch(() => undefined), this.sides.agent.setMode({ mode: "speak-listen" }).catch(() => undefined)]);
+    await Promise.all([...this.sides.customers, ...this.sides.agents].map((p) => p.setMode({ mode: "speak-listen" }).catch(() => undefined)));
   }
 }
