@@ -5,7 +5,7 @@
  * and transfers to 1002, stream 1 still carries the customer alone and stream 2 agent 2 alone (agent 2 takes agent
  * 1's side, not the whole room), and the SRS gets a re-INVITE whose RFC 7865 metadata names 1002 and the customer
  * (srs-update.xml fails otherwise). After a conference, stream 1 carries the customer alone and stream 2 both
- * agents, while all three phones hear each other.
+ * agents, while all three phones hear each other; once agent 2 leaves, stream 2 carries agent 1 alone again.
  */
 import assert from "node:assert/strict";
 import { after, test, type TestContext } from "node:test";
@@ -89,7 +89,7 @@ test("SIPREC after a transfer: stream 1 the customer alone, stream 2 agent 2 alo
   assert.equal(sippOk(await srs.sipp), undefined, "the SRS got one re-INVITE naming 1002 and the customer, then the BYE");
 });
 
-test("SIPREC after a conference: stream 1 the customer alone, stream 2 both agents; all three hear each other", async (t: TestContext) => {
+test("SIPREC after a conference: stream 1 the customer alone, stream 2 both agents, all three hear each other; then agent 2 leaves", async (t: TestContext) => {
   const { rig, srs, connId } = await siprecCall(t, "srs.xml", true);
   const conf = rig.conf;
   const [stream1] = srs.streams ?? [];
@@ -110,6 +110,11 @@ test("SIPREC after a conference: stream 1 the customer alone, stream 2 both agen
   assert.ok(!rig.h.events.some((e) => (e.name === "EventSiprecFailed" || e.name === "EventSiprecLost") && e.connId === connId), "the SIPREC session went on");
 
   await rig.h.model.callControl.releaseCall({ ...base("r2", "1002"), connId });
+  const left = stream1.now() + 800;
+  const twoLeft = performance.now() + 800;
+  await sleep(2500);
+  assertStreams(t, srs, left, [CUSTOMER], [AGENT_1], "after agent 2 left");
+  assertHears(rig.parties.get(CUSTOMER_NUMBER), [AGENT_1], twoLeft, "the customer");
   await rig.h.model.callControl.releaseCall({ ...base("r1"), connId });
   await rig.waitFor("EventRecordingStopped", (e) => e.connId === connId);
   assert.equal(sippOk(await srs.sipp), undefined, "the SRS saw a well-formed session, its updates and the BYE");
