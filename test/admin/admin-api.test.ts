@@ -7,7 +7,7 @@ interface ApiError {
   error: { code: string; message: string; details: Array<Record<string, unknown>> };
 }
 
-test("every route but health needs a valid bearer token", async (t) => {
+test("every route but health needs a valid bearer token", { timeout: 180_000 }, async (t) => {
   const { admin } = startHarness(t);
   assert.deepEqual((await admin.inject({ method: "GET", url: "/api/v1/health" })).json(), { status: "ok" }, "no token: status only");
   const health = await admin.inject({ method: "GET", url: "/api/v1/health", headers: auth });
@@ -32,7 +32,7 @@ test("every route but health needs a valid bearer token", async (t) => {
   assert.equal(ok.statusCode, 200);
 });
 
-test("a bad body gives 400 naming every bad field, in the one error format", async (t) => {
+test("a bad body gives 400 naming every bad field, in the one error format", { timeout: 180_000 }, async (t) => {
   const { admin } = startHarness(t);
   const res = await admin.inject({ method: "POST", url: "/api/v1/dns", headers: auth, payload: { number: "10 01", colour: "red" } });
   assert.equal(res.statusCode, 400);
@@ -61,7 +61,7 @@ test("a bad body gives 400 naming every bad field, in the one error format", asy
   assert.deepEqual(option.json<ApiError>().error.details.map((d) => d.field), ["body.options.transport"]);
 });
 
-test("DN create, read, list by type, replace, delete; config DNs are read-only", async (t) => {
+test("DN create, read, list by type, replace, delete; config DNs are read-only", { timeout: 180_000 }, async (t) => {
   const { admin, core } = startHarness(t);
   core.registry.syncFromConfig([{ number: "cucm", type: "VoipService", options: { contact: "sip:127.0.0.1:5070" } }]);
   const created = await admin.inject({ method: "POST", url: "/api/v1/dns", headers: auth, payload: { number: "1001", type: "Extension", options: { description: "desk 1" } } });
@@ -91,7 +91,7 @@ test("DN create, read, list by type, replace, delete; config DNs are read-only",
   assert.equal(gone.json<ApiError>().error.code, "TANDEM_ERR_DN_NOT_FOUND");
 });
 
-test("agents: list, get, admin requests through the arbiter (409 on priority, force overrides)", async (t) => {
+test("agents: list, get, admin requests through the arbiter (409 on priority, force overrides)", { timeout: 180_000 }, async (t) => {
   const { admin, core } = startHarness(t);
   core.registry.upsert({ number: "1001", type: "Extension" });
   core.registry.upsert({ number: "q1", type: "Queue" });
@@ -126,7 +126,7 @@ test("agents: list, get, admin requests through the arbiter (409 on priority, fo
   assert.equal(badReq.json<ApiError>().error.details[0]?.field, "body.request");
 });
 
-test("plugins, events pages, metrics text", async (t) => {
+test("plugins, events pages, metrics text", { timeout: 180_000 }, async (t) => {
   const { admin, core } = startHarness(t);
   const plugins = await admin.inject({ method: "GET", url: "/api/v1/plugins", headers: auth });
   assert.deepEqual(plugins.json(), [{ id: "example", version: "1.2.3", status: "ready", description: "example plugin" }]);
@@ -150,7 +150,7 @@ test("plugins, events pages, metrics text", async (t) => {
   assert.match(again.body, /^tandem_dns\{type="Extension"\} 1$/m);
 });
 
-test("/docs serves Swagger UI and the OpenAPI document lists the routes with bearer security", async (t) => {
+test("/docs serves Swagger UI and the OpenAPI document lists the routes with bearer security", { timeout: 180_000 }, async (t) => {
   const { admin } = startHarness(t);
   const ui = await admin.inject({ method: "GET", url: "/docs" });
   assert.equal(ui.statusCode, 200);

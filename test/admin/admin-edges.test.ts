@@ -8,7 +8,7 @@ interface ApiError {
   error: { code: string; message: string; details: unknown[] };
 }
 
-test("/agents/:dn checks the same DN pattern as /dns/:number (400 naming params.dn)", async (t) => {
+test("/agents/:dn checks the same DN pattern as /dns/:number (400 naming params.dn)", { timeout: 180_000 }, async (t) => {
   const { admin } = startHarness(t);
   for (const url of ["/api/v1/agents/bad%20dn", "/api/v1/agents/-1001", "/api/v1/dns/bad%20dn"]) {
     const res = await admin.inject({ method: "GET", url, headers: auth });
@@ -20,7 +20,7 @@ test("/agents/:dn checks the same DN pattern as /dns/:number (400 naming params.
   assert.match(state.json<ApiError>().error.message, /params\.dn/);
 });
 
-test("an overlong path segment gets 414 and an undecodable URL 400, both in the API's error format", async (t) => {
+test("an overlong path segment gets 414 and an undecodable URL 400, both in the API's error format", { timeout: 180_000 }, async (t) => {
   const { admin } = startHarness(t);
   const long = await admin.inject({ method: "GET", url: `/api/v1/dns/${"1".repeat(300)}`, headers: auth });
   assert.equal(long.statusCode, 414);
@@ -30,7 +30,7 @@ test("an overlong path segment gets 414 and an undecodable URL 400, both in the 
   assert.equal(bad.json<ApiError>().error.code, "TANDEM_ERR_API_BAD_REQUEST");
 });
 
-test("request headers above Node's limit get 431 in the API's error format", async (t) => {
+test("request headers above Node's limit get 431 in the API's error format", { timeout: 180_000 }, async (t) => {
   const { admin } = startHarness(t);
   const { port } = await admin.listen();
   const raw = await new Promise<string>((resolve, reject) => {
@@ -44,7 +44,7 @@ test("request headers above Node's limit get 431 in the API's error format", asy
   assert.equal((JSON.parse(raw.slice(raw.indexOf("\r\n\r\n") + 4)) as ApiError).error.code, "TANDEM_ERR_API_HEADERS_TOO_LARGE");
 });
 
-test("an admin address in use or not on this host is a coded error naming it", async (t) => {
+test("an admin address in use or not on this host is a coded error naming it", { timeout: 180_000 }, async (t) => {
   const first = startHarness(t);
   const { port } = await first.admin.listen();
   const inUse = startHarness(t, { port });
@@ -61,7 +61,7 @@ test("an admin address in use or not on this host is a coded error naming it", a
   });
 });
 
-test("/health without a token says only status; a token or admin.healthDetails shows version and counts", async (t) => {
+test("/health without a token says only status; a token or admin.healthDetails shows version and counts", { timeout: 180_000 }, async (t) => {
   const terse = startHarness(t);
   assert.deepEqual((await terse.admin.inject({ method: "GET", url: "/api/v1/health" })).json(), { status: "ok" });
   assert.deepEqual((await terse.admin.inject({ method: "GET", url: "/api/v1/health", headers: { authorization: "Bearer wrong" } })).json(), { status: "ok" });

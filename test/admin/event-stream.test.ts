@@ -45,7 +45,7 @@ function parseFrame(text: string): Frame {
   return frame;
 }
 
-test("a client that disconnects and resumes (after= and Last-Event-ID) gets every event exactly once", async (t) => {
+test("a client that disconnects and resumes (after= and Last-Event-ID) gets every event exactly once", { timeout: 180_000 }, async (t) => {
   const { admin, core } = startHarness(t, { flushMs: 5 });
   const { port } = await admin.listen();
   for (let i = 0; i < 300; i++) core.bus.emit("EventUserEvent", { data: { i } }); // backlog, partly unflushed
@@ -94,7 +94,7 @@ test("a client that disconnects and resumes (after= and Last-Event-ID) gets ever
   assert.deepEqual(seen, Array.from({ length: total }, (_, i) => i + 1));
 });
 
-test("the stream starts with new events by default and sends heartbeat comments", async (t) => {
+test("the stream starts with new events by default and sends heartbeat comments", { timeout: 180_000 }, async (t) => {
   const { admin, core } = startHarness(t, { sseHeartbeatMs: 30 });
   const { port } = await admin.listen();
   core.bus.emit("EventUserEvent");
@@ -115,7 +115,7 @@ test("the stream starts with new events by default and sends heartbeat comments"
   assert.equal(unauth, 401);
 });
 
-test("a cursor above the last seq (another database) is clamped, so no new event is skipped", async (t) => {
+test("a cursor above the last seq (another database) is clamped, so no new event is skipped", { timeout: 180_000 }, async (t) => {
   const { admin, core } = startHarness(t);
   const { port } = await admin.listen();
   core.bus.emit("EventUserEvent");
@@ -128,7 +128,7 @@ test("a cursor above the last seq (another database) is clamped, so no new event
   assert.deepEqual(ids, [2]);
 });
 
-test("closing the server ends open streams", async (t) => {
+test("closing the server ends open streams", { timeout: 180_000 }, async (t) => {
   const { admin } = startHarness(t);
   const { port } = await admin.listen();
   const { res } = await openStream(port, "", {}, () => undefined);
@@ -137,7 +137,7 @@ test("closing the server ends open streams", async (t) => {
   await ended;
 });
 
-test("events held back while the database refused writes reach the stream once the retry commits them", async (t) => {
+test("events held back while the database refused writes reach the stream once the retry commits them", { timeout: 180_000 }, async (t) => {
   const { admin, core } = startHarness(t, { flushMs: 5, sseHeartbeatMs: 100 });
   const { port } = await admin.listen();
   const ids: number[] = [];

@@ -8,7 +8,7 @@ import { auth, startHarness, TOKEN } from "./admin-support.js";
 
 const NoSuchQueue = defineError("TANDEM_ERR_EXAMPLE_NO_QUEUE", "queue %s does not exist", { httpStatus: 404 });
 
-test("plugin HTTP routes get the core's auth, validation and error format", async (t) => {
+test("plugin HTTP routes get the core's auth, validation and error format", { timeout: 180_000 }, async (t) => {
   const { admin } = startHarness(t);
   admin.addPluginRoute("example", {
     method: "POST",
@@ -55,13 +55,13 @@ test("plugin HTTP routes get the core's auth, validation and error format", asyn
   });
 });
 
-test("bad plugin ids and paths are refused", (t) => {
+test("bad plugin ids and paths are refused", { timeout: 180_000 }, (t) => {
   const { admin } = startHarness(t);
   assert.throws(() => admin.addPluginRoute("Bad_Id", { method: "GET", path: "/x", handler: () => 1 }), { code: "TANDEM_ERR_API_ROUTE_INVALID" });
   assert.throws(() => admin.addPluginRoute("ok", { method: "GET", path: "x", handler: () => 1 }), { code: "TANDEM_ERR_API_ROUTE_INVALID" });
 });
 
-test("plugin WebSockets: token checked on the upgrade, text frames both ways, close reported", async (t) => {
+test("plugin WebSockets: token checked on the upgrade, text frames both ways, close reported", { timeout: 180_000 }, async (t) => {
   const { admin } = startHarness(t);
   const closed: number[] = [];
   admin.addPluginWebSocket("example", {

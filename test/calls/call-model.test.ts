@@ -19,7 +19,7 @@ function setup(t: Parameters<typeof createCallsHarness>[0], strategy?: (r: Route
   return { sip, h };
 }
 
-test("routed call to a Ready agent: events in order, BYE from the caller, record right", async (t) => {
+test("routed call to a Ready agent: events in order, BYE from the caller, record right", { timeout: 180_000 }, async (t) => {
   const { sip, h } = setup(t, (r) => ({ kind: "agent", dn: r.reserve("1001") ? "1001" : "1002" }));
   h.ready("1001");
   const invite = await sip.offer({ dn: "5000", ani: "5551234", sdp: "v=0 caller" });
@@ -64,7 +64,7 @@ test("routed call to a Ready agent: events in order, BYE from the caller, record
   assert.ok(record?.answeredAt && record.endedAt);
 });
 
-test("BYE from the agent releases both legs and frees the agent (after-call work when configured)", async (t) => {
+test("BYE from the agent releases both legs and frees the agent (after-call work when configured)", { timeout: 180_000 }, async (t) => {
   const sip = new FakeSip();
   const h = createCallsHarness(t, { sip, dns: DNS, config: { afterCall: "AfterCallWork" } });
   h.hooks.tap(routeCall, () => ({ kind: "agent", dn: "1001" }));
@@ -83,7 +83,7 @@ test("BYE from the agent releases both legs and frees the agent (after-call work
   assert.equal(agent?.workMode, "AfterCallWork");
 });
 
-test("no strategy: 480; unknown number: 404", async (t) => {
+test("no strategy: 480; unknown number: 404", { timeout: 180_000 }, async (t) => {
   const { sip, h } = setup(t);
   const a = await sip.offer({ dn: "5000" });
   await settle();
@@ -93,7 +93,7 @@ test("no strategy: 480; unknown number: 404", async (t) => {
   assert.equal(h.model.history().find((r) => r.entryDn === "5000")?.outcome, "rejected");
 });
 
-test("caller CANCEL while the strategy holds the call: EventAbandoned, signal aborted", async (t) => {
+test("caller CANCEL while the strategy holds the call: EventAbandoned, signal aborted", { timeout: 180_000 }, async (t) => {
   let seen: RouteRequest | undefined;
   const { sip, h } = setup(t, (r) => {
     seen = r;
@@ -114,7 +114,7 @@ test("caller CANCEL while the strategy holds the call: EventAbandoned, signal ab
   assert.equal(invite.rejected, undefined, "the stack answers CANCEL itself (487)");
 });
 
-test("caller CANCEL while the agent rings: the agent INVITE is cancelled and the agent freed", async (t) => {
+test("caller CANCEL while the agent rings: the agent INVITE is cancelled and the agent freed", { timeout: 180_000 }, async (t) => {
   const { sip, h } = setup(t, () => ({ kind: "agent", dn: "1001" }));
   h.ready("1001");
   const invite = await sip.offer({ dn: "5000" });
@@ -127,7 +127,7 @@ test("caller CANCEL while the agent rings: the agent INVITE is cancelled and the
   assert.equal(h.dns.agent("1001")?.state, "Ready");
 });
 
-test("ring-no-answer: agent NotReady with a reason, the strategy asked again with the attempt", async (t) => {
+test("ring-no-answer: agent NotReady with a reason, the strategy asked again with the attempt", { timeout: 180_000 }, async (t) => {
   const requests: RouteRequest[] = [];
   const { sip, h } = setup(t, (r) => {
     requests.push(r);
@@ -158,7 +158,7 @@ test("ring-no-answer: agent NotReady with a reason, the strategy asked again wit
   assert.equal(h.dns.agent("1001")?.state, "Ready");
 });
 
-test("an agent is never reserved for two calls at once", async (t) => {
+test("an agent is never reserved for two calls at once", { timeout: 180_000 }, async (t) => {
   const { sip, h } = setup(t, (r) => (r.attempts.length === 0 ? { kind: "agent", dn: "1001" } : { kind: "reject", status: 486 }));
   h.ready("1001");
   await sip.offer({ dn: "5000" });
@@ -169,7 +169,7 @@ test("an agent is never reserved for two calls at once", async (t) => {
   assert.deepEqual(h.dns.agent("1001")?.calls.length, 1);
 });
 
-test("direct DID call to an agent: no strategy, still events; busy agent gets 486", async (t) => {
+test("direct DID call to an agent: no strategy, still events; busy agent gets 486", { timeout: 180_000 }, async (t) => {
   const { sip, h } = setup(t);
   const invite = await sip.offer({ dn: "1002", ani: "5550000" });
   await settle();
@@ -186,7 +186,7 @@ test("direct DID call to an agent: no strategy, still events; busy agent gets 48
   assert.deepEqual(h.trace(record.connId), ["EventRinging@1002", "EventEstablished@1002", "EventReleased@1002"]);
 });
 
-test("a DID call the agent's phone answers busy: 486 to the caller, and routed calls cannot reserve the agent for busyHoldOffMs", async (t) => {
+test("a DID call the agent's phone answers busy: 486 to the caller, and routed calls cannot reserve the agent for busyHoldOffMs", { timeout: 180_000 }, async (t) => {
   const reserved: boolean[] = [];
   const { sip, h } = setup(t, (r) => {
     reserved.push(r.reserve("1002"));
@@ -204,7 +204,7 @@ test("a DID call the agent's phone answers busy: 486 to the caller, and routed c
   assert.deepEqual(reserved, [false], "held off: the strategy finds it Ready but cannot reserve it");
 });
 
-test("delayed-offer INVITE: the agent's offer goes to the caller, the caller's answer back (RFC 3725 flow I)", async (t) => {
+test("delayed-offer INVITE: the agent's offer goes to the caller, the caller's answer back (RFC 3725 flow I)", { timeout: 180_000 }, async (t) => {
   const { sip, h } = setup(t, () => ({ kind: "agent", dn: "1001" }));
   h.ready("1001");
   const invite = await sip.offer({ dn: "5000", sdp: null });
@@ -219,7 +219,7 @@ test("delayed-offer INVITE: the agent's offer goes to the caller, the caller's a
   assert.equal(h.model.active()[0]?.state, "Established");
 });
 
-test("486 from the agent's phone: attempt `busy`, the agent back to Ready (no NotReady), strategy asked again", async (t) => {
+test("486 from the agent's phone: attempt `busy`, the agent back to Ready (no NotReady), strategy asked again", { timeout: 180_000 }, async (t) => {
   const requests: RouteRequest[] = [];
   const { sip, h } = setup(t, (r) => {
     requests.push(r);
@@ -238,7 +238,7 @@ test("486 from the agent's phone: attempt `busy`, the agent back to Ready (no No
   assert.deepEqual(record?.legs.map((l) => [l.role, l.status]), [["customer", 486], ["agent", 486]]);
 });
 
-test("no response from the trunk: attempt `failed` (408), the agent never rang so it stays Ready, no ring-no-answer NotReady", async (t) => {
+test("no response from the trunk: attempt `failed` (408), the agent never rang so it stays Ready, no ring-no-answer NotReady", { timeout: 180_000 }, async (t) => {
   const requests: RouteRequest[] = [];
   const { sip, h } = setup(t, (r) => {
     requests.push(r);
@@ -254,7 +254,7 @@ test("no response from the trunk: attempt `failed` (408), the agent never rang s
   assert.deepEqual([h.dns.agent("1001")?.state, h.dns.agent("1001")?.reasonCode], ["Ready", undefined]);
 });
 
-test("reservations a strategy made but did not use are given back", async (t) => {
+test("reservations a strategy made but did not use are given back", { timeout: 180_000 }, async (t) => {
   const { sip, h } = setup(t, (r) => {
     assert.equal(r.reserve("1001"), true);
     assert.equal(r.reserve("1002"), true);
@@ -269,7 +269,7 @@ test("reservations a strategy made but did not use are given back", async (t) =>
   assert.equal(sip.outbound[0]?.options.target, "sip:1002@127.0.0.1:5070");
 });
 
-test("a strategy that only ever answers `queue` cannot spin: the caller gets 482 after a bounded number of asks", async (t) => {
+test("a strategy that only ever answers `queue` cannot spin: the caller gets 482 after a bounded number of asks", { timeout: 180_000 }, async (t) => {
   let asks = 0;
   const { sip } = setup(t, () => (asks++, { kind: "queue", queue: "nowhere" }));
   const invite = await sip.offer({ dn: "5000" });
@@ -278,14 +278,14 @@ test("a strategy that only ever answers `queue` cannot spin: the caller gets 482
   assert.ok(asks <= 10, `${asks} asks`);
 });
 
-test("a reject decision with a non-error status becomes 480", async (t) => {
+test("a reject decision with a non-error status becomes 480", { timeout: 180_000 }, async (t) => {
   const { sip } = setup(t, () => ({ kind: "reject", status: 200 }));
   const invite = await sip.offer({ dn: "5000" });
   await settle();
   assert.equal(invite.rejected, 480);
 });
 
-test("an INVITE already cancelled when the model sees it is abandoned at once", async (t) => {
+test("an INVITE already cancelled when the model sees it is abandoned at once", { timeout: 180_000 }, async (t) => {
   let asked = 0;
   const sip = new FakeSip();
   const h = createCallsHarness(t, { sip, dns: DNS });
@@ -297,7 +297,7 @@ test("an INVITE already cancelled when the model sees it is abandoned at once", 
   void invite;
 });
 
-test("trunk failover: 503 with no provisional response → the next cluster member (contact-backup); never after 180", async (t) => {
+test("trunk failover: 503 with no provisional response → the next cluster member (contact-backup); never after 180", { timeout: 180_000 }, async (t) => {
   const sip = new FakeSip();
   const h = createCallsHarness(t, {
     sip,
@@ -321,7 +321,7 @@ test("trunk failover: 503 with no provisional response → the next cluster memb
   assert.deepEqual(h.model.history()[0]?.legs.map((l) => [l.role, l.status]), [["customer", 480], ["agent", 503], ["agent", 503]]);
 });
 
-test("a strategy that throws: the caller gets 480, the agent stays free, the model keeps working", async (t) => {
+test("a strategy that throws: the caller gets 480, the agent stays free, the model keeps working", { timeout: 180_000 }, async (t) => {
   let fail = true;
   const { sip, h } = setup(t, () => {
     if (fail) throw new Error("strategy bug");
@@ -338,7 +338,7 @@ test("a strategy that throws: the caller gets 480, the agent stays free, the mod
   assert.equal(sip.outbound.length, 1);
 });
 
-test("early media: a 183 with SDP from the agent's side is relayed to the caller", async (t) => {
+test("early media: a 183 with SDP from the agent's side is relayed to the caller", { timeout: 180_000 }, async (t) => {
   const { sip, h } = setup(t, () => ({ kind: "agent", dn: "1001" }));
   h.ready("1001");
   const invite = await sip.offer({ dn: "5000" });
@@ -351,7 +351,7 @@ test("early media: a 183 with SDP from the agent's side is relayed to the caller
   assert.deepEqual(invite.earlySdp, ["v=0 ringback"]);
 });
 
-test("early media from one agent, another answers: the 200 repeats the early answer, a re-INVITE moves the media (RFC 3261 §13.2.1)", async (t) => {
+test("early media from one agent, another answers: the 200 repeats the early answer, a re-INVITE moves the media (RFC 3261 §13.2.1)", { timeout: 180_000 }, async (t) => {
   let next = "1001";
   const { sip, h } = setup(t, () => ({ kind: "agent", dn: next }));
   h.ready("1001");
@@ -374,7 +374,7 @@ test("early media from one agent, another answers: the 200 repeats the early ans
   assert.equal(h.model.active()[0]?.state, "Established");
 });
 
-test("the agent who sent the early media answers with the same SDP: no re-INVITE", async (t) => {
+test("the agent who sent the early media answers with the same SDP: no re-INVITE", { timeout: 180_000 }, async (t) => {
   const { sip, h } = setup(t, () => ({ kind: "agent", dn: "1001" }));
   h.ready("1001");
   const invite = await sip.offer({ dn: "5000" });
@@ -386,7 +386,7 @@ test("the agent who sent the early media answers with the same SDP: no re-INVITE
   assert.equal(h.model.active()[0]?.state, "Established");
 });
 
-test("a call waiting in a queue gets its provisional again every provisionalRefreshMs (RFC 3261 §13.3.1.1), 183 once it has early media", async (t) => {
+test("a call waiting in a queue gets its provisional again every provisionalRefreshMs (RFC 3261 §13.3.1.1), 183 once it has early media", { timeout: 180_000 }, async (t) => {
   const sip = new FakeSip();
   const h = createCallsHarness(t, { sip, dns: DNS, config: { provisionalRefreshMs: 1000 } });
   let release!: (d: RouteDecision) => void;

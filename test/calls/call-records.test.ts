@@ -29,7 +29,7 @@ async function established(sip: FakeSip, h: ReturnType<typeof createCallsHarness
   return { invite, agentLeg };
 }
 
-test("a call active when the process died is closed as lost at start, and its agent freed", async (t) => {
+test("a call active when the process died is closed as lost at start, and its agent freed", { timeout: 180_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "tandem-calls-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const dbPath = join(dir, "tandem.sqlite");
@@ -49,7 +49,7 @@ test("a call active when the process died is closed as lost at start, and its ag
   first.kill();
 });
 
-test("the sweep frees an agent Busy with a call the model does not have", async (t) => {
+test("the sweep frees an agent Busy with a call the model does not have", { timeout: 180_000 }, async (t) => {
   const h = createCallsHarness(t, { sip: new FakeSip(), dns: DNS });
   h.ready("1001");
   h.dns.attachCall("1001", "ghost");
@@ -58,7 +58,7 @@ test("the sweep frees an agent Busy with a call the model does not have", async 
   assert.equal(h.dns.agent("1001")?.state, "Ready");
 });
 
-test("an established call whose leg fails the session refresh is released", async (t) => {
+test("an established call whose leg fails the session refresh is released", { timeout: 180_000 }, async (t) => {
   t.mock.timers.enable({ apis: ["Date"], now: 1_000_000 });
   const sip = new FakeSip();
   const h = createCallsHarness(t, { sip, dns: DNS, config: { sessionProbeMs: 60_000 } });
@@ -79,7 +79,7 @@ test("an established call whose leg fails the session refresh is released", asyn
   assert.equal(h.dns.agent("1001")?.state, "Ready");
 });
 
-test("a strategy that never answers: 480 after maxRouteWaitMs, its signal aborted", async (t) => {
+test("a strategy that never answers: 480 after maxRouteWaitMs, its signal aborted", { timeout: 180_000 }, async (t) => {
   t.mock.timers.enable({ apis: ["setTimeout"] });
   const sip = new FakeSip();
   const h = createCallsHarness(t, { sip, dns: DNS, config: { maxRouteWaitMs: 5000 } });
@@ -96,7 +96,7 @@ test("a strategy that never answers: 480 after maxRouteWaitMs, its signal aborte
   assert.equal(request?.signal.aborted, true);
 });
 
-test("a `dn` decision to another Routing Point re-routes there (EventDiverted, EventRouteRequest)", async (t) => {
+test("a `dn` decision to another Routing Point re-routes there (EventDiverted, EventRouteRequest)", { timeout: 180_000 }, async (t) => {
   const sip = new FakeSip();
   const h = createCallsHarness(t, { sip, dns: DNS });
   h.hooks.tap(routeCall, (r) => (r.routingPoint === "5000" ? { kind: "dn", dn: "5001" } : { kind: "agent", dn: "1001" }));
@@ -112,7 +112,7 @@ test("a `dn` decision to another Routing Point re-routes there (EventDiverted, E
   ]);
 });
 
-test("stop() hangs up answered calls and refuses waiting ones with 503", async (t) => {
+test("stop() hangs up answered calls and refuses waiting ones with 503", { timeout: 180_000 }, async (t) => {
   const sip = new FakeSip();
   const h = createCallsHarness(t, { sip, dns: DNS });
   h.hooks.tap(routeCall, (r) => (r.reserve("1001") ? { kind: "agent", dn: "1001" } : new Promise(() => undefined)));
@@ -127,7 +127,7 @@ test("stop() hangs up answered calls and refuses waiting ones with 503", async (
   assert.equal(h.dns.agent("1001")?.calls.length, 0);
 });
 
-test("GET /api/v1/calls and /api/v1/calls/history with filters", async (t) => {
+test("GET /api/v1/calls and /api/v1/calls/history with filters", { timeout: 180_000 }, async (t) => {
   const sip = new FakeSip();
   const h = createCallsHarness(t, { sip, dns: DNS });
   h.hooks.tap(routeCall, () => ({ kind: "agent", dn: "1001" }));
@@ -162,7 +162,7 @@ test("GET /api/v1/calls and /api/v1/calls/history with filters", async (t) => {
   assert.equal(badFrom.json<{ error: { code: string } }>().error.code, "TANDEM_ERR_CALLS_BAD_FILTER");
 });
 
-test("the sweep cancels an agent leg that rings far past its deadline (lost final response)", async (t) => {
+test("the sweep cancels an agent leg that rings far past its deadline (lost final response)", { timeout: 180_000 }, async (t) => {
   t.mock.timers.enable({ apis: ["Date"], now: 5_000_000 });
   const sip = new FakeSip();
   const h = createCallsHarness(t, { sip, dns: DNS, config: { ringTimeoutMs: 10_000 } });
@@ -180,7 +180,7 @@ test("the sweep cancels an agent leg that rings far past its deadline (lost fina
   assert.equal(h.dns.agent("1001")?.calls.length, 0);
 });
 
-test("metrics: calls by outcome, active calls by state, delivery time", async (t) => {
+test("metrics: calls by outcome, active calls by state, delivery time", { timeout: 180_000 }, async (t) => {
   const { MetricsRegistry } = await import("../../core/src/metrics/metrics-registry.js");
   const registry = new MetricsRegistry({ defaultMetrics: false });
   const sip = new FakeSip();

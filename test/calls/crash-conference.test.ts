@@ -16,7 +16,7 @@ import {
   startCrashRig,
 } from "./support/crash-rig.js";
 
-test("a three-party conference up at kill -9 is ended by the restart: BYE to every party, EventReleased for both agents", async (t) => {
+test("a three-party conference up at kill -9 is ended by the restart: BYE to every party, EventReleased for both agents", { timeout: 180_000 }, async (t) => {
   t.after(killAllSipp);
   const rig = await startCrashRig(t);
   const { connId, ended } = await callAt1001With1002LoggedIn(rig);

@@ -18,7 +18,7 @@ import {
   startCrashRig,
 } from "./support/crash-rig.js";
 
-test("a consultation up at kill -9 is ended by the restart: BYE to customer, agent and consulted agent, EventReleased on both calls", async (t) => {
+test("a consultation up at kill -9 is ended by the restart: BYE to customer, agent and consulted agent, EventReleased on both calls", { timeout: 180_000 }, async (t) => {
   t.after(killAllSipp);
   const rig = await startCrashRig(t);
   const { connId, ended } = await callAt1001With1002LoggedIn(rig);
@@ -54,7 +54,7 @@ function recordedDialogs(path: string, connId: string): Array<[string, string]> 
   }
 }
 
-test("a consultation completed as a transfer: the consulted leg's record becomes the call's agent row, and the restart ends it", async (t) => {
+test("a consultation completed as a transfer: the consulted leg's record becomes the call's agent row, and the restart ends it", { timeout: 180_000 }, async (t) => {
   t.after(killAllSipp);
   const rig = await startCrashRig(t);
   const dbPath = String(rig.example.config["storage"].path);

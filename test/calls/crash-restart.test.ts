@@ -51,10 +51,10 @@ async function crashWithCallUp(t: TestContext, crash: CrashCase): Promise<void> 
   await until(async () => ((await rig.admin("/agents/1001")) as { state?: string }).state === "Ready", 20_000, "agent 1001 back to Ready");
 }
 
-test("a call up at kill -9 is ended by the restart: BYE to customer and agent, EventReleased lost-in-restart", (t) =>
+test("a call up at kill -9 is ended by the restart: BYE to customer and agent, EventReleased lost-in-restart", { timeout: 180_000 }, (t) =>
   crashWithCallUp(t, { agentScenario: "restart-agent-answer.xml", customerScenario: "restart-customer-wait-bye.xml" }));
 
-test("a target refresh before the crash is kept: the restart's BYE goes to the customer's new Contact", (t) =>
+test("a target refresh before the crash is kept: the restart's BYE goes to the customer's new Contact", { timeout: 180_000 }, (t) =>
   crashWithCallUp(t, {
     agentScenario: "restart-agent-reinvited.xml",
     customerScenario: "restart-customer-refresh.xml",

@@ -15,7 +15,7 @@ const DNS = [
   { number: "cucm", type: "Trunk" as const, options: { contact: "sip:127.0.0.1:5070" } },
 ];
 
-test("a call lost in a crash ends at the last logged event of the dead process (or its own latest time), not at the restart", async (t) => {
+test("a call lost in a crash ends at the last logged event of the dead process (or its own latest time), not at the restart", { timeout: 180_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "tandem-calls-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const dbPath = join(dir, "tandem.sqlite");

@@ -8,7 +8,7 @@ import { routeCall } from "@tandem/sdk";
 import { FakeSip } from "./support/fake-sip.js";
 import { createCallsHarness, settle } from "./support/calls-harness.js";
 
-test("by default a call waits at most 30 minutes for a routing decision, then the caller gets 480", async (t) => {
+test("by default a call waits at most 30 minutes for a routing decision, then the caller gets 480", { timeout: 180_000 }, async (t) => {
   t.mock.timers.enable({ apis: ["setTimeout"] });
   const sip = new FakeSip();
   createCallsHarness(t, { sip, dns: [{ number: "5000", type: "RoutingPoint" }] }).hooks.tap(routeCall, () => new Promise(() => undefined));

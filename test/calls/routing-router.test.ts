@@ -53,7 +53,7 @@ function silent() {
 
 const targets = (sip: FakeSip) => sip.outbound.map((o) => o.options.target.replace(/@.*/, "").replace("sip:", ""));
 
-test("no Ready agent: the call is queued (180 meanwhile), then delivered when an agent turns Ready", async (t) => {
+test("no Ready agent: the call is queued (180 meanwhile), then delivered when an agent turns Ready", { timeout: 180_000 }, async (t) => {
   const { sip, h, tick } = setup(t, { sales: { agents: AGENTS } });
   const invite = await sip.offer({ dn: "5000" });
   await settle();
@@ -80,7 +80,7 @@ test("no Ready agent: the call is queued (180 meanwhile), then delivered when an
   assert.equal(h.model.get(connId)?.queueWaitMs, 5000, "queue wait ends when the agent's phone starts ringing");
 });
 
-test("longest idle Ready agent first; among waiting calls, arrival order", async (t) => {
+test("longest idle Ready agent first; among waiting calls, arrival order", { timeout: 180_000 }, async (t) => {
   const { sip, h, tick } = setup(t, { sales: { agents: AGENTS }, support: { agents: AGENTS } });
   await sip.offer({ dn: "5000" });
   await tick(10);
@@ -95,7 +95,7 @@ test("longest idle Ready agent first; among waiting calls, arrival order", async
   assert.equal(h.model.active().find((c) => c.connId === older?.connId)?.agentDn, "1003");
 });
 
-test("a higher-priority call is served before older calls", async (t) => {
+test("a higher-priority call is served before older calls", { timeout: 180_000 }, async (t) => {
   const { sip, h } = setup(t, { sales: { agents: AGENTS }, support: { agents: AGENTS } }, [], 5);
   await sip.offer({ dn: "5000" });
   await sip.offer({ dn: "5000" });
@@ -107,7 +107,7 @@ test("a higher-priority call is served before older calls", async (t) => {
   void vip;
 });
 
-test("ring-no-answer: back to the head of the queue, agent NotReady with the reason", async (t) => {
+test("ring-no-answer: back to the head of the queue, agent NotReady with the reason", { timeout: 180_000 }, async (t) => {
   const { sip, h, tick } = setup(t, { sales: { agents: AGENTS, ringTimeoutMs: 10_000, noAnswerReason: "RNA" } });
   h.ready("1001");
   await sip.offer({ dn: "5000" });
@@ -131,7 +131,7 @@ test("ring-no-answer: back to the head of the queue, agent NotReady with the rea
   assert.equal(sip.outbound[1]?.options.headers?.["X-Tandem-ConnID"], first.connId);
 });
 
-test("queue time-out overflows to another queue (EventDiverted), then to refusal", async (t) => {
+test("queue time-out overflows to another queue (EventDiverted), then to refusal", { timeout: 180_000 }, async (t) => {
   const { sip, h, tick } = setup(t, {
     sales: { agents: ["1001"], timeoutMs: 30_000, overflow: { queue: "support" } },
     support: { agents: ["1002"], timeoutMs: 20_000 },
@@ -147,7 +147,7 @@ test("queue time-out overflows to another queue (EventDiverted), then to refusal
   assert.equal(h.model.get(connId)?.outcome, "rejected");
 });
 
-test("queue time-out overflow to a DN: the call is delivered there through the trunk", async (t) => {
+test("queue time-out overflow to a DN: the call is delivered there through the trunk", { timeout: 180_000 }, async (t) => {
   const { sip, tick } = setup(t, { sales: { agents: ["1001"], timeoutMs: 10_000, overflow: { dn: "8000" } } });
   await sip.offer({ dn: "5000" });
   await settle();
@@ -155,14 +155,14 @@ test("queue time-out overflow to a DN: the call is delivered there through the t
   assert.deepEqual(targets(sip), ["8000"]);
 });
 
-test("nobody logged in: refuse at once when configured", async (t) => {
+test("nobody logged in: refuse at once when configured", { timeout: 180_000 }, async (t) => {
   const { sip } = setup(t, { sales: { agents: AGENTS, whenNoAgents: "reject", rejectStatus: 480 } });
   const invite = await sip.offer({ dn: "5000" });
   await settle();
   assert.equal(invite.rejected, 480);
 });
 
-test("CANCEL in queue: EventAbandoned and the queue is empty", async (t) => {
+test("CANCEL in queue: EventAbandoned and the queue is empty", { timeout: 180_000 }, async (t) => {
   const { sip, h, router } = setup(t, { sales: { agents: AGENTS } });
   const invite = await sip.offer({ dn: "5000" });
   await settle();
@@ -176,7 +176,7 @@ test("CANCEL in queue: EventAbandoned and the queue is empty", async (t) => {
   assert.equal(router.tracked(), 0);
 });
 
-test("20 agents, 200 calls: no agent ever has two calls, every call ends with every leg released", async (t) => {
+test("20 agents, 200 calls: no agent ever has two calls, every call ends with every leg released", { timeout: 180_000 }, async (t) => {
   const agents = Array.from({ length: 20 }, (_, i) => String(2000 + i));
   const { sip, h, router } = setup(t, { sales: { agents } }, agents.map((number) => ({ number, type: "Extension" as const })));
   let maxPerAgent = 0;
@@ -207,7 +207,7 @@ test("20 agents, 200 calls: no agent ever has two calls, every call ends with ev
   assert.equal(router.tracked(), 0, "the router forgets every call once it ends");
 });
 
-test("a call delivered at once and then refused is forgotten too", async (t) => {
+test("a call delivered at once and then refused is forgotten too", { timeout: 180_000 }, async (t) => {
   const { sip, h, router, tick } = setup(t, { sales: { agents: ["1001"], ringTimeoutMs: 1000, timeoutMs: 3000 } });
   h.ready("1001");
   const invite = await sip.offer({ dn: "5000" });
@@ -219,7 +219,7 @@ test("a call delivered at once and then refused is forgotten too", async (t) => 
   assert.equal(router.tracked(), 0);
 });
 
-test("a queue with skills only offers its calls to agents that have them, even when others idled longer", async (t) => {
+test("a queue with skills only offers its calls to agents that have them, even when others idled longer", { timeout: 180_000 }, async (t) => {
   const { sip, h, tick } = setup(t, { sales: { agents: ["1001", "1004"], skills: ["es"] } }, [
     { number: "1004", type: "Extension", options: { skills: ["es", "billing"] } },
   ]);

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { Timers } from "sip.js/lib/core/index.js";
 import { sleep, startSippCalls } from "./support/sipp-calls.js";
 
-test("Require: 100rel and no PRACK: reliable 180s, 504 after 64·T1, EventAbandoned, record abandoned", async (t) => {
+test("Require: 100rel and no PRACK: reliable 180s, 504 after 64·T1, EventAbandoned, record abandoned", { timeout: 180_000 }, async (t) => {
   const rig = await startSippCalls(t, { queues: { sales: { agents: ["1001"] } } });
   const timers = Timers as { T1: number };
   const savedT1 = timers.T1;

@@ -14,7 +14,7 @@ const ok = (r: { successful: number; failed: number; errors: string; stderr: str
   assert.equal(r.successful, 1, r.errors || r.stderr);
 };
 
-test("past the per-DN waiting limit a new INVITE gets 503 with Retry-After before any call exists; a released place is taken again", async (t) => {
+test("past the per-DN waiting limit a new INVITE gets 503 with Retry-After before any call exists; a released place is taken again", { timeout: 180_000 }, async (t) => {
   const admission = new CallAdmission({ config: { maxWaitingPerDn: 1, retryAfterSeconds: 7 }, logger: silentLogger() });
   t.after(() => admission.stop());
   const rig = await startSippCalls(t, { queues: { sales: { agents: ["1001"] } }, admission });
@@ -40,7 +40,7 @@ test("past the per-DN waiting limit a new INVITE gets 503 with Retry-After befor
   assert.equal(admission.calls, 0);
 });
 
-test("an answered call no longer waits at its DN: the next caller there is taken while it talks", async (t) => {
+test("an answered call no longer waits at its DN: the next caller there is taken while it talks", { timeout: 180_000 }, async (t) => {
   const admission = new CallAdmission({ config: { maxWaitingPerDn: 1 }, logger: silentLogger() });
   t.after(() => admission.stop());
   const rig = await startSippCalls(t, { queues: { sales: { agents: ["1001"] } }, admission });

@@ -32,7 +32,7 @@ function agentLegs(rig: Awaited<ReturnType<typeof startSippCalls>>): Array<[stri
   return (record?.legs ?? []).filter((l) => l.role === "agent").map((l) => [l.dn, l.status]);
 }
 
-test("the only Ready agent answers 486: the call waits in queue, is not re-offered within the hold-off, then is answered", async (t) => {
+test("the only Ready agent answers 486: the call waits in queue, is not re-offered within the hold-off, then is answered", { timeout: 180_000 }, async (t) => {
   const { rig, phone } = await busyRig(t, { busyHoldOffMs: 1500 });
   rig.h.ready("1001");
   const busy = phone("1001")("desktop-far-busy.xml");
@@ -56,7 +56,7 @@ test("the only Ready agent answers 486: the call waits in queue, is not re-offer
   assert.equal(rig.h.events.find((e) => e.name === "EventReleased" && e.connId === requeued.connId)?.data.cause, "busy");
 });
 
-test("busy with another agent Ready: the call goes to that agent at once; busyNotReady makes the busy one NotReady (Busy)", async (t) => {
+test("busy with another agent Ready: the call goes to that agent at once; busyNotReady makes the busy one NotReady (Busy)", { timeout: 180_000 }, async (t) => {
   const { rig, phone } = await busyRig(t, { busyNotReady: true });
   rig.h.ready("1001");
   await sleep(20);

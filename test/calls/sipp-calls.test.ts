@@ -11,7 +11,7 @@ const ok = (r: { code: number | null; successful: number; failed: number; errors
   assert.equal(r.successful, n, r.errors || r.stderr);
 };
 
-test("Ready agent answers, the customer hangs up: events in order, agent back to Ready, record right", async (t) => {
+test("Ready agent answers, the customer hangs up: events in order, agent back to Ready, record right", { timeout: 180_000 }, async (t) => {
   const rig = await startSippCalls(t, { queues: { sales: { agents: ["1001"] } } });
   rig.h.ready("1001");
   const agent = rig.agents("calls-agent-answer.xml");
@@ -43,7 +43,7 @@ test("Ready agent answers, the customer hangs up: events in order, agent back to
   assert.equal(rig.h.model.active().length, 0);
 });
 
-test("the agent hangs up: BYE relayed to the customer, record says agent", async (t) => {
+test("the agent hangs up: BYE relayed to the customer, record says agent", { timeout: 180_000 }, async (t) => {
   const rig = await startSippCalls(t, { queues: { sales: { agents: ["1001"] } } });
   rig.h.ready("1001");
   const agent = rig.agents("calls-agent-hangup.xml", { durationMs: 300 });
@@ -57,7 +57,7 @@ test("the agent hangs up: BYE relayed to the customer, record says agent", async
   assert.equal(rig.h.dns.agent("1001")?.state, "Ready");
 });
 
-test("no Ready agent: queued (180), delivered once the agent is made Ready", async (t) => {
+test("no Ready agent: queued (180), delivered once the agent is made Ready", { timeout: 180_000 }, async (t) => {
   const rig = await startSippCalls(t, { queues: { sales: { agents: ["1001"] } } });
   rig.h.dns.requestAgentState({ dn: "1001", request: "Login", source: "desktop" });
   const agent = rig.agents("calls-agent-answer.xml");
@@ -82,7 +82,7 @@ test("no Ready agent: queued (180), delivered once the agent is made Ready", asy
   assert.ok((record?.queueWaitMs ?? 0) >= 250, `queue wait ${record?.queueWaitMs}`);
 });
 
-test("the customer hangs up in queue (CANCEL): EventAbandoned, record abandoned", async (t) => {
+test("the customer hangs up in queue (CANCEL): EventAbandoned, record abandoned", { timeout: 180_000 }, async (t) => {
   const rig = await startSippCalls(t, { queues: { sales: { agents: ["1001"] } } });
   ok(await rig.customer("calls-customer-cancel.xml", "5000", { durationMs: 500 }));
   await sleep(50);
@@ -92,7 +92,7 @@ test("the customer hangs up in queue (CANCEL): EventAbandoned, record abandoned"
   assert.equal(rig.router.stats()[0]?.waiting, 0);
 });
 
-test("ring-no-answer: the agent leg is cancelled, the call requeued, the agent NotReady with a reason", async (t) => {
+test("ring-no-answer: the agent leg is cancelled, the call requeued, the agent NotReady with a reason", { timeout: 180_000 }, async (t) => {
   const rig = await startSippCalls(t, { queues: { sales: { agents: ["1001"], ringTimeoutMs: 1000, noAnswerReason: "RNA" } } });
   rig.h.ready("1001");
   const agent = rig.agents("calls-agent-noanswer.xml");
@@ -122,7 +122,7 @@ test("ring-no-answer: the agent leg is cancelled, the call requeued, the agent N
   ]);
 });
 
-test("direct DID call to an agent: no strategy, still events", async (t) => {
+test("direct DID call to an agent: no strategy, still events", { timeout: 180_000 }, async (t) => {
   const rig = await startSippCalls(t, { queues: {} });
   const agent = rig.agents("calls-agent-answer.xml");
   await sleep(200);
@@ -134,7 +134,7 @@ test("direct DID call to an agent: no strategy, still events", async (t) => {
   assert.deepEqual(rig.h.trace(record?.connId ?? ""), ["EventRinging@1002", "EventEstablished@1002", "EventReleased@1002"]);
 });
 
-test("20 agents, 200 concurrent calls: no agent ever gets two calls, every call ends with every leg released", async (t) => {
+test("20 agents, 200 concurrent calls: no agent ever gets two calls, every call ends with every leg released", { timeout: 180_000 }, async (t) => {
   const agents = Array.from({ length: 20 }, (_, i) => String(2000 + i));
   const rig = await startSippCalls(t, { queues: { sales: { agents } }, agents });
   for (const dn of agents) rig.h.ready(dn);
@@ -163,7 +163,7 @@ test("20 agents, 200 concurrent calls: no agent ever gets two calls, every call 
   assert.equal(perAgent.size, 20);
 });
 
-test("a media gateway connected straight to Tandem (over TCP): the only PBX leg is the agent's", async (t) => {
+test("a media gateway connected straight to Tandem (over TCP): the only PBX leg is the agent's", { timeout: 180_000 }, async (t) => {
   const rig = await startSippCalls(t, { queues: { sales: { agents: ["1001"] } } });
   rig.h.ready("1001");
   const agent = rig.agents("calls-agent-answer.xml");
@@ -179,7 +179,7 @@ test("a media gateway connected straight to Tandem (over TCP): the only PBX leg 
   ]);
 });
 
-test("the customer hangs up while the agent's phone rings: the agent leg is cancelled, the agent freed", async (t) => {
+test("the customer hangs up while the agent's phone rings: the agent leg is cancelled, the agent freed", { timeout: 180_000 }, async (t) => {
   const rig = await startSippCalls(t, { queues: { sales: { agents: ["1001"], ringTimeoutMs: 10_000 } } });
   rig.h.ready("1001");
   const agent = rig.agents("calls-agent-noanswer.xml");
@@ -199,7 +199,7 @@ test("the customer hangs up while the agent's phone rings: the agent leg is canc
   assert.equal(rig.h.dns.agent("1001")?.state, "Ready", "no NotReady: the agent did nothing wrong");
 });
 
-test("trunk failover: the primary contact never answers, the call goes through contact-backup", async (t) => {
+test("trunk failover: the primary contact never answers, the call goes through contact-backup", { timeout: 180_000 }, async (t) => {
   const rig = await startSippCalls(t, { queues: { sales: { agents: ["1001"], ringTimeoutMs: 1000 } }, deadPrimary: true });
   rig.h.ready("1001");
   const agent = rig.agents("calls-agent-answer.xml");

@@ -13,7 +13,7 @@ const ok = (r: { successful: number; failed: number; errors: string; stderr: str
   assert.equal(r.successful, 1, r.errors || r.stderr);
 };
 
-test("from a trusted peer: P-Asserted-Identity, Remote-Party-ID, Privacy and Cisco-Guid reach the agent's INVITE", async (t) => {
+test("from a trusted peer: P-Asserted-Identity, Remote-Party-ID, Privacy and Cisco-Guid reach the agent's INVITE", { timeout: 180_000 }, async (t) => {
   const rig = await startSippCalls(t, { queues: { sales: { agents: ["1001"] } }, config: { identityTrustedPeers: ["127.0.0.0/8"] } });
   rig.h.ready("1001");
   const agent = rig.agents("calls-agent-identity.xml");
@@ -24,7 +24,7 @@ test("from a trusted peer: P-Asserted-Identity, Remote-Party-ID, Privacy and Cis
   assert.equal(rig.h.model.history()[0]?.outcome, "answered");
 });
 
-test("from a peer outside identityTrustedPeers: the asserted identities are dropped, Cisco-Guid is carried", async (t) => {
+test("from a peer outside identityTrustedPeers: the asserted identities are dropped, Cisco-Guid is carried", { timeout: 180_000 }, async (t) => {
   const rig = await startSippCalls(t, { queues: { sales: { agents: ["1001"] } }, config: { identityTrustedPeers: ["10.0.0.0/8"] } });
   rig.h.ready("1001");
   const agent = rig.agents("calls-agent-untrusted-identity.xml");
@@ -33,7 +33,7 @@ test("from a peer outside identityTrustedPeers: the asserted identities are drop
   ok(await agent);
 });
 
-test("carryHeaders is the list: an empty one carries nothing of the caller's (the trusted PAI included)", async (t) => {
+test("carryHeaders is the list: an empty one carries nothing of the caller's (the trusted PAI included)", { timeout: 180_000 }, async (t) => {
   const rig = await startSippCalls(t, { queues: { sales: { agents: ["1001"] } }, config: { carryHeaders: [], identityTrustedPeers: ["127.0.0.0/8"] } });
   rig.h.ready("1001");
   // The agent scenario that requires the identity headers must now fail on its first check.

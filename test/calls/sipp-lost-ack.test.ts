@@ -52,7 +52,7 @@ const cases: LostAckCase[] = [
 ];
 
 for (const lost of cases) {
-  test(lost.name, async (t) => {
+  test(lost.name, { timeout: 180_000 }, async (t) => {
     const rig = await startSippCalls(t, { queues: { sales: { agents: ["1001"] } } });
     shortTimerL(t);
     rig.h.ready("1001");

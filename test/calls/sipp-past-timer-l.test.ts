@@ -44,7 +44,7 @@ function heldTransaction(leg: SipLegImpl): { state: unknown; own: string[] } {
   return { state: held.state, own: Object.getOwnPropertyNames(held).sort() };
 }
 
-test("past Timers L and M both dialogs hold only a stand-in, and a re-INVITE and the BYE still go through", async (t) => {
+test("past Timers L and M both dialogs hold only a stand-in, and a re-INVITE and the BYE still go through", { timeout: 180_000 }, async (t) => {
   const rig = await startSippCalls(t, { queues: { sales: { agents: ["1001"] } } });
   instrument(t); // after the stack started: it gives sip.js's Timers the configured T1/T2/T4 (applySipJsTimers)
   rig.h.ready("1001");

@@ -15,7 +15,7 @@ import { createCallsHarness } from "./support/calls-harness.js";
 import { registerPlugins } from "./support/plugin-rig.js";
 import { sleep } from "./support/sipp-calls.js";
 
-test("queued call delivered when presence makes the agent Ready (routing + presence plugins, real stack)", async (t) => {
+test("queued call delivered when presence makes the agent Ready (routing + presence plugins, real stack)", { timeout: 180_000 }, async (t) => {
   const pbxPort = await freePort();
   const notifierPort = await freePort();
   const dns: DnInput[] = [

@@ -38,7 +38,7 @@ async function treatmentRig(t: TestContext): Promise<{ rig: SippCallsRig; ms: Pr
   return { rig, ms, agent };
 }
 
-test("queued caller hears the media server (183), the agent answers: 200 repeats it, re-INVITE moves the media", async (t) => {
+test("queued caller hears the media server (183), the agent answers: 200 repeats it, re-INVITE moves the media", { timeout: 180_000 }, async (t) => {
   const { rig, ms, agent } = await treatmentRig(t);
   const agentDone = agent("calls-agent-answer.xml");
   const customer = rig.customer("calls-customer-early-media.xml", "5000", { durationMs: 300, extraArgs: ["-set", "answer_port", "40000"] });
@@ -69,7 +69,7 @@ test("queued caller hears the media server (183), the agent answers: 200 repeats
   assert.equal(rig.h.dns.agent("1001")?.state, "Ready");
 });
 
-test("the customer answers the re-INVITE from another port: the agent is re-INVITEd with it", async (t) => {
+test("the customer answers the re-INVITE from another port: the agent is re-INVITEd with it", { timeout: 180_000 }, async (t) => {
   const { rig, ms, agent } = await treatmentRig(t);
   const agentDone = agent("calls-agent-answer-reinvite.xml");
   const customer = rig.customer("calls-customer-early-media.xml", "5000", { durationMs: 300, extraArgs: ["-set", "answer_port", "40002"] });
@@ -81,7 +81,7 @@ test("the customer answers the re-INVITE from another port: the agent is re-INVI
   assert.equal(rig.h.model.history()[0]?.outcome, "answered");
 });
 
-test("the customer refuses the re-INVITE: the call is released with a coded error, nobody left in dead air", async (t) => {
+test("the customer refuses the re-INVITE: the call is released with a coded error, nobody left in dead air", { timeout: 180_000 }, async (t) => {
   const { rig, ms, agent } = await treatmentRig(t);
   const agentDone = agent("calls-agent-answer.xml");
   const customer = rig.customer("calls-customer-early-media-refuse.xml", "5000");
@@ -101,7 +101,7 @@ test("the customer refuses the re-INVITE: the call is released with a coded erro
   assert.equal(rig.h.dns.agent("1001")?.state, "Ready");
 });
 
-test("the customer hangs up while hearing the treatment: EventAbandoned, the media server gets its BYE", async (t) => {
+test("the customer hangs up while hearing the treatment: EventAbandoned, the media server gets its BYE", { timeout: 180_000 }, async (t) => {
   const { rig, ms } = await treatmentRig(t);
   const customer = rig.customer("calls-customer-early-cancel.xml", "5000", { durationMs: 300 });
   const applied = await rig.h.waitFor("EventTreatmentApplied");
@@ -118,7 +118,7 @@ test("the customer hangs up while hearing the treatment: EventAbandoned, the med
   assert.equal(rig.h.events.find((e) => e.name === "EventTreatmentEnd")?.data.cause, "call-ended");
 });
 
-test("a treatment that fails leaves the caller on ringback (EventTreatmentNotApplied) and the call is delivered as usual", async (t) => {
+test("a treatment that fails leaves the caller on ringback (EventTreatmentNotApplied) and the call is delivered as usual", { timeout: 180_000 }, async (t) => {
   const rig = await startSippCalls(t, { queues: { sales: { agents: ["1001"] } } });
   rig.h.hooks.tap(startTreatment, () => Promise.reject(new Error("media server ms1 answered 503")));
   rig.h.dns.requestAgentState({ dn: "1001", request: "Login", source: "desktop" });
@@ -135,7 +135,7 @@ test("a treatment that fails leaves the caller on ringback (EventTreatmentNotApp
   assert.equal(rig.h.model.history()[0]?.outcome, "answered");
 });
 
-test("a customer that supports 100rel gets the treatment's 183 reliably and PRACKs it (RFC 3262)", async (t) => {
+test("a customer that supports 100rel gets the treatment's 183 reliably and PRACKs it (RFC 3262)", { timeout: 180_000 }, async (t) => {
   const { rig, ms, agent } = await treatmentRig(t);
   const agentDone = agent("calls-agent-answer.xml");
   const customer = rig.customer("calls-customer-early-media-100rel.xml", "5000", { durationMs: 300, extraArgs: ["-set", "answer_port", "40000"] });

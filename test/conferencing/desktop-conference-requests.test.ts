@@ -57,7 +57,7 @@ const REQUESTS: Array<[string, Record<string, unknown>, string, string]> = [
   ["RequestDeleteFromConference", { connId: "c1", otherDn: "1002" }, "deleteFromConference", "c1"],
 ];
 
-describe("desktop conference requests", () => {
+describe("desktop conference requests", { timeout: 300_000 }, () => {
   it("each reaches the conferencing.control provider with its fields and is answered with EventACK", async (t) => {
     const c = await registered();
     t.after(() => c.close());

@@ -44,7 +44,7 @@ const answered = (m: Message): boolean => m.event === "EventACK" || m.event === 
 /** Generous: a request that moves three legs into a room waits for three re-INVITEs, on a loaded machine too. */
 const ANSWER_MS = 15_000;
 
-test("a fourth party is refused from the desktop with TANDEM_ERR_CONFERENCE_FULL; the three parties keep hearing each other", async (t) => {
+test("a fourth party is refused from the desktop with TANDEM_ERR_CONFERENCE_FULL; the three parties keep hearing each other", { timeout: 180_000 }, async (t) => {
   const phones = new Map<string, PartyPhone>();
   t.after(async () => {
     for (const phone of phones.values()) await phone.close();

@@ -43,7 +43,7 @@ async function heldCall(t: import("node:test").TestContext, holdMusic: Record<st
   return { rig, agent, customer, connId, cc: rig.h.model.callControl };
 }
 
-test("the held customer hears the agent's configured music, and the agent again after the retrieve", async (t) => {
+test("the held customer hears the agent's configured music, and the agent again after the retrieve", { timeout: 180_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "hold-music-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const { rig, agent, customer, connId, cc } = await heldCall(t, { dns: { "1001": toneWav(dir, MUSIC, 3) } });
@@ -71,7 +71,7 @@ test("the held customer hears the agent's configured music, and the agent again 
   assert.deepEqual(rig.h.dns.agent("1001")?.calls, []);
 });
 
-test("without a file of its own the held customer hears the default music (not silence)", async (t) => {
+test("without a file of its own the held customer hears the default music (not silence)", { timeout: 180_000 }, async (t) => {
   const { rig, agent, customer, connId, cc } = await heldCall(t, {});
   await cc.holdCall({ dn: "1001", referenceId: "h1", connId });
   const held = performance.now();
@@ -85,7 +85,7 @@ test("without a file of its own the held customer hears the default music (not s
   await cc.releaseCall({ dn: "1001", referenceId: "x1", connId });
 });
 
-test("a consultation's hold plays the music too; RequestReconnectCall brings the customer back to the agent", async (t) => {
+test("a consultation's hold plays the music too; RequestReconnectCall brings the customer back to the agent", { timeout: 180_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "hold-music-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const rig = await startConferenceRig(t, {
@@ -112,7 +112,7 @@ test("a consultation's hold plays the music too; RequestReconnectCall brings the
   await cc.releaseCall({ dn: "1001", referenceId: "x1", connId });
 });
 
-test("RequestAlternateCall puts the customer on the music (not silence) and brings it back to the agent", async (t) => {
+test("RequestAlternateCall puts the customer on the music (not silence) and brings it back to the agent", { timeout: 180_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "hold-music-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const rig = await startConferenceRig(t, {
@@ -158,7 +158,7 @@ test("RequestAlternateCall puts the customer on the music (not silence) and brin
   assert.deepEqual([rig.h.dns.agent("1001")?.calls, rig.h.dns.agent("1002")?.calls], [[], []]);
 });
 
-test("the music is chosen per queue, then per agent DN, then the default", () => {
+test("the music is chosen per queue, then per agent DN, then the default", { timeout: 180_000 }, () => {
   const config = withDefaults({ holdMusic: { dns: { "1001": "/m/agent.wav" }, queues: { sales: "/m/sales.wav" } } }).holdMusic;
   const request = { connId: "c", dn: "1001", heldDn: "555", queue: undefined };
   assert.equal(musicFor(config, request), "/m/agent.wav");

@@ -24,7 +24,7 @@ const CUSTOMER_NUMBER = "5550100";
 
 after(() => killAllSipp());
 
-test("a party refusing the room's re-INVITE: a coded error, the consultation back as it was, then reconnected", async (t) => {
+test("a party refusing the room's re-INVITE: a coded error, the consultation back as it was, then reconnected", { timeout: 180_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "join-refused-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const music = join(dir, "music.wav");

@@ -33,7 +33,7 @@ async function conferenceWithOutsideParty(t: TestContext, keepWithoutAgent: bool
   return { rig, connId, phones };
 }
 
-test("by default the last agent leaving releases the customer and the outside party", async (t) => {
+test("by default the last agent leaving releases the customer and the outside party", { timeout: 180_000 }, async (t) => {
   const { rig, connId, phones } = await conferenceWithOutsideParty(t, false);
   // EventPartyDeleted goes to agents only; the release reaches every number still on the call, as for any call.
   assert.deepEqual(rig.h.events.filter((e) => e.referenceId === "r1").map((e) => `${e.name}@${e.dn}`), ["EventReleased@1001", "EventReleased@5550200"]);
@@ -43,7 +43,7 @@ test("by default the last agent leaving releases the customer and the outside pa
   assert.deepEqual(rig.h.dns.agent("1001")?.calls, []);
 });
 
-test("with keepWithoutAgent the customer and the outside party go on talking; the agent is free", async (t) => {
+test("with keepWithoutAgent the customer and the outside party go on talking; the agent is free", { timeout: 180_000 }, async (t) => {
   const { rig, connId, phones } = await conferenceWithOutsideParty(t, true);
   const [customer, outside] = phones;
   assert.deepEqual(rig.h.dns.agent("1001")?.calls, []);

@@ -18,5 +18,5 @@ after(async () => {
   await janus.stop();
 });
 
-test("Janus killed mid-conference: coded events, the customer and the first agent bridged directly and heard, the second agent freed", (t) =>
+test("Janus killed mid-conference: coded events, the customer and the first agent bridged directly and heard, the second agent freed", { timeout: 180_000 }, (t) =>
   mcuDownScenario(t, { janusUrl: janus.url }, () => janus.kill(true)));

@@ -71,7 +71,7 @@ function roomsOf(engine: MediaEngine): () => MediaRooms {
   return () => rooms;
 }
 
-test("an offerless re-INVITE from a conferenced phone gets a fresh room offer; its answer moves the media to its new port", async (t) => {
+test("an offerless re-INVITE from a conferenced phone gets a fresh room offer; its answer moves the media to its new port", { timeout: 180_000 }, async (t) => {
   const engine = await startEngine({ workers: 1 });
   t.after(() => engine.close());
   const [customer, agent1, agent2] = await Promise.all([

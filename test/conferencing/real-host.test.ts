@@ -19,7 +19,7 @@ before(async () => {
 });
 after(() => srv.close());
 
-describe("conferencing in a real server", () => {
+describe("conferencing in a real server", { timeout: 300_000 }, () => {
   it("a desktop's conference requests reach the call model through the plugin", async (t) => {
     const c = await DesktopClient.connect(srv.wsUrl, TOKEN_A);
     t.after(() => c.close());

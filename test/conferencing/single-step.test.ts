@@ -19,7 +19,7 @@ const CUSTOMER_NUMBER = "5550100";
 
 after(() => killAllSipp());
 
-test("single-step conference, the customer dropped by an agent, the agents talk on, the last one leaving ends the call", async (t) => {
+test("single-step conference, the customer dropped by an agent, the agents talk on, the last one leaving ends the call", { timeout: 180_000 }, async (t) => {
   const rig = await startConferenceRig(t, { parties: { "1001": AGENT_1, "1002": AGENT_2, [CUSTOMER_NUMBER]: CUSTOMER } });
   const cc = rig.h.model.callControl;
   const [agent1, agent2, customer] = ["1001", "1002", CUSTOMER_NUMBER].map((n) => rig.parties.get(n)) as [PartyPhone, PartyPhone, PartyPhone];
@@ -51,7 +51,7 @@ test("single-step conference, the customer dropped by an agent, the agents talk 
   assert.equal(sippOk(await agent2.sipp), undefined);
 });
 
-test("a single-step conference to a number that refuses: a coded error and the call as it was", async (t) => {
+test("a single-step conference to a number that refuses: a coded error and the call as it was", { timeout: 180_000 }, async (t) => {
   const rig = await startConferenceRig(t, { parties: { "1001": AGENT_1, [CUSTOMER_NUMBER]: CUSTOMER } });
   const cc = rig.h.model.callControl;
   const { connId } = await cc.makeCall({ dn: "1001", referenceId: "m1", destination: CUSTOMER_NUMBER });

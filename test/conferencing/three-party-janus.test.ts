@@ -22,5 +22,5 @@ after(async () => {
   await janus.stop();
 });
 
-test("three parties hear each other through Janus; a deleted party leaves the other two talking; nobody stays Busy", (t) =>
+test("three parties hear each other through Janus; a deleted party leaves the other two talking; nobody stays Busy", { timeout: 180_000 }, (t) =>
   threePartyScenario(t, { janusUrl: janus.url }));

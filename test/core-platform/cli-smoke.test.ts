@@ -12,7 +12,7 @@ import { freePort } from "../support/free-port.js";
 
 const CLI = join(REPO, "core/dist/cli.js");
 
-test("the built CLI serves /api/v1/health within 5 s and exits 0 on SIGTERM", async (t) => {
+test("the built CLI serves /api/v1/health within 5 s and exits 0 on SIGTERM", { timeout: 180_000 }, async (t) => {
   assert.ok(existsSync(CLI), "core/dist/cli.js is missing: run `npx tsc -b` (test/run.sh does)");
   const dir = tempDir(t);
   const config = JSON.parse(readFileSync(join(REPO, "config.example.json"), "utf8")) as Record<string, any>;

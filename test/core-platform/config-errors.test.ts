@@ -47,7 +47,7 @@ async function bootProblems(raw: unknown, configDir: string): Promise<BootProble
   assert.fail("createServer accepted a bad config");
 }
 
-test("every config problem is reported at once, each with its JSON path, expected and found", async (t) => {
+test("every config problem is reported at once, each with its JSON path, expected and found", { timeout: 180_000 }, async (t) => {
   const dir = tempDir(t);
   const problems = await bootProblems(badConfig, dir);
   assert.deepEqual([...new Set(problems.map((p) => p.path))].sort(), [...expectedPaths].sort());
@@ -58,7 +58,7 @@ test("every config problem is reported at once, each with its JSON path, expecte
   assert.equal(existsSync(join(dir, "data")), false, "nothing may be created for a bad config");
 });
 
-test("the CLI prints every problem to stderr, exits 1 and starts nothing", async (t) => {
+test("the CLI prints every problem to stderr, exits 1 and starts nothing", { timeout: 180_000 }, async (t) => {
   const dir = tempDir(t);
   const file = join(dir, "bad.json");
   writeFileSync(file, JSON.stringify(badConfig, null, 2));
@@ -72,7 +72,7 @@ test("the CLI prints every problem to stderr, exits 1 and starts nothing", async
   assert.equal(existsSync(join(dir, "data")), false);
 });
 
-test("TANDEM_CONFIG names the file when --config is absent", async (t) => {
+test("TANDEM_CONFIG names the file when --config is absent", { timeout: 180_000 }, async (t) => {
   const dir = tempDir(t);
   const file = join(dir, "env.json");
   writeFileSync(file, JSON.stringify({ admin: { tokens: [] } }));
@@ -88,7 +88,7 @@ test("TANDEM_CONFIG names the file when --config is absent", async (t) => {
   assert.match(stderr, /admin\.tokens: expected at least 1 item/);
 });
 
-test("a missing file and bad JSON get their own codes; bad JSON names line and column", (t) => {
+test("a missing file and bad JSON get their own codes; bad JSON names line and column", { timeout: 180_000 }, (t) => {
   const dir = tempDir(t);
   assert.throws(() => readConfigFile(join(dir, "nope.json")), { code: "TANDEM_ERR_CONFIG_NOT_FOUND" });
   const file = join(dir, "broken.json");
@@ -100,7 +100,7 @@ test("a missing file and bad JSON get their own codes; bad JSON names line and c
   });
 });
 
-test("defaults are applied and relative paths resolve against the config file's folder", () => {
+test("defaults are applied and relative paths resolve against the config file's folder", { timeout: 180_000 }, () => {
   const { config, problems } = validateConfig(
     {
       admin: { tokens: [{ name: "t", token: "0123456789abcdef" }] },
@@ -118,7 +118,7 @@ test("defaults are applied and relative paths resolve against the config file's 
   assert.equal(config.admin.port, 8080);
 });
 
-test("a TLS listener without cert and key is an error naming both", () => {
+test("a TLS listener without cert and key is an error naming both", { timeout: 180_000 }, () => {
   const { problems } = validateConfig(
     { admin: { tokens: [{ name: "t", token: "0123456789abcdef" }] }, sip: { listen: [{ transport: "tls", host: "127.0.0.1", port: 5061 }] } },
     [],
@@ -127,7 +127,7 @@ test("a TLS listener without cert and key is an error naming both", () => {
   assert.deepEqual(problems.map((p) => p.path).sort(), ["sip.listen[0].cert", "sip.listen[0].key"]);
 });
 
-test("DN options come from the core and from the enabled plugins' dnOptions", async (t) => {
+test("DN options come from the core and from the enabled plugins' dnOptions", { timeout: 180_000 }, async (t) => {
   const dir = tempDir(t);
   writePlugin(dir, { name: "skills", dnOptions: { skills: { type: "array", items: { type: "string" } } } });
   const dns = [{ number: "1001", type: "Extension", skills: ["sales"], description: "desk 1" }];

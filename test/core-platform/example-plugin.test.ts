@@ -4,7 +4,7 @@ import { test } from "node:test";
 import { createTestHost } from "@tandem/testing";
 import examplePlugin from "@tandem/plugin-example";
 
-test("counts EventAgentLogin per DN and serves GET /api/v1/plugins/example/logins", async (t) => {
+test("counts EventAgentLogin per DN and serves GET /api/v1/plugins/example/logins", { timeout: 180_000 }, async (t) => {
   const host = await createTestHost({
     plugins: [examplePlugin],
     dns: [
@@ -28,7 +28,7 @@ test("counts EventAgentLogin per DN and serves GET /api/v1/plugins/example/login
   assert.equal(anonymous.statusCode, 401);
 });
 
-test("the plugin's config schema applies defaults and refuses unknown keys", async () => {
+test("the plugin's config schema applies defaults and refuses unknown keys", { timeout: 180_000 }, async () => {
   await assert.rejects(
     createTestHost({ plugins: [examplePlugin], config: { plugins: { example: { enabled: true, evnt: "EventAgentReady" } } } }),
     (err: Error & { details: Array<{ path: string }> }) => {

@@ -15,7 +15,7 @@ import { tempDir } from "./helpers/temp-plugins.js";
 
 const LISTEN_MS = 3000;
 
-test("config.example.json: a caller queued with no agent and no media server hears the embedded hold music", async (t) => {
+test("config.example.json: a caller queued with no agent and no media server hears the embedded hold music", { timeout: 180_000 }, async (t) => {
   t.after(killAllSipp);
   const dir = tempDir(t);
   // A port range leased by this test process, so concurrent media tests never meet it.

@@ -41,7 +41,7 @@ function run(command: string, env: NodeJS.ProcessEnv): Promise<{ code: number | 
   });
 }
 
-test("the README's first-call walkthrough routes a call on config.example.json", async (t) => {
+test("the README's first-call walkthrough routes a call on config.example.json", { timeout: 180_000 }, async (t) => {
   const dir = tempDir(t);
   const example = await writeExampleConfig(dir);
   const ports = new Map(example.ports);

@@ -10,7 +10,7 @@ import { alive, programName, startTandem } from "../support/tandem-process.js";
 import { until } from "../support/until.js";
 import { tempDir } from "./helpers/temp-plugins.js";
 
-test("SIGTERM to `npm start` stops the Tandem node process gracefully within seconds", async (t) => {
+test("SIGTERM to `npm start` stops the Tandem node process gracefully within seconds", { timeout: 180_000 }, async (t) => {
   const dir = tempDir(t);
   const example = await writeExampleConfig(dir);
   const npm = startTandem(t, "npm-start", example.file);

@@ -13,7 +13,7 @@ const probe = definePlugin({
   },
 });
 
-test("without sip: no sockets, SIP verbs explain how to get them; events are recorded and awaited", async (t) => {
+test("without sip: no sockets, SIP verbs explain how to get them; events are recorded and awaited", { timeout: 180_000 }, async (t) => {
   const host = await createTestHost({ plugins: [probe] });
   t.after(() => host.close());
   assert.deepEqual(host.sipPorts, {});
@@ -27,7 +27,7 @@ test("without sip: no sockets, SIP verbs explain how to get them; events are rec
   await assert.rejects(host.waitForEvent("EventAgentLogin", undefined, 20), { code: "TANDEM_ERR_TESTHOST_WAIT_TIMEOUT" });
 });
 
-test("with sip: UDP and TCP listeners on 127.0.0.1 ephemeral ports that answer", async (t) => {
+test("with sip: UDP and TCP listeners on 127.0.0.1 ephemeral ports that answer", { timeout: 180_000 }, async (t) => {
   const host = await createTestHost({ plugins: [probe], sip: true });
   t.after(() => host.close());
   assert.ok((host.sipPorts.udp ?? 0) > 0 && (host.sipPorts.tcp ?? 0) > 0, JSON.stringify(host.sipPorts));

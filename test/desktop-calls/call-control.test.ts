@@ -28,7 +28,7 @@ async function establishedCall(t: TestContext) {
   return { sip, h, connId: established.connId ?? "", cc: h.model.callControl };
 }
 
-test("refusals are coded and change nothing", async (t) => {
+test("refusals are coded and change nothing", { timeout: 180_000 }, async (t) => {
   const { h, connId, cc } = await establishedCall(t);
   const base = { dn: "1001", referenceId: "r", connId };
   await assert.rejects(cc.holdCall({ ...base, connId: "ffffffffffffffff" }), { code: "TANDEM_ERR_CALL_CONTROL_UNKNOWN_CALL" });
@@ -47,7 +47,7 @@ test("refusals are coded and change nothing", async (t) => {
   assert.deepEqual(h.dns.agent("1001")?.calls, [connId]);
 });
 
-test("a transfer to a busy agent is refused; one to an agent who never answers leaves the call with agent 1", async (t) => {
+test("a transfer to a busy agent is refused; one to an agent who never answers leaves the call with agent 1", { timeout: 180_000 }, async (t) => {
   const { sip, h, connId, cc } = await establishedCall(t);
   h.dns.attachCall("1002", "some-other-call");
   await assert.rejects(cc.singleStepTransfer({ dn: "1001", referenceId: "t0", connId, destination: "1002" }), {
@@ -71,14 +71,14 @@ test("a transfer to a busy agent is refused; one to an agent who never answers l
   assert.equal(h.events.at(-1)?.name, "EventHeld");
 });
 
-test("provideCallControl registers the model as the core provider the desktop plugin looks up", (t) => {
+test("provideCallControl registers the model as the core provider the desktop plugin looks up", { timeout: 180_000 }, (t) => {
   const h = createCallsHarness(t, { sip: new FakeSip(), dns: DNS });
   const extensions = new ExtensionRegistry();
   provideCallControl(extensions, h.model);
   assert.equal(extensions.get(CALL_CONTROL, DEFAULT_CALL_CONTROL), h.model.callControl);
 });
 
-test("make-call: the phone busy ends the call with EventReleased on the agent, who is freed; a ringing make-call can be released", async (t) => {
+test("make-call: the phone busy ends the call with EventReleased on the agent, who is freed; a ringing make-call can be released", { timeout: 180_000 }, async (t) => {
   const sip = new FakeSip();
   const h = createCallsHarness(t, { sip, dns: DNS });
   const cc = h.model.callControl;
@@ -106,7 +106,7 @@ test("make-call: the phone busy ends the call with EventReleased on the agent, w
   assert.equal(h.model.active().length, 0);
 });
 
-test("consult target hangs up: the consult is released, the phone re-pointed at the held customer, retrieve works", async (t) => {
+test("consult target hangs up: the consult is released, the phone re-pointed at the held customer, retrieve works", { timeout: 180_000 }, async (t) => {
   const sip = new FakeSip();
   const h = createCallsHarness(t, { sip, dns: DNS });
   await sip.offer({ dn: "1001", sdp: testSdp(40000) });

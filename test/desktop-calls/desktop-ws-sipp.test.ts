@@ -11,7 +11,7 @@ import { customerCall } from "../support/sipp-peers.js";
 import { AGENT_TOKENS, DesktopClient, startDesktopServer, TOKEN_A, TOKEN_B } from "../desktop/support/desktop-harness.js";
 import { sippOk, sleep } from "./support/desktop-rig.js";
 
-test("desktop over WebSocket: hold/retrieve reach the customer's sipp leg; agent B's token cannot touch agent A's call", async (t) => {
+test("desktop over WebSocket: hold/retrieve reach the customer's sipp leg; agent B's token cannot touch agent A's call", { timeout: 180_000 }, async (t) => {
   const [sipPort, pbxPort] = [await freePort(), await freePort()];
   // A real SIP stack: the server registers the call model as the `core` provider of CALL_CONTROL itself.
   const server = await startDesktopServer({

@@ -39,7 +39,7 @@ function noAgentBusy(rig: DesktopRig): void {
   assert.ok(rig.h.dns.agents().every((a) => a.calls.length === 0));
 }
 
-test("hold / retrieve: the customer gets a=sendonly then a=sendrecv, the agent a=inactive then a=sendrecv; events carry the referenceId", async (t) => {
+test("hold / retrieve: the customer gets a=sendonly then a=sendrecv, the agent a=inactive then a=sendrecv; events carry the referenceId", { timeout: 180_000 }, async (t) => {
   const rig = await startDesktopRig(t);
   const agent = rig.agents("desktop-agent-hold.xml");
   await sleep(200);
@@ -64,7 +64,7 @@ test("hold / retrieve: the customer gets a=sendonly then a=sendrecv, the agent a
   t.diagnostic(`hold (two re-INVITEs) took ${holdMs.toFixed(1)} ms`);
 });
 
-test("a customer re-INVITE while held is answered with the held SDP and not relayed to the agent's phone", async (t) => {
+test("a customer re-INVITE while held is answered with the held SDP and not relayed to the agent's phone", { timeout: 180_000 }, async (t) => {
   const { rig, connId, cc, phone: agent, customer } = await establishedCall(t, {
     phone: "desktop-agent-hold.xml",
     customer: "desktop-customer-hold-reinvite.xml",
@@ -77,7 +77,7 @@ test("a customer re-INVITE while held is answered with the held SDP and not rela
   assert.equal(rig.h.model.get(connId)?.releasedBy, "customer");
 });
 
-test("hold meets glare (491 from the customer): the stack retries after the §14.1 delay and the hold completes", async (t) => {
+test("hold meets glare (491 from the customer): the stack retries after the §14.1 delay and the hold completes", { timeout: 180_000 }, async (t) => {
   // The customer's INVITE brought the Call-ID, so Tandem is not its owner: §14.1 says retry after 0–2 s.
   const { rig, connId, cc, phone: agent, customer } = await establishedCall(t, {
     phone: "desktop-agent-hold.xml",
@@ -94,7 +94,7 @@ test("hold meets glare (491 from the customer): the stack retries after the §14
   t.diagnostic(`hold with one 491 took ${holdMs.toFixed(0)} ms`);
 });
 
-test("release from the desktop: BYE on both legs, EventReleased with the referenceId, agent freed, record says agent", async (t) => {
+test("release from the desktop: BYE on both legs, EventReleased with the referenceId, agent freed, record says agent", { timeout: 180_000 }, async (t) => {
   const rig = await startDesktopRig(t, { config: { afterCall: "AfterCallWork" } });
   rig.h.ready("1001");
   const agent = rig.agents("calls-agent-answer.xml");
@@ -118,7 +118,7 @@ test("release from the desktop: BYE on both legs, EventReleased with the referen
   await assert.rejects(cc.releaseCall(req(connId, "again")), { code: "TANDEM_ERR_CALL_CONTROL_UNKNOWN_CALL" });
 });
 
-test("single-step transfer to agent 2: customer re-INVITEd with agent 2's SDP, bridged to agent 2, agent 1 released", async (t) => {
+test("single-step transfer to agent 2: customer re-INVITEd with agent 2's SDP, bridged to agent 2, agent 1 released", { timeout: 180_000 }, async (t) => {
   const rig = await startDesktopRig(t);
   const agents = rig.agents("desktop-agent-answer.xml", { calls: 2 });
   await sleep(200);
@@ -146,7 +146,7 @@ test("single-step transfer to agent 2: customer re-INVITEd with agent 2's SDP, b
   assert.equal(rig.h.dns.agent("1002")?.calls.length, 0);
 });
 
-test("make call (RFC 3725 flow I): the phone rings first with no SDP, the destination gets its offer, the answer goes back in the ACK", async (t) => {
+test("make call (RFC 3725 flow I): the phone rings first with no SDP, the destination gets its offer, the answer goes back in the ACK", { timeout: 180_000 }, async (t) => {
   const rig = await startDesktopRig(t, { far: ["5557777"] });
   rig.h.ready("1001");
   const phone = rig.agents("desktop-phone-offerless.xml");
@@ -174,7 +174,7 @@ test("make call (RFC 3725 flow I): the phone rings first with no SDP, the destin
   t.diagnostic(`make-call set-up (phone answer + destination answer) ${setupMs.toFixed(0)} ms`);
 });
 
-test("user data and DTMF: attach/update travel in events and the record; digits go as INFO dtmf-relay", async (t) => {
+test("user data and DTMF: attach/update travel in events and the record; digits go as INFO dtmf-relay", { timeout: 180_000 }, async (t) => {
   const { rig, connId, cc, phone: agent, customer } = await establishedCall(t, {
     phone: "calls-agent-answer.xml",
     customer: "desktop-customer-dtmf.xml",
@@ -196,7 +196,7 @@ test("user data and DTMF: attach/update travel in events and the record; digits 
   assert.deepEqual(rig.h.model.get(connId)?.userData, { account: "43", vip: true });
 });
 
-test("consultative transfer: customer held, agent consults agent 2 on the same phone, complete bridges customer ↔ agent 2", async (t) => {
+test("consultative transfer: customer held, agent consults agent 2 on the same phone, complete bridges customer ↔ agent 2", { timeout: 180_000 }, async (t) => {
   const { rig, connId, cc, phone, target, customer } = await establishedCall(t, {
     phone: "desktop-agent-consult.xml",
     far: "desktop-far-target.xml",
@@ -230,7 +230,7 @@ test("consultative transfer: customer held, agent consults agent 2 on the same p
   noAgentBusy(rig);
 });
 
-test("consult target busy: the consult is released and the original call retrieved intact", async (t) => {
+test("consult target busy: the consult is released and the original call retrieved intact", { timeout: 180_000 }, async (t) => {
   const { rig, connId, phone, target, customer } = await establishedCall(t, {
     phone: "desktop-agent-hold.xml",
     far: "desktop-far-busy.xml",
@@ -252,7 +252,7 @@ test("consult target busy: the consult is released and the original call retriev
   noAgentBusy(rig);
 });
 
-test("reconnect after the target answered: target BYEd, the phone re-pointed at the customer, customer back to sendrecv", async (t) => {
+test("reconnect after the target answered: target BYEd, the phone re-pointed at the customer, customer back to sendrecv", { timeout: 180_000 }, async (t) => {
   const { rig, connId, cc, phone, target, customer } = await establishedCall(t, {
     phone: "desktop-agent-reconnect.xml",
     far: "desktop-far-consulted.xml",
@@ -280,7 +280,7 @@ test("reconnect after the target answered: target BYEd, the phone re-pointed at 
   noAgentBusy(rig);
 });
 
-test("alternate: the consult target is held (sendonly), the phone goes back to the customer; reconnect then only drops the target", async (t) => {
+test("alternate: the consult target is held (sendonly), the phone goes back to the customer; reconnect then only drops the target", { timeout: 180_000 }, async (t) => {
   const { rig, connId, cc, phone, target, customer } = await establishedCall(t, {
     phone: "desktop-agent-reconnect.xml",
     far: "desktop-far-alternate.xml",

@@ -11,7 +11,7 @@ import { sippOk, sleep, startDesktopRig } from "./support/desktop-rig.js";
 
 const fields = (e: TandemEvent | undefined) => [e?.name, e?.data["ani"], e?.data["dnis"], e?.data["state"], e?.data["otherDn"] ?? null];
 
-test("make-call: ani is the agent, dnis the destination, otherDn the destination, on every event and in the record", async (t) => {
+test("make-call: ani is the agent, dnis the destination, otherDn the destination, on every event and in the record", { timeout: 180_000 }, async (t) => {
   const rig = await startDesktopRig(t, { far: ["5557777"] });
   rig.h.ready("1001");
   const phone = rig.agents("desktop-phone-offerless.xml");
@@ -32,7 +32,7 @@ test("make-call: ani is the agent, dnis the destination, otherDn the destination
   assert.deepEqual([record?.ani, record?.dnis], ["1001", "5557777"]);
 });
 
-test("consultation: ani is the consulting agent, dnis the target; its state goes Ringing → Established → Released", async (t) => {
+test("consultation: ani is the consulting agent, dnis the target; its state goes Ringing → Established → Released", { timeout: 180_000 }, async (t) => {
   const rig = await startDesktopRig(t, { far: ["1002"] });
   const phone = rig.agents("desktop-agent-consult.xml");
   const target = rig.far("desktop-far-target.xml");
@@ -57,7 +57,7 @@ test("consultation: ani is the consulting agent, dnis the target; its state goes
   assert.deepEqual([held?.data["ani"], held?.data["dnis"], held?.data["otherDn"]], ["5551234", "1001", "5551234"]);
 });
 
-test("consultation refused (486): the consult's EventReleased says Rejected", async (t) => {
+test("consultation refused (486): the consult's EventReleased says Rejected", { timeout: 180_000 }, async (t) => {
   const rig = await startDesktopRig(t, { far: ["1002"] });
   const phone = rig.agents("desktop-agent-hold.xml");
   const target = rig.far("desktop-far-busy.xml");
@@ -74,7 +74,7 @@ test("consultation refused (486): the consult's EventReleased says Rejected", as
   ]);
 });
 
-test("single-step transfer: the target's INVITE carries the caller's identity headers, as the first agent's did", async (t) => {
+test("single-step transfer: the target's INVITE carries the caller's identity headers, as the first agent's did", { timeout: 180_000 }, async (t) => {
   const rig = await startDesktopRig(t, { config: { identityTrustedPeers: ["127.0.0.0/8"] } });
   // Both phones answer from the PBX's port; the scenario checks the headers on each INVITE.
   const phones = rig.agents("desktop-agent-answer-identity.xml", { calls: 2 });

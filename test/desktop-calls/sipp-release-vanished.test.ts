@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { sippOk, sleep, startDesktopRig } from "./support/desktop-rig.js";
 
-test("release with the customer gone: answered at once, EventReleased, agent freed and its phone BYEd; the dead BYE does not hold anything", async (t) => {
+test("release with the customer gone: answered at once, EventReleased, agent freed and its phone BYEd; the dead BYE does not hold anything", { timeout: 180_000 }, async (t) => {
   const rig = await startDesktopRig(t, { config: { afterCall: "Ready" } });
   rig.h.ready("1001");
   const phone = rig.agents("calls-agent-answer.xml");

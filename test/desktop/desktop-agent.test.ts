@@ -19,7 +19,7 @@ async function connect(token = TOKEN_A): Promise<DesktopClient> {
   return client;
 }
 
-describe("desktop WebSocket: agent requests", () => {
+describe("desktop WebSocket: agent requests", { timeout: 300_000 }, () => {
   it("registers a DN and answers agent requests with events carrying the referenceId, in order", async (t) => {
     const c = await connect();
     t.after(() => c.close());

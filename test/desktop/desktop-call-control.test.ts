@@ -85,7 +85,7 @@ const REQUESTS: Array<[string, Record<string, unknown>, string]> = [
   ["RequestSendDTMF", { connId: "c1", digits: "12#" }, "sendDtmf"],
 ];
 
-describe("desktop call requests", () => {
+describe("desktop call requests", { timeout: 300_000 }, () => {
   it("dispatches each call request to the provider; its event then EventACK carry the referenceId", async (t) => {
     const c = await registered();
     t.after(() => c.close());
@@ -162,7 +162,7 @@ describe("desktop call requests", () => {
   });
 });
 
-describe("desktop call requests without a call-control provider", () => {
+describe("desktop call requests without a call-control provider", { timeout: 300_000 }, () => {
   it("answers TANDEM_ERR_DESKTOP_CALL_CONTROL_UNAVAILABLE and stays up", async (t) => {
     const bare = await startDesktopServer({ desktop: { callControlProvider: "nobody-provides-this" } });
     t.after(() => bare.close());
@@ -183,7 +183,7 @@ describe("desktop call requests without a call-control provider", () => {
   });
 });
 
-describe("desktop config", () => {
+describe("desktop config", { timeout: 300_000 }, () => {
   it("refuses two tokens with the same secret", async () => {
     const tokens = [
       { name: "one", token: "same-secret-0123456789", dns: ["1001"] },

@@ -33,7 +33,7 @@ async function connect(query = ""): Promise<DesktopClient> {
   return c;
 }
 
-describe("desktop WebSocket: resume from the last seq", () => {
+describe("desktop WebSocket: resume from the last seq", { timeout: 300_000 }, () => {
   it("delivers every event of the DN exactly once across a disconnect (connect parameter after)", async () => {
     srv.server.dns.requestAgentState({ dn: "1001", request: "Login", source: "admin" });
     srv.server.dns.requestAgentState({ dn: "1002", request: "Login", source: "admin" });

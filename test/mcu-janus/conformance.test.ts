@@ -13,7 +13,7 @@ import type { McuAdapter } from "@tandem/sdk";
 import { mcuConformanceCases } from "@tandem/sdk/testing/media";
 import { startJanus, type JanusProcess } from "./janus-process.js";
 
-describe("mcu-janus passes the MCU conformance kit (real Janus AudioBridge)", () => {
+describe("mcu-janus passes the MCU conformance kit (real Janus AudioBridge)", { timeout: 300_000 }, () => {
   let janus: JanusProcess;
   before(async () => {
     // 60 ports of its own in 20000–32767: below the kernel's ephemeral range, where the kit's parties bind.

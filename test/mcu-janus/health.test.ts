@@ -21,7 +21,7 @@ async function expectCode(action: Promise<unknown>, code: string): Promise<void>
   });
 }
 
-describe("mcu-janus health follows Janus", () => {
+describe("mcu-janus health follows Janus", { timeout: 300_000 }, () => {
   let janus: JanusProcess;
   before(async () => {
     janus = await startJanus(40);

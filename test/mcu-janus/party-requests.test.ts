@@ -34,7 +34,7 @@ before(async () => {
 });
 after(() => janus.stop());
 
-it("party requests beyond AudioBridge are refused with their codes; those it can do are done", async () => {
+it("party requests beyond AudioBridge are refused with their codes; those it can do are done", { timeout: 180_000 }, async () => {
   const adapter = await JanusMcu.start("mcu-janus", withDefaults({ url: janus.url }));
   const folder = mkdtempSync(join(tmpdir(), "mcu-janus-"));
   try {

@@ -15,7 +15,7 @@ import { roomsConsumer } from "../support/media/rooms-consumer.js";
 
 const OFFER = ["v=0", "o=t 1 1 IN IP4 127.0.0.1", "s=-", "c=IN IP4 127.0.0.1", "t=0 0", "m=audio 19000 RTP/AVP 8 0", "a=rtpmap:8 PCMA/8000", ""].join("\r\n");
 
-describe("mcu-janus plugin in a host", () => {
+describe("mcu-janus plugin in a host", { timeout: 300_000 }, () => {
   let janus: JanusProcess;
   before(async () => {
     janus = await startJanus(20);

@@ -15,7 +15,7 @@ class FlakyMixer extends LoopbackMixer {
   }
 }
 
-it("a backend that stops answering makes the template adapter down, and up again when it answers", async () => {
+it("a backend that stops answering makes the template adapter down, and up again when it answers", { timeout: 180_000 }, async () => {
   const mixer = new FlakyMixer("127.0.0.1");
   const adapter = new TemplateMcu("mcu-template", mixer, withDefaults({ healthIntervalMs: 100 }));
   const reported: McuHealth[] = [];

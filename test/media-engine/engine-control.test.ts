@@ -43,7 +43,7 @@ async function talkersAndNewAddress(t: TestContext, engine: MediaEngine): Promis
   return { a, b, moved };
 }
 
-describe("media engine control", () => {
+describe("media engine control", { timeout: 300_000 }, () => {
   let engine: MediaEngine;
   const events: McuEvent[] = [];
   before(async () => {

@@ -19,7 +19,7 @@ async function listen(members: readonly Member[]): Promise<number> {
   return from;
 }
 
-describe("media engine mix-minus over RTP", () => {
+describe("media engine mix-minus over RTP", { timeout: 300_000 }, () => {
   let engine: MediaEngine;
   before(async () => {
     engine = await startEngine();

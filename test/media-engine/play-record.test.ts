@@ -26,7 +26,7 @@ function toneFile(name: string, ms: number): string {
   return path;
 }
 
-describe("media engine players and recorders", () => {
+describe("media engine players and recorders", { timeout: 300_000 }, () => {
   let engine: MediaEngine;
   before(async () => {
     engine = await startEngine();

@@ -18,7 +18,7 @@ async function crashWorkerOf(engine: MediaEngine, room: McuRoom): Promise<number
   return index;
 }
 
-describe("media engine worker loss", () => {
+describe("media engine worker loss", { timeout: 300_000 }, () => {
   after(closeParties);
 
   it("loses only the stopped worker's rooms; the others go on; down once no worker is left", async (t) => {

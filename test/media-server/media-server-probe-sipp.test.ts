@@ -13,7 +13,7 @@ after(() => killAllSipp());
 
 const PROBING = { probeIntervalMs: 200, probeTimeoutMs: 300, holdDownMs: 60_000 };
 
-describe("media-server OPTIONS probes with sipp", () => {
+describe("media-server OPTIONS probes with sipp", { timeout: 300_000 }, () => {
   it("a server held down by unanswered probes is used again once it answers OPTIONS 200, without any call", async (t) => {
     const port = await freePort();
     const host = await startMediaHost({ dns: [msDn("ms1", port)], plugin: PROBING });

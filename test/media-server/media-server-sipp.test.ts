@@ -13,7 +13,7 @@ import { MUSIC, msDn, serversView, settlesWithin, startMediaHost, startMediaServ
 
 after(() => killAllSipp());
 
-describe("media-server plugin with sipp media servers", () => {
+describe("media-server plugin with sipp media servers", { timeout: 300_000 }, () => {
   it("answers with the media server's SDP; stop() sends BYE once and never throws; ended stays pending", async (t) => {
     const port = await freePort();
     const ms = await startMediaServer(port, "media-server-uas.xml");

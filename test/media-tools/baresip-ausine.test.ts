@@ -22,7 +22,7 @@ const cases: Array<{ codec: G711Codec; sine: number; sippTones: number[] }> = [
   { codec: "PCMA", sine: 1400, sippTones: [500, 1100] },
 ];
 
-describe("baresip ausine on the wire", () => {
+describe("baresip ausine on the wire", { timeout: 300_000 }, () => {
   for (const { codec, sine, sippTones } of cases) {
     it(`${codec}: the party hears baresip's ${sine} Hz sine; baresip's recording holds sipp's ${sippTones.join(" + ")} Hz`, async (t) => {
       const phone = await startBaresip({ frequency: sine, codecs: [codec] });

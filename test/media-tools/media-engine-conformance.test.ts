@@ -14,7 +14,7 @@ async function startEngine(): Promise<MediaEngine> {
   return MediaEngine.start("media-engine", withDefaults({ ...(await portRange(40)), maxRooms: 3, maxPartiesPerRoom: 4 }));
 }
 
-describe("media-engine passes the MCU conformance kit", () => {
+describe("media-engine passes the MCU conformance kit", { timeout: 300_000 }, () => {
   const cases = mcuConformanceCases({
     createAdapter: startEngine,
     disposeAdapter: (adapter: McuAdapter) => (adapter instanceof MediaEngine ? adapter.close() : undefined),

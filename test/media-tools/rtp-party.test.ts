@@ -19,7 +19,7 @@ async function party(codec: "PCMU" | "PCMA" = "PCMU"): Promise<RtpParty> {
   return p;
 }
 
-describe("RTP test party", () => {
+describe("RTP test party", { timeout: 300_000 }, () => {
   it("sends a tone in real time that the other party hears whole, both ways at once", async () => {
     const [a, b] = [await party("PCMU"), await party("PCMA")];
     const started = a.now();
@@ -87,7 +87,7 @@ describe("RTP test party", () => {
   });
 });
 
-describe("received audio", () => {
+describe("received audio", { timeout: 300_000 }, () => {
   it("places frames by RTP timestamp: a lost packet is counted and leaves 20 ms of silence", () => {
     const frames = toneFrames("PCMU", [600], 1000);
     const arrivals: RtpArrival[] = frames.flatMap((payload, i) =>
@@ -117,7 +117,7 @@ describe("received audio", () => {
   });
 });
 
-describe("telephone-events", () => {
+describe("telephone-events", { timeout: 300_000 }, () => {
   it("a DTMF key goes out in the tone's stream per RFC 4733: same SSRC and sequence, one start time, marker first, the end three times", async () => {
     const [a, b] = [await party(), await party()];
     const stream = a.sendTone({ to: { port: b.port }, frequencies: [600], durationMs: 800 });

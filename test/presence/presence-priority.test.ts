@@ -60,7 +60,7 @@ async function rig(
   };
 }
 
-describe("presence and the desktop: the priority rule (spec, Agent States through SIP Presence and T-Library)", () => {
+describe("presence and the desktop: the priority rule (spec, Agent States through SIP Presence and T-Library)", { timeout: 300_000 }, () => {
   it("the first NOTIFY open gives exactly EventAgentLogin then EventAgentReady, from presence", async (t) => {
     const r = await rig(t);
     r.notify("1001", OPEN);
@@ -165,7 +165,7 @@ describe("presence and the desktop: the priority rule (spec, Agent States throug
   });
 });
 
-describe("presence and contact-centre calls Tandem delivered", () => {
+describe("presence and contact-centre calls Tandem delivered", { timeout: 300_000 }, () => {
   it("on-the-phone during a Tandem call keeps the agent Busy; its release does not make it Ready", async (t) => {
     const r = await rig(t);
     r.notify("1001", OPEN);
@@ -205,7 +205,7 @@ describe("presence and contact-centre calls Tandem delivered", () => {
   });
 });
 
-describe("presence config and DN options, validated by the host", () => {
+describe("presence config and DN options, validated by the host", { timeout: 300_000 }, () => {
   it("presence-closed-on-the-phone per DN: busy (default) vs logout", async (t) => {
     const r = await rig(t, [
       { number: "1001", type: "Extension", options: { presence: true } },
@@ -259,7 +259,7 @@ describe("presence config and DN options, validated by the host", () => {
   });
 });
 
-describe("an agent whose phone presence cannot confirm (confirmWithinMs)", () => {
+describe("an agent whose phone presence cannot confirm (confirmWithinMs)", { timeout: 300_000 }, () => {
   it("lost subscription, no NOTIFY in time → NotReady presence-unconfirmed; the desktop cannot override; a NOTIFY lifts it", async (t) => {
     const r = await rig(t, undefined, { confirmWithinMs: 200 });
     r.notify("1001", OPEN);

@@ -56,7 +56,7 @@ for (const transport of ["udp", "tcp"] as const) {
   });
 }
 
-describe("DNs added and removed at run time (sipp as CUCM)", () => {
+describe("DNs added and removed at run time (sipp as CUCM)", { timeout: 300_000 }, () => {
   it("a new presence DN subscribes at once; a removed one unsubscribes (Expires: 0)", async (t) => {
     const port = await freePort();
     const sipp = startSipp("presence-open.xml", { port, transport: "udp", calls: 3 });
@@ -80,7 +80,7 @@ describe("DNs added and removed at run time (sipp as CUCM)", () => {
   });
 });
 
-describe("the priority rule over the wire: sipp NOTIFYs and desktop requests interleaved", { concurrency: true }, () => {
+describe("the priority rule over the wire: sipp NOTIFYs and desktop requests interleaved", { concurrency: true, timeout: 300_000 }, () => {
   const withSource = (host: Awaited<ReturnType<typeof startPresenceHost>>): string[] =>
     host.events().filter((e) => e.dn === "1001" && e.name.startsWith("EventAgent")).map((e) => {
       const reason = typeof e.data.reasonCode === "string" ? `(${e.data.reasonCode})` : "";

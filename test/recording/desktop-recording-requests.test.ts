@@ -39,7 +39,7 @@ async function registered(srv: DesktopServer): Promise<DesktopClient> {
   return c;
 }
 
-describe("desktop recording requests (RequestPrivateService)", () => {
+describe("desktop recording requests (RequestPrivateService)", { timeout: 300_000 }, () => {
   let srv: DesktopServer;
   before(async () => {
     srv = await startDesktopServer({ plugins: [provider] });

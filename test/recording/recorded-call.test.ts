@@ -71,7 +71,7 @@ async function release(rig: RecordingRig, connId: string): Promise<void> {
   for (const phone of rig.parties.values()) assert.equal(sippOk(await phone.sipp), undefined);
 }
 
-test("desktop requests: start within a second, pause (silence), resume, stop; the call goes on directly", async (t: TestContext) => {
+test("desktop requests: start within a second, pause (silence), resume, stop; the call goes on directly", { timeout: 180_000 }, async (t: TestContext) => {
   const rig = await startRecordingRig(t, { parties: { "1001": AGENT, [CUSTOMER_NUMBER]: CUSTOMER } });
   const { connId } = await call(rig);
   await sleep(500);
@@ -124,7 +124,7 @@ test("desktop requests: start within a second, pause (silence), resume, stop; th
   await release(rig, connId);
 });
 
-test("config: an agent DN marked record: true is recorded from the answer; the release closes the file", async (t: TestContext) => {
+test("config: an agent DN marked record: true is recorded from the answer; the release closes the file", { timeout: 180_000 }, async (t: TestContext) => {
   const rig = await startRecordingRig(t, { parties: { "1001": AGENT, [CUSTOMER_NUMBER]: CUSTOMER }, recording: { dns: { "1001": { record: true } } } });
   const { connId, establishedAt } = await call(rig);
   const started = await rig.waitFor("EventRecordingStarted", (e) => e.connId === connId);
@@ -141,7 +141,7 @@ test("config: an agent DN marked record: true is recorded from the answer; the r
   assert.ok(file.share("right", [AGENT], 500, file.durationMs - 300) >= 0.9, `agent alone on the right: ${file.lines}`);
 });
 
-test("per call: user data record=true (as a routing strategy sets it) starts the recording", async (t: TestContext) => {
+test("per call: user data record=true (as a routing strategy sets it) starts the recording", { timeout: 180_000 }, async (t: TestContext) => {
   const rig = await startRecordingRig(t, { parties: { "1001": AGENT, [CUSTOMER_NUMBER]: CUSTOMER } });
   const { connId, establishedAt } = await call(rig, { record: "true" });
   const started = await rig.waitFor("EventRecordingStarted", (e) => e.connId === connId);
@@ -156,7 +156,7 @@ test("per call: user data record=true (as a routing strategy sets it) starts the
   assert.ok(file.share("right", [AGENT], 500, file.durationMs - 300) >= 0.9, `agent alone on the right: ${file.lines}`);
 });
 
-test("a disk that fills up mid-call: the recording fails with its event, the call goes on with the phones bridged directly", async (t: TestContext) => {
+test("a disk that fills up mid-call: the recording fails with its event, the call goes on with the phones bridged directly", { timeout: 180_000 }, async (t: TestContext) => {
   const mount = mkdtempSync(join(tmpdir(), "recording-full-"));
   execFileSync("mount", ["-t", "tmpfs", "-o", "size=128k", "tmpfs", mount]);
   t.after(() => {

@@ -34,7 +34,7 @@ function misheard(phone: PartyPhone, fromMs: number, toMs: number, tones: number
   return share >= 0.9 ? undefined : `${share.toFixed(2)} hold exactly ${tones.join("+")} Hz: ${describeSegments(toneSegments(windows))}`;
 }
 
-test("a recorded call conferenced: all three hear each other, the file has the customer left and both agents right", async (t) => {
+test("a recorded call conferenced: all three hear each other, the file has the customer left and both agents right", { timeout: 180_000 }, async (t) => {
   const rig = await startRecordingRig(t, { parties: { "1001": AGENT_1, "1002": AGENT_2, [CUSTOMER_NUMBER]: CUSTOMER }, conferencing: true });
   const cc = rig.h.model.callControl;
   const conf = rig.conf;

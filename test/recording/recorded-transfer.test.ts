@@ -62,7 +62,7 @@ function recordedFile(rig: RecordingRig, connId: string) {
   };
 }
 
-test("a recorded call transferred after a consultation: customer left; agent 1, silence while held, then agent 2 right", async (t: TestContext) => {
+test("a recorded call transferred after a consultation: customer left; agent 1, silence while held, then agent 2 right", { timeout: 180_000 }, async (t: TestContext) => {
   const rig = await startRecordingRig(t, { parties: { "1001": AGENT_1, "1002": AGENT_2, [CUSTOMER_NUMBER]: CUSTOMER } });
   const cc = rig.h.model.callControl;
   const { connId, startedAt } = await recordedCall(rig);
@@ -108,7 +108,7 @@ test("a recorded call transferred after a consultation: customer left; agent 1, 
   assert.equal(file.row.agentDn, "1002");
 });
 
-test("a recorded call held and retrieved: silence while held, then both phones in the room again", async (t: TestContext) => {
+test("a recorded call held and retrieved: silence while held, then both phones in the room again", { timeout: 180_000 }, async (t: TestContext) => {
   const rig = await startRecordingRig(t, { parties: { "1001": AGENT_1, [CUSTOMER_NUMBER]: CUSTOMER } });
   const cc = rig.h.model.callControl;
   const { connId, startedAt } = await recordedCall(rig);
@@ -135,7 +135,7 @@ test("a recorded call held and retrieved: silence while held, then both phones i
   assert.ok(file.share("right", [AGENT_1], retrieved + 600, ended - 200) >= 0.9, `agent after the retrieve: ${file.lines}`);
 });
 
-test("a recorded call single-step transferred: the customer on the left, agent 1 then agent 2 on the right", async (t: TestContext) => {
+test("a recorded call single-step transferred: the customer on the left, agent 1 then agent 2 on the right", { timeout: 180_000 }, async (t: TestContext) => {
   const rig = await startRecordingRig(t, { parties: { "1001": AGENT_1, "1002": AGENT_2, [CUSTOMER_NUMBER]: CUSTOMER } });
   const cc = rig.h.model.callControl;
   const { connId, startedAt } = await recordedCall(rig);
@@ -160,7 +160,7 @@ test("a recorded call single-step transferred: the customer on the left, agent 1
   assert.deepEqual(file.row.parties.map((p) => `${p.role}:${p.dn}`).sort(), ["agent:1001", "agent:1002", `customer:${CUSTOMER_NUMBER}`]);
 });
 
-test("alternating on a recorded consultation: back with the customer is recorded, the target held, then the transfer completes", async (t: TestContext) => {
+test("alternating on a recorded consultation: back with the customer is recorded, the target held, then the transfer completes", { timeout: 180_000 }, async (t: TestContext) => {
   const rig = await startRecordingRig(t, { parties: { "1001": AGENT_1, "1002": AGENT_2, [CUSTOMER_NUMBER]: CUSTOMER } });
   const cc = rig.h.model.callControl;
   const { connId, startedAt } = await recordedCall(rig);
@@ -192,7 +192,7 @@ test("alternating on a recorded consultation: back with the customer is recorded
   assert.ok(file.share("right", [AGENT_2], completed + 600, ended - 200) >= 0.9, `agent 2 after the transfer: ${file.lines}`);
 });
 
-test("a recorded call held with music: the customer hears the music alone, the file is silent, both recorded after the retrieve", async (t: TestContext) => {
+test("a recorded call held with music: the customer hears the music alone, the file is silent, both recorded after the retrieve", { timeout: 180_000 }, async (t: TestContext) => {
   const dir = mkdtempSync(join(tmpdir(), "recorded-hold-music-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const music = join(dir, "music.wav");
@@ -228,7 +228,7 @@ test("a recorded call held with music: the customer hears the music alone, the f
   assert.ok(file.share("right", [AGENT_1], retrieved + 600, ended - 200) >= 0.9, `agent after the retrieve: ${file.lines}`);
 });
 
-test("a recording stopped while its call is held: the retrieve bridges the two phones directly and the room goes", async (t: TestContext) => {
+test("a recording stopped while its call is held: the retrieve bridges the two phones directly and the room goes", { timeout: 180_000 }, async (t: TestContext) => {
   const rig = await startRecordingRig(t, { parties: { "1001": AGENT_1, [CUSTOMER_NUMBER]: CUSTOMER } });
   const cc = rig.h.model.callControl;
   const [agent, customer] = ["1001", CUSTOMER_NUMBER].map((n) => rig.parties.get(n));
@@ -253,7 +253,7 @@ test("a recording stopped while its call is held: the retrieve bridges the two p
   assert.equal(rig.index.list({ connId }).recordings.length, 2);
 });
 
-test("the MCU lost while a recorded call is held: the retrieve bridges the phones directly and the call goes on", async (t: TestContext) => {
+test("the MCU lost while a recorded call is held: the retrieve bridges the phones directly and the call goes on", { timeout: 180_000 }, async (t: TestContext) => {
   const holder: { mcu?: UnpluggableMcu } = {};
   const rig = await startRecordingRig(t, { parties: { "1001": AGENT_1, [CUSTOMER_NUMBER]: CUSTOMER }, mcu: { adapters: [unpluggablePlugin(holder)], adapter: "unpluggable" } });
   const cc = rig.h.model.callControl;

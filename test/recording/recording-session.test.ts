@@ -30,7 +30,7 @@ const AGENT = 1100;
 const dir = mkdtempSync(join(tmpdir(), "recording-session-"));
 const facts = (connId: string) => ({ connId, trigger: "desktop", ani: "5550100", dnis: "8000", agentDn: "1001", parties: [{ dn: "5550100", role: "customer" as const, from: new Date().toISOString() }, { dn: "1001", role: "agent" as const, from: new Date().toISOString() }] });
 
-describe("a recording of a room", () => {
+describe("a recording of a room", { timeout: 300_000 }, () => {
   let engine: MediaEngine;
   let host: TestHost;
   let index: RecordingIndex;

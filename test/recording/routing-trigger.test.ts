@@ -18,7 +18,7 @@ const DNS = [
   { number: "cucm", type: "Trunk" as const, options: { contact: "sip:127.0.0.1:5070" } },
 ];
 
-test("a strategy's decision user data reaches the call's events and record, and triggers a recording", async (t) => {
+test("a strategy's decision user data reaches the call's events and record, and triggers a recording", { timeout: 180_000 }, async (t) => {
   const sip = new FakeSip();
   const h = createCallsHarness(t, { sip, dns: DNS });
   h.hooks.tap(routeCall, () => ({ kind: "agent", dn: "1001", userData: { record: true, campaign: "spring" } }));
@@ -42,7 +42,7 @@ test("a strategy's decision user data reaches the call's events and record, and 
   await settle();
 });
 
-test("trigger rules: DN before queue before user data; record and siprec apart; what counts as asking", () => {
+test("trigger rules: DN before queue before user data; record and siprec apart; what counts as asking", { timeout: 180_000 }, () => {
   const config = { ...RECORDING_DEFAULTS, dns: { "1001": { record: true } }, queues: { "8000": { siprec: true }, "8001": { record: true } } };
   const none = { agentDn: null, dnis: null, queue: null, userData: {} };
   assert.equal(triggerOf(config, { ...none, agentDn: "1001" }), "dn");

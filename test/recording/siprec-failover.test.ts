@@ -72,7 +72,7 @@ async function release(rig: RecordingRig, connId: string): Promise<void> {
   await rig.waitFor("EventRecordingStopped", (e) => e.connId === connId);
 }
 
-test("an SRS DN whose contact answers 503: the session goes to its contact-backup, which gets each side on its own stream", async (t: TestContext) => {
+test("an SRS DN whose contact answers 503: the session goes to its contact-backup, which gets each side on its own stream", { timeout: 180_000 }, async (t: TestContext) => {
   const down = await startSippSrs(t, "srs-503.xml");
   const backup = await startSippSrs(t, "srs.xml");
   const dns = { dns: [{ number: "srs", type: "VoipService" as const, options: { "service-type": "recorder", contact: down.uri, "contact-backup": [backup.uri] } }] };
@@ -89,7 +89,7 @@ test("an SRS DN whose contact answers 503: the session goes to its contact-backu
   assert.ok(!rig.h.events.some((e) => e.name === "EventSiprecFailed" && e.connId === connId), "no failure was reported");
 });
 
-test("an SRS that hangs up mid-call: coded EventSiprecLost, one re-try to the next SRS; the local recording goes on", async (t: TestContext) => {
+test("an SRS that hangs up mid-call: coded EventSiprecLost, one re-try to the next SRS; the local recording goes on", { timeout: 180_000 }, async (t: TestContext) => {
   const dropping = await startSippSrs(t, "srs-drop.xml", { durationMs: 1500 });
   const backup = await startSippSrs(t, "srs.xml");
   const { rig, connId } = await recordedCall(t, [dropping.uri, backup.uri]);
@@ -118,7 +118,7 @@ test("an SRS that hangs up mid-call: coded EventSiprecLost, one re-try to the ne
   assert.ok(fractionHearing(right.windows, [AGENT], 1000, to) >= 0.9, "the file's right channel has the agent throughout");
 });
 
-test("a second loss ends SIPREC for the call: EventSiprecLost with no re-try, then EventSiprecFailed; the call goes on", async (t: TestContext) => {
+test("a second loss ends SIPREC for the call: EventSiprecLost with no re-try, then EventSiprecFailed; the call goes on", { timeout: 180_000 }, async (t: TestContext) => {
   const first = await startSippSrs(t, "srs-drop.xml", { durationMs: 1000 });
   const second = await startSippSrs(t, "srs-drop.xml", { durationMs: 1000 });
   const { rig, connId } = await recordedCall(t, [first.uri, second.uri]);
@@ -141,7 +141,7 @@ test("a second loss ends SIPREC for the call: EventSiprecLost with no re-try, th
   assert.equal(rig.index.list({ connId }).recordings[0]?.status, "complete", "the local recording went on");
 });
 
-test("an SRS whose dialog fails on a re-INVITE (481): BYE, coded drop, one re-try to the next SRS, which gets both streams", async (t: TestContext) => {
+test("an SRS whose dialog fails on a re-INVITE (481): BYE, coded drop, one re-try to the next SRS, which gets both streams", { timeout: 180_000 }, async (t: TestContext) => {
   engine = await startEngine();
   const stack = await startTestStack({ served: [] });
   t.after(() => stack.stack.stop());

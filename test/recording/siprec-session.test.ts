@@ -29,7 +29,7 @@ after(async () => {
   await engine?.close();
 });
 
-test("a participant change is a re-INVITE with new metadata; RTP goes on; stop sends BYE and the sides speak to the room again", async (t) => {
+test("a participant change is a re-INVITE with new metadata; RTP goes on; stop sends BYE and the sides speak to the room again", { timeout: 180_000 }, async (t) => {
   engine = await startEngine();
   const stack = await startTestStack({ served: [] });
   t.after(() => stack.stack.stop());

@@ -32,7 +32,7 @@ async function call(rig: RecordingRig): Promise<{ connId: string; establishedAt:
   return { connId, establishedAt: Date.parse(established.ts) };
 }
 
-test("a SIPREC session carries each side on its own labelled stream to the SRS, with RFC 7865 metadata; BYE at the end", async (t: TestContext) => {
+test("a SIPREC session carries each side on its own labelled stream to the SRS, with RFC 7865 metadata; BYE at the end", { timeout: 180_000 }, async (t: TestContext) => {
   const srs = await startSippSrs(t, "srs.xml");
   const [stream1, stream2] = srs.streams ?? [];
   assert.ok(stream1 && stream2);
@@ -68,7 +68,7 @@ test("a SIPREC session carries each side on its own labelled stream to the SRS, 
   assert.equal(recordings[0]?.status, "complete", "the local recording went on beside SIPREC");
 });
 
-test("an SRS that does not answer: coded event, the call and its local recording go on", async (t: TestContext) => {
+test("an SRS that does not answer: coded event, the call and its local recording go on", { timeout: 180_000 }, async (t: TestContext) => {
   const silentPort = await freePort();
   const rig = await startRecordingRig(t, {
     parties: { "1001": AGENT, [CUSTOMER_NUMBER]: CUSTOMER },

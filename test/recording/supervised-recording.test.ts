@@ -79,7 +79,7 @@ function sidesAlone(index: RecordingIndex, files: RecordingFiles, recordingId: s
   assert.ok(fractionHearing(right.windows, [AGENT_TONE], 500, wav.durationMs - 200) >= 0.9, `agent alone on the right (the supervisor is not recorded): ${lines}`);
 }
 
-test("a supervisor coaches in a recorded call's room; the file keeps each side alone; the room is given back once both are done", async (t) => {
+test("a supervisor coaches in a recorded call's room; the file keeps each side alone; the room is given back once both are done", { timeout: 180_000 }, async (t) => {
   const { rig, agent, supervisor, index, files, recordings } = await setup(t);
   const { customer, connId } = await routedCallToAgent(t, rig);
   await sleep(300);
@@ -114,7 +114,7 @@ test("a supervisor coaches in a recorded call's room; the file keeps each side a
   assert.equal(sippOk(await agent.sipp), undefined, "agent");
 });
 
-test("a supervised call is recorded as a guest of the supervision's room: no re-INVITE, each side alone on its channel, the room handed back", async (t) => {
+test("a supervised call is recorded as a guest of the supervision's room: no re-INVITE, each side alone on its channel, the room handed back", { timeout: 180_000 }, async (t) => {
   const { rig, agent, supervisor, index, files, recordings } = await setup(t);
   const { customer, connId } = await routedCallToAgent(t, rig);
   await rig.control.monitorNextCall({ dn: SUPERVISOR, agentDn: AGENT, referenceId: "s1", requester, mode: "connect" });
@@ -135,7 +135,7 @@ test("a supervised call is recorded as a guest of the supervision's room: no re-
   assert.equal(sippOk(await supervisor.sipp), undefined, "supervisor");
 });
 
-test("a supervised call recorded as a guest and transferred: agent 2 on the agent channel and in the row; a later recording too", async (t) => {
+test("a supervised call recorded as a guest and transferred: agent 2 on the agent channel and in the row; a later recording too", { timeout: 180_000 }, async (t) => {
   const AGENT_2 = "1002";
   const AGENT_2_TONE = 400;
   const tones = [...TONES, AGENT_2_TONE];
@@ -182,7 +182,7 @@ test("a supervised call recorded as a guest and transferred: agent 2 on the agen
   for (const [name, phone] of [["customer", customer], ["agent 1", agent], ["agent 2", agent2], ["supervisor", supervisor]] as const) assert.equal(sippOk(await phone.sipp), undefined, name);
 });
 
-test("a supervised call recorded as a guest and conferenced: agent 2 on the agent channel beside agent 1, and in the row", async (t) => {
+test("a supervised call recorded as a guest and conferenced: agent 2 on the agent channel beside agent 1, and in the row", { timeout: 180_000 }, async (t) => {
   const AGENT_2 = "1002";
   const AGENT_2_TONE = 400;
   const tones = [...TONES, AGENT_2_TONE];

@@ -74,7 +74,7 @@ async function apiVerdict(admin: ReturnType<typeof startHarness>["admin"], entry
   return (error.details ?? []).map((d) => `${d.field.replace(/^body\.(options\.)?/, "")} ${d.code}`).sort();
 }
 
-test("the config file and POST /api/v1/dns give every DN the same verdict and the same codes", async (t) => {
+test("the config file and POST /api/v1/dns give every DN the same verdict and the same codes", { timeout: 180_000 }, async (t) => {
   const dir = tempDir(t);
   const { admin } = startHarness(t, { dnValidator: DnValidator.forManifests(ENABLED) });
   for (const c of CASES) {
@@ -85,7 +85,7 @@ test("the config file and POST /api/v1/dns give every DN the same verdict and th
   }
 });
 
-test("an option of a plugin that is not enabled is unknown on both paths, named with who defines DN options", async (t) => {
+test("an option of a plugin that is not enabled is unknown on both paths, named with who defines DN options", { timeout: 180_000 }, async (t) => {
   const dir = tempDir(t);
   const { admin } = startHarness(t, { dnValidator: DnValidator.forManifests([trunkSelection]) });
   const entry = { number: "1001", type: "Extension", skills: ["sales"] };
@@ -99,7 +99,7 @@ test("an option of a plugin that is not enabled is unknown on both paths, named 
   assert.equal(problem?.message, `dns[0].skills: ${message}`, "the file names the same option and definers, after its path");
 });
 
-test("the SDK's upsert and config sync go through the same validator as the API", async (t) => {
+test("the SDK's upsert and config sync go through the same validator as the API", { timeout: 180_000 }, async (t) => {
   const { core } = startHarness(t, { dnValidator: DnValidator.forManifests(ENABLED) });
   assert.throws(() => core.registry.upsert({ number: "1001", type: "Extension", options: { colour: "red" } }), { code: "TANDEM_ERR_DN_OPTION_UNKNOWN" });
   assert.throws(() => core.registry.upsert({ number: "1001", type: "Extension", options: { number: "1002" } }), { code: "TANDEM_ERR_DN_OPTION_UNKNOWN" });

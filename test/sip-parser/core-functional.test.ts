@@ -202,7 +202,7 @@ function uacScenario(h: Harness, receive: (text: string) => void): void {
   receive(response("200 OK", ["Content-Type: application/sdp"], SDP_ANSWER));
 }
 
-describe("parsed messages through a real sip.js UserAgentCore", () => {
+describe("parsed messages through a real sip.js UserAgentCore", { timeout: 300_000 }, () => {
   beforeEach(() => mock.timers.enable({ apis: ["setTimeout", "setInterval"] }));
   afterEach(() => mock.timers.reset());
 

@@ -67,7 +67,7 @@ function withInvite(t: TimeTravel, text: string, body: (r: ReturnType<typeof rec
   }
 }
 
-describe("InboundInvite and 100rel (RFC 3262 §3)", () => {
+describe("InboundInvite and 100rel (RFC 3262 §3)", { timeout: 300_000 }, () => {
   it("Require: 100rel and no PRACK: every 18x reliable, then 504 after 64·T1 and the cancel listeners run", (t) => {
     t.mock.timers.enable({ apis: ["setTimeout"] });
     withInvite(t, invite(["Require: 100rel"]), (r) => {

@@ -122,7 +122,7 @@ function uasHarness(): { h: Harness; invites: IncomingInviteRequest[] } {
   return { h: makeHarness(parseOurs, { onInvite: (uas) => void invites.push(uas) }), invites };
 }
 
-describe("a dialog lets go of its initial INVITE transaction once that has terminated", () => {
+describe("a dialog lets go of its initial INVITE transaction once that has terminated", { timeout: 300_000 }, () => {
   it("our INVITE: re-ACKs a retransmitted 2xx until Timer M, then holds a terminated stand-in; BYE still right", async (t) => {
     t.mock.timers.enable({ apis: ["setTimeout"] });
     const h = makeHarness(parseOurs);

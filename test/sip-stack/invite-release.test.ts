@@ -12,7 +12,7 @@ import { headerOf, makeHarness, parseOurs, withLength } from "../sip-parser/core
 
 const SDP = ["v=0", "o=agent 1 1 IN IP4 10.0.0.2", "s=-", "c=IN IP4 10.0.0.2", "t=0 0", "m=audio 40000 RTP/AVP 0", ""].join("\r\n");
 
-describe("releasing a received INVITE's parsed headers when its transaction ends", () => {
+describe("releasing a received INVITE's parsed headers when its transaction ends", { timeout: 300_000 }, () => {
   it("keeps a received INVITE's parsed headers until Timer L, then drops them; request.header() still reads them", (t) => {
     t.mock.timers.enable({ apis: ["setTimeout"] });
     const invites: IncomingInviteRequest[] = [];

@@ -14,7 +14,7 @@ import { until } from "../support/until.js";
 
 const OUR_OFFER = ["v=0", "o=tandem 7 1 IN IP4 127.0.0.1", "s=uas-offer", "c=IN IP4 127.0.0.1", "t=0 0", "m=audio 40100 RTP/AVP 0", "a=rtpmap:0 PCMU/8000", "a=sendrecv", ""].join("\r\n");
 
-describe("offerless re-INVITE answered by an onOffer handler", () => {
+describe("offerless re-INVITE answered by an onOffer handler", { timeout: 300_000 }, () => {
   let t: TestStack;
   const answers: string[] = [];
   const offers: Array<{ offer: string | undefined; exchange: OfferlessExchange | undefined }> = [];

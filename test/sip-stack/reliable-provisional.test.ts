@@ -97,7 +97,7 @@ function withRig(t: TimeTravel, extra: string[] | undefined, body: (r: Rig) => v
 const rseqOf = (text: string): number => Number(headerOf(text, "RSeq"));
 
 
-describe("reliable provisional responses (RFC 3262 §3)", () => {
+describe("reliable provisional responses (RFC 3262 §3)", { timeout: 300_000 }, () => {
   it("tells what the caller asked for from Require and Supported", () => {
     const message = (extra: string[]) => parseOurs(inviteWith(extra)) as Parameters<typeof reliabilityOf>[0];
     assert.equal(reliabilityOf(message(["Require: 100rel"])), "required");

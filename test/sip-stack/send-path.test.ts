@@ -45,7 +45,7 @@ function recordingPath(): { path: SendPath; sent: Array<Flow | Target> } {
   return { path: new SendPath(deps), sent };
 }
 
-describe("response destination without a remembered flow", () => {
+describe("response destination without a remembered flow", { timeout: 300_000 }, () => {
   it("TCP and TLS: received address, sent-by port; rport ignored (RFC 3261 §18.2.2)", async () => {
     const { path, sent } = recordingPath();
     await path.send(response("SIP/2.0/TCP 10.0.0.9:5099;branch=z9hG4bKtcp1;rport=6000;received=127.0.0.2"));
@@ -66,7 +66,7 @@ describe("response destination without a remembered flow", () => {
   });
 });
 
-describe("a large request whose TCP connect is refused", () => {
+describe("a large request whose TCP connect is refused", { timeout: 300_000 }, () => {
   it("falls back to UDP and is retransmitted (Timer E)", async (t) => {
     const stack = (await startTestStack({ timers: { t1: 100, t2: 400, t4: 500 } })).stack;
     t.after(() => stack.stop());

@@ -10,7 +10,7 @@ import { freePort } from "../support/free-port.js";
 import { killAllSipp, runSipp } from "../support/sipp.js";
 import { startTestStack, type TestStack } from "../support/test-stack.js";
 
-describe("B2BUA between two sipp peers", () => {
+describe("B2BUA between two sipp peers", { timeout: 300_000 }, () => {
   let t: TestStack;
   let uasPort = 0;
   let uasTransport = "";

@@ -9,7 +9,7 @@ import { freePort } from "../support/free-port.js";
 import { killAllSipp, runSipp } from "../support/sipp.js";
 import { startTestStack, testSdp, type TestStack } from "../support/test-stack.js";
 
-describe("in-dialog requests and CANCEL", () => {
+describe("in-dialog requests and CANCEL", { timeout: 300_000 }, () => {
   let t: TestStack;
   const offers: string[] = [];
   let cancels = 0;

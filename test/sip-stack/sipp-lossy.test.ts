@@ -9,7 +9,7 @@ import { freePort } from "../support/free-port.js";
 import { killAllSipp, runSipp } from "../support/sipp.js";
 import { startTestStack, testSdp, type TestStack } from "../support/test-stack.js";
 
-describe("UDP with 10 % loss", () => {
+describe("UDP with 10 % loss", { timeout: 300_000 }, () => {
   let t: TestStack;
   before(async () => {
     t = await startTestStack();

@@ -12,7 +12,7 @@ import { runSipp } from "../support/sipp.js";
 import { suiteTestStack } from "../support/suite-stack.js";
 import { testSdp } from "../support/test-stack.js";
 
-describe("INVITE with no response", () => {
+describe("INVITE with no response", { timeout: 300_000 }, () => {
   const t = suiteTestStack();
 
   it("rejects after noResponseTimeoutMs, then CANCELs once the late 180 arrives", async () => {

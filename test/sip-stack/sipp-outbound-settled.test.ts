@@ -21,7 +21,7 @@ function callWithTrackedOptions(verbs: SipVerbs, target: string): { call: Outbou
   return { call, progressRef: new WeakRef(onProgress) };
 }
 
-describe("an outbound INVITE once its call settled", () => {
+describe("an outbound INVITE once its call settled", { timeout: 300_000 }, () => {
   const t = suiteTestStack();
 
   it("ACKs and BYEs a 2xx that crosses our CANCEL after noAnswerTimeoutMs", async () => {

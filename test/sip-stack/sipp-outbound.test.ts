@@ -11,7 +11,7 @@ import { runSipp } from "../support/sipp.js";
 import { suiteTestStack } from "../support/suite-stack.js";
 import { startTestStack, testSdp } from "../support/test-stack.js";
 
-describe("outbound legs", () => {
+describe("outbound legs", { timeout: 300_000 }, () => {
   const t = suiteTestStack();
 
   it("answers the 2xx offer of an offerless INVITE in the ACK", async () => {

@@ -9,7 +9,7 @@ import { freePort } from "../support/free-port.js";
 import { killAllSipp, runSipp, type SippOptions } from "../support/sipp.js";
 import { startTestStack, testSdp, type TestStack } from "../support/test-stack.js";
 
-describe("request policy", () => {
+describe("request policy", { timeout: 300_000 }, () => {
   const stacks: TestStack[] = [];
   after(async () => {
     killAllSipp();

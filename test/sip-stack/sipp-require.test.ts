@@ -13,7 +13,7 @@ import { startTestStack, testSdp, type TestStack } from "../support/test-stack.j
 
 type Transport = "u1" | "t1";
 
-describe("Require: 420 Bad Extension (RFC 3261 §8.2.2.3)", () => {
+describe("Require: 420 Bad Extension (RFC 3261 §8.2.2.3)", { timeout: 300_000 }, () => {
   let t: TestStack;
   let offered = 0;
   let cancels = 0;

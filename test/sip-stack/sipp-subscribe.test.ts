@@ -10,7 +10,7 @@ import { freePort } from "../support/free-port.js";
 import { runSipp } from "../support/sipp.js";
 import { suiteTestStack } from "../support/suite-stack.js";
 
-describe("SUBSCRIBE/NOTIFY with a sipp notifier", () => {
+describe("SUBSCRIBE/NOTIFY with a sipp notifier", { timeout: 300_000 }, () => {
   const t = suiteTestStack();
 
   for (const transport of ["u1", "t1"] as const) {

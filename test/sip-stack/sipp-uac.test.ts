@@ -8,7 +8,7 @@ import { freePort } from "../support/free-port.js";
 import { killAllSipp, runSipp } from "../support/sipp.js";
 import { startTestStack, testSdp, type TestStack } from "../support/test-stack.js";
 
-describe("sipp UAC into Tandem", () => {
+describe("sipp UAC into Tandem", { timeout: 300_000 }, () => {
   let t: TestStack;
   before(async () => {
     t = await startTestStack();

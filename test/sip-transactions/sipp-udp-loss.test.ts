@@ -73,7 +73,7 @@ async function freeUdpPort(): Promise<number> {
   return port;
 }
 
-describe("UDP with 10 % loss against sipp", () => {
+describe("UDP with 10 % loss against sipp", { timeout: 300_000 }, () => {
   it("sipp UAC → us: 100 % of OPTIONS answered, retransmissions absorbed (RFC 3261 §17.2.2 Timer J)", async (t) => {
     const seen = new Map<string, number>();
     const node = await startNode(t, {

@@ -21,7 +21,7 @@ async function sippAgainst(t: TestContext, port: number, mode: "t1" | "tn", call
   return result.code;
 }
 
-describe("sipp over TCP", () => {
+describe("sipp over TCP", { timeout: 300_000 }, () => {
   for (const mode of ["t1", "tn"] as const) {
     it(`-t ${mode}: every OPTIONS framed, answered on its own connection, 100 % success`, async (t) => {
       const seen = new Set<string>();

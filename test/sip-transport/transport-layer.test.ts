@@ -16,7 +16,7 @@ import { rawTcpClient, rawTcpServer, rawUdpPeer, selfSignedCert, sipRequest, sip
 
 const LOOP = "127.0.0.1";
 
-describe("UDP (RFC 3261 §18.3: one datagram, one message)", () => {
+describe("UDP (RFC 3261 §18.3: one datagram, one message)", { timeout: 300_000 }, () => {
   it("delivers datagrams with their flow, answers on that flow and drops CRLF keep-alives", async (t) => {
     const l = await startLayer(t, [{ transport: "udp", host: LOOP, port: 0 }]);
     const peer = await rawUdpPeer(t);
@@ -59,7 +59,7 @@ describe("UDP (RFC 3261 §18.3: one datagram, one message)", () => {
   });
 });
 
-describe("TCP (RFC 3261 §18.3 framing, RFC 5626 §4.4.1 keep-alives)", () => {
+describe("TCP (RFC 3261 §18.3 framing, RFC 5626 §4.4.1 keep-alives)", { timeout: 300_000 }, () => {
   it("frames split and coalesced writes, answers CRLFCRLF with CRLF, responds on the arriving connection", async (t) => {
     const l = await startLayer(t, [{ transport: "tcp", host: LOOP, port: 0 }]);
     const client = await rawTcpClient(t, l.port("tcp"));
@@ -138,7 +138,7 @@ describe("TCP (RFC 3261 §18.3 framing, RFC 5626 §4.4.1 keep-alives)", () => {
   });
 });
 
-describe("TLS", () => {
+describe("TLS", { timeout: 300_000 }, () => {
   it("accepts TLS with a PEM cert/key, and connects out to a TLS peer it trusts (ca)", async (t) => {
     const { dir, cert, key } = selfSignedCert(t);
     const server = await startLayer(t, [{ transport: "tls", host: LOOP, port: 0, cert: "cert.pem", key: "key.pem" }], { baseDir: dir });
@@ -172,7 +172,7 @@ describe("TLS", () => {
   });
 });
 
-describe("several listeners", () => {
+describe("several listeners", { timeout: 300_000 }, () => {
   it("runs UDP, TCP and TLS at once and reports their ports; a busy port fails with TANDEM_ERR_SIP_TRANSPORT_LISTEN", async (t) => {
     const { dir } = selfSignedCert(t);
     const l = await startLayer(

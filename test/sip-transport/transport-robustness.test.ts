@@ -10,7 +10,7 @@ import { rawTcpClient, rawUdpPeer, selfSignedCert, sipRequest, startLayer, until
 
 const LOOP = "127.0.0.1";
 
-describe("malformed streams (RFC 3261 §18.3)", () => {
+describe("malformed streams (RFC 3261 §18.3)", { timeout: 300_000 }, () => {
   it("a message without Content-Length closes that connection only, counted and reported", async (t) => {
     const l = await startLayer(t, [{ transport: "tcp", host: LOOP, port: 0 }]);
     const bad = await rawTcpClient(t, l.port("tcp"));
@@ -82,7 +82,7 @@ describe("malformed streams (RFC 3261 §18.3)", () => {
   });
 });
 
-describe("large requests over UDP (RFC 3261 §18.1.1)", () => {
+describe("large requests over UDP (RFC 3261 §18.1.1)", { timeout: 300_000 }, () => {
   const big = (branch: string) => sipRequest("INVITE", branch, { transport: "UDP", via: `SIP/2.0/UDP 127.0.0.1:5999;branch=${branch}`, body: "a=x\r\n".repeat(240) });
 
   it("a request within 200 bytes of udpMtu goes over TCP with the Via transport changed; its ACK follows", async (t) => {

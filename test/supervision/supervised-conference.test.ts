@@ -24,7 +24,7 @@ const requester = { source: "desktop", supervisor: true };
 
 after(() => killAllSipp());
 
-test("a supervisor in mute on a three-party conference hears all three and nobody hears the supervisor", async (t) => {
+test("a supervisor in mute on a three-party conference hears all three and nobody hears the supervisor", { timeout: 180_000 }, async (t) => {
   const rig = await startSupervisionRig(t, {
     phones: { [AGENT]: AGENT_TONE, [AGENT_2]: AGENT_2_TONE, [SUPERVISOR]: SUPERVISOR_TONE },
     supervision: { intrusionEnabled: true },

@@ -31,7 +31,7 @@ after(() => killAllSipp());
 
 const misheard = (phone: PartyPhone, fromMs: number, toMs: number, tones: number[]): string | undefined => heardOtherThan(phone, TONES, fromMs, toMs, tones);
 
-test("a monitored call transferred after a consultation: the supervisor hears customer and agent 1, silence while held, then customer and agent 2", async (t) => {
+test("a monitored call transferred after a consultation: the supervisor hears customer and agent 1, silence while held, then customer and agent 2", { timeout: 180_000 }, async (t) => {
   const { rig, agent, supervisor } = await startWithAgentAndSupervisor(t, { [CUSTOMER]: CUSTOMER_TONE, [AGENT_2]: AGENT_2_TONE });
   const customer = rig.phones.get(CUSTOMER);
   const agent2 = rig.phones.get(AGENT_2);
@@ -73,7 +73,7 @@ test("a monitored call transferred after a consultation: the supervisor hears cu
   for (const [name, phone] of [["customer", customer], ["agent 2", agent2], ["supervisor", supervisor]] as const) assert.equal(sippOk(await phone.sipp), undefined, name);
 });
 
-test("an owner without rejoin: hold and consultation are refused and the call stays in its room", async (t) => {
+test("an owner without rejoin: hold and consultation are refused and the call stays in its room", { timeout: 180_000 }, async (t) => {
   const { rig, agent } = await startWithAgentAndSupervisor(t);
   const { customer, connId } = await routedCallToAgent(t, rig);
   const owner = new SharingOwner(rig.rooms, rig.takeover);
@@ -92,7 +92,7 @@ test("an owner without rejoin: hold and consultation are refused and the call st
   assert.equal(sippOk(await agent.sipp), undefined, "agent");
 });
 
-test("a coached call single-step transferred: the coach's whisper goes on to agent 2, in agent 1's seat", async (t) => {
+test("a coached call single-step transferred: the coach's whisper goes on to agent 2, in agent 1's seat", { timeout: 180_000 }, async (t) => {
   const { rig, supervisor } = await startWithAgentAndSupervisor(t, { [CUSTOMER]: CUSTOMER_TONE, [AGENT_2]: AGENT_2_TONE });
   const customer = rig.phones.get(CUSTOMER);
   const agent2 = rig.phones.get(AGENT_2);
@@ -116,7 +116,7 @@ test("a coached call single-step transferred: the coach's whisper goes on to age
   for (const [name, phone] of [["customer", customer], ["agent 2", agent2], ["supervisor", supervisor]] as const) assert.equal(sippOk(await phone.sipp), undefined, name);
 });
 
-test("a monitored call conferenced with agent 2: the supervision room carries the conference and the supervisor hears all three", async (t) => {
+test("a monitored call conferenced with agent 2: the supervision room carries the conference and the supervisor hears all three", { timeout: 180_000 }, async (t) => {
   const rig = await startSupervisionRig(t, { phones: { [AGENT]: AGENT_TONE, [SUPERVISOR]: SUPERVISOR_TONE, [CUSTOMER]: CUSTOMER_TONE, [AGENT_2]: AGENT_2_TONE }, conferencing: true });
   const [agent, supervisor, customer, agent2] = [AGENT, SUPERVISOR, CUSTOMER, AGENT_2].map((dn) => rig.phones.get(dn));
   assert.ok(agent && supervisor && customer && agent2 && rig.conf);
@@ -142,7 +142,7 @@ test("a monitored call conferenced with agent 2: the supervision room carries th
   for (const [name, phone] of [["customer", customer], ["agent 1", agent], ["agent 2", agent2], ["supervisor", supervisor]] as const) assert.equal(sippOk(await phone.sipp), undefined, name);
 });
 
-test("the last supervisor leaving while the call is held: the retrieve bridges the phones directly and the room closes", async (t) => {
+test("the last supervisor leaving while the call is held: the retrieve bridges the phones directly and the room closes", { timeout: 180_000 }, async (t) => {
   const { rig, agent, supervisor } = await startWithAgentAndSupervisor(t, { [CUSTOMER]: CUSTOMER_TONE });
   const customer = rig.phones.get(CUSTOMER);
   assert.ok(customer);

@@ -52,7 +52,7 @@ function fractionWith(windows: readonly ToneWindow[], tone: number): number {
   return windows.length === 0 ? 0 : windows.filter((w) => w.tones.includes(tone)).length / windows.length;
 }
 
-test("mute, coach and connect: who hears the supervisor follows the mode, switches take effect within 200 ms, nobody's media drops", async (t) => {
+test("mute, coach and connect: who hears the supervisor follows the mode, switches take effect within 200 ms, nobody's media drops", { timeout: 180_000 }, async (t) => {
   const { rig, agent, supervisor } = await startWithAgentAndSupervisor(t, { [CUSTOMER]: CUSTOMER_TONE });
   const customer = rig.phones.get(CUSTOMER);
   assert.ok(customer);

@@ -18,7 +18,7 @@ const TONES = [AGENT_TONE, CUSTOMER_TONE];
 
 after(() => killAllSipp());
 
-test("a supervisor's phone that cannot be rung: EventError, the monitoring ends, the call goes on bridged directly", async (t) => {
+test("a supervisor's phone that cannot be rung: EventError, the monitoring ends, the call goes on bridged directly", { timeout: 180_000 }, async (t) => {
   // No phone for the supervisor's DN: selectTrunk finds no trunk for it.
   const rig = await startSupervisionRig(t, { phones: { [AGENT]: AGENT_TONE, [CUSTOMER]: CUSTOMER_TONE } });
   const agent = rig.phones.get(AGENT);

@@ -16,7 +16,7 @@ const TONES = [AGENT_TONE, SUPERVISOR_TONE, CUSTOMER_TONE];
 
 after(() => killAllSipp());
 
-test("the supervisor logging out leaves the call, whose media goes back to a direct bridge; the customer and the agent talk on", async (t) => {
+test("the supervisor logging out leaves the call, whose media goes back to a direct bridge; the customer and the agent talk on", { timeout: 180_000 }, async (t) => {
   const { rig, agent, supervisor } = await startWithAgentAndSupervisor(t, { [CUSTOMER]: CUSTOMER_TONE });
   const customer = rig.phones.get(CUSTOMER);
   assert.ok(customer);

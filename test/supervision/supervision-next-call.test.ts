@@ -24,7 +24,7 @@ after(() => killAllSipp());
 
 const misheard = (phone: Listener, fromMs: number, toMs: number, tones: number[]): string | undefined => heardOtherThan(phone, TONES, fromMs, toMs, tones);
 
-test("the agent's next routed call is joined in mute; a second supervisor joins without a re-INVITE of the customer", async (t) => {
+test("the agent's next routed call is joined in mute; a second supervisor joins without a re-INVITE of the customer", { timeout: 180_000 }, async (t) => {
   const rig = await startSupervisionRig(t, {
     phones: { [AGENT]: AGENT_TONE, [SUPERVISOR]: SUPERVISOR_TONE, [SECOND]: SECOND_TONE },
     supervision: { teams: [{ name: "blue", supervisors: [SUPERVISOR, SECOND], agents: [AGENT], queues: [] }], maxSupervisorsPerAgent: 2 },

@@ -26,7 +26,7 @@ const requester = { source: "desktop", supervisor: true };
 
 after(() => killAllSipp());
 
-test("a supervisor coaches in another feature's shared room: no re-INVITE of the customer, the room left as it was", async (t) => {
+test("a supervisor coaches in another feature's shared room: no re-INVITE of the customer, the room left as it was", { timeout: 180_000 }, async (t) => {
   const { rig, agent, supervisor } = await startWithAgentAndSupervisor(t);
   const { customer, connId } = await routedCallToAgent(t, rig);
   const owner = new SharingOwner(rig.rooms, rig.takeover);
@@ -57,7 +57,7 @@ test("a supervisor coaches in another feature's shared room: no re-INVITE of the
   assert.equal(sippOk(await agent.sipp), undefined, "agent");
 });
 
-test("a supervised call's room is shared: another feature's guest keeps it after the supervisor leaves, then it goes back to a direct bridge", async (t) => {
+test("a supervised call's room is shared: another feature's guest keeps it after the supervisor leaves, then it goes back to a direct bridge", { timeout: 180_000 }, async (t) => {
   const { rig } = await startWithAgentAndSupervisor(t);
   const { customer, connId } = await routedCallToAgent(t, rig);
   await rig.control.monitorNextCall({ dn: SUPERVISOR, agentDn: AGENT, referenceId: "s1", requester });

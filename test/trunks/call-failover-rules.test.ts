@@ -36,7 +36,7 @@ function setup(t: Parameters<typeof createCallsHarness>[0], options: { select?: 
 
 const legs = (h: ReturnType<typeof createCallsHarness>) => h.model.history()[0]?.legs.map((l) => [l.role, l.status]);
 
-test("selectTrunk answering null: 503 to the caller at once, no INVITE, no fallback, the strategy not asked again", async (t) => {
+test("selectTrunk answering null: 503 to the caller at once, no INVITE, no fallback, the strategy not asked again", { timeout: 180_000 }, async (t) => {
   const { sip, h, routed } = setup(t, { select: false });
   h.hooks.tap(selectTrunk, () => null);
   const invite = await sip.offer({ dn: "5000" });
@@ -52,7 +52,7 @@ test("selectTrunk answering null: 503 to the caller at once, no INVITE, no fallb
   assert.equal(h.dns.agent("1001")?.state, "Ready", "the reserved agent is freed");
 });
 
-test("503 before any provisional: reported, retried on the next trunk with exclude, answered", async (t) => {
+test("503 before any provisional: reported, retried on the next trunk with exclude, answered", { timeout: 180_000 }, async (t) => {
   const { sip, h, selections, reports } = setup(t);
   h.hooks.tap(reportTrunkFailure, (r) => (reports.push(r), null));
   await sip.offer({ dn: "5000" });
@@ -67,7 +67,7 @@ test("503 before any provisional: reported, retried on the next trunk with exclu
   assert.deepEqual(legs(h), [["customer", 200], ["agent", 503], ["agent", 200]]);
 });
 
-test("486, 487, 600, 603 are reported but never retried, whatever the handler answers", async (t) => {
+test("486, 487, 600, 603 are reported but never retried, whatever the handler answers", { timeout: 180_000 }, async (t) => {
   for (const status of [486, 600, 603]) {
     const { sip, h, reports } = setup(t);
     h.hooks.tap(reportTrunkFailure, (r) => (reports.push(r), { retry: true }));
@@ -90,7 +90,7 @@ test("486, 487, 600, 603 are reported but never retried, whatever the handler an
   assert.equal(h.model.history()[0]?.outcome, "abandoned");
 });
 
-test("the handler's verdict decides: { retry: false } on 503 ends the delivery, { retry: true } on 500 fails over", async (t) => {
+test("the handler's verdict decides: { retry: false } on 503 ends the delivery, { retry: true } on 500 fails over", { timeout: 180_000 }, async (t) => {
   const { sip, h } = setup(t);
   h.hooks.tap(reportTrunkFailure, (r) => ({ retry: r.status === 500 }));
   await sip.offer({ dn: "5000" });
@@ -104,7 +104,7 @@ test("the handler's verdict decides: { retry: false } on 503 ends the delivery, 
   assert.equal(sip.outbound[2]?.options.target, "sip:1001@T2.example");
 });
 
-test("no report after a provisional response: the trunk is alive, a 503 or ring-no-answer is the far end's", async (t) => {
+test("no report after a provisional response: the trunk is alive, a 503 or ring-no-answer is the far end's", { timeout: 180_000 }, async (t) => {
   const { sip, h, reports } = setup(t);
   h.hooks.tap(reportTrunkFailure, (r) => (reports.push(r), { retry: true }));
   await sip.offer({ dn: "5000" });
@@ -116,7 +116,7 @@ test("no report after a provisional response: the trunk is alive, a 503 or ring-
   assert.equal(sip.outbound[1]?.options.target, "sip:1001@T1.example", "a new delivery starts from the first trunk");
 });
 
-test("every trunk fails: 503 to the caller with the failed legs in the record", async (t) => {
+test("every trunk fails: 503 to the caller with the failed legs in the record", { timeout: 180_000 }, async (t) => {
   const { sip, h } = setup(t);
   const invite = await sip.offer({ dn: "5000" });
   await settle();
@@ -130,7 +130,7 @@ test("every trunk fails: 503 to the caller with the failed legs in the record", 
   assert.equal(h.model.history()[0]?.rejectStatus, 503);
 });
 
-test("a selector that ignores exclude is stopped: the same target twice is no trunk left", async (t) => {
+test("a selector that ignores exclude is stopped: the same target twice is no trunk left", { timeout: 180_000 }, async (t) => {
   const { sip, h } = setup(t, { select: false });
   h.hooks.tap(selectTrunk, (r) => ({ trunk: "T1", target: `sip:${r.destination}@T1.example` }));
   const invite = await sip.offer({ dn: "5000" });
@@ -141,7 +141,7 @@ test("a selector that ignores exclude is stopped: the same target twice is no tr
   assert.equal(invite.rejected, 503);
 });
 
-test("without any handler: contact then contact-backup (the default); when both fail the strategy sees the last failure", async (t) => {
+test("without any handler: contact then contact-backup (the default); when both fail the strategy sees the last failure", { timeout: 180_000 }, async (t) => {
   const dns = [DNS[0]!, DNS[1]!, { number: "cucm", type: "Trunk" as const, options: { contact: "sip:10.0.0.5", "contact-backup": ["sip:10.0.0.6"] } }];
   const { sip, h, routed } = setup(t, { select: false, dns: dns as typeof DNS });
   await sip.offer({ dn: "5000" });
@@ -156,7 +156,7 @@ test("without any handler: contact then contact-backup (the default); when both 
   assert.equal(h.model.active().length, 1);
 });
 
-test("no trunk configured at all: 503 to the caller at once", async (t) => {
+test("no trunk configured at all: 503 to the caller at once", { timeout: 180_000 }, async (t) => {
   const { sip, h } = setup(t, { select: false, dns: DNS.slice(0, 2) });
   const invite = await sip.offer({ dn: "5000" });
   await settle();

@@ -46,7 +46,7 @@ async function callThroughNodes(
   return rig;
 }
 
-describe("trunk failover during call setup (call model + sipp nodes)", () => {
+describe("trunk failover during call setup (call model + sipp nodes)", { timeout: 300_000 }, () => {
   it("503 from the first trunk: the same call is retried on the next trunk and answered", async (t) => {
     const rig = await callThroughNodes(t, {
       nodes: ["trunk-node-503.xml", "trunk-node-answer.xml"],

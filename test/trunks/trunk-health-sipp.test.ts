@@ -23,7 +23,7 @@ async function allAnswered(host: TestHost, count: number): Promise<void> {
   await until(async () => (await trunkRows(host)).filter((r) => r.endpoints[0]?.lastProbe?.status === 200).length === count, 5000, "first probes");
 }
 
-describe("trunk health with sipp nodes", () => {
+describe("trunk health with sipp nodes", { timeout: 300_000 }, () => {
   it("a killed node goes out of service within oos-force, is skipped, and comes back after upAfter good answers", async (t) => {
     const ports = [await freePort(), await freePort(), await freePort()];
     const nodes = ports.map((p) => startNode(p));

@@ -36,7 +36,7 @@ async function oneCall(rig: TrunkCallRig, scenario: string): Promise<{ statuses:
 
 const t1 = async (rig: TrunkCallRig) => (await rig.trunks()).find((r) => r.number === "T1");
 
-describe("a dead trunk nobody probes", () => {
+describe("a dead trunk nobody probes", { timeout: 300_000 }, () => {
   it("fails over after noResponseTimeoutMs, goes out of service after two failures, returns after the hold-down on probation", async (t) => {
     const [dead, live] = [await freePort(), await freePort()];
     const backup = startNode(live, { scenario: "trunk-node-answer.xml" });

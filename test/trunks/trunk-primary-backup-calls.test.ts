@@ -14,7 +14,7 @@ after(() => killAllNodes());
 
 const HOLD_DOWN_S = 2;
 
-it("primary/backup with calls: primary, backup while it is out, primary again after the hold-down", async (t) => {
+it("primary/backup with calls: primary, backup while it is out, primary again after the hold-down", { timeout: 180_000 }, async (t) => {
   const [pp, pb] = [await freePort(), await freePort()];
   const primary = startNode(pp, { scenario: "trunk-node-answer.xml" });
   const backup = startNode(pb, { scenario: "trunk-node-answer.xml" });

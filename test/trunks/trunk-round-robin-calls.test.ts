@@ -16,7 +16,7 @@ after(() => killAllNodes());
 
 const AGENTS = Array.from({ length: 24 }, (_, i) => String(1001 + i));
 
-it("1,000 calls spread evenly over 3 trunks; a trunk out of service gets none of the next 150", async (t) => {
+it("1,000 calls spread evenly over 3 trunks; a trunk out of service gets none of the next 150", { timeout: 180_000 }, async (t) => {
   const ports = [await freePort(), await freePort(), await freePort()];
   const nodes = ports.map((p) => startNode(p, { scenario: "trunk-node-answer.xml" }));
   t.after(() => Promise.all(nodes.map((n) => n.kill())));

@@ -20,7 +20,7 @@ function tally(trunks: Array<string | undefined>): Record<string, number> {
   return counts;
 }
 
-describe("trunk selection with sipp nodes", () => {
+describe("trunk selection with sipp nodes", { timeout: 300_000 }, () => {
   it("round-robin spreads 1,000 concurrent selections evenly over 3 trunks; a trunk out of service gets none", async (t) => {
     const ports = [await freePort(), await freePort(), await freePort()];
     const nodes = ports.map((p) => startNode(p));
