@@ -344,9 +344,22 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
     return { customers: members.filter((m) => m.leg.role === "customer").map((m) => m.party), agents: members.filter((m) => m.leg.role !== "customer").map((m) => m.party) };
   }
 
-  /** The call's participants as the SIPREC metadata names them. */
+  /** The call's participants as the SIPREC metadata names them: those on it, then those that left (once each). */
   private participantsOf(call: RecordedCall): MetadataParticipant[] {
-    return [...call.members.values()].map((m) => ({ aor: `sip:${m.leg.dn || "anonymous"}@tandem.invalid`, name: m.leg.dn, side: m.leg.role === "customer" ? "customer" : "agent" }));
+    const of = (p: { dn: string; role: string }, since: string, until?: string): MetadataParticipant => ({
+      aor: `sip:${p.dn || "anonymous"}@tandem.invalid`,
+      name: p.dn,
+      side: p.role === "customer" ? "customer" : "agent",
+      since,
+      ...(until ? { until } : {}),
+    });
+    const now = [...call.members.values()].map((m) => of(m.leg, m.since));
+    const gone = new Map<string, MetadataParticipant>();
+    for (const p of call.left) {
+      const left = of(p, p.from, p.to);
+      if (!now.some((n) => n.aor === left.aor && n.side === left.side)) gone.set(`${left.side}:${left.aor}`, left);
+    }
+    return [...now, ...gone.values()];
   }
 
   /**

@@ -2,7 +2,8 @@
  * Recording metadata (RFC 7865, `application/rs-metadata+xml`): the communication session, its participants, the
  * two streams (one per side, labelled as in the SDP, RFC 4574) and who sends and receives which. Identifiers are
  * base64 of a UUID (RFC 7865 §6.9). `datamode` is `complete`: each update (a re-INVITE after a transfer or a party
- * leaving) carries the whole picture again.
+ * leaving) carries the whole picture again — a participant that left (a transferring agent) stays listed under the
+ * same id with its `disassociate-time` and no streams (RFC 7865 §6.6).
  */
 import { randomUUID } from "node:crypto";
 
@@ -12,6 +13,10 @@ export interface MetadataParticipant {
   readonly name: string;
   /** Which stream the participant sends on: the customer side's or the agent side's. */
   readonly side: "customer" | "agent";
+  /** When it joined the recorded call (ISO); the time of the snapshot when absent. */
+  readonly since?: string;
+  /** When it left the recorded call (ISO), for a participant no longer on it. */
+  readonly until?: string;
 }
 
 export interface RecordingMetadata {
@@ -70,13 +75,14 @@ export function metadataXml(m: RecordingMetadata): string {
       `    </nameID>`,
       `  </participant>`,
       `  <participantsessionassoc participant_id="${id}" session_id="${m.sessionId}">`,
-      `    <associate-time>${at}</associate-time>`,
+      `    <associate-time>${p.since ?? at}</associate-time>`,
+      ...(p.until ? [`    <disassociate-time>${p.until}</disassociate-time>`] : []),
       `  </participantsessionassoc>`,
-      `  <participantstreamassoc participant_id="${id}">`,
-      `    <send>${send}</send>`,
-      `    <recv>${recv}</recv>`,
-      `  </participantstreamassoc>`,
     );
+    // One that left sends and receives nothing any more.
+    if (!p.until) {
+      lines.push(`  <participantstreamassoc participant_id="${id}">`, `    <send>${send}</send>`, `    <recv>${recv}</recv>`, `  </participantstreamassoc>`);
+    }
   });
   lines.push(
     `  <stream stream_id="${m.streams.customer}" session_id="${m.sessionId}">`,
