@@ -62,7 +62,7 @@ function assertHears(phone: PartyPhone | undefined, tones: number[], fromMs: num
   assert.ok(fractionHearing(heard, tones) >= 0.9, `${who} hears ${tones.join("+")} Hz: ${describeSegments(toneSegments(heard))}`);
 }
 
-test("SIPREC after a transfer: stream 1 the customer alone, stream 2 agent 2 alone; a re-INVITE names agent 2", async (t: TestContext) => {
+test("SIPREC after a transfer: stream 1 the customer alone, stream 2 agent 2 alone; a re-INVITE names agent 2", { timeout: 180_000 }, async (t: TestContext) => {
   const { rig, srs, connId } = await siprecCall(t, "srs-update.xml", false);
   const cc = rig.h.model.callControl;
   const [stream1] = srs.streams ?? [];
@@ -89,7 +89,7 @@ test("SIPREC after a transfer: stream 1 the customer alone, stream 2 agent 2 alo
   assert.equal(sippOk(await srs.sipp), undefined, "the SRS got one re-INVITE naming 1002 and the customer, then the BYE");
 });
 
-test("SIPREC after a conference: stream 1 the customer alone, stream 2 both agents, all three hear each other; then agent 2 leaves", async (t: TestContext) => {
+test("SIPREC after a conference: stream 1 the customer alone, stream 2 both agents, all three hear each other; then agent 2 leaves", { timeout: 180_000 }, async (t: TestContext) => {
   const { rig, srs, connId } = await siprecCall(t, "srs.xml", true);
   const conf = rig.conf;
   const [stream1] = srs.streams ?? [];
