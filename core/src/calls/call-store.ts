@@ -174,14 +174,17 @@ export class CallStore {
    */
   saveDialog(connId: string, role: DialogSlot, dialog: DialogRecord, party?: DialogParty): void {
     const tell = party ? JSON.stringify(party) : null;
-    // Durable when this returns, as a restart after kill -9 needs it: not one of the turn's deferred writes.
-    this.storage.commitTurn();
+    // Joins the turn's transaction, committed when the turn ends (setImmediate), with the call row's answer: the
+    // 2xx this dialog follows was handed to the socket before this runs either way, so a commit of its own
+    // only narrowed a window that kill -9 can hit anyway, at the price of a WAL commit per answered leg. Everything
+    // a restart or an observer reads about the answer (the event log commits the turn's writes before its batch,
+    // so EventEstablished is never logged before its dialogs) stays ordered after the commit.
     const row = this.dialogRow;
     row[0] = connId;
     row[1] = role;
     row[2] = JSON.stringify(dialog);
     row[3] = tell;
-    this.storage.run(SAVE_DIALOG, row);
+    this.storage.runInTurn(SAVE_DIALOG, row);
     this.withDialogs.add(connId);
   }
 
