@@ -89,8 +89,9 @@ export async function b2buaLadder(
   transport: "u1" | "t1",
   rates: readonly number[] = RATES,
   seconds = SECONDS,
+  shards = 16,
 ): Promise<StepFigures[]> {
-  const t = await startTestStack({ shards: 16 });
+  const t = await startTestStack({ shards });
   let uasPort = 0;
   const errors: B2buaErrors = { n: 0, kinds: new Map<string, number>() };
   const latencies: number[] = [];

@@ -7,7 +7,7 @@
  * By default it runs the ladder (rate-ladder.ts) of the contact-centre path, then the same ladder for the bare
  * B2BUA (sip-bench.ts, UDP) so the ratio between them is measured in one run, then the memory phase.
  *
- *   CALLS_BENCH_PHASE=ladder|b2bua|throughput|latency|memory  one phase only
+ *   CALLS_BENCH_PHASE=ladder|b2bua|throughput|latency|memory  one phase only (ladder: both ladders and their ratio)
  *   CALLS_BENCH_BUILD=src                        memory phase on the sources under tsx
  *   node --expose-gc --conditions=tandem-src --import tsx test/calls/bench/calls-bench.ts [rate] [seconds]
  */
@@ -16,7 +16,7 @@ import type { InboundInvite, OutboundInviteOptions, SipVerbs } from "@tandem/sdk
 import { freePort } from "../../support/free-port.js";
 import { killAllSipp, runSipp, startSipp, type SippResult } from "../../support/sipp.js";
 import type { CoreEventBus } from "../../../core/src/bus/event-bus.js";
-import { staleDist, startRig as startBenchRig, type Build, type Rig as BenchRig } from "./bench-rig.js";
+import { BENCH_SHARDS, staleDist, startRig as startBenchRig, type Build, type Rig as BenchRig } from "./bench-rig.js";
 import { sleep } from "../../support/sleep.js";
 import { b2buaLadder } from "../../bench/sip-bench.js";
 import { bestRate, LADDER_RATES, percentile, runLadder, STEP_SECONDS, type StepFigures } from "./rate-ladder.js";
@@ -128,15 +128,21 @@ async function callsLadder(): Promise<StepFigures[]> {
 
 async function ladders(): Promise<void> {
   const phase = process.env.CALLS_BENCH_PHASE;
-  console.log(`ladder (${STEP_SECONDS} s per step, pass = < 0.1 % failed; CPU is this process's, sipp excluded):`);
+  console.log(
+    `ladder (${STEP_SECONDS} s per step, ${BENCH_SHARDS} SIP shards on both paths, pass = < 0.1 % failed; ` +
+      "CPU is this process's, sipp excluded):",
+  );
   const calls = !phase || phase === "ladder" ? await callsLadder() : [];
-  const b2bua = !phase || phase === "b2bua" ? await b2buaLadder("u1", LADDER_RATES, STEP_SECONDS) : [];
+  const b2bua = !phase || phase === "ladder" || phase === "b2bua" ? await b2buaLadder("u1", LADDER_RATES, STEP_SECONDS, BENCH_SHARDS) : [];
   if (calls.length === 0 || b2bua.length === 0) return;
   const ratio = (a: number | undefined, b: number | undefined): string => (a && b ? (a / b).toFixed(2) : "n/a");
-  const at500 = (steps: StepFigures[]): StepFigures | undefined => steps.find((s) => s.rate === 500);
+  // At every offered rate both ladders reached: the ratio of CPU per call, contact centre over bare B2BUA.
+  const ratios = calls
+    .map((c) => `${c.rate}/s ${ratio(c.cpuUsPerCall, b2bua.find((b) => b.rate === c.rate)?.cpuUsPerCall)}`)
+    .join(", ");
   console.log(
-    `RESULT contact centre ${bestRate(calls)} calls/s vs bare B2BUA ${bestRate(b2bua)} calls/s; ` +
-      `CPU per call at 500/s contact centre / B2BUA = ${ratio(at500(calls)?.cpuUsPerCall, at500(b2bua)?.cpuUsPerCall)}`,
+    `RESULT (${BENCH_SHARDS} shards each) contact centre ${bestRate(calls)} calls/s vs bare B2BUA ${bestRate(b2bua)} calls/s; ` +
+      `CPU per call contact centre / B2BUA: ${ratios}`,
   );
 }
 
