@@ -87,6 +87,19 @@ describe("media engine control", { timeout: 300_000 }, () => {
     assert.equal(b.rtp.arrivals.length, before, "nothing more to the old address");
   });
 
+  it("a re-offer's port takes the latch from the old address, which goes on sending a moment after the new SDP (RFC 3264 §8)", async (t) => {
+    const { a, b, moved } = await talkersAndNewAddress(t, engine);
+    await until(() => hears(b.rtp, [400]), 8000, "b hearing a");
+    await b.party.reoffer(partyOffer(moved.port));
+    // Packets from the old address arrive after the new SDP (in flight, or a phone slow to stop): they latch first.
+    await sleep(150);
+    moved.sendTone({ to: { port: enginePort(b.party.localSdp) }, frequencies: [700] });
+    await sleep(300);
+    b.rtp.stopSending();
+    await until(() => hears(moved, [400]), 8000, "the new address hearing a");
+    await until(() => hears(a.rtp, [700]), 8000, "a hearing b from its new address");
+  });
+
   it("a fresh offer keeps the party's port, takes the next SDP version, and awaits the answer that moves the party", async (t) => {
     const { a, b, moved } = await talkersAndNewAddress(t, engine);
     await assert.rejects(b.party.accept(partyOffer(moved.port)), (e: Error) => McuErrors.wrongState.is(e), "no offer of ours awaits an answer");

@@ -3,7 +3,8 @@
  * is let in. Only the host the SDP signalled may send; the first good packet from it latches its source port
  * (symmetric RTP, so a party behind NAT is still reached) and its SSRC. Anything else — another host, another port
  * once latched, another SSRC while the latched one is live, a packet that does not parse, a payload type that was not negotiated, an oversized
- * packet — is dropped and counted. A new SDP from the party (re-INVITE) starts the latching over.
+ * packet — is dropped and counted. A new SDP from the party (re-INVITE) starts the latching over, and its port
+ * takes the latch from any other (with its SSRC at once).
  */
 import { randomInt } from "node:crypto";
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
@@ -189,7 +190,12 @@ export class RtpEndpoint {
   private onRtp(msg: Buffer, rinfo: RemoteInfo): void {
     this.stats.packetsIn++;
     const remote = this.remote;
-    if (!remote || rinfo.address !== remote.host || (this.latchedPort >= 0 && rinfo.port !== this.latchedPort)) return this.drop("foreign-source");
+    if (!remote || rinfo.address !== remote.host) return this.drop("foreign-source");
+    // The port the SDP names takes the latch back (RFC 3264 §8: the new SDP says where the media now is; latching
+    // only stands in for it behind a NAT): after a re-INVITE moved the party, packets still in flight from its old
+    // port latch first, and the new port's packets would be foreign from then on.
+    const moved = this.latchedPort >= 0 && rinfo.port !== this.latchedPort;
+    if (moved && rinfo.port !== remote.rtpPort) return this.drop("foreign-source");
     if (msg.length > MAX_PACKET_BYTES) return this.drop("oversize");
     const packet = parseRtp(msg);
     if (!packet) return this.drop("malformed");
@@ -197,7 +203,7 @@ export class RtpEndpoint {
     if (packet.payload.length > MAX_PAYLOAD_BYTES) return this.drop("oversize");
     const now = performance.now();
     const newStream = this.lockedSsrc >= 0 && packet.ssrc !== this.lockedSsrc;
-    if (newStream && now - this.lastMediaAt < SSRC_TAKEOVER_MS) return this.drop("foreign-ssrc");
+    if (newStream && !moved && now - this.lastMediaAt < SSRC_TAKEOVER_MS) return this.drop("foreign-ssrc");
     this.lockedSsrc = packet.ssrc;
     this.latchedPort = rinfo.port;
     this.lastMediaAt = now;
@@ -207,7 +213,8 @@ export class RtpEndpoint {
   private onRtcp(msg: Buffer, rinfo: RemoteInfo): void {
     this.stats.packetsIn++;
     const remote = this.remote;
-    if (!remote || rinfo.address !== remote.host || (this.latchedRtcpPort >= 0 && rinfo.port !== this.latchedRtcpPort)) return this.drop("foreign-source");
+    if (!remote || rinfo.address !== remote.host) return this.drop("foreign-source");
+    if (this.latchedRtcpPort >= 0 && rinfo.port !== this.latchedRtcpPort && rinfo.port !== remote.rtcpPort) return this.drop("foreign-source");
     if (msg.length > MAX_PACKET_BYTES) return this.drop("oversize");
     if (!looksLikeRtcp(msg)) return this.drop("malformed");
     this.latchedRtcpPort = rinfo.port;
