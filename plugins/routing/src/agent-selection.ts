@@ -12,7 +12,7 @@ interface ReadyAgent {
 }
 
 /** `since` as `toISOString()` writes it (what the registry stamps), else that form of it; unreadable stays as is. */
-function idleKey(since: string): string {
+export function idleKey(since: string): string {
   if (since.length === 24 && since.endsWith("Z")) return since;
   const ms = Date.parse(since);
   return Number.isNaN(ms) ? since : new Date(ms).toISOString();

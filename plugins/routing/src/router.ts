@@ -6,10 +6,11 @@
  * never strands a queue (domain.md §5, pain point 2).
  */
 import type { AgentSnapshot, DnRegistry, EventBus, Logger, RouteDecision, RouteRequest, Unsubscribe } from "@tandem/sdk";
-import { anyLoggedIn, availableAgents, hasSkills, longestIdleFirst } from "./agent-selection.js";
+import { anyLoggedIn, availableAgents, hasSkills } from "./agent-selection.js";
 import { AbortWatches } from "./abort-watches.js";
 import { CallQueue, compareEntries, type QueueEntry } from "./call-queue.js";
 import { RoutingErrors } from "./errors.js";
+import { ReadyAgentsIndex } from "./ready-agents-index.js";
 import { DN_OPTION_QUEUES, DN_OPTION_SKILLS } from "./manifest.js";
 import type { QueueConfig, RoutingConfig } from "./routing-config.js";
 
@@ -60,12 +61,18 @@ export class Router {
   /** Once a call aborts (it ended, however) the router forgets it; dropped once the call is answered. */
   private readonly abortWatches = new AbortWatches((connId) => this.forget(connId));
 
+  private readonly ready: ReadyAgentsIndex;
+
   constructor(private readonly deps: RouterDeps) {
     for (const name of Object.keys(deps.config.queues)) this.queues.set(name, new CallQueue(name));
+    this.ready = new ReadyAgentsIndex(deps.config.queues, (dn) => deps.dns.agent(dn));
   }
 
   start(): void {
     const later = (): void => this.scheduleDispatch();
+    // Any event about an agent may mean it turned Ready or stopped being free (ready-agents-index.ts).
+    this.unsubscribe.push(this.deps.bus.on("*", (e) => this.ready.touch(e.dn)));
+    this.unsubscribe.push(this.deps.dns.onChange(() => this.ready.refreshAll()));
     // An agent turning Ready, or a call ending (the agent leaves Busy without an event of its own).
     for (const name of ["EventAgentReady", "EventReleased", "EventAbandoned", "EventAgentLogin"] as const) {
       this.unsubscribe.push(this.deps.bus.on(name, later));
@@ -77,7 +84,10 @@ export class Router {
         this.abortWatches.unwatch(e.connId);
       }),
     );
-    this.watchdog = setInterval(later, this.deps.config.dispatchIntervalMs);
+    this.watchdog = setInterval(() => {
+      this.ready.refreshAll();
+      later();
+    }, this.deps.config.dispatchIntervalMs);
     this.watchdog.unref();
   }
 
@@ -131,8 +141,8 @@ export class Router {
   private deliverAtOnce(request: RouteRequest, name: string, config: QueueConfig, priority: number): RouteDecision | undefined {
     if ((this.queues.get(name)?.size ?? 0) > 0) return undefined;
     const tried = new Set(request.attempts.map((a) => a.dn));
-    for (const agent of this.candidates(config, tried)) {
-      if (!request.reserve(agent.dn)) continue;
+    const agent = this.firstReserved(name, config, tried, (dn) => request.reserve(dn));
+    if (agent) {
       this.placements.set(request.connId, this.newPlacement(name, priority));
       return {
         kind: "agent",
@@ -181,12 +191,13 @@ export class Router {
     for (const head of heads) {
       const config = this.deps.config.queues[head.value.queue];
       if (!config) continue;
-      for (const agent of this.candidates(config, refused)) {
-        if (!head.value.request.reserve(agent.dn)) {
-          refused.add(agent.dn);
-          continue;
-        }
-        this.deliver(head.value, agent.dn, config);
+      const taken = this.firstReserved(head.value.queue, config, refused, (dn) => {
+        if (head.value.request.reserve(dn)) return true;
+        refused.add(dn);
+        return false;
+      });
+      if (taken) {
+        this.deliver(head.value, taken.dn, config);
         return true;
       }
     }
@@ -278,9 +289,14 @@ export class Router {
     return this.placements.size;
   }
 
-  /** Ready agents of the queue's group with the queue's skills, longest idle first, one at a time. */
-  private candidates(config: QueueConfig, skip: ReadonlySet<string>): Iterable<AgentSnapshot> {
-    return longestIdleFirst(config.agents, (dn) => this.deps.dns.agent(dn), skip, this.eligibleFor(config));
+  /** The longest idle Ready agent of the queue's group with the queue's skills that `reserve` takes. */
+  private firstReserved(
+    queue: string,
+    config: QueueConfig,
+    skip: ReadonlySet<string>,
+    reserve: (dn: string) => boolean,
+  ): AgentSnapshot | undefined {
+    return this.ready.first(queue, (agent) => reserve(agent.dn), skip, this.eligibleFor(config));
   }
 
   /** All of them at once (the queue's figures). */
