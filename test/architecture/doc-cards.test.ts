@@ -52,10 +52,10 @@ function check(callee: "defineHook" | "defineExtensionPoint", page: string, know
   assert.deepEqual([...missing, ...stale], []);
 }
 
-test("every hook has its card in docs/reference/hooks.md", () => {
+test("every hook has its card in docs/reference/hooks.md", { timeout: 180_000 }, () => {
   check("defineHook", "hooks.md", ["routeCall", "selectTrunk"]);
 });
 
-test("every extension point has its card in docs/reference/extension-points.md", () => {
+test("every extension point has its card in docs/reference/extension-points.md", { timeout: 180_000 }, () => {
   check("defineExtensionPoint", "extension-points.md", ["core.call-control", "media.mcu"]);
 });

@@ -32,20 +32,20 @@ function violations(filter: (ref: ModuleReference) => string | undefined): strin
   return out;
 }
 
-test("the scan sees the source of every area", () => {
+test("the scan sees the source of every area", { timeout: 180_000 }, () => {
   for (const folder of ["core/src/sip", "core/src/calls", "sdk/src", "testing/src", "plugins/desktop/src", "ui/src"]) {
     assert.ok(refs.some((r) => inside(r.from, folder)), `no imports read under ${folder}`);
   }
 });
 
-test("every import() names its module with a string literal", () => {
+test("every import() names its module with a string literal", { timeout: 180_000 }, () => {
   // A computed specifier hides what a file depends on from these rules; the plugin loader is the one
   // place whose job is loading modules named by the config.
   const loaders = new Set(["core/src/plugins/load-plugin-module.ts", "core/src/plugins/builtin-plugins.ts"]);
   assert.deepEqual(violations((r) => (r.specifier === undefined && !loaders.has(r.from) ? "is computed" : undefined)), []);
 });
 
-test("the core imports no plugin and no test kit", () => {
+test("the core imports no plugin and no test kit", { timeout: 180_000 }, () => {
   const broken = violations((r) => {
     if (!inside(r.from, "core")) return undefined;
     if (inside(r.file, "plugins") || r.workspacePackage?.startsWith("@tandem/plugin-")) return "reaches a plugin";
@@ -55,7 +55,7 @@ test("the core imports no plugin and no test kit", () => {
   assert.deepEqual(broken, []);
 });
 
-test("plugins import only the SDK, libraries and their own files", () => {
+test("plugins import only the SDK, libraries and their own files", { timeout: 180_000 }, () => {
   const broken = violations((r) => {
     const own = pluginFolderOf(r.from);
     if (own === undefined || r.specifier === undefined) return undefined;
@@ -68,7 +68,7 @@ test("plugins import only the SDK, libraries and their own files", () => {
   assert.deepEqual(broken, []);
 });
 
-test("the SDK imports neither the core, a plugin nor the test kit", () => {
+test("the SDK imports neither the core, a plugin nor the test kit", { timeout: 180_000 }, () => {
   const broken = violations((r) => {
     if (!inside(r.from, "sdk")) return undefined;
     if (reachesCore(r)) return "reaches the core";
@@ -79,7 +79,7 @@ test("the SDK imports neither the core, a plugin nor the test kit", () => {
   assert.deepEqual(broken, []);
 });
 
-test("the dashboard talks to the server over HTTP only: it imports no workspace code", () => {
+test("the dashboard talks to the server over HTTP only: it imports no workspace code", { timeout: 180_000 }, () => {
   const broken = violations((r) => {
     if (!inside(r.from, "ui")) return undefined;
     if (r.workspacePackage !== undefined) return "imports a workspace package";
@@ -89,14 +89,14 @@ test("the dashboard talks to the server over HTTP only: it imports no workspace 
   assert.deepEqual(broken, []);
 });
 
-test("the SIP layer knows nothing of the registry or of calls", () => {
+test("the SIP layer knows nothing of the registry or of calls", { timeout: 180_000 }, () => {
   const broken = violations((r) =>
     inside(r.from, "core/src/sip") && (inside(r.file, "core/src/registry") || inside(r.file, "core/src/calls")) ? "is above the SIP layer" : undefined,
   );
   assert.deepEqual(broken, []);
 });
 
-test("storage knows no domain", () => {
+test("storage knows no domain", { timeout: 180_000 }, () => {
   const domain = ["registry", "calls", "bus", "sip", "sip-trace", "plugins", "admin"].map((d) => `core/src/${d}`);
   const broken = violations((r) =>
     inside(r.from, "core/src/storage") && domain.some((d) => inside(r.file, d)) ? "is domain code storage must not know" : undefined,
@@ -104,14 +104,14 @@ test("storage knows no domain", () => {
   assert.deepEqual(broken, []);
 });
 
-test("calls reach the SIP layer only through its public face, core/src/sip/index.ts", () => {
+test("calls reach the SIP layer only through its public face, core/src/sip/index.ts", { timeout: 180_000 }, () => {
   const broken = violations((r) =>
     inside(r.from, "core/src/calls") && inside(r.file, "core/src/sip") && r.file !== "core/src/sip/index.ts" ? "bypasses core/src/sip/index.ts" : undefined,
   );
   assert.deepEqual(broken, []);
 });
 
-test("the call model gets what a plugin gets: no database driver, no HTTP framework, nothing of the core but the SIP face", () => {
+test("the call model gets what a plugin gets: no database driver, no HTTP framework, nothing of the core but the SIP face", { timeout: 180_000 }, () => {
   // Its storage and routes come through the SDK's PluginStorage and PluginHttp, so it could become a plugin.
   const frameworks = new Set(["better-sqlite3", "fastify"]);
   const broken = violations((r) => {
@@ -136,7 +136,7 @@ function unitEdges(folder: string, skip: ReadonlySet<string> = new Set()): Array
   return edges;
 }
 
-test("no import cycle between the parts of the SIP layer (its folders and the contract files beside them)", () => {
+test("no import cycle between the parts of the SIP layer (its folders and the contract files beside them)", { timeout: 180_000 }, () => {
   // index.ts is the layer's face to the rest of the core; nothing inside the layer imports it.
   assert.deepEqual(cyclesOf(unitEdges("core/src/sip", new Set(["index.ts"]))), []);
 });
@@ -155,7 +155,7 @@ const SIP_LAYERS: readonly (readonly string[])[] = [
   ["stack"],
 ];
 
-test("each SIP folder imports only the folders below it (parser and transport up to stack)", () => {
+test("each SIP folder imports only the folders below it (parser and transport up to stack)", { timeout: 180_000 }, () => {
   const row = new Map(SIP_LAYERS.flatMap((names, i) => names.map((name) => [name, i] as const)));
   const folderOf = (path: string): string | undefined => {
     const parts = path.slice("core/src/sip/".length).split("/");
@@ -174,7 +174,7 @@ test("each SIP folder imports only the folders below it (parser and transport up
   assert.deepEqual(broken, []);
 });
 
-test("no import cycle between the core's areas (config and the plugin host among them)", () => {
+test("no import cycle between the core's areas (config and the plugin host among them)", { timeout: 180_000 }, () => {
   // index.ts is the package's face; it re-exports from every area and nothing imports it.
   assert.deepEqual(cyclesOf(unitEdges("core/src", new Set(["index.ts"]))), []);
 });

@@ -9,7 +9,7 @@ import { openCore, quietLogger, tempDir } from "./test-support.js";
 const stored = (core: ReturnType<typeof openCore>) =>
   (core.db.prepare("SELECT COUNT(*) AS n FROM core__events").get() as { n: number }).n;
 
-test("a client paging with after=SEQ while events are emitted receives every event exactly once", async (t) => {
+test("a client paging with after=SEQ while events are emitted receives every event exactly once", { timeout: 180_000 }, async (t) => {
   const core = openCore(join(tempDir(t), "events.sqlite"), { flushMs: 5 });
   t.after(() => core.close());
   const total = 2_000;
@@ -41,7 +41,7 @@ test("a client paging with after=SEQ while events are emitted receives every eve
   assert.ok(core.log.stats.batches < total / 10, `batched: ${core.log.stats.batches} transactions for ${total} events`);
 });
 
-test("a seq is shown only once committed: since() and lastSeq() commit the queue first", async (t) => {
+test("a seq is shown only once committed: since() and lastSeq() commit the queue first", { timeout: 180_000 }, async (t) => {
   const core = openCore(join(tempDir(t), "events.sqlite"), { flushMs: 60_000 });
   t.after(() => core.close());
   for (let i = 0; i < 10; i++) core.bus.emit("EventUserEvent", { dn: "1001", data: { i } });
@@ -57,7 +57,7 @@ test("a seq is shown only once committed: since() and lastSeq() commit the queue
   assert.deepEqual(core.bus.since(3, 2).map((e) => e.seq), [4, 5]);
 });
 
-test("the flush timer writes a queue nobody read in one batch", async (t) => {
+test("the flush timer writes a queue nobody read in one batch", { timeout: 180_000 }, async (t) => {
   const core = openCore(join(tempDir(t), "events.sqlite"), { flushMs: 30 });
   t.after(() => core.close());
   for (let i = 0; i < 10; i++) core.bus.emit("EventUserEvent", { dn: "1001", data: { i } });
@@ -67,7 +67,7 @@ test("the flush timer writes a queue nobody read in one batch", async (t) => {
   assert.equal(core.log.stats.batches, 1);
 });
 
-test("a queue past a few hundred events is written soon, before the timer", async (t) => {
+test("a queue past a few hundred events is written soon, before the timer", { timeout: 180_000 }, async (t) => {
   const core = openCore(join(tempDir(t), "events.sqlite"), { flushMs: 60_000 });
   t.after(() => core.close());
   for (let i = 0; i < 600; i++) core.bus.emit("EventUserEvent");
@@ -75,7 +75,7 @@ test("a queue past a few hundred events is written soon, before the timer", asyn
   assert.equal(stored(core), 600);
 });
 
-test("seq continues after restart; close() flushes; pruning keeps the high-water mark", (t) => {
+test("seq continues after restart; close() flushes; pruning keeps the high-water mark", { timeout: 180_000 }, (t) => {
   const path = join(tempDir(t), "events.sqlite");
   const first = openCore(path, { flushMs: 60_000 });
   for (let i = 0; i < 5; i++) first.bus.emit("EventUserEvent", { data: { run: 1 } });
@@ -95,7 +95,7 @@ test("seq continues after restart; close() flushes; pruning keeps the high-water
   assert.equal(third.bus.emit("EventUserEvent").seq, 7);
 });
 
-test("retention prunes events older than retentionDays, at start and on demand", (t) => {
+test("retention prunes events older than retentionDays, at start and on demand", { timeout: 180_000 }, (t) => {
   const path = join(tempDir(t), "events.sqlite");
   const core = openCore(path, { retentionDays: 2 });
   core.bus.emit("EventUserEvent");
@@ -114,7 +114,7 @@ test("retention prunes events older than retentionDays, at start and on demand",
   assert.ok(lines.some((l) => l.msg === "event log pruned"));
 });
 
-test("listeners are isolated and see events in seq order, also events emitted by listeners", (t) => {
+test("listeners are isolated and see events in seq order, also events emitted by listeners", { timeout: 180_000 }, (t) => {
   const lines: Array<{ level: string; msg: string }> = [];
   const core = openCore(join(tempDir(t), "events.sqlite"), { logger: quietLogger(lines) });
   t.after(() => core.close());
@@ -145,7 +145,7 @@ test("listeners are isolated and see events in seq order, also events emitted by
   assert.deepEqual(stored1, ev);
 });
 
-test("a failing write keeps the batch queued and unseen, logs a coded error, and succeeds on retry", async (t) => {
+test("a failing write keeps the batch queued and unseen, logs a coded error, and succeeds on retry", { timeout: 180_000 }, async (t) => {
   const lines: Array<{ level: string; msg: string }> = [];
   const core = openCore(join(tempDir(t), "events.sqlite"), { flushMs: 5, logger: quietLogger(lines) });
   t.after(() => core.close());

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { MetricsRegistry } from "../../core/src/metrics/metrics-registry.js";
 
-test("core and plugin metrics render in Prometheus text with their prefixes", async () => {
+test("core and plugin metrics render in Prometheus text with their prefixes", { timeout: 180_000 }, async () => {
   const m = new MetricsRegistry();
   m.core.counter({ name: "calls_total", help: "calls", labelNames: ["result"] }).inc({ result: "ok" }, 2);
   const plugin = m.forPlugin("cucm-presence");
@@ -19,7 +19,7 @@ test("core and plugin metrics render in Prometheus text with their prefixes", as
   assert.match(m.contentType, /text\/plain/);
 });
 
-test("the same metric declared twice is the same metric; another kind or a bad name is a coded error", async () => {
+test("the same metric declared twice is the same metric; another kind or a bad name is a coded error", { timeout: 180_000 }, async () => {
   const m = new MetricsRegistry({ defaultMetrics: false });
   const a = m.core.counter({ name: "x_total", help: "x" });
   const b = m.core.counter({ name: "x_total", help: "x" });

@@ -19,7 +19,7 @@ interface FloodResult {
   records: number;
 }
 
-test("a flood from one source is shed past the default per-DN limit, with no record, event row or event per INVITE", async (t) => {
+test("a flood from one source is shed past the default per-DN limit, with no record, event row or event per INVITE", { timeout: 180_000 }, async (t) => {
   const run = await runInLoopbackNetns<FloodResult>("test/calls/admission-flood-runner.ts", {
     timeoutMs: 180_000,
     env: { ...process.env, FLOOD_INVITES: "2000", FLOOD_RATE: "500" },

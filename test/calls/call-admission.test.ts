@@ -40,7 +40,7 @@ function readableMetrics(): Metrics & { totals: Map<string, number>; read(name: 
 
 const invite = (callId: string, dn = "5000", sourceAddress = "10.0.0.1") => ({ callId, dn, sourceAddress });
 
-test("defaults: limits that shed a flood from one source at one number", () => {
+test("defaults: limits that shed a flood from one source at one number", { timeout: 180_000 }, () => {
   const admission = new CallAdmission({ logger: silentLogger() });
   assert.deepEqual(admission.config, ADMISSION_CONFIG_DEFAULTS);
   for (let i = 0; i < ADMISSION_CONFIG_DEFAULTS.maxWaitingPerDn; i++) assert.equal(admission.admit(invite(`c${i}`)), undefined);
@@ -48,7 +48,7 @@ test("defaults: limits that shed a flood from one source at one number", () => {
   admission.stop();
 });
 
-test("each limit refuses with Retry-After and keeps nothing; a release frees the place", () => {
+test("each limit refuses with Retry-After and keeps nothing; a release frees the place", { timeout: 180_000 }, () => {
   const metrics = readableMetrics();
   const admission = new CallAdmission({
     config: { maxCalls: 3, maxWaitingPerDn: 2, maxCallsPerSource: 2, retryAfterSeconds: 7 },
@@ -81,7 +81,7 @@ test("each limit refuses with Retry-After and keeps nothing; a release frees the
   admission.stop();
 });
 
-test("an answered call frees its place at the DN, not in all or at its source", () => {
+test("an answered call frees its place at the DN, not in all or at its source", { timeout: 180_000 }, () => {
   const admission = new CallAdmission({ config: { maxCalls: 3, maxWaitingPerDn: 1, maxCallsPerSource: 2 }, logger: silentLogger() });
   assert.equal(admission.admit(invite("a", "5000", "10.0.0.1")), undefined);
   assert.ok(admission.check(invite("b", "5000", "10.0.0.2")), "5000 has one caller waiting");
@@ -97,14 +97,14 @@ test("an answered call frees its place at the DN, not in all or at its source", 
   admission.stop();
 });
 
-test("0 means no limit", () => {
+test("0 means no limit", { timeout: 180_000 }, () => {
   const admission = new CallAdmission({ config: { maxCalls: 0, maxWaitingPerDn: 0, maxCallsPerSource: 0 }, logger: silentLogger() });
   for (let i = 0; i < 5000; i++) assert.equal(admission.admit(invite(`c${i}`)), undefined);
   assert.equal(admission.calls, 5000);
   admission.stop();
 });
 
-test("shedding is told once when it starts and once after the quiet time, not per call", (t) => {
+test("shedding is told once when it starts and once after the quiet time, not per call", { timeout: 180_000 }, (t) => {
   t.mock.timers.enable({ apis: ["setTimeout", "Date"], now: 1_000_000 });
   const { bus, events } = recordingBus();
   const metrics = readableMetrics();

@@ -39,7 +39,7 @@ function call(store: CallStore, connId: string): void {
   store.createCall({ connId, state: CallState.Established, ani: "5551234", dnis: "5000", entryDn: "5000", startedAt: new Date().toISOString(), userData: {} });
 }
 
-test("open calls list their dialogs; an ended call's go with its end", (t) => {
+test("open calls list their dialogs; an ended call's go with its end", { timeout: 180_000 }, (t) => {
   const { store } = openStore(t);
   call(store, "a");
   call(store, "b");
@@ -55,7 +55,7 @@ test("open calls list their dialogs; an ended call's go with its end", (t) => {
   assert.deepEqual(store.openCalls().map((c) => c.connId), ["a"]);
 });
 
-test("a refresh rewrites the leg's row; forgetDialogs drops a restart's calls only", (t) => {
+test("a refresh rewrites the leg's row; forgetDialogs drops a restart's calls only", { timeout: 180_000 }, (t) => {
   const { store } = openStore(t);
   call(store, "a");
   call(store, "c");
@@ -70,7 +70,7 @@ test("a refresh rewrites the leg's row; forgetDialogs drops a restart's calls on
   assert.deepEqual(store.leftoverDialogs().map((d) => d.connId), ["c"]);
 });
 
-test("the recorded dialogs commit with their turn's writes and survive reopening the database (what a restart reads)", async (t) => {
+test("the recorded dialogs commit with their turn's writes and survive reopening the database (what a restart reads)", { timeout: 180_000 }, async (t) => {
   const { store, path } = openStore(t);
   call(store, "a");
   store.saveDialog("a", "agent", dialog("a-agent"));
@@ -83,7 +83,7 @@ test("the recorded dialogs commit with their turn's writes and survive reopening
   assert.deepEqual(restart.leftoverDialogs().map((d) => d.dialog.callId), ["a-agent"]);
 });
 
-test("a call closed as lost whose BYEs never went out is still listed (the start died before them)", (t) => {
+test("a call closed as lost whose BYEs never went out is still listed (the start died before them)", { timeout: 180_000 }, (t) => {
   const { store } = openStore(t);
   call(store, "a");
   store.saveDialog("a", "customer", dialog("a-customer"));
@@ -92,7 +92,7 @@ test("a call closed as lost whose BYEs never went out is still listed (the start
   assert.deepEqual(store.leftoverDialogs().map((d) => d.dialog.callId), ["a-customer"]);
 });
 
-test("a party's leg has its own row with whom to tell; forgetDialog drops that leg only", (t) => {
+test("a party's leg has its own row with whom to tell; forgetDialog drops that leg only", { timeout: 180_000 }, (t) => {
   const { store } = openStore(t);
   call(store, "a");
   store.saveDialog("a", "customer", dialog("a-customer"));

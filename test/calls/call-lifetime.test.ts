@@ -14,7 +14,7 @@ import { CallState } from "../../core/src/calls/call-types.js";
 
 const listeners = (signal: AbortSignal) => getEventListeners(signal, "abort").length;
 
-describe("the router's abort watches", () => {
+describe("the router's abort watches", { timeout: 300_000 }, () => {
   it("one listener per call however often it is asked; the abort forgets the call once", () => {
     const forgotten: string[] = [];
     const watches = new AbortWatches((connId) => forgotten.push(connId));
@@ -63,7 +63,7 @@ function establish(c: Call): void {
   c.to(CallState.Established);
 }
 
-describe("a call's AbortController", () => {
+describe("a call's AbortController", { timeout: 300_000 }, () => {
   it("is let go once Established with no listener; the next read gives a fresh one that still aborts", async () => {
     const c = call();
     const before = c.abort;

@@ -49,7 +49,7 @@ function shape(db: Database.Database, table: string): unknown {
   };
 }
 
-test("an old database's call tables become calls__calls, calls__legs, calls__dialogs with every row kept", (t) => {
+test("an old database's call tables become calls__calls, calls__legs, calls__dialogs with every row kept", { timeout: 180_000 }, (t) => {
   const path = oldDatabase(t);
   const before = openDatabase(path);
   assert.deepEqual(tables(before), ["_migrations", "call_dialogs", "call_legs", "calls"], "the fixture has the old names");
@@ -83,7 +83,7 @@ test("an old database's call tables become calls__calls, calls__legs, calls__dia
   assert.deepEqual(db.pragma("foreign_key_check"), [], "the legs and dialogs still reference their calls");
 });
 
-test("the renamed tables keep working: new rows, the cascade to legs, the dialogs dropped with a call's end", (t) => {
+test("the renamed tables keep working: new rows, the cascade to legs, the dialogs dropped with a call's end", { timeout: 180_000 }, (t) => {
   const { db, store } = open(t, oldDatabase(t));
   store.createCall({ connId: "00b1", state: CallState.Ringing, ani: "5550000", dnis: "5000", entryDn: "5000", startedAt: "2026-01-06T10:00:00.000Z", userData: {} });
   const leg = store.addLeg("00b1", { role: "customer", sipCallId: "c3@pbx", direction: "inbound", startedAt: "2026-01-06T10:00:00.000Z" });
@@ -99,7 +99,7 @@ test("the renamed tables keep working: new rows, the cascade to legs, the dialog
   assert.deepEqual(db.prepare("SELECT COUNT(*) AS n FROM calls__legs WHERE conn_id = '00a2'").get(), { n: 0 }, "ON DELETE CASCADE follows the rename");
 });
 
-test("opening the taken-over database again changes nothing; a fresh database gets the same tables", (t) => {
+test("opening the taken-over database again changes nothing; a fresh database gets the same tables", { timeout: 180_000 }, (t) => {
   const path = oldDatabase(t);
   open(t, path).db.close();
   const { db } = open(t, path);
@@ -109,7 +109,7 @@ test("opening the taken-over database again changes nothing; a fresh database ge
   for (const table of ["calls__calls", "calls__legs", "calls__dialogs"]) assert.deepEqual(shape(fresh, table), shape(db, table), table);
 });
 
-test("a takeover that cannot finish is rolled back whole and reported as a migration error", (t) => {
+test("a takeover that cannot finish is rolled back whole and reported as a migration error", { timeout: 180_000 }, (t) => {
   const path = oldDatabase(t);
   const db = openDatabase(path);
   t.after(() => db.open && db.close());

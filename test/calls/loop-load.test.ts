@@ -39,7 +39,7 @@ function offer(load: LoopLoad, loop: ReturnType<typeof scriptedLoop>, u: number,
   return taken;
 }
 
-test("a loop busy past the limit for a sustained time refuses most new calls, never all; a quiet one takes them all again", () => {
+test("a loop busy past the limit for a sustained time refuses most new calls, never all; a quiet one takes them all again", { timeout: 180_000 }, () => {
   const loop = scriptedLoop();
   const load = new LoopLoad({ maxUtilization: 0.9, meter: loop.meter, now: loop.now });
   assert.equal(offer(load, loop, 0.5, 1000), 100, "below the limit every call is taken");
@@ -52,7 +52,7 @@ test("a loop busy past the limit for a sustained time refuses most new calls, ne
   assert.ok(load.lastPercent <= 35 && load.lastPercent >= 25, `smoothed utilisation ${load.lastPercent} %`);
 });
 
-test("one busy interval is not overload: no call is refused", () => {
+test("one busy interval is not overload: no call is refused", { timeout: 180_000 }, () => {
   const loop = scriptedLoop();
   const load = new LoopLoad({ maxUtilization: 0.9, meter: loop.meter, now: loop.now });
   assert.equal(offer(load, loop, 0.85, 1000), 100);
@@ -60,7 +60,7 @@ test("one busy interval is not overload: no call is refused", () => {
   assert.equal(offer(load, loop, 0.5, 1000), 100);
 });
 
-test("the utilisation is read at most once per interval, and never when the limit is off", () => {
+test("the utilisation is read at most once per interval, and never when the limit is off", { timeout: 180_000 }, () => {
   const loop = scriptedLoop();
   const load = new LoopLoad({ maxUtilization: 0.9, meter: loop.meter, now: loop.now });
   for (let i = 0; i < 50; i++) load.take();
@@ -73,7 +73,7 @@ test("the utilisation is read at most once per interval, and never when the limi
   assert.equal(off.reads(), 0);
 });
 
-test("admission refuses by load in check() only, as the `load` limit with the utilisation in percent", () => {
+test("admission refuses by load in check() only, as the `load` limit with the utilisation in percent", { timeout: 180_000 }, () => {
   const loop = scriptedLoop();
   const metrics = countingMetrics();
   const events: Array<{ name: EventName; input: EventInput | undefined }> = [];

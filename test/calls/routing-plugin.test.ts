@@ -21,7 +21,7 @@ function request(connId: string, signal = new AbortController().signal): RouteRe
   };
 }
 
-test("the plugin answers routeCall for its Routing Points and serves /queues", async (t) => {
+test("the plugin answers routeCall for its Routing Points and serves /queues", { timeout: 180_000 }, async (t) => {
   const host = await createTestHost({
     plugins: [routing as never],
     dns: [
@@ -54,7 +54,7 @@ test("the plugin answers routeCall for its Routing Points and serves /queues", a
   assert.equal(await waiting, null as RouteDecision | null);
 });
 
-test("a bad plugin config is refused before the plugin runs", async () => {
+test("a bad plugin config is refused before the plugin runs", { timeout: 180_000 }, async () => {
   await assert.rejects(
     createTestHost({
       plugins: [routing as never],

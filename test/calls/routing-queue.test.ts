@@ -6,7 +6,7 @@ import { CallQueue } from "../../plugins/routing/src/call-queue.js";
 import { anyLoggedIn, availableAgents, hasSkills, longestIdleFirst } from "../../plugins/routing/src/agent-selection.js";
 import { DN_OPTION_SKILLS } from "../../plugins/routing/src/manifest.js";
 
-test("queue order: priority, then requeued calls, then arrival", () => {
+test("queue order: priority, then requeued calls, then arrival", { timeout: 180_000 }, () => {
   const q = new CallQueue<string>("sales");
   const add = (connId: string, priority: number, arrival: number, requeued = false) =>
     q.add({ connId, priority, arrival, requeued, value: connId });
@@ -26,7 +26,7 @@ function agent(dn: string, state: AgentSnapshot["state"], since: string, calls: 
   return { dn, state, baseState: state === "Busy" ? "Ready" : state, since, calls };
 }
 
-test("selection: longest idle Ready agent of the group; Busy, NotReady, skipped and foreign agents never", () => {
+test("selection: longest idle Ready agent of the group; Busy, NotReady, skipped and foreign agents never", { timeout: 180_000 }, () => {
   const agents = new Map<string, AgentSnapshot>([
     ["1001", agent("1001", "Ready", "2026-01-01T10:00:05Z")],
     ["1002", agent("1002", "Ready", "2026-01-01T10:00:01Z")],
@@ -42,7 +42,7 @@ test("selection: longest idle Ready agent of the group; Busy, NotReady, skipped 
   assert.equal(anyLoggedIn(["9999"], lookup), false);
 });
 
-test("one at a time, the agents come in the same order as the sorted list, ties in group order", () => {
+test("one at a time, the agents come in the same order as the sorted list, ties in group order", { timeout: 180_000 }, () => {
   const since = ["10:00:05", "10:00:01", "10:00:03", "10:00:01", "09:59:59", "10:00:03"];
   const agents = new Map<string, AgentSnapshot>(since.map((t, i) => [`20${i}`, agent(`20${i}`, "Ready", `2026-01-01T${t}Z`)]));
   agents.set("209", agent("209", "Busy", "2026-01-01T09:00:00Z", ["x"]));
@@ -60,7 +60,7 @@ test("one at a time, the agents come in the same order as the sorted list, ties 
   assert.equal(longestIdleFirst(group, lookup).next().value?.dn, "204");
 });
 
-test("skills: an agent needs every skill the queue asks for", () => {
+test("skills: an agent needs every skill the queue asks for", { timeout: 180_000 }, () => {
   assert.equal(hasSkills(["es", "billing"], ["es"]), true);
   assert.equal(hasSkills(["es"], ["es", "billing"]), false);
   assert.equal(hasSkills(undefined, ["es"]), false);

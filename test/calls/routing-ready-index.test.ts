@@ -25,7 +25,7 @@ function numbers(seed: number): () => number {
   };
 }
 
-test("over many random changes, each announced by an event, the index offers what a scan of the group offers", () => {
+test("over many random changes, each announced by an event, the index offers what a scan of the group offers", { timeout: 180_000 }, () => {
   const next = numbers(19);
   const agents = new Map<string, AgentSnapshot>();
   const sales = Array.from({ length: 40 }, (_, i) => `30${String(i).padStart(2, "0")}`);
@@ -58,7 +58,7 @@ test("over many random changes, each announced by an event, the index offers wha
   }
 });
 
-test("an agent that stops being free is never offered, even before any event about it", () => {
+test("an agent that stops being free is never offered, even before any event about it", { timeout: 180_000 }, () => {
   const agents = new Map<string, AgentSnapshot>([
     ["1001", agent("1001", "Ready", "2026-01-01T10:00:01.000Z")],
     ["1002", agent("1002", "Ready", "2026-01-01T10:00:05.000Z")],
@@ -74,7 +74,7 @@ test("an agent that stops being free is never offered, even before any event abo
   assert.deepEqual(offered(index, "nope"), [], "a queue it does not know has nobody");
 });
 
-test("an agent that turns Ready with no event naming it is found once every agent is read again", () => {
+test("an agent that turns Ready with no event naming it is found once every agent is read again", { timeout: 180_000 }, () => {
   const agents = new Map<string, AgentSnapshot>([["1001", agent("1001", "NotReady", "2026-01-01T10:00:01.000Z")]]);
   const index = new ReadyAgentsIndex({ q: { agents: ["1001"] } }, (dn) => agents.get(dn));
   assert.equal(index.first("q", () => true), undefined);

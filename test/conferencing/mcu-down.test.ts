@@ -10,7 +10,7 @@ import { unpluggablePlugin, type UnpluggableMcu } from "./support/unpluggable-mc
 
 after(() => killAllSipp());
 
-test("the MCU goes down mid-conference: coded events, the customer and the first agent bridged directly and heard, the second agent freed", async (t) => {
+test("the MCU goes down mid-conference: coded events, the customer and the first agent bridged directly and heard, the second agent freed", { timeout: 180_000 }, async (t) => {
   const holder: { mcu?: UnpluggableMcu } = {};
   await mcuDownScenario(t, { adapters: [unpluggablePlugin(holder)], adapter: "unpluggable" }, async () => {
     await holder.mcu?.unplug();

@@ -50,7 +50,7 @@ function request(offer: string, queue = "Q1"): TreatmentRequest {
   return { connId: "00000000000000b1", routingPoint: "RP1", queue, dnis: "5000", userData: {}, offer, signal: new AbortController().signal };
 }
 
-test("no media server: the embedded engine answers the caller's offer and the caller hears the queue music until stop()", async (t) => {
+test("no media server: the embedded engine answers the caller's offer and the caller hears the queue music until stop()", { timeout: 180_000 }, async (t) => {
   const h = await host(t, true);
   const caller = await RtpParty.open({ codec: "PCMU" });
   t.after(() => caller.close());
@@ -70,7 +70,7 @@ test("no media server: the embedded engine answers the caller's offer and the ca
   assert.equal(caller.arrivals.length, after, "no RTP after stop()");
 });
 
-test("a queue set to ringback, and any queue without the media plugin, get no treatment", async (t) => {
+test("a queue set to ringback, and any queue without the media plugin, get no treatment", { timeout: 180_000 }, async (t) => {
   const withMedia = await host(t, true, { quiet: null });
   assert.equal(await withMedia.hooks.call(startTreatment, request(partyOffer(40000), "quiet")), null);
   const without = await host(t, false);

@@ -13,4 +13,4 @@ after(() => {
   killAllSipp();
 });
 
-test("three parties hear each other through the room; a deleted party leaves the other two talking; nobody stays Busy", (t) => threePartyScenario(t));
+test("three parties hear each other through the room; a deleted party leaves the other two talking; nobody stays Busy", { timeout: 180_000 }, (t) => threePartyScenario(t));

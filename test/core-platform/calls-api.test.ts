@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createTestHost } from "@tandem/testing";
 
-test("GET /api/v1/calls and /calls/history are served behind the admin token, in the one error format", async (t) => {
+test("GET /api/v1/calls and /calls/history are served behind the admin token, in the one error format", { timeout: 180_000 }, async (t) => {
   const host = await createTestHost();
   t.after(() => host.close());
   const anonymous = await host.inject({ method: "GET", url: "/api/v1/calls", headers: { authorization: "Bearer nope" } });
@@ -21,7 +21,7 @@ test("GET /api/v1/calls and /calls/history are served behind the admin token, in
   assert.ok(paths.includes("/api/v1/calls") && paths.includes("/api/v1/calls/history"), paths.join(", "));
 });
 
-test("a bad calls section is a config error naming the field", async () => {
+test("a bad calls section is a config error naming the field", { timeout: 180_000 }, async () => {
   await assert.rejects(createTestHost({ config: { calls: { ringTimeoutMs: 5, colour: "red" } } }), (err: Error & { code?: string }) => {
     assert.equal(err.code, "TANDEM_ERR_CONFIG_INVALID");
     assert.match(err.message, /calls\.ringTimeoutMs/);

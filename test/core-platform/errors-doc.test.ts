@@ -9,7 +9,7 @@ import "@tandem/testing";
 import { loadBuiltinPlugins } from "../../core/src/plugins/builtin-plugins.js";
 import { REPO } from "./helpers/temp-plugins.js";
 
-test("registeredErrors() and docs/errors.md list the same codes", async () => {
+test("registeredErrors() and docs/errors.md list the same codes", { timeout: 180_000 }, async () => {
   // Built-in plugins register their codes when their modules load.
   await loadBuiltinPlugins();
   const registered = new Set(registeredErrors().map((e) => e.code));

@@ -33,7 +33,7 @@ function provider(name: string, ref: ExtensionPointRef<unknown>, implementation:
   });
 }
 
-test("a point's id names its owner; an id without one is refused where it is declared", () => {
+test("a point's id names its owner; an id without one is refused where it is declared", { timeout: 180_000 }, () => {
   assert.equal(SINK.owner, "widgets");
   assert.equal(MCU_ADAPTER.owner, "media");
   assert.equal(CALL_CONTROL.owner, "core");
@@ -42,7 +42,7 @@ test("a point's id names its owner; an id without one is refused where it is dec
   }
 });
 
-test("providing to a point whose owner is enabled works, in any load order", async (t) => {
+test("providing to a point whose owner is enabled works, in any load order", { timeout: 180_000 }, async (t) => {
   const sink: Sink = { put: (v) => `acme(${v})` };
   const host = await createTestHost({ plugins: [provider("acme-sink", SINK, sink), owner] });
   t.after(() => host.close());
@@ -50,7 +50,7 @@ test("providing to a point whose owner is enabled works, in any load order", asy
   assert.deepEqual(res.json(), { sinks: ["acme-sink:acme(x)"] });
 });
 
-test("providing to a point whose owner is not enabled stops the boot with a coded error naming both", async () => {
+test("providing to a point whose owner is not enabled stops the boot with a coded error naming both", { timeout: 180_000 }, async () => {
   await assert.rejects(createTestHost({ plugins: [provider("acme-sink", SINK, { put: () => "" })] }), (err: Error & { code?: string; pluginId?: string }) => {
     assert.equal(err.code, "TANDEM_ERR_PLUGIN_EXTENSION_OWNER");
     assert.equal(err.pluginId, "acme-sink");
@@ -64,7 +64,7 @@ test("providing to a point whose owner is not enabled stops the boot with a code
   );
 });
 
-test("the core's own points are always there to provide to", async (t) => {
+test("the core's own points are always there to provide to", { timeout: 180_000 }, async (t) => {
   const host = await createTestHost({ plugins: [provider("other-control", CALL_CONTROL, {})] });
   t.after(() => host.close());
   assert.equal(host.events("EventError").length, 0);

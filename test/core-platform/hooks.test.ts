@@ -5,7 +5,7 @@ import { defineExtensionPoint, defineHook } from "@tandem/sdk";
 import { ExtensionRegistry } from "../../core/src/plugins/extension-registry.js";
 import { HookHost } from "../../core/src/plugins/hook-host.js";
 
-test("first: handlers run by order until one answers; null when nobody does", async () => {
+test("first: handlers run by order until one answers; null when nobody does", { timeout: 180_000 }, async () => {
   const host = new HookHost();
   const pick = defineHook<[string], string>("pickAgent", "first");
   const calls: string[] = [];
@@ -20,7 +20,7 @@ test("first: handlers run by order until one answers; null when nobody does", as
   assert.equal(await host.forPlugin("x").call(defineHook<[], string>("nobody", "first")), null);
 });
 
-test("sequential: each handler edits the value in turn; untouched value is returned as given", async () => {
+test("sequential: each handler edits the value in turn; untouched value is returned as given", { timeout: 180_000 }, async () => {
   const host = new HookHost();
   const decorate = defineHook<[string[], string], string[]>("decorateHeaders", "sequential");
   const h = host.forPlugin("p");
@@ -31,7 +31,7 @@ test("sequential: each handler edits the value in turn; untouched value is retur
   assert.deepEqual(await h.call(decorate, ["a"], "x"), ["a", "0", "1x"]);
 });
 
-test("parallel: every handler runs at once; result is null", async () => {
+test("parallel: every handler runs at once; result is null", { timeout: 180_000 }, async () => {
   const host = new HookHost();
   const notify = defineHook<[number], void>("onTick", "parallel");
   const seen: number[] = [];
@@ -42,7 +42,7 @@ test("parallel: every handler runs at once; result is null", async () => {
   assert.deepEqual(seen.sort(), [2, 20]);
 });
 
-test("a handler's error names the plugin and the hook; unsubscribe removes the tap", async () => {
+test("a handler's error names the plugin and the hook; unsubscribe removes the tap", { timeout: 180_000 }, async () => {
   const host = new HookHost();
   const route = defineHook<[string], string>("routeCall", "first");
   const off = host.forPlugin("router-x").tap(route, (_dn: string) => { throw new Error("no strategy"); });
@@ -56,13 +56,13 @@ test("a handler's error names the plugin and the hook; unsubscribe removes the t
   assert.equal(await host.forPlugin("core").call(route, "5000"), null);
 });
 
-test("a hook name used with two kinds is refused", () => {
+test("a hook name used with two kinds is refused", { timeout: 180_000 }, () => {
   const host = new HookHost();
   host.forPlugin("a").tap(defineHook<[], string>("selectTrunk", "first"), () => "t");
   assert.throws(() => host.forPlugin("b").tap(defineHook<[], string>("selectTrunk", "parallel"), () => "t"), { code: "TANDEM_ERR_SDK_HOOK_KIND" });
 });
 
-test("extension points: provide, find, refuse a duplicate name", () => {
+test("extension points: provide, find, refuse a duplicate name", { timeout: 180_000 }, () => {
   const registry = new ExtensionRegistry();
   const mcu = defineExtensionPoint<{ mix(): string }>("conference.mcu");
   registry.provide(mcu, "acme", { mix: () => "acme" });

@@ -14,7 +14,7 @@ function owner(name: string, apiPaths: string[], routePath: string, registered: 
   }) as PluginDefinition<never>;
 }
 
-test("a root route under a declared apiPath is served at /api/v1<path>", async (t) => {
+test("a root route under a declared apiPath is served at /api/v1<path>", { timeout: 180_000 }, async (t) => {
   const host = await createTestHost({ plugins: [owner("widgets", ["/widgets"], "/widgets/:id")] });
   t.after(() => host.close());
   const res = await host.inject({ method: "GET", url: "/api/v1/widgets/7" });
@@ -22,7 +22,7 @@ test("a root route under a declared apiPath is served at /api/v1<path>", async (
   assert.deepEqual(res.json(), { from: "widgets" });
 });
 
-test("clashes with the core or another plugin are found before any register runs", async () => {
+test("clashes with the core or another plugin are found before any register runs", { timeout: 180_000 }, async () => {
   const registered: string[] = [];
   await assert.rejects(
     createTestHost({ plugins: [owner("one", ["/agents"], "/agents", registered), owner("two", ["/x"], "/x", registered), owner("three", ["/x"], "/x", registered)] }),
@@ -36,7 +36,7 @@ test("clashes with the core or another plugin are found before any register runs
   assert.deepEqual(registered, [], "no plugin code ran");
 });
 
-test("a root route outside the declared apiPaths fails register with a coded error", async () => {
+test("a root route outside the declared apiPaths fails register with a coded error", { timeout: 180_000 }, async () => {
   await assert.rejects(createTestHost({ plugins: [owner("sneaky", ["/mine"], "/dns")] }), (err: Error) => {
     assert.match(err.message, /sneaky/);
     assert.match(`${err.message} ${String((err as Error & { cause?: unknown }).cause)}`, /TANDEM_ERR_PLUGIN_ROOT_ROUTE|not under a path its manifest lists/);

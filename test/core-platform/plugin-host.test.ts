@@ -36,7 +36,7 @@ async function problemsOf(raw: unknown, dir: string): Promise<BootProblem[]> {
   return err.details as BootProblem[];
 }
 
-test("plugins register in dependency order (stable), onReady after all, onClose in reverse", async (t) => {
+test("plugins register in dependency order (stable), onReady after all, onClose in reverse", { timeout: 180_000 }, async (t) => {
   const dir = tempDir(t);
   const hooks = `
     ctx.onReady(() => trace("ready:" + ctx.id));
@@ -59,7 +59,7 @@ test("plugins register in dependency order (stable), onReady after all, onClose 
   assert.deepEqual(trace().slice(8), ["close:ledger", "close:reports", "close:store", "close:auth"]);
 });
 
-test("a missing dependency, a cycle and an SDK mismatch are all reported together before any plugin runs", async (t) => {
+test("a missing dependency, a cycle and an SDK mismatch are all reported together before any plugin runs", { timeout: 180_000 }, async (t) => {
   const dir = tempDir(t);
   const raw = configFor(dir, [
     { name: "needs-billing", dependsOn: ["billing"] },
@@ -80,7 +80,7 @@ test("a missing dependency, a cycle and an SDK mismatch are all reported togethe
   assert.equal(problems.length, 4);
 });
 
-test("a bad plugin config, a bad manifest, a wrong name and an unloadable module are reported with config errors", async (t) => {
+test("a bad plugin config, a bad manifest, a wrong name and an unloadable module are reported with config errors", { timeout: 180_000 }, async (t) => {
   const dir = tempDir(t);
   const raw = configFor(dir, [
     { name: "greeter", configSchema: { type: "object", properties: { greeting: { type: "string" } }, required: ["greeting"], additionalProperties: false } },
@@ -107,7 +107,7 @@ test("a bad plugin config, a bad manifest, a wrong name and an unloadable module
   assert.deepEqual(trace(), []);
 });
 
-test("a plugin that throws in register is named in the error and the server cleans up", async (t) => {
+test("a plugin that throws in register is named in the error and the server cleans up", { timeout: 180_000 }, async (t) => {
   const dir = tempDir(t);
   const raw = configFor(dir, [
     { name: "first", register: 'ctx.onClose(() => trace("close:first"));' },
@@ -127,7 +127,7 @@ test("a plugin that throws in register is named in the error and the server clea
   await server.stop(); // a second stop after a failed start is harmless
 });
 
-test("onClose errors are logged and shutdown continues", async (t) => {
+test("onClose errors are logged and shutdown continues", { timeout: 180_000 }, async (t) => {
   const dir = tempDir(t);
   const raw = configFor(dir, [
     { name: "calm", register: 'ctx.onClose(() => trace("close:calm"));' },
@@ -139,7 +139,7 @@ test("onClose errors are logged and shutdown continues", async (t) => {
   assert.deepEqual(trace().filter((e) => e.startsWith("close:")), ["close:grumpy", "close:calm"]);
 });
 
-test("routes can be added only during register; the context is narrow", async (t) => {
+test("routes can be added only during register; the context is narrow", { timeout: 180_000 }, async (t) => {
   const dir = tempDir(t);
   const raw = configFor(dir, [
     {
@@ -166,7 +166,7 @@ test("routes can be added only during register; the context is narrow", async (t
   assert.deepEqual(JSON.parse(res.body), { ok: true });
 });
 
-test("a plugin that throws in onReady stops the start; every plugin is closed", async (t) => {
+test("a plugin that throws in onReady stops the start; every plugin is closed", { timeout: 180_000 }, async (t) => {
   const dir = tempDir(t);
   const raw = configFor(dir, [
     { name: "steady", register: 'ctx.onClose(() => trace("close:steady"));' },
@@ -177,7 +177,7 @@ test("a plugin that throws in onReady stops the start; every plugin is closed", 
   assert.deepEqual(trace(), ["register:steady", "register:flaky", "close:flaky", "close:steady"]);
 });
 
-test("a DN option declared twice (by the core or another plugin) is reported", async (t) => {
+test("a DN option declared twice (by the core or another plugin) is reported", { timeout: 180_000 }, async (t) => {
   const dir = tempDir(t);
   const raw = configFor(dir, [
     { name: "skills", dnOptions: { skills: { type: "array" } } },

@@ -10,7 +10,7 @@ import { createServer } from "../../core/src/server.js";
 import { fakeSipStack } from "./helpers/fake-sip.js";
 import { baseConfig, tempDir } from "./helpers/temp-plugins.js";
 
-test("openDatabase creates the folder, uses WAL and foreign keys", (t) => {
+test("openDatabase creates the folder, uses WAL and foreign keys", { timeout: 180_000 }, (t) => {
   const dir = tempDir(t);
   const path = join(dir, "nested", "deeper", "tandem.sqlite");
   const db = openDatabase(path);
@@ -20,7 +20,7 @@ test("openDatabase creates the folder, uses WAL and foreign keys", (t) => {
   assert.equal(db.pragma("foreign_keys", { simple: true }), 1);
 });
 
-test("migrations apply once per scope, in version order, and resume after a restart", (t) => {
+test("migrations apply once per scope, in version order, and resume after a restart", { timeout: 180_000 }, (t) => {
   const dir = tempDir(t);
   const path = join(dir, "m.sqlite");
   const steps = [
@@ -37,7 +37,7 @@ test("migrations apply once per scope, in version order, and resume after a rest
   assert.deepEqual(db.prepare("SELECT scope, version FROM _migrations ORDER BY scope").all(), [{ scope: "core.test", version: 3 }]);
 });
 
-test("a failing migration rolls back its step and is reported with scope and version", () => {
+test("a failing migration rolls back its step and is reported with scope and version", { timeout: 180_000 }, () => {
   const db = openDatabase(":memory:");
   assert.throws(
     () => applyMigrations(db, "plugin.x", [{ version: 1, up: "CREATE TABLE ok (a)" }, { version: 2, up: "CREATE TABLE bad (a); NOT SQL" }]),
@@ -49,7 +49,7 @@ test("a failing migration rolls back its step and is reported with scope and ver
   db.close();
 });
 
-test("plugin storage: prefixed tables, {{name}} substitution, positional and named params, transactions", () => {
+test("plugin storage: prefixed tables, {{name}} substitution, positional and named params, transactions", { timeout: 180_000 }, () => {
   const db = openDatabase(":memory:");
   const storage = new SqlitePluginStorage(db, "call-stats");
   assert.equal(storage.tablePrefix, "call_stats__");
@@ -69,7 +69,7 @@ test("plugin storage: prefixed tables, {{name}} substitution, positional and nam
   db.close();
 });
 
-test("plugin storage: runInTurn writes commit at the end of the turn, commitTurn at once", async (t) => {
+test("plugin storage: runInTurn writes commit at the end of the turn, commitTurn at once", { timeout: 180_000 }, async (t) => {
   const path = join(tempDir(t), "turn.sqlite");
   const db = openDatabase(path);
   const other = openDatabase(path);
@@ -87,7 +87,7 @@ test("plugin storage: runInTurn writes commit at the end of the turn, commitTurn
   assert.deepEqual(seen(), [1, 2, 3], "commitTurn makes the turn's writes durable before it returns");
 });
 
-test("a database that cannot be opened stops the boot with TANDEM_ERR_STORAGE_OPEN", async (t) => {
+test("a database that cannot be opened stops the boot with TANDEM_ERR_STORAGE_OPEN", { timeout: 180_000 }, async (t) => {
   const dir = tempDir(t);
   writeFileSync(join(dir, "not-a-folder"), "x");
   const raw = baseConfig({ storage: { path: "./not-a-folder/tandem.sqlite" } });

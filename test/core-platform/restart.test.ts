@@ -6,7 +6,7 @@ import { createServer } from "../../core/src/server.js";
 import { fakeSipStack } from "./helpers/fake-sip.js";
 import { baseConfig, tempDir } from "./helpers/temp-plugins.js";
 
-test("DNs (config and API) and agent states survive a restart", async (t) => {
+test("DNs (config and API) and agent states survive a restart", { timeout: 180_000 }, async (t) => {
   const dir = tempDir(t);
   const raw = baseConfig({
     storage: { path: "./state/tandem.sqlite", eventFlushMs: 5 },

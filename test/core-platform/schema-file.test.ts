@@ -7,11 +7,11 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { renderPublishedSchema, SCHEMA_FILE } from "../../core/src/write-schema.js";
 import { REPO } from "./helpers/temp-plugins.js";
 
-test("config.schema.json is up to date (run `npm run schema` when this fails)", async () => {
+test("config.schema.json is up to date (run `npm run schema` when this fails)", { timeout: 180_000 }, async () => {
   assert.equal(readFileSync(SCHEMA_FILE, "utf8"), await renderPublishedSchema());
 });
 
-test("config.example.json references the schema and is valid against it", () => {
+test("config.example.json references the schema and is valid against it", { timeout: 180_000 }, () => {
   const example = JSON.parse(readFileSync(join(REPO, "config.example.json"), "utf8")) as Record<string, unknown>;
   assert.equal(example["$schema"], "./config.schema.json");
   const ajv = new Ajv2020({ allErrors: true, strict: false });

@@ -15,21 +15,21 @@ async function boot(dir: string, plugins: Record<string, unknown>): Promise<void
   await server.stop();
 }
 
-test("a plugin folder given by a relative path", async (t) => {
+test("a plugin folder given by a relative path", { timeout: 180_000 }, async (t) => {
   const dir = tempDir(t);
   writePlugin(dir, { name: "acme-folder" });
   await boot(dir, { "acme-folder": { enabled: true, module: "./plugins/acme-folder" } });
   assert.deepEqual(trace(), ["register:acme-folder"]);
 });
 
-test("a plugin file given by an absolute path", async (t) => {
+test("a plugin file given by an absolute path", { timeout: 180_000 }, async (t) => {
   const dir = tempDir(t);
   const folder = writePlugin(dir, { name: "acme-file" });
   await boot(dir, { "acme-file": { enabled: true, module: join(folder, "index.js") } });
   assert.deepEqual(trace(), ["register:acme-file"]);
 });
 
-test("a plugin installed as an npm package beside the config file", async (t) => {
+test("a plugin installed as an npm package beside the config file", { timeout: 180_000 }, async (t) => {
   const dir = tempDir(t);
   const folder = writePlugin(dir, { name: "acme-npm", packageName: "@acme/tandem-plugin" });
   mkdirSync(join(dir, "node_modules", "@acme"), { recursive: true });
@@ -38,7 +38,7 @@ test("a plugin installed as an npm package beside the config file", async (t) =>
   assert.deepEqual(trace(), ["register:acme-npm"]);
 });
 
-test("a module whose default export is not a plugin is refused before anything runs", async (t) => {
+test("a module whose default export is not a plugin is refused before anything runs", { timeout: 180_000 }, async (t) => {
   const dir = tempDir(t);
   const folder = writePlugin(dir, { name: "fake" });
   const source = readFileSync(join(folder, "index.js"), "utf8").replace("export default definePlugin(", "export default (");
@@ -50,7 +50,7 @@ test("a module whose default export is not a plugin is refused before anything r
   assert.deepEqual(trace(), []);
 });
 
-test("a plugin module that throws while loading is told apart from a missing one", async (t) => {
+test("a plugin module that throws while loading is told apart from a missing one", { timeout: 180_000 }, async (t) => {
   const dir = tempDir(t);
   const folder = writePlugin(dir, { name: "crashy" });
   writeFileSync(join(folder, "index.js"), 'throw new Error("top-level boom");\n');

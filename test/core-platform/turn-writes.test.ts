@@ -21,7 +21,7 @@ function open(t: TestContext): { db: Database.Database; other: Database.Database
   return { db, other, insert: (v) => writeInTurn(db, () => put.run(v)), seen: () => read.all().map((r) => r.v) };
 }
 
-test("the writes of one turn are one transaction, committed at the end of the turn", async (t) => {
+test("the writes of one turn are one transaction, committed at the end of the turn", { timeout: 180_000 }, async (t) => {
   const { db, other, insert, seen } = open(t);
   t.after(() => (other.close(), db.close()));
   insert(1);
@@ -36,7 +36,7 @@ test("the writes of one turn are one transaction, committed at the end of the tu
   assert.deepEqual(seen(), [1, 2, 3], "the next turn opens its own transaction");
 });
 
-test("commitTurnWrites makes them durable at once; a close commits them too", (t) => {
+test("commitTurnWrites makes them durable at once; a close commits them too", { timeout: 180_000 }, (t) => {
   const { db, other, insert, seen } = open(t);
   t.after(() => other.close());
   insert(1);
@@ -47,7 +47,7 @@ test("commitTurnWrites makes them durable at once; a close commits them too", (t
   assert.deepEqual(seen(), [1, 2]);
 });
 
-test("a write inside someone else's transaction joins it", (t) => {
+test("a write inside someone else's transaction joins it", { timeout: 180_000 }, (t) => {
   const { db, other, insert, seen } = open(t);
   t.after(() => (other.close(), db.close()));
   assert.throws(() =>

@@ -35,7 +35,7 @@ async function abandonedCall(t: TestContext, sipTrace: Record<string, unknown>):
   return { d, trace: body };
 }
 
-describe("call trace API", () => {
+describe("call trace API", { timeout: 300_000 }, () => {
   after(() => killAllSipp());
 
   it("returns the call's leg, its SIP messages in order without bodies, and its events", async (t) => {

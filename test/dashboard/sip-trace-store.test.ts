@@ -12,7 +12,7 @@ function store(config: Partial<SipTraceConfig>): { trace: SipTraceStore; clock: 
   return { trace: new SipTraceStore(resolveSipTraceConfig(config), () => clock.now), clock };
 }
 
-describe("SIP trace store", () => {
+describe("SIP trace store", { timeout: 300_000 }, () => {
   it("keeps each Call-ID's messages in time order across legs, with method, status and peer", () => {
     const { trace, clock } = store({});
     trace.record("in", "a", invite("a"), "udp:127.0.0.1:5070");

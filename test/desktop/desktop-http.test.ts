@@ -35,7 +35,7 @@ async function post(payload: unknown, token: string | null = TOKEN_A): Promise<{
   return { status: res.statusCode, messages: body.messages };
 }
 
-describe("desktop HTTP requests", () => {
+describe("desktop HTTP requests", { timeout: 300_000 }, () => {
   it("agent requests return the events they caused, with the referenceId", async () => {
     const login = await post({ request: "RequestAgentLogin", referenceId: "h1", dn: "1001" });
     assert.equal(login.status, 200);

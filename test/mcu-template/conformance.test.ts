@@ -8,7 +8,7 @@ import { LoopbackMixer, TemplateMcu, withDefaults } from "@tandem/plugin-mcu-tem
 import type { McuAdapter } from "@tandem/sdk";
 import { mcuConformanceCases } from "@tandem/sdk/testing/media";
 
-describe("mcu-template passes the MCU conformance kit", () => {
+describe("mcu-template passes the MCU conformance kit", { timeout: 300_000 }, () => {
   const cases = mcuConformanceCases({
     createAdapter: () => new TemplateMcu("mcu-template", new LoopbackMixer("127.0.0.1"), withDefaults({ maxRooms: 2, maxPartiesPerRoom: 3 })),
     disposeAdapter: (adapter: McuAdapter) => (adapter instanceof TemplateMcu ? adapter.close() : undefined),

@@ -18,7 +18,7 @@ function play(buffer: JitterBuffer, reads: number): number[] {
   return heard;
 }
 
-describe("jitter buffer", () => {
+describe("jitter buffer", { timeout: 300_000 }, () => {
   it("waits for its depth, then plays frames in sequence order whatever the arrival order", () => {
     const jb = new JitterBuffer(2, 10);
     jb.push(101, frame(2), 0);

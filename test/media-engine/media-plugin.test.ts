@@ -72,7 +72,7 @@ async function hostWith(adapter: FakeAdapter): Promise<{ host: TestHost; rooms: 
   return { host, rooms: found.rooms };
 }
 
-describe("media plugin", () => {
+describe("media plugin", { timeout: 300_000 }, () => {
   it("offers the configured adapter's rooms and passes its reports on", async (t) => {
     const adapter = new FakeAdapter();
     const { host, rooms } = await hostWith(adapter);

@@ -10,7 +10,7 @@ function offer(lines: string[]): string {
   return ["v=0", "o=phone 1 1 IN IP4 198.51.100.7", "s=-", "c=IN IP4 198.51.100.7", "t=0 0", ...lines, ""].join("\r\n");
 }
 
-describe("media engine SDP negotiation", () => {
+describe("media engine SDP negotiation", { timeout: 300_000 }, () => {
   it("answers with the offer's first G.711 codec and telephone-event, refusing other streams with port 0 (§6)", () => {
     const { sdp, remote } = answerOffer(
       offer([

@@ -16,7 +16,7 @@ const contact = (text: string) => {
   return parts;
 };
 
-describe("escapeParamValue (RFC 4240 §3, RFC 3261 §25.1 paramchar)", () => {
+describe("escapeParamValue (RFC 4240 §3, RFC 3261 §25.1 paramchar)", { timeout: 300_000 }, () => {
   it("keeps paramchar and escapes the rest, UTF-8 byte by byte", () => {
     assert.equal(escapeParamValue("http://media.example/music/hold.wav"), "http://media.example/music/hold.wav");
     assert.equal(escapeParamValue("http://m.example/play?file=a b.wav&loop=1"), "http://m.example/play%3Ffile%3Da%20b.wav&loop%3D1");
@@ -37,7 +37,7 @@ describe("escapeParamValue (RFC 4240 §3, RFC 3261 §25.1 paramchar)", () => {
   });
 });
 
-describe("announcementUri", () => {
+describe("announcementUri", { timeout: 300_000 }, () => {
   it("sip:annc@host:port + contact params + play + repeat=forever", () => {
     const uri = announcementUri(contact("sip:127.0.0.1:5090;transport=udp"), { play: "http://m.example/hold.wav", repeat: "forever" });
     assert.equal(uri, "sip:annc@127.0.0.1:5090;transport=udp;play=http://m.example/hold.wav;repeat=forever");

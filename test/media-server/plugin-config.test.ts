@@ -19,7 +19,7 @@ function request(queue: string): TreatmentRequest {
 
 const MS1 = { number: "ms1", type: "VoipService", "service-type": "media-server", contact: "sip:127.0.0.1:5090;transport=udp" };
 
-describe("media-server plugin config", () => {
+describe("media-server plugin config", { timeout: 300_000 }, () => {
   it("rejects bad config at boot: play without scheme, repeat 0, unknown keys, a too short answer timeout, bad probe times", async () => {
     for (const bad of [
       { treatments: { default: { play: "hold.wav" } } },

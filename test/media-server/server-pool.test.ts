@@ -29,7 +29,7 @@ const MS = (number: string, contact: string, extra: Record<string, unknown> = {}
   options: { "service-type": "media-server", contact, ...extra },
 });
 
-describe("readServers", () => {
+describe("readServers", { timeout: 300_000 }, () => {
   it("configured order; every primary contact before any contact-backup; DN transport applied", () => {
     const dns = registry([
       MS("ms2", "sip:10.0.0.2:5060", { "contact-backup": ["sip:10.0.0.22:5060"] }),
@@ -81,7 +81,7 @@ describe("readServers", () => {
   });
 });
 
-describe("selectTreatment", () => {
+describe("selectTreatment", { timeout: 300_000 }, () => {
   const treatments = {
     default: { play: "http://m/default.wav" },
     queues: { sales: { play: "http://m/sales.wav", repeat: 2 }, vip: null },
@@ -98,7 +98,7 @@ describe("selectTreatment", () => {
   });
 });
 
-describe("ServerPool hold-down (fake timers)", () => {
+describe("ServerPool hold-down (fake timers)", { timeout: 300_000 }, () => {
   beforeEach(() => mock.timers.enable({ apis: ["Date"], now: 1_000_000 }));
   afterEach(() => mock.timers.reset());
 

@@ -74,7 +74,7 @@ function rig(options: { intervalMs?: number; timeoutMs?: number; holdDownMs?: nu
 /** Lets the promise callbacks of an answered probe run. */
 const flush = () => new Promise<void>((r) => setImmediate(r));
 
-describe("judging probe answers (RFC 3261 §11)", () => {
+describe("judging probe answers (RFC 3261 §11)", { timeout: 300_000 }, () => {
   it("any final answer is alive except 503 and 408", () => {
     for (const status of [200, 404, 405, 481, 486, 500, 603]) assert.equal(judgeResponse(status, "").ok, true, String(status));
     for (const status of [503, 408]) assert.equal(judgeResponse(status, "x").ok, false, String(status));
@@ -87,7 +87,7 @@ describe("judging probe answers (RFC 3261 §11)", () => {
   });
 });
 
-describe("ServerProber (fake timers)", () => {
+describe("ServerProber (fake timers)", { timeout: 300_000 }, () => {
   beforeEach(() => {
     dnList = [dn("ms1", "sip:10.0.0.1:5090"), dn("ms2", "sip:10.0.0.2:5090;transport=tcp")];
     mock.timers.enable({ apis: ["Date", "setTimeout", "setInterval"], now: 1_000_000 });

@@ -116,7 +116,7 @@ function request(extra: Partial<TreatmentRequest> = {}): TreatmentRequest {
 
 const tick = () => new Promise((r) => setImmediate(r));
 
-describe("TreatmentStarter", () => {
+describe("TreatmentStarter", { timeout: 300_000 }, () => {
   it("INVITEs the RFC 4240 URI with the caller's offer, ConnID, From = caller, answer timeout; 503 fails over and holds down", async () => {
     const sip = fakeSip((inv, i) => (i === 0 ? inv.fail(new SipError(503, "Service Unavailable")) : inv.answer(new FakeLeg("v=0 ms2"))));
     const { starter, pool, metrics } = rig(sip);
@@ -228,7 +228,7 @@ describe("TreatmentStarter", () => {
   });
 });
 
-describe("MediaTreatment", () => {
+describe("MediaTreatment", { timeout: 300_000 }, () => {
   async function started(config: Partial<MediaServerConfig> = {}, leg = new FakeLeg("v=0")) {
     const sip = fakeSip((inv) => inv.answer(leg));
     const controller = new AbortController();

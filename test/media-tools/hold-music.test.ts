@@ -9,7 +9,7 @@ import { describe, it } from "node:test";
 import { HOLD_MUSIC_PATH, holdMusicWav } from "../../plugins/media/assets/make-hold-music.js";
 import { analyzeWav, readWav } from "@tandem/sdk/testing/media";
 
-describe("default music on hold", () => {
+describe("default music on hold", { timeout: 300_000 }, () => {
   it("the committed file is what make-hold-music.ts generates", () => {
     assert.ok(Buffer.from(holdMusicWav()).equals(readFileSync(HOLD_MUSIC_PATH)), "regenerate it: node --import tsx plugins/media/assets/make-hold-music.ts");
   });

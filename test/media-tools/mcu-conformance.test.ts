@@ -46,15 +46,15 @@ const WITHOUT_FLAGS: McuCapabilities = {
   limits: FULL_CAPABILITIES.limits,
 };
 
-describe("MCU conformance kit, reference mixer with every capability", () => {
+describe("MCU conformance kit, reference mixer with every capability", { timeout: 300_000 }, () => {
   for (const c of suite()) it(c.name, c.run);
 });
 
-describe("MCU conformance kit, reference mixer with no optional capability", () => {
+describe("MCU conformance kit, reference mixer with no optional capability", { timeout: 300_000 }, () => {
   for (const c of suite({ capabilities: BARE })) it(c.name, c.run);
 });
 
-describe("MCU conformance kit, reference mixer declaring no ability flag (offerless joins and inactivity reports by default, no fresh offers)", () => {
+describe("MCU conformance kit, reference mixer declaring no ability flag (offerless joins and inactivity reports by default, no fresh offers)", { timeout: 300_000 }, () => {
   const cases = suite({ capabilities: WITHOUT_FLAGS });
   for (const start of ["offer/answer both ways", "fresh offer", "inactivity"]) {
     const c = caseNamed(cases, start);
@@ -62,7 +62,7 @@ describe("MCU conformance kit, reference mixer declaring no ability flag (offerl
   }
 });
 
-describe("MCU conformance kit fails a non-conforming adapter", () => {
+describe("MCU conformance kit fails a non-conforming adapter", { timeout: 300_000 }, () => {
   it("a listen-only party that the others still hear", async () => {
     await assert.rejects(caseNamed(suite({ leakListenOnly: true }), "listen-only").run(), /who hears whom is wrong:\s+a should hear 1000 Hz; heard: .*1000\+1400 Hz/);
   });

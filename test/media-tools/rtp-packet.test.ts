@@ -9,7 +9,7 @@ import { buildRtpPacket, extendSequence, parseRtpPacket, type RtpArrival, rtpStr
 
 const PAYLOAD = Uint8Array.from({ length: 160 }, (_, i) => i);
 
-describe("RTP packets", () => {
+describe("RTP packets", { timeout: 300_000 }, () => {
   it("round-trips the fixed header, marker and CSRC list", () => {
     const header = { payloadType: 8, sequenceNumber: 65535, timestamp: 0xfffffff0, ssrc: 0xdeadbeef, marker: true, csrcs: [1, 0xffffffff] };
     const packet = buildRtpPacket(header, PAYLOAD);
@@ -41,7 +41,7 @@ describe("RTP packets", () => {
   });
 });
 
-describe("RTP stream statistics", () => {
+describe("RTP stream statistics", { timeout: 300_000 }, () => {
   it("extends sequence numbers across the 16-bit wrap, both ways", () => {
     assert.equal(extendSequence(undefined, 65530), 65530);
     assert.equal(extendSequence(65535, 0), 65536);

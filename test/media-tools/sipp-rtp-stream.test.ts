@@ -35,7 +35,7 @@ async function callInto(caller: Caller): Promise<{ party: RtpParty; done: Promis
   return { party, done };
 }
 
-describe("sipp rtp_stream into an RTP test party", () => {
+describe("sipp rtp_stream into an RTP test party", { timeout: 300_000 }, () => {
   it("two calls at once, µ-law 600 Hz and A-law 700 + 1900 Hz: each party hears its own caller's tone only", async () => {
     const callers: Caller[] = [
       { codec: "PCMU", frequencies: [600] },

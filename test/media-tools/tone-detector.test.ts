@@ -19,7 +19,7 @@ function concat(...parts: Int16Array[]): Int16Array {
   return out;
 }
 
-describe("tone detector", () => {
+describe("tone detector", { timeout: 300_000 }, () => {
   for (const mixture of [[600, 1500], [400, 1000, 2000]]) {
     it(`finds exactly ${mixture.join(" + ")} Hz among ${CANDIDATES.length} candidates`, () => {
       const windows = detectTones(toneSamples(mixture, 1000), { frequencies: CANDIDATES });

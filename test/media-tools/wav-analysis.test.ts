@@ -18,7 +18,7 @@ function joined(...parts: Int16Array[]): Int16Array {
   return out;
 }
 
-describe("WAV analysis", () => {
+describe("WAV analysis", { timeout: 300_000 }, () => {
   for (const encoding of ["pcm16", "mulaw", "alaw"] satisfies WavEncoding[]) {
     it(`reads a two-channel ${encoding} recording with a pause: channels, duration, tones, silences`, () => {
       // Left: the caller (600 Hz), right: the agent (1000 + 1500 Hz); a 1 s pause is silence on both.

@@ -19,7 +19,7 @@ function failure(body: string, limit = LIMIT): string {
   return result.ok ? "" : result.code;
 }
 
-describe("parsePidf", () => {
+describe("parsePidf", { timeout: 300_000 }, () => {
   it("reads the real CUCM 7.0 capture (domain.md §2.3): open + on-the-phone from person and tuple", () => {
     const presence = ok(fixture("cucm-on-the-phone.xml"));
     assert.equal(presence.basic, "open");

@@ -32,7 +32,7 @@ function plan(view: PresenceView, input: PresenceInput, snapshot: AgentSnapshot 
   );
 }
 
-describe("mapPresence: the spec's rules", () => {
+describe("mapPresence: the spec's rules", { timeout: 300_000 }, () => {
   it("first NOTIFY open → Login in AutoIn (the arbiter emits EventAgentLogin then EventAgentReady)", () => {
     assert.deepEqual(plan(INITIAL_VIEW, open(), agent()), ["Login[AutoIn]"]);
   });
@@ -126,7 +126,7 @@ describe("mapPresence: the spec's rules", () => {
   });
 });
 
-describe("mapPresence: private calls vs calls Tandem delivered", () => {
+describe("mapPresence: private calls vs calls Tandem delivered", { timeout: 300_000 }, () => {
   const onTandemCall = agent({ baseState: "Ready", calls: ["conn-1"] });
 
   it("on-the-phone during a Tandem call → no NotReady (the agent stays Busy on it)", () => {
@@ -176,7 +176,7 @@ describe("mapPresence: private calls vs calls Tandem delivered", () => {
   });
 });
 
-describe("mapPresence: a private call end to end", () => {
+describe("mapPresence: a private call end to end", { timeout: 300_000 }, () => {
   it("open → on-the-phone → open → closed → terminated", () => {
     let view = INITIAL_VIEW;
     let snapshot = agent();

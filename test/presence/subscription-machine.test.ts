@@ -71,7 +71,7 @@ async function activate(r: Rig, expires = 3600): Promise<FakeSubscription> {
   return sub;
 }
 
-describe("SubscriptionMachine", () => {
+describe("SubscriptionMachine", { timeout: 300_000 }, () => {
   beforeEach(() => mock.timers.enable({ apis: ["setTimeout", "Date"], now: 1_000_000 }));
   afterEach(() => mock.timers.reset());
 

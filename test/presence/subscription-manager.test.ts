@@ -14,7 +14,7 @@ function agents(count: number, options: Record<string, unknown> = { presence: tr
   return Array.from({ length: count }, (_, i) => ({ number: String(1001 + i), type: "Extension", options }));
 }
 
-describe("SubscriptionManager", () => {
+describe("SubscriptionManager", { timeout: 300_000 }, () => {
   beforeEach(() => mock.timers.enable({ apis: ["setTimeout", "Date"], now: 5_000_000 }));
   afterEach(() => mock.timers.reset());
 

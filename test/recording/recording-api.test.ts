@@ -30,7 +30,7 @@ function body(size: number): Buffer {
   return Buffer.from(Array.from({ length: size }, (_, i) => 32 + (i % 95)));
 }
 
-describe("recordings index and admin API", () => {
+describe("recordings index and admin API", { timeout: 300_000 }, () => {
   let host: TestHost;
   let index: RecordingIndex;
   let files: RecordingFiles;
@@ -148,7 +148,7 @@ describe("recordings index and admin API", () => {
   });
 });
 
-describe("byte ranges (RFC 9110 §14.2)", () => {
+describe("byte ranges (RFC 9110 §14.2)", { timeout: 300_000 }, () => {
   it("parses first-last, first-, -suffix; ignores what it does not serve; refuses the unsatisfiable", () => {
     assert.deepEqual(parseRange("bytes=0-0", 10), { start: 0, end: 0 });
     assert.deepEqual(parseRange("bytes=5-100", 10), { start: 5, end: 9 });

@@ -24,20 +24,20 @@ function ids(parties: readonly CallPartyLeg[]) {
   };
 }
 
-test("after a hold or a reconnect the customer and the agent go back to their own parties", () => {
+test("after a hold or a reconnect the customer and the agent go back to their own parties", { timeout: 180_000 }, () => {
   assert.deepEqual(ids([party("c1", "customer"), party("a1", "agent")]), { back: ["c1", "a1"], seated: [], joining: [], gone: [] });
 });
 
-test("after a transfer the target takes the first agent's seat, whether an agent or an outside number", () => {
+test("after a transfer the target takes the first agent's seat, whether an agent or an outside number", { timeout: 180_000 }, () => {
   assert.deepEqual(ids([party("c1", "customer"), party("t1", "agent")]), { back: ["c1"], seated: ["a1→t1"], joining: [], gone: [] });
   assert.deepEqual(ids([party("c1", "customer"), party("t1", "destination")]), { back: ["c1"], seated: ["a1→t1"], joining: [], gone: [] });
 });
 
-test("after a conference the target joins as a new party and nobody's seat is taken", () => {
+test("after a conference the target joins as a new party and nobody's seat is taken", { timeout: 180_000 }, () => {
   assert.deepEqual(ids([party("c1", "customer"), party("a1", "agent"), party("t1", "agent")]), { back: ["c1", "a1"], seated: [], joining: ["t1"], gone: [] });
 });
 
-test("a seat is handed on only on its own side; a seat nobody takes is freed", () => {
+test("a seat is handed on only on its own side; a seat nobody takes is freed", { timeout: 180_000 }, () => {
   assert.deepEqual(ids([party("c2", "customer"), party("a1", "agent")]), { back: ["a1"], seated: ["c1→c2"], joining: [], gone: [] });
   assert.deepEqual(ids([party("a1", "agent"), party("t1", "agent")]), { back: ["a1"], seated: [], joining: ["t1"], gone: ["c1"] });
   assert.deepEqual(ids([party("c1", "customer")]), { back: ["c1"], seated: [], joining: [], gone: ["a1"] });

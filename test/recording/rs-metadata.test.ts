@@ -23,7 +23,7 @@ function participant(xml: string, aor: string): { id: string; session: string; s
   return { id, session, streams };
 }
 
-test("after a transfer the metadata names agent 2 on the agent stream and keeps agent 1 disassociated under its id", () => {
+test("after a transfer the metadata names agent 2 on the agent stream and keeps agent 1 disassociated under its id", { timeout: 180_000 }, () => {
   const metadata = newMetadata("conn-1", [CUSTOMER, AGENT_1]);
   const before = metadataXml(metadata);
   metadata.participants = [CUSTOMER, { aor: "sip:1002@tandem.invalid", name: "1002", side: "agent", since: "2026-01-01T10:01:00.000Z" }, { ...AGENT_1, until: "2026-01-01T10:01:00.000Z" }];

@@ -12,7 +12,7 @@ import { srsUris } from "../../plugins/recording/src/siprec/srs-targets.js";
 
 const remote = (status: number) => new SipError(status, "", { origin: "remote" });
 
-test("an INVITE answered 5xx, 408 or not at all fails over; 4xx, 6xx, 487 and local errors do not", () => {
+test("an INVITE answered 5xx, 408 or not at all fails over; 4xx, 6xx, 487 and local errors do not", { timeout: 180_000 }, () => {
   for (const err of [remote(503), remote(500), remote(504), remote(408), new SipError(408, "No Answer", { origin: "timeout" }), new SipError(503, "", { origin: "transport" })]) {
     assert.equal(failsOver(err), true, err.message);
   }
@@ -21,14 +21,14 @@ test("an INVITE answered 5xx, 408 or not at all fails over; 4xx, 6xx, 487 and lo
   }
 });
 
-test("a re-INVITE answered 481 or 408, or lost to a time-out or the transport, ends the SRS's dialog (RFC 3261 §12.2.1.2)", () => {
+test("a re-INVITE answered 481 or 408, or lost to a time-out or the transport, ends the SRS's dialog (RFC 3261 §12.2.1.2)", { timeout: 180_000 }, () => {
   for (const err of [remote(481), remote(408), new SipError(408, "", { origin: "timeout" }), new SipError(503, "", { origin: "transport" })]) {
     assert.equal(endsDialog(err), true, err.message);
   }
   for (const err of [remote(491), remote(488), remote(500), new Error("other")]) assert.equal(endsDialog(err), false, err.message);
 });
 
-test("SRSes are tried in turn while they fail over; a refusal stops the walk and the error names every SRS tried", async () => {
+test("SRSes are tried in turn while they fail over; a refusal stops the walk and the error names every SRS tried", { timeout: 180_000 }, async () => {
   const asked: string[] = [];
   const answers: Record<string, () => Promise<string>> = {
     "sip:a": () => Promise.reject(remote(503)),
@@ -51,7 +51,7 @@ test("SRSes are tried in turn while they fail over; a refusal stops the walk and
   await assert.rejects(tryInTurn(["sip:a", "sip:b"], attempt), /sip:a: SIP 503.*; sip:b: SIP 408 No Answer/);
 });
 
-test("siprec.srs: URIs as written, a VoipService DN as its contact then each contact-backup; other names are reported", () => {
+test("siprec.srs: URIs as written, a VoipService DN as its contact then each contact-backup; other names are reported", { timeout: 180_000 }, () => {
   const dn = (number: string, type: DnRecord["type"], options: Record<string, unknown>) => ({ number, type, options }) as unknown as DnRecord;
   const dns = new Map([
     ["srs", dn("srs", "VoipService", { "service-type": "recorder", contact: "sip:srs1@10.0.0.9", "contact-backup": ["sip:srs2@10.0.0.10", "sip:srs3@10.0.0.11"] })],

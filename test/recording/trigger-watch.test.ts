@@ -34,7 +34,7 @@ function smallBus(): EventBus & { fire(name: EventName, input: EventInput): void
   };
 }
 
-test("automatic triggers: once per call after the answer, consultations left alone, user data and SIPREC", (t) => {
+test("automatic triggers: once per call after the answer, consultations left alone, user data and SIPREC", { timeout: 180_000 }, (t) => {
   t.mock.timers.enable({ apis: ["setTimeout"] });
   const bus = smallBus();
   const facts = new CallFacts();

@@ -34,7 +34,7 @@ const notReady = (source: string, reasonCode?: string): ArbiterRequest => ({ req
 const fresh = () => initialAgentState("1001", T0);
 const loggedIn = () => run(fresh(), login("desktop"));
 
-describe("agent arbiter", () => {
+describe("agent arbiter", { timeout: 300_000 }, () => {
   it("Login goes to NotReady (or Ready with AutoIn) and emits Login then the state event", () => {
     const out = decide(fresh(), login("desktop"), now());
     assert.deepEqual(out.events.map((e) => e.name), ["EventAgentLogin", "EventAgentNotReady"]);
@@ -222,7 +222,7 @@ describe("agent arbiter", () => {
   });
 });
 
-describe("agent arbiter: releasableBy (ring-no-answer)", () => {
+describe("agent arbiter: releasableBy (ring-no-answer)", { timeout: 300_000 }, () => {
   const rona: ArbiterRequest = { request: "NotReady", source: "calls", reasonCode: "ring-no-answer", releasableBy: ["desktop", "admin"] };
 
   it("a NotReady the call model set after ring-no-answer is lifted by the desktop's Ready", () => {

@@ -34,7 +34,7 @@ const SAMPLES: readonly unknown[] = [
   "busy", "logout", "maybe", "round-robin", "primary-backup", [], ["sales"], [""], ["sip:10.0.0.6"], ["a", 1], [null], null, {}, { a: 1 },
 ];
 
-test("read gives the value typed, undefined when unset or of another shape; isSet sees any value", () => {
+test("read gives the value typed, undefined when unset or of another shape; isSet sees any value", { timeout: 180_000 }, () => {
   const dn = { options: { presence: true, queues: ["sales", "support"], "oos-check": 0.2, transport: "tcp", "hold-down": "soon" } };
   const watched: boolean | undefined = DN_OPTION_PRESENCE.read(dn);
   assert.equal(watched, true);
@@ -48,7 +48,7 @@ test("read gives the value typed, undefined when unset or of another shape; isSe
   assert.equal(DN_OPTION_PRESENCE.read(undefined), undefined, "no DN at all");
 });
 
-test("dnOptionSchemas is the manifest's dnOptions: each option's schema by name", () => {
+test("dnOptionSchemas is the manifest's dnOptions: each option's schema by name", { timeout: 180_000 }, () => {
   const flag = dnOption.flag("wallboard", "Show on the wallboard");
   const group = dnOption.oneOf("wallboard-size", ["small", "large"], "Tile size");
   assert.deepEqual(dnOptionSchemas([flag, group]), {
@@ -57,7 +57,7 @@ test("dnOptionSchemas is the manifest's dnOptions: each option's schema by name"
   });
 });
 
-test("for every declared option, the reader admits exactly what its schema admits", () => {
+test("for every declared option, the reader admits exactly what its schema admits", { timeout: 180_000 }, () => {
   const ajv = new Ajv2020({ strict: false });
   for (const option of DECLARED) {
     const valid = ajv.compile(option.schema);

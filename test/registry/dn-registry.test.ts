@@ -12,7 +12,7 @@ function setup(t: import("node:test").TestContext) {
   return { path, core };
 }
 
-test("upsert, get, list by type, remove, and change listeners", (t) => {
+test("upsert, get, list by type, remove, and change listeners", { timeout: 180_000 }, (t) => {
   const { core } = setup(t);
   const changes: DnChange[] = [];
   core.registry.onChange((c) => changes.push(c));
@@ -35,7 +35,7 @@ test("upsert, get, list by type, remove, and change listeners", (t) => {
   assert.deepEqual(changes.map((c) => `${c.kind}:${c.dn.number}`), ["added:1001", "added:q1", "removed:1001"]);
 });
 
-test("bad numbers, types and options give coded errors", (t) => {
+test("bad numbers, types and options give coded errors", { timeout: 180_000 }, (t) => {
   const { core } = setup(t);
   assert.throws(() => core.registry.upsert({ number: "10 01", type: "Extension" }), { code: "TANDEM_ERR_DN_NUMBER_INVALID" });
   assert.throws(() => core.registry.upsert({ number: "", type: "Extension" }), { code: "TANDEM_ERR_DN_NUMBER_INVALID" });
@@ -50,7 +50,7 @@ test("bad numbers, types and options give coded errors", (t) => {
   assert.equal(core.registry.list().length, 0);
 });
 
-test("syncFromConfig upserts config DNs, removes vanished ones, keeps api DNs, refuses API edits of config DNs", (t) => {
+test("syncFromConfig upserts config DNs, removes vanished ones, keeps api DNs, refuses API edits of config DNs", { timeout: 180_000 }, (t) => {
   const { path, core } = setup(t);
   core.registry.syncFromConfig([
     { number: "1001", type: "Extension", options: { description: "desk 1" } },
@@ -71,7 +71,7 @@ test("syncFromConfig upserts config DNs, removes vanished ones, keeps api DNs, r
   assert.deepEqual(changes.map((c) => `${c.kind}:${c.dn.number}`), ["removed:cucm"], "unchanged 1001 is not re-announced");
 });
 
-test("syncFromConfig reports every bad entry at once and changes nothing", (t) => {
+test("syncFromConfig reports every bad entry at once and changes nothing", { timeout: 180_000 }, (t) => {
   const { core } = setup(t);
   assert.throws(
     () =>
@@ -93,7 +93,7 @@ test("syncFromConfig reports every bad entry at once and changes nothing", (t) =
   assert.equal(core.registry.list().length, 0);
 });
 
-test("agent requests emit T-Library events with source, reasonCode, workMode and the echoed referenceId", (t) => {
+test("agent requests emit T-Library events with source, reasonCode, workMode and the echoed referenceId", { timeout: 180_000 }, (t) => {
   const { core } = setup(t);
   core.registry.upsert({ number: "1001", type: "Extension" });
   const seen: string[] = [];
@@ -119,7 +119,7 @@ test("agent requests emit T-Library events with source, reasonCode, workMode and
   });
 });
 
-test("attachCall/detachCall: Busy while on calls, after-call work option, any Ready clears ACW", (t) => {
+test("attachCall/detachCall: Busy while on calls, after-call work option, any Ready clears ACW", { timeout: 180_000 }, (t) => {
   const { core } = setup(t);
   core.registry.upsert({ number: "1001", type: "Extension" });
   core.registry.requestAgentState({ dn: "1001", request: "Login", source: "desktop", workMode: "AutoIn" });
@@ -140,7 +140,7 @@ test("attachCall/detachCall: Busy while on calls, after-call work option, any Re
   assert.equal(core.registry.detachCall("1001", "c4")?.state, "Ready", "default: back to the state before the call");
 });
 
-test("DNs and agent states survive closing and reopening the database; stale calls are dropped", (t) => {
+test("DNs and agent states survive closing and reopening the database; stale calls are dropped", { timeout: 180_000 }, (t) => {
   const { path, core } = setup(t);
   core.registry.syncFromConfig([{ number: "1001", type: "Extension" }]);
   core.registry.upsert({ number: "2001", type: "ACDPosition", options: { description: "made over the API" } });

@@ -30,7 +30,7 @@ interface ApiError {
   error: { code: string; message: string; details: Array<{ field: string; code: string }> };
 }
 
-test("a config DN with presence: true fails the boot while the presence plugin is disabled, naming the plugin", async (t) => {
+test("a config DN with presence: true fails the boot while the presence plugin is disabled, naming the plugin", { timeout: 180_000 }, async (t) => {
   const refused = await server(t, false, [WATCHED]).then(
     () => assert.fail("the boot accepted an option of a disabled plugin"),
     (err: unknown) => err,
@@ -42,12 +42,12 @@ test("a config DN with presence: true fails the boot while the presence plugin i
   assert.match(problems[0]?.message ?? "", /option presence, which belongs to plugin presence, which is not enabled/);
 });
 
-test("the same config boots once the presence plugin is enabled", async (t) => {
+test("the same config boots once the presence plugin is enabled", { timeout: 180_000 }, async (t) => {
   const enabled = await server(t, true, [WATCHED]);
   assert.deepEqual(enabled.dns.get("1001")?.options, { presence: true });
 });
 
-test("the admin API refuses a DN with presence while the plugin is disabled and accepts it once enabled", async (t) => {
+test("the admin API refuses a DN with presence while the plugin is disabled and accepts it once enabled", { timeout: 180_000 }, async (t) => {
   const payload = { number: "1002", type: "Extension", options: { presence: true } };
   const off = await server(t, false);
   const refused = await off.admin.inject({ method: "POST", url: "/api/v1/dns", headers: AUTH, payload });
@@ -64,7 +64,7 @@ test("the admin API refuses a DN with presence while the plugin is disabled and 
   assert.deepEqual(on.dns.get("1002")?.options, { presence: true });
 });
 
-test("an option no first-party plugin declares is unknown without naming a plugin", async (t) => {
+test("an option no first-party plugin declares is unknown without naming a plugin", { timeout: 180_000 }, async (t) => {
   const off = await server(t, false);
   const res = await off.admin.inject({ method: "POST", url: "/api/v1/dns", headers: AUTH, payload: { number: "1003", type: "Extension", options: { colour: "red" } } });
   const { error } = res.json<ApiError>();
@@ -73,7 +73,7 @@ test("an option no first-party plugin declares is unknown without naming a plugi
   assert.doesNotMatch(error.message, /belongs to/);
 });
 
-test("the OpenAPI document of POST and PUT /dns lists the enabled plugins' DN options, each with its plugin", async (t) => {
+test("the OpenAPI document of POST and PUT /dns lists the enabled plugins' DN options, each with its plugin", { timeout: 180_000 }, async (t) => {
   type Body = { properties: { options: { properties?: Record<string, { description?: string; type?: string }> } } };
   type Doc = { paths: Record<string, Record<string, { requestBody: { content: Record<string, { schema: Body }> } }>> };
   const optionsOf = async (s: TandemServer, path: string, method: string) => {
@@ -92,7 +92,7 @@ test("the OpenAPI document of POST and PUT /dns lists the enabled plugins' DN op
   assert.equal((await optionsOf(off, "/api/v1/dns", "post"))["presence"], undefined);
 });
 
-test("config.schema.json publishes each moved option under its plugin", () => {
+test("config.schema.json publishes each moved option under its plugin", { timeout: 180_000 }, () => {
   const schema = JSON.parse(readFileSync(SCHEMA_FILE, "utf8")) as { properties: { dns: { items: { properties: Record<string, { description: string }> } } } };
   const options = schema.properties.dns.items.properties;
   const owners = [["presence", "presence"], ["queues", "routing"], ["oos-check", "trunk-selection"], ["oos-force", "trunk-selection"]] as const;
@@ -102,7 +102,7 @@ test("config.schema.json publishes each moved option under its plugin", () => {
   assert.doesNotMatch(options["contact"]?.description ?? "", /plugin/, "the core's own options name no plugin");
 });
 
-test("the core's table of first-party DN options is exactly the built-in plugins' manifest.dnOptions", async () => {
+test("the core's table of first-party DN options is exactly the built-in plugins' manifest.dnOptions", { timeout: 180_000 }, async () => {
   const declared: Record<string, string> = {};
   for (const plugin of await loadBuiltinPlugins()) {
     for (const option of Object.keys(plugin.manifest.dnOptions ?? {})) declared[option] = plugin.manifest.name;

@@ -28,7 +28,7 @@ function compare(text: string): string | undefined {
   return firstDifference(mine, theirs);
 }
 
-describe("differential: our parser vs sip.js Parser.parseMessage", () => {
+describe("differential: our parser vs sip.js Parser.parseMessage", { timeout: 300_000 }, () => {
   it("runs against sip.js 0.21.2 exactly (the compared fields are sip.js internals)", () => {
     const require = createRequire(import.meta.url);
     const pkg = JSON.parse(readFileSync(require.resolve("sip.js/package.json"), "utf8")) as { version: string };
@@ -87,7 +87,7 @@ const TORTURE_FIXUPS: Record<string, (ours: AnyMessage, theirs: AnyMessage) => v
 };
 TORTURE_FIXUPS["novelsc.dat"] = TORTURE_FIXUPS["unkscm.dat"]!;
 
-describe("differential: RFC 4475 valid messages", () => {
+describe("differential: RFC 4475 valid messages", { timeout: 300_000 }, () => {
   for (const [file, , validity] of readIndex()) {
     if (validity !== "valid") continue;
     it(file, () => {
@@ -107,7 +107,7 @@ describe("differential: RFC 4475 valid messages", () => {
 });
 
 /** Where sip.js is wrong or does less, we differ on purpose; each difference is pinned here. */
-describe("differential: documented differences", () => {
+describe("differential: documented differences", { timeout: 300_000 }, () => {
   const base = (extra: string, ruri = "sip:1001@10.0.0.1", body = ""): string =>
     [
       `INVITE ${ruri} SIP/2.0`,

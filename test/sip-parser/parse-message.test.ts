@@ -50,7 +50,7 @@ function error(text: string | Buffer, datagram = true): SipParseError {
   return (outcome as { error: SipParseError }).error;
 }
 
-describe("parseSipMessage: objects sip.js's core reads", () => {
+describe("parseSipMessage: objects sip.js's core reads", { timeout: 300_000 }, () => {
   it("builds sip.js's own classes with the start line and core headers pre-parsed", () => {
     const m = ok(CUCM_INVITE) as IncomingRequestMessage;
     assert.ok(m instanceof IncomingRequestMessage);
@@ -162,7 +162,7 @@ describe("parseSipMessage: objects sip.js's core reads", () => {
   });
 });
 
-describe("parseSipMessage: validation and coded errors", () => {
+describe("parseSipMessage: validation and coded errors", { timeout: 300_000 }, () => {
   const cases: Array<[string, string, string, number?]> = [
     ["missing To", request([], { drop: ["To"] }), "MISSING_HEADER"],
     ["missing From", request([], { drop: ["From"] }), "MISSING_HEADER"],
@@ -313,7 +313,7 @@ describe("parseSipMessage: validation and coded errors", () => {
   });
 });
 
-describe("sip-parser error codes", () => {
+describe("sip-parser error codes", { timeout: 300_000 }, () => {
   it("every code is documented in docs/errors.md under ## sip-parser", () => {
     const docs = readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), "../../docs/errors.md"), "utf8");
     const section = docs.slice(docs.indexOf("## sip-parser"));

@@ -32,7 +32,7 @@ function response(contentType: string, toTag: string): string {
   ].join("\r\n");
 }
 
-describe("values kept for a dialog's life", () => {
+describe("values kept for a dialog's life", { timeout: 300_000 }, () => {
   it("Content-Type is exact, for more distinct values than the shared table holds", () => {
     for (let i = 0; i < 150; i++) {
       const type = i % 3 === 0 ? "application/sdp" : `application/x-test-${i};charset=UTF-8`;

@@ -264,7 +264,7 @@ function checkOutcome(file: string, bytes: Buffer, expected: Expectation): void 
   }
 }
 
-describe("RFC 4475 torture messages (parser)", () => {
+describe("RFC 4475 torture messages (parser)", { timeout: 300_000 }, () => {
   const index = readIndex();
 
   it("the corpus is the 49 bit-exact messages", () => {

@@ -15,7 +15,7 @@ interface FuzzResult {
   stats: { parseErrors: number; messagesIn: number };
 }
 
-describe("fuzzing the SIP ports", () => {
+describe("fuzzing the SIP ports", { timeout: 300_000 }, () => {
   it("stays up and serves a concurrent sipp run 100 %", async () => {
     const run = await runInLoopbackNetns<FuzzResult>("test/sip-stack/fuzz-runner.ts", { timeoutMs: 90_000 });
     assert.equal(run.status, 0, `runner failed: ${run.stderr.slice(-3000)}`);

@@ -113,7 +113,7 @@ function leg(name: string, localSdp: string, answer = sdp(`${name}-peer`, 50000)
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-describe("a leg answers the peer through its session delegate", () => {
+describe("a leg answers the peer through its session delegate", { timeout: 300_000 }, () => {
   it("re-INVITE with our SDP (same origin and version when unchanged), or the onOffer handler's answer", async () => {
     const { impl, delegate } = leg("a", sdp("tandem", 30000));
     const first = uas(sdp("a-peer", 41000));
@@ -198,7 +198,7 @@ describe("a leg answers the peer through its session delegate", () => {
   });
 });
 
-describe("a bridge of two legs", () => {
+describe("a bridge of two legs", { timeout: 300_000 }, () => {
   it("relays an offer as a re-INVITE and INFO to the other leg, and a BYE ends the other leg", async () => {
     const a = leg("a", sdp("tandem-a", 30000));
     const b = leg("b", sdp("tandem-b", 32000), sdp("agent", 45000));

@@ -66,7 +66,7 @@ function leg(spec: { expires: number; refresher: "us" | "peer" } | undefined) {
 }
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-describe("leg session timer", () => {
+describe("leg session timer", { timeout: 300_000 }, () => {
   it("we refresh at SE/2 with Session-Expires;refresher=uac, then the 2xx's interval", async (t) => {
     t.mock.timers.enable({ apis: ["setTimeout"] });
     const { impl, session, ended } = leg({ expires: 180, refresher: "us" });

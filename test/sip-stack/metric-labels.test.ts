@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { methodLabel, statusLabel } from "../../core/src/sip/stack/metric-labels.js";
 import { ALLOW, KNOWN_METHODS, inspectMethod } from "../../core/src/sip/sip-methods.js";
 
-describe("metric labels", () => {
+describe("metric labels", { timeout: 300_000 }, () => {
   it("keeps the 14 registered methods and folds anything else into `other`", () => {
     for (const method of KNOWN_METHODS) assert.equal(methodLabel(method), method);
     assert.equal(KNOWN_METHODS.size, 14);
@@ -29,7 +29,7 @@ describe("metric labels", () => {
   });
 });
 
-describe("method inspection (RFC 3261 §8.2.1)", () => {
+describe("method inspection (RFC 3261 §8.2.1)", { timeout: 300_000 }, () => {
   it("serves what Allow lists, refuses other registered methods with 405 and unknown ones with 501", () => {
     for (const method of ALLOW.split(", ")) assert.equal(inspectMethod(method), "served", method);
     for (const method of ["REGISTER", "PUBLISH", "REFER", "MESSAGE"]) assert.equal(inspectMethod(method), "not-allowed", method);

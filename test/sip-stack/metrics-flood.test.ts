@@ -19,7 +19,7 @@ interface FloodResult {
   after: { rssMb: number; heapMb: number };
 }
 
-it("20,000 unique methods from an untrusted source and 2,000 from a trusted one leave a bounded /metrics", async (t) => {
+it("20,000 unique methods from an untrusted source and 2,000 from a trusted one leave a bounded /metrics", { timeout: 180_000 }, async (t) => {
   const run = await runInLoopbackNetns<FloodResult>("test/sip-stack/metrics-flood-runner.ts", { timeoutMs: 240_000 });
   assert.equal(run.status, 0, run.stderr);
   const out = run.result;

@@ -16,7 +16,7 @@ function header(reply: string, name: string): string | undefined {
   return line?.slice(name.length + 1).trim();
 }
 
-it("answers 400 to a request missing Call-ID, From, To or CSeq when its Via allows, and drops it otherwise", async () => {
+it("answers 400 to a request missing Call-ID, From, To or CSeq when its Via allows, and drops it otherwise", { timeout: 180_000 }, async () => {
   const run = await runInLoopbackNetns<Record<string, string[]>>("test/sip-stack/missing-headers-runner.ts", { timeoutMs: 60_000 });
   assert.equal(run.status, 0, run.stderr);
   const out = run.result;

@@ -36,7 +36,7 @@ function request(headers: string[]): IncomingRequestMessage {
   return outcome.message;
 }
 
-describe("Require option tags", () => {
+describe("Require option tags", { timeout: 300_000 }, () => {
   it("reads comma lists over several header lines, trimmed, each tag once", () => {
     assert.deepEqual(requiredTags(["foo, timer", " bar ,foo", "TIMER"]), ["foo", "timer", "bar"]);
     assert.deepEqual(requiredTags([" 100rel\t"]), ["100rel"]);

@@ -6,7 +6,7 @@ import { describe, it, mock } from "node:test";
 import assert from "node:assert/strict";
 import { SessionTimer, parseSessionExpires, uacSessionTimer, uasSessionTimer } from "../../core/src/sip/extensions/session-timer.js";
 
-describe("RFC 4028 session timer", () => {
+describe("RFC 4028 session timer", { timeout: 300_000 }, () => {
   it("refreshes at half the interval when we are the refresher", (t) => {
     t.mock.timers.enable({ apis: ["setTimeout"] });
     const refresh = mock.fn();

@@ -14,7 +14,7 @@ import { BranchMap } from "../../core/src/sip/stack/branch-map.js";
 import { ResponseFlows } from "../../core/src/sip/stack/response-flows.js";
 import { testSdp } from "../support/test-stack.js";
 
-describe("trusted peers", () => {
+describe("trusted peers", { timeout: 300_000 }, () => {
   it("matches CIDRs, single addresses and IPv4-mapped sources", () => {
     const peers = createTrustedPeers(["10.0.0.0/8", "192.0.2.7", "2001:db8::/32"]);
     assert.equal(peers.allows("10.1.2.3"), true);
@@ -44,7 +44,7 @@ describe("trusted peers", () => {
   });
 });
 
-describe("next hop from a URI", () => {
+describe("next hop from a URI", { timeout: 300_000 }, () => {
   it("reads host, port and transport", () => {
     const hop = (text: string) => {
       const h = parseUriHop(text);
@@ -64,7 +64,7 @@ describe("next hop from a URI", () => {
   });
 });
 
-describe("RFC 3261 §14.1 glare delay", () => {
+describe("RFC 3261 §14.1 glare delay", { timeout: 300_000 }, () => {
   it("is 2.1–4 s for the Call-ID owner and 0–2 s otherwise, in 10 ms units", () => {
     for (let i = 0; i < 500; i++) {
       const own = glareDelayMs(true);
@@ -75,7 +75,7 @@ describe("RFC 3261 §14.1 glare delay", () => {
   });
 });
 
-describe("Subscription-State", () => {
+describe("Subscription-State", { timeout: 300_000 }, () => {
   it("reads state, expires, reason and retry-after", () => {
     assert.deepEqual(parseSubscriptionState("active;expires=3600"), { state: "active", expires: 3600 });
     assert.deepEqual(parseSubscriptionState("terminated;reason=noresource;retry-after=30"), { state: "terminated", reason: "noresource", retryAfter: 30 });
@@ -83,7 +83,7 @@ describe("Subscription-State", () => {
   });
 });
 
-describe("hold SDP (RFC 3264 §8.4)", () => {
+describe("hold SDP (RFC 3264 §8.4)", { timeout: 300_000 }, () => {
   it("sets the direction on every stream and bumps the origin version", () => {
     const held = withDirection(testSdp(), "sendonly");
     assert.equal(directionOf(held), "sendonly");
@@ -93,7 +93,7 @@ describe("hold SDP (RFC 3264 §8.4)", () => {
   });
 });
 
-describe("Call-ID shards", () => {
+describe("Call-ID shards", { timeout: 300_000 }, () => {
   it("spreads random Call-IDs evenly and keeps one Call-ID on one shard", () => {
     const counts = new Array<number>(16).fill(0);
     for (let i = 0; i < 16000; i++) counts[shardIndex(`${i}-${Math.random()}@host`, 16)]!++;
@@ -102,7 +102,7 @@ describe("Call-ID shards", () => {
   });
 });
 
-describe("wire branches (RFC 3261 §8.1.1.7)", () => {
+describe("wire branches (RFC 3261 §8.1.1.7)", { timeout: 300_000 }, () => {
   it("replaces sip.js's branch with a random one, stable for its CANCEL/ACK, and maps responses back", () => {
     const map = new BranchMap(32_000);
     const wire = map.wireFor("z9hG4bK1234567", "call-1", "INVITE");
@@ -115,7 +115,7 @@ describe("wire branches (RFC 3261 §8.1.1.7)", () => {
   });
 });
 
-describe("per-branch state expiry (RFC 3261 §17: 64·T1 after a final response)", () => {
+describe("per-branch state expiry (RFC 3261 §17: 64·T1 after a final response)", { timeout: 300_000 }, () => {
   it("a wire branch lives 64·T1 after the final response (RFC 6026 Timer L/M), then maps back no more", (t) => {
     t.mock.timers.enable({ apis: ["setInterval", "Date"] });
     const map = new BranchMap(32_000);

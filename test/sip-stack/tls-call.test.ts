@@ -28,7 +28,7 @@ async function tlsStack(dir: string): Promise<TestStack> {
   return { ...t, port };
 }
 
-describe("a call between two stacks over TLS", () => {
+describe("a call between two stacks over TLS", { timeout: 300_000 }, () => {
   let dir: string;
   let caller: TestStack;
   let callee: TestStack;

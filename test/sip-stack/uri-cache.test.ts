@@ -22,7 +22,7 @@ const TARGETS = [
   "<sip:5551234@127.0.0.1:5072;transport=udp>",
 ];
 
-test("the URIs built are the ones sip.js's Grammar built", () => {
+test("the URIs built are the ones sip.js's Grammar built", { timeout: 180_000 }, () => {
   for (const text of TARGETS) {
     const grammar = Grammar.URIParse(text.replace(/^<|>$/g, ""));
     assert.ok(grammar, text);
@@ -32,13 +32,13 @@ test("the URIs built are the ones sip.js's Grammar built", () => {
   }
 });
 
-test("only a whole SIP or SIPS URI is taken, with the coded error otherwise", () => {
+test("only a whole SIP or SIPS URI is taken, with the coded error otherwise", { timeout: 180_000 }, () => {
   for (const text of ["tel:123", "garbage", "sip:1001@127.0.0.1:5070 trailing", "sip:1001@", "", "mailto:a@b"]) {
     assert.throws(() => parseUri(text), { code: "TANDEM_ERR_SIP_BAD_TARGET" }, text);
   }
 });
 
-test("maddr leaves the host as written; each call gets its own copy", () => {
+test("maddr leaves the host as written; each call gets its own copy", { timeout: 180_000 }, () => {
   assert.equal(parseUri("sip:1001@127.0.0.1:5070;lr;maddr=1.2.3.4").host, "127.0.0.1");
   const first = parseUri("sip:2001@127.0.0.1:5070;transport=udp");
   first.setParam("transport", "tcp");

@@ -10,7 +10,7 @@ import { advance, makeLayer, silentLogger, ourRequest, peerResponse, send, times
 beforeEach(() => mock.timers.enable({ apis: ["setTimeout", "Date"], now: 0 }));
 afterEach(() => mock.timers.reset());
 
-describe("INVITE client transaction (RFC 3261 §17.1.1.2)", () => {
+describe("INVITE client transaction (RFC 3261 §17.1.1.2)", { timeout: 300_000 }, () => {
   it("Timer A retransmits at T1, 2·T1, 4·T1 … and Timer B (64·T1) ends it: 7 transmissions", () => {
     const { layer, sent } = makeLayer();
     send(layer, ourRequest("INVITE", "z9hG4bKa1"));
@@ -77,7 +77,7 @@ describe("INVITE client transaction (RFC 3261 §17.1.1.2)", () => {
   });
 });
 
-describe("non-INVITE client transaction (RFC 3261 §17.1.2.2)", () => {
+describe("non-INVITE client transaction (RFC 3261 §17.1.2.2)", { timeout: 300_000 }, () => {
   it("Timer E doubles from T1 up to T2 and Timer F (64·T1) ends it: 11 transmissions", () => {
     const { layer, sent } = makeLayer();
     send(layer, ourRequest("OPTIONS", "z9hG4bKe1"));
@@ -142,7 +142,7 @@ describe("non-INVITE client transaction (RFC 3261 §17.1.2.2)", () => {
   });
 });
 
-describe("what the layer leaves alone", () => {
+describe("what the layer leaves alone", { timeout: 300_000 }, () => {
   it("TCP/TLS targets and flows: sent once, no timers, nothing absorbed (§17.1.1.2: no Timer A on reliable transports)", () => {
     const { layer, sent } = makeLayer();
     send(layer, ourRequest("INVITE", "z9hG4bKt1"), { transport: "tcp", address: "127.0.0.1", port: 5070 });

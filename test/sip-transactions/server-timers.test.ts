@@ -12,7 +12,7 @@ const VIA_BYE = "SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bKpeer2";
 beforeEach(() => mock.timers.enable({ apis: ["setTimeout", "Date"], now: 0 }));
 afterEach(() => mock.timers.reset());
 
-describe("INVITE server transaction (RFC 3261 §17.2.1)", () => {
+describe("INVITE server transaction (RFC 3261 §17.2.1)", { timeout: 300_000 }, () => {
   it("Timer G retransmits a non-2xx final at T1, doubling, capped at T2, until Timer H (64·T1)", () => {
     const { layer, sent } = makeLayer();
     assert.equal(layer.incomingRequest(peerRequest("INVITE", VIA), PEER_FLOW), true);
@@ -76,7 +76,7 @@ describe("INVITE server transaction (RFC 3261 §17.2.1)", () => {
   });
 });
 
-describe("non-INVITE server transaction (RFC 3261 §17.2.2)", () => {
+describe("non-INVITE server transaction (RFC 3261 §17.2.2)", { timeout: 300_000 }, () => {
   it("Timer J: a retransmitted BYE gets the cached 200 for 64·T1 (no 481 from sip.js)", () => {
     const { layer, sent } = makeLayer();
     assert.equal(layer.incomingRequest(peerRequest("BYE", VIA_BYE), PEER_FLOW), true);
@@ -106,7 +106,7 @@ describe("non-INVITE server transaction (RFC 3261 §17.2.2)", () => {
   });
 });
 
-describe("matching (RFC 3261 §17.2.3): branch + sent-by + method, not the branch alone", () => {
+describe("matching (RFC 3261 §17.2.3): branch + sent-by + method, not the branch alone", { timeout: 300_000 }, () => {
   it("the same branch from another sent-by is a new request", () => {
     const { layer } = makeLayer();
     layer.incomingRequest(peerRequest("BYE", VIA_BYE), PEER_FLOW);

@@ -8,7 +8,7 @@ import { newBranch, newCallId, newTag } from "../../core/src/sip/transactions/ra
 import { TimerQueue } from "../../core/src/sip/transactions/timer-queue.js";
 import { timerValues } from "../../core/src/sip/transactions/timer-values.js";
 
-describe("TimerQueue", () => {
+describe("TimerQueue", { timeout: 300_000 }, () => {
   beforeEach(() => mock.timers.enable({ apis: ["setTimeout", "Date"], now: 0 }));
   afterEach(() => mock.timers.reset());
 
@@ -67,7 +67,7 @@ describe("TimerQueue", () => {
   });
 });
 
-describe("RFC 3261 Table 4 timer values", () => {
+describe("RFC 3261 Table 4 timer values", { timeout: 300_000 }, () => {
   it("derives A…K from T1/T2/T4 (Timer D at least 32 s)", () => {
     const v = timerValues({ t1: 500, t2: 4000, t4: 5000 });
     assert.deepEqual(
@@ -79,7 +79,7 @@ describe("RFC 3261 Table 4 timer values", () => {
   });
 });
 
-describe("random identifiers", () => {
+describe("random identifiers", { timeout: 300_000 }, () => {
   it("branches carry the magic cookie and 96 random bits; tags and Call-IDs are tokens; no repeats in 20k", () => {
     const token = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
     const seen = new Set<string>();

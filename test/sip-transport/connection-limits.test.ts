@@ -25,7 +25,7 @@ function closedAtOnce(value: unknown, what: string): void {
   assert.ok((value as number) < 400, `${what} closed only after ${String(value)} ms`);
 }
 
-it("closes incomplete messages after the time-out, untrusted sources at accept, and caps connections per source", async (t) => {
+it("closes incomplete messages after the time-out, untrusted sources at accept, and caps connections per source", { timeout: 180_000 }, async (t) => {
   const run = await runInLoopbackNetns<LimitsResult>("test/sip-transport/connection-limits-worker.ts", { timeoutMs: 90_000 });
   assert.equal(run.status, 0, run.stderr);
   const out = run.result;

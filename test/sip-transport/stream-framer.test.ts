@@ -23,7 +23,7 @@ const BODY = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=é€\r\n"; // multi-byte cha
 const MSG1 = `INVITE sip:1001@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1:5070;branch=z9hG4bK1\r\nContent-Length: ${Buffer.byteLength(BODY)}\r\n\r\n${BODY}`;
 const MSG2 = "OPTIONS sip:127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1:5070;branch=z9hG4bK2\r\nl: 0\r\n\r\n";
 
-describe("StreamFramer (RFC 3261 §18.3)", () => {
+describe("StreamFramer (RFC 3261 §18.3)", { timeout: 300_000 }, () => {
   it("frames a body by bytes, not characters", () => {
     assert.notEqual(BODY.length, Buffer.byteLength(BODY));
     const { framer, out } = collect();

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { it } from "node:test";
 import { runInLoopbackNetns } from "../support/loopback-netns.js";
 
-it("survives 5,000 mutated datagrams and 200 mutated TCP streams, then still serves UDP and TCP", async (t) => {
+it("survives 5,000 mutated datagrams and 200 mutated TCP streams, then still serves UDP and TCP", { timeout: 180_000 }, async (t) => {
   const run = await runInLoopbackNetns<Record<string, unknown>>("test/sip-transport/fuzz-worker.ts");
   assert.equal(run.status, 0, `worker failed: ${run.stderr.slice(-2000)}`);
   const result = run.result ?? {};

@@ -27,7 +27,7 @@ function responseVia(message: IncomingRequestMessage): string {
   return /\r\nVia: ([^\r]*)\r\n/.exec(text)?.[1] ?? "";
 }
 
-describe("Via stamping (RFC 3261 §18.2.1, RFC 3581 §4)", () => {
+describe("Via stamping (RFC 3261 §18.2.1, RFC 3581 §4)", { timeout: 300_000 }, () => {
   it("adds received when sent-by is a name or another address; sip.js copies it into its response", () => {
     const m = request("SIP/2.0/UDP pbx.example.com:5070;branch=z9hG4bK1");
     assert.equal(stampVia(m, FLOW), true);
@@ -56,7 +56,7 @@ describe("Via stamping (RFC 3261 §18.2.1, RFC 3581 §4)", () => {
   });
 });
 
-describe("peekOutgoing", () => {
+describe("peekOutgoing", { timeout: 300_000 }, () => {
   it("reads a request: method, R-URI, top Via, CSeq, Call-ID and the first Route element", () => {
     const p = peekOutgoing(
       "INVITE sip:1001@pbx;transport=tcp SIP/2.0\r\nv: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bKq;rport, SIP/2.0/UDP x\r\n" +
@@ -92,7 +92,7 @@ describe("peekOutgoing", () => {
   });
 });
 
-describe("next hop (RFC 3261 §8.1.2, §18.1.1, §18.2.2)", () => {
+describe("next hop (RFC 3261 §8.1.2, §18.1.1, §18.2.2)", { timeout: 300_000 }, () => {
   const req = (ruri: string, route = "") =>
     peekOutgoing(`BYE ${ruri} SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bKn\r\n${route ? `Route: ${route}\r\n` : ""}CSeq: 1 BYE\r\n\r\n`);
 

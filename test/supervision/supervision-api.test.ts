@@ -53,7 +53,7 @@ after(() => host.close());
 
 const post = (url: string, payload: unknown) => host.inject({ method: "POST", url: `${BASE}${url}`, payload, headers: { "content-type": "application/json" } });
 
-describe("supervision admin API", () => {
+describe("supervision admin API", { timeout: 300_000 }, () => {
   it("monitors, lists, switches modes and cancels", async () => {
     const started = await post("/monitorings", { supervisorDn: "2001", agentDn: "1001", referenceId: "api-1" });
     assert.equal(started.statusCode, 200, started.body);

@@ -47,7 +47,7 @@ async function send(payload: Record<string, unknown>, token: string): Promise<{ 
   return { status: res.statusCode, messages };
 }
 
-describe("supervision requests from a desktop", () => {
+describe("supervision requests from a desktop", { timeout: 300_000 }, () => {
   it("a token not marked supervisor is refused, even for an agent in the team", async () => {
     const out = await send({ request: "RequestMonitorNextCall", referenceId: "a1", dn: "1003", otherDn: "1001" }, AGENT_TOKEN);
     assert.equal(out.status, 403);

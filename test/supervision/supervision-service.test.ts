@@ -11,7 +11,7 @@ import { NOT_SUPERVISOR, serviceFixture, settle, SUPERVISOR } from "./support/se
 
 const monitor = (dn: string, agentDn: string, referenceId = "m1", extra: Record<string, unknown> = {}) => ({ dn, agentDn, referenceId, requester: SUPERVISOR, ...extra });
 
-describe("permissions and scope", () => {
+describe("permissions and scope", { timeout: 300_000 }, () => {
   it("a token not marked supervisor is refused whatever it asks", async () => {
     const f = serviceFixture();
     f.agent("1001", "Ready");
@@ -69,7 +69,7 @@ describe("permissions and scope", () => {
   });
 });
 
-describe("monitoring the next call", () => {
+describe("monitoring the next call", { timeout: 300_000 }, () => {
   it("EventMonitoringNextCall to both DNs; the agent's next call is joined; EventPartyAdded; the call's end ends a one-call monitoring", async () => {
     const f = serviceFixture();
     f.agent("1001", "Ready");
@@ -156,7 +156,7 @@ describe("monitoring the next call", () => {
   });
 });
 
-describe("ending monitoring", () => {
+describe("ending monitoring", { timeout: 300_000 }, () => {
   it("RequestCancelMonitoring takes the supervisor off the call with its events", async () => {
     const f = serviceFixture();
     f.agent("1001", "Busy", ["c1"]);
@@ -194,7 +194,7 @@ describe("ending monitoring", () => {
   });
 });
 
-describe("mode switches", () => {
+describe("mode switches", { timeout: 300_000 }, () => {
   it("follow Genesys' rules: MuteOff → connect, MuteOn → mute, coach from mute (MuteOff) or connect (MuteOn)", () => {
     assert.equal(nextMode("mute", "RequestSetMuteOff", false), "connect");
     assert.equal(nextMode("connect", "RequestSetMuteOn", false), "mute");

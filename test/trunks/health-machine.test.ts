@@ -17,7 +17,7 @@ function machine(options: Partial<HealthOptions> = {}): { m: HealthMachine; chan
 
 const answer = (status: number) => ({ kind: "answer", status, latencyMs: 1 }) as const;
 
-describe("trunk health machine", () => {
+describe("trunk health machine", { timeout: 300_000 }, () => {
   beforeEach(() => mock.timers.enable({ apis: ["setTimeout", "Date"], now: 1_000_000 }));
   afterEach(() => mock.timers.reset());
 

@@ -15,7 +15,7 @@ function tally(picks: Array<string | undefined>): Record<string, number> {
   return counts;
 }
 
-describe("round-robin", () => {
+describe("round-robin", { timeout: 300_000 }, () => {
   it("spreads 999 selections exactly evenly over 3 trunks, in order", () => {
     const members = [up("A"), up("B"), up("C")];
     const cursor = { last: -1 };
@@ -55,7 +55,7 @@ describe("round-robin", () => {
   });
 });
 
-describe("primary-backup", () => {
+describe("primary-backup", { timeout: 300_000 }, () => {
   it("always takes the first member in service, then the next on exclude", () => {
     const members = [up("P"), up("B1"), up("B2")];
     assert.equal(pickPrimaryBackup(members, 30_000, []), "P");

@@ -9,7 +9,7 @@ function problemsFor(section: Record<string, unknown>) {
   return validateConfig(raw, [manifest], process.cwd()).problems.filter((p) => p.path.startsWith("plugins.trunk-selection"));
 }
 
-test("failoverCodes: 408/503/500 accepted; 486, 487, 600, 603 refused with the path named", () => {
+test("failoverCodes: 408/503/500 accepted; 486, 487, 600, 603 refused with the path named", { timeout: 180_000 }, () => {
   assert.deepEqual(problemsFor({ failoverCodes: [408, 503, 500] }), []);
   for (const code of [486, 487, 600, 603]) {
     const problems = problemsFor({ failoverCodes: [503, code] });

@@ -21,7 +21,7 @@ function registry(dns: DnInput[]): DnRegistry {
   } as unknown as DnRegistry;
 }
 
-describe("trunk directory", () => {
+describe("trunk directory", { timeout: 300_000 }, () => {
   it("builds endpoint URIs with the trunk's transport and targets through them", () => {
     assert.equal(endpointUri("sip:10.0.0.5:5060", "tcp"), "sip:10.0.0.5:5060;transport=tcp");
     assert.equal(endpointUri("<sip:cucm@10.0.0.5;transport=udp>", "tcp"), "sip:10.0.0.5;transport=udp");
@@ -102,7 +102,7 @@ describe("trunk directory", () => {
   });
 });
 
-describe("GET /api/v1/trunks (the operators' path, a root route of the plugin)", () => {
+describe("GET /api/v1/trunks (the operators' path, a root route of the plugin)", { timeout: 300_000 }, () => {
   it("serves the same trunk list as the plugin's own prefix, behind the admin token", async (t) => {
     const host = await createTestHost({
       plugins: [trunkSelection],

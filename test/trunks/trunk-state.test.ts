@@ -21,7 +21,7 @@ function trunk(oosCheckMs: number): { t: TrunkState; changes: TrunkTransition[] 
   return { t, changes };
 }
 
-describe("trunk state over endpoints", () => {
+describe("trunk state over endpoints", { timeout: 300_000 }, () => {
   beforeEach(() => mock.timers.enable({ apis: ["setTimeout", "Date"], now: 5_000_000 }));
   afterEach(() => mock.timers.reset());
 
