@@ -29,7 +29,7 @@ async function signIn(page: Page, token: string): Promise<void> {
 
 const agentRow = (state: string): string => `#agents tr[data-dn="1001"][data-state="${state}"]`;
 
-describe("web dashboard in headless Chromium", () => {
+describe("web dashboard in headless Chromium", { timeout: 300_000 }, () => {
   before(() => buildDashboard());
   after(() => killAllSipp());
 

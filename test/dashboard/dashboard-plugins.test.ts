@@ -47,7 +47,7 @@ async function screenshot(page: Page, name: string): Promise<void> {
   if (dir) await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
 }
 
-describe("dashboard recording playback and supervision controls", () => {
+describe("dashboard recording playback and supervision controls", { timeout: 300_000 }, () => {
   before(() => buildDashboard());
   after(() => killAllSipp());
 

@@ -11,7 +11,7 @@ import { describe, it } from "node:test";
 
 const repo = resolve(fileURLToPath(new URL(".", import.meta.url)), "../..");
 
-describe("media engine RTP guard", () => {
+describe("media engine RTP guard", { timeout: 300_000 }, () => {
   it("drops and counts foreign, malformed, oversized, wrong-type and foreign-SSRC packets; the room sounds as before", () => {
     const run = spawnSync(
       "unshare",

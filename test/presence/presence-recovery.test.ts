@@ -14,7 +14,7 @@ import { startPresenceHost } from "./support/presence-host.js";
 import { receivedAt, receivedSubscribes, subscribeCallIds } from "./support/sipp-log.js";
 import { startSipp, until } from "./support/sipp.js";
 
-describe("Subscription-State: terminated, by reason (RFC 6665 §4.1.3)", { concurrency: true }, () => {
+describe("Subscription-State: terminated, by reason (RFC 6665 §4.1.3)", { concurrency: true, timeout: 300_000 }, () => {
   for (const reason of ["timeout", "deactivated"]) {
     it(`terminated;reason=${reason} → a new SUBSCRIBE at once; the agent is neither logged out nor in again`, async (t) => {
       const port = await freePort();
@@ -67,7 +67,7 @@ describe("Subscription-State: terminated, by reason (RFC 6665 §4.1.3)", { concu
   });
 });
 
-describe("restart while the PBX is unreachable", () => {
+describe("restart while the PBX is unreachable", { timeout: 300_000 }, () => {
   it("saved Ready → no answer yet reported early → NotReady presence-unconfirmed → Ready again once the PBX answers", { timeout: 60_000 }, async (t) => {
     const dir = mkdtempSync(join(tmpdir(), "presence-restart-"));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -125,7 +125,7 @@ describe("restart while the PBX is unreachable", () => {
   });
 });
 
-describe("a DN removed while its first SUBSCRIBE is still being retransmitted", () => {
+describe("a DN removed while its first SUBSCRIBE is still being retransmitted", { timeout: 300_000 }, () => {
   it("the late 2xx and NOTIFY are followed at once by SUBSCRIBE Expires: 0 (RFC 6665 §4.1.2.3)", async (t) => {
     const port = await freePort();
     const sipp = startSipp("presence-late-accept.xml", { port, transport: "udp" });

@@ -10,7 +10,7 @@ import { startPresenceHost } from "./support/presence-host.js";
 import { receivedAt, subscribeCallIds } from "./support/sipp-log.js";
 import { startSipp, until } from "./support/sipp.js";
 
-describe("presence subscriptions against sipp notifiers", { concurrency: true }, () => {
+describe("presence subscriptions against sipp notifiers", { concurrency: true, timeout: 300_000 }, () => {
   it("refreshes in the dialog before the (shortened) expiry", async (t) => {
     const port = await freePort();
     const sipp = startSipp("presence-refresh.xml", { port, transport: "udp" });

@@ -22,7 +22,7 @@ function settledIn(p: Promise<unknown>): Promise<{ status: number; origin: strin
   );
 }
 
-describe("requests to a refused TCP port", () => {
+describe("requests to a refused TCP port", { timeout: 300_000 }, () => {
   let t: TestStack;
   before(async () => {
     t = await startTestStack();
@@ -45,7 +45,7 @@ describe("requests to a refused TCP port", () => {
   });
 });
 
-describe("SipStack.stop()", () => {
+describe("SipStack.stop()", { timeout: 300_000 }, () => {
   it("settles pending requests and leaves no timers: the process exits within 2 s", { timeout: 30_000 }, async () => {
     const child = spawn(process.execPath, ["--conditions=tandem-src", "--import", "tsx", join(HERE, "stop-child.ts")], {
       stdio: ["ignore", "pipe", "pipe"],

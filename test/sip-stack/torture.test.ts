@@ -22,7 +22,7 @@ function status(line: string): number {
   return Number(line.split(" ")[1]);
 }
 
-describe("RFC 4475 torture messages", () => {
+describe("RFC 4475 torture messages", { timeout: 300_000 }, () => {
   it("rejects the invalid, answers the valid, and stays up", () => {
     const run = spawnSync(
       "unshare",
