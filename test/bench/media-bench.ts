@@ -10,12 +10,12 @@
  * side (media-latency-probe.ts; its packets are in the engine's counts too). `npm run bench:media` runs this and
  * bench:media-janus one after the other and prints the two side by side (media-bench-side-by-side.ts).
  */
-import { randomInt } from "node:crypto";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { MediaEngine, withDefaults, type EngineStats } from "@tandem/plugin-media-engine";
 import { machineLine, partyOutcome, partyOutputLine, pct, startBenchLoad, sustainedLine } from "./media-bench-load.js";
 import { reportFigures } from "./media-bench-figures.js";
 import { startLatencyProbe } from "./media-latency-probe.js";
+import { freeUdpPortBlock } from "../support/free-port.js";
 
 const rooms = Number(process.argv[2] ?? 167);
 const seconds = Number(process.argv[3] ?? 20);
@@ -49,10 +49,10 @@ function diff(after: EngineStats, before: EngineStats): EngineStats {
   };
 }
 
-// Below the kernel's ephemeral range (32768–60999), where the parties' own sockets land, at a random place in
-// 20000–32767 (tests and other benches take theirs there too), with 128 pairs to skip that others hold.
+// Leased below the kernel's ephemeral range (32768–60999), where the parties' own sockets land, so no test or
+// other bench running meanwhile takes ports of it; 128 pairs to skip that a program which does not lease holds.
 const portSpan = 2 * (parties + 2) + 256;
-const portMin = 20000 + 2 * randomInt(0, (12768 - portSpan) / 2);
+const portMin = await freeUdpPortBlock(portSpan);
 const portRange = { portMin, portMax: portMin + portSpan - 1 };
 const engine = await MediaEngine.start(
   "media-engine",
