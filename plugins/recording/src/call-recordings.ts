@@ -13,7 +13,6 @@ import {
   DEFAULT_CALL_PARTIES,
   moveLegsIntoRoom,
   type CallMediaEnd,
-  type CallMediaOwner,
   type CallMediaTakeover,
   type CallPartyLeg,
   type Extensions,
@@ -25,41 +24,25 @@ import {
   type RoomSharingOwner,
   type SharedCallRoom,
   type SipVerbs,
-  type TandemEvent,
 } from "@tandem/sdk";
 import type { CallFacts } from "./call-facts.js";
 import { RecordingErrors } from "./errors.js";
-import type { RequestOrigin } from "./recording-events.js";
-import type { RecordedParty } from "./recording-index.js";
-import { RecordingSession, type SessionDeps, type SessionLayout } from "./recording-session.js";
-import type { MetadataParticipant } from "./siprec/rs-metadata.js";
+import { recordAsGuest, type GuestRecordingDeps } from "./guest-recording.js";
+import { originOf, partiesOf, type RecordedCall, type RecordedCalls } from "./recorded-call.js";
+import { RecordingSession, type SessionDeps } from "./recording-session.js";
+import { participantsOf } from "./siprec-participants.js";
+import { startSiprec, type SiprecStartDeps } from "./siprec-start.js";
 import type { SrsDirectory } from "./siprec/srs-targets.js";
-import { SiprecLink } from "./siprec/siprec-link.js";
-import type { SiprecSides } from "./siprec/siprec-session.js";
-import { JOINING_SEATS, quietSeats, reseat, seatLeg, type SeatedCall } from "./recorded-seats.js";
-
-interface RecordedCall extends SeatedCall {
-  session?: RecordingSession;
-  /** The SIPREC session to the SRS, while it runs. */
-  siprec?: SiprecLink;
-  /** Other features using the room (a supervisor); the room is kept while there are any. */
-  readonly guests: Set<() => void>;
-  /** Set when the room is another owner's (a conference, a supervised call): stops listening to its end. */
-  host?: () => void;
-  /** In another owner's room: the channels and parties, as the call model lists them. */
-  guest?: { layout: SessionLayout; parties: RecordedParty[] };
-  /** In another owner's room: stops following the call model's parties. */
-  unfollow?: () => void;
-}
-
-const originOf = (r: RecordingRequest): RequestOrigin => ({ source: r.source, ...(r.dn ? { dn: r.dn } : {}), ...(r.referenceId ? { referenceId: r.referenceId } : {}) });
+import { JOINING_SEATS, quietSeats, reseat, seatLeg } from "./recorded-seats.js";
 
 export class CallRecordings implements RoomSharingOwner, RecordingControl {
-  private readonly byConnId = new Map<string, RecordedCall>();
+  private readonly byConnId: RecordedCalls = new Map();
   /** Calls whose recording is being started, so two triggers at once start one. */
   private readonly starting = new Map<string, Promise<RecordingStatusAnswer>>();
   /** Calls whose media is being taken into a room. */
   private readonly taking = new Map<string, Promise<void>>();
+  private readonly guestDeps: GuestRecordingDeps;
+  private readonly siprecDeps: SiprecStartDeps;
 
   constructor(
     private readonly extensions: Extensions,
@@ -67,9 +50,21 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
     private readonly facts: CallFacts,
     private readonly deps: SessionDeps,
     private readonly log: Logger,
-    private readonly sip: SipVerbs,
-    private readonly siprecTarget: SrsDirectory | undefined,
-  ) {}
+    sip: SipVerbs,
+    siprecTarget: SrsDirectory | undefined,
+  ) {
+    this.guestDeps = { extensions, bus: deps.bus, calls: this.byConnId, ended: (connId) => this.ended(connId, "released") };
+    this.siprecDeps = {
+      directory: siprecTarget,
+      facts,
+      bus: deps.bus,
+      log,
+      sip,
+      calls: this.byConnId,
+      roomFor: (connId) => this.roomFor(connId),
+      giveBack: (call) => this.giveBack(call),
+    };
+  }
 
   /** Whether call `connId` is being recorded (or its recording is starting). */
   recording(connId: string): boolean {
@@ -130,7 +125,7 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
     if (call && member) {
       call.members.delete(party.leg.id);
       call.left.push({ dn: party.dn, role: party.role, from: member.since, to: new Date().toISOString() });
-      call.session?.setParties(this.partiesOf(call), null);
+      call.session?.setParties(partiesOf(call), null);
       await member.party.leave().catch((err: unknown) => this.log.warn({ err, connId }, "leaving the recorded room failed"));
       this.followSiprec(call);
     }
@@ -155,13 +150,13 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
     // With a SIPREC session, a new seat is heard by nobody until the session places it on the agent side.
     await reseat(call, parties, this.log, call.siprec ? { mode: "listen-only" } : undefined);
     const agentDn = [...call.members.values()].find((m) => m.leg.role === "agent")?.leg.dn ?? null;
-    call.session?.setParties(this.partiesOf(call), agentDn);
+    call.session?.setParties(partiesOf(call), agentDn);
     this.followSiprec(call);
   }
 
   /** The SIPREC session follows the call's parties: its whisper sides, then its metadata (RFC 7866 §6.1.2). */
   private followSiprec(call: RecordedCall): void {
-    void call.siprec?.update(this.participantsOf(call)).catch((err: unknown) => this.log.warn({ err, connId: call.connId }, "updating the SIPREC session failed"));
+    void call.siprec?.update(participantsOf(call)).catch((err: unknown) => this.log.warn({ err, connId: call.connId }, "updating the SIPREC session failed"));
   }
 
   ended(connId: string, why: CallMediaEnd): void {
@@ -199,7 +194,7 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
           ani: known?.ani ?? members.find((m) => m.leg.role === "customer")?.leg.dn ?? null,
           dnis: known?.dnis ?? null,
           agentDn: agent?.leg.dn ?? known?.agentDn ?? null,
-          parties: this.partiesOf(call),
+          parties: partiesOf(call),
         },
         originOf(request),
       );
@@ -217,70 +212,14 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
    * Opens a SIPREC session for call `connId` to the configured SRS. Never throws: an SRS that refuses or fails is
    * EventSiprecFailed + EventError (TANDEM_ERR_RECORDING_SRS_FAILED), and the call (and its local recording) go on.
    */
-  async startSiprec(connId: string, trigger: string): Promise<boolean> {
-    const directory = this.siprecTarget;
-    let srs = "-";
-    const where = () => {
-      const dn = this.facts.get(connId)?.agentDn;
-      return { connId, source: "recording", ...(dn ? { dn } : {}) };
-    };
-    const fail = (call: RecordedCall | undefined, reason: string): false => {
-      const error = RecordingErrors.srsFailed(connId, srs, reason);
-      this.log.warn({ connId, code: error.code }, error.message);
-      this.deps.bus.emit("EventSiprecFailed", { ...where(), data: { code: error.code, message: error.message, srs, trigger } });
-      this.deps.bus.emit("EventError", { ...where(), data: { code: error.code, message: error.message } });
-      if (call) this.giveBack(call);
-      return false;
-    };
-    if (!directory) return fail(undefined, "no SRS is configured (plugins.recording.siprec.srs)");
-    let call: RecordedCall | undefined;
-    try {
-      call = await this.roomFor(connId);
-      if (call.siprec) return true;
-      const members = [...call.members.values()];
-      const customer = members.find((m) => m.leg.role === "customer");
-      const agent = members.find((m) => m.leg.role !== "customer");
-      if (!customer || !agent) throw new Error("the call has no customer and agent side");
-      const { uris, problems } = directory.uris();
-      srs = uris.join(", ") || "-";
-      if (uris.length === 0) throw new Error(problems.join("; "));
-      const recorded = call;
-      const siprec = await SiprecLink.start(
-        { sip: this.sip, room: call.room, connId, sides: () => this.sidesOf(recorded) },
-        { srs: uris, answerMs: directory.answerMs },
-        this.participantsOf(call),
-        {
-          dropped: ({ srs: from, reason, retry }) => {
-            const error = RecordingErrors.srsLost(connId, from, reason, retry ? `trying ${retry}` : "no re-try is left");
-            this.log.warn({ connId, code: error.code }, error.message);
-            this.deps.bus.emit("EventSiprecLost", { ...where(), data: { code: error.code, message: error.message, srs: from, retry, trigger } });
-          },
-          resumed: ({ srs: to, sessionId }) => this.deps.bus.emit("EventSiprecStarted", { ...where(), data: { srs: to, trigger, sessionId, retry: true } }),
-          lost: (reason) => {
-            recorded.siprec = undefined;
-            fail(this.byConnId.get(connId) === recorded ? recorded : undefined, reason);
-          },
-        },
-      );
-      if (this.byConnId.get(connId) !== call) {
-        await siprec.stop();
-        return fail(undefined, "the call ended while the SRS answered");
-      }
-      call.siprec = siprec;
-      const up = siprec.srs;
-      const failedOver = up.failedBefore.map((f) => ({ srs: f.srs, reason: f.reason }));
-      this.deps.bus.emit("EventSiprecStarted", { ...where(), data: { srs: up.uri ?? srs, trigger, sessionId: siprec.metadata?.sessionId ?? null, failedOver } });
-      return true;
-    } catch (err) {
-      return fail(call, String((err as Error)?.message ?? err));
-    }
+  startSiprec(connId: string, trigger: string): Promise<boolean> {
+    return startSiprec(connId, trigger, this.siprecDeps);
   }
-
 
   /** The call's media in a room this owner carries (taken from the model once, however many ask at once). */
   private async roomFor(connId: string): Promise<RecordedCall> {
     const shared = this.byConnId.has(connId) ? undefined : this.takeover().sharedRoom(connId);
-    if (shared) return this.asGuest(shared);
+    if (shared) return recordAsGuest(shared, this.guestDeps);
     if (!this.byConnId.has(connId)) {
       let taking = this.taking.get(connId);
       if (!taking) {
@@ -294,72 +233,6 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
     const call = this.byConnId.get(connId);
     if (!call) throw RecordingErrors.startFailed(connId, "the call ended while its media moved");
     return call;
-  }
-
-  /**
-   * Another owner's shared room (a conference, a supervised call): recorded as a guest. The call model's parties
-   * say who is who; their room parties are the ones named by their leg ids (how the owners join legs), and the
-   * agents' also the ones the host names (a transfer's target in the first agent's seat), each checked to be in the
-   * room. The host's own guests (a supervisor) are not recorded.
-   */
-  private asGuest(shared: SharedCallRoom): RecordedCall {
-    const { connId, room } = shared;
-    const inRoom = new Set(room.parties());
-    const parties = this.extensions.get(CALL_PARTIES, DEFAULT_CALL_PARTIES)?.parties(connId) ?? [];
-    const ids = (customer: boolean): string[] => parties.filter((p) => (p.role === "customer") === customer && inRoom.has(p.leg.id)).map((p) => p.leg.id);
-    const agents = [...new Set([...ids(false), ...shared.agentPartyIds().filter((id) => inRoom.has(id))])];
-    // The seats the host gives a conference's agents are on the agent channel from the start: the layout is fixed.
-    const layout = { left: ids(true), right: [...new Set([...agents, ...(shared.joiningAgentPartyIds ?? [])])] };
-    if (layout.left.length === 0 || agents.length === 0) throw RecordingErrors.startFailed(connId, "the shared room's parties are not the call's legs");
-    const since = new Date().toISOString();
-    const call: RecordedCall = { connId, room, members: new Map(), left: [], guests: new Set(), guest: { layout, parties: parties.map((p) => ({ dn: p.dn, role: p.role, from: since })) } };
-    this.byConnId.set(connId, call);
-    call.host = shared.onEnded(() => this.ended(connId, "released"));
-    // The host's parties change without asking its guests (a transfer, a conference): the row follows them.
-    const follow = (event: TandemEvent): void => {
-      if (event.connId === connId) this.followHost(call);
-    };
-    const stops = (["EventPartyChanged", "EventPartyAdded", "EventPartyDeleted"] as const).map((name) => this.deps.bus.on(name, follow));
-    call.unfollow = () => {
-      for (const stop of stops) stop();
-    };
-    return call;
-  }
-
-  /** A guest's row lists the call model's parties as they come and go. */
-  private followHost(call: RecordedCall): void {
-    const guest = call.guest;
-    if (!guest || this.byConnId.get(call.connId) !== call) return;
-    const current = this.extensions.get(CALL_PARTIES, DEFAULT_CALL_PARTIES)?.parties(call.connId) ?? [];
-    const now = new Date().toISOString();
-    const same = (a: { dn: string; role: string }, b: { dn: string; role: string }): boolean => a.dn === b.dn && a.role === b.role;
-    for (const party of guest.parties) if (party.to === undefined && !current.some((p) => same(p, party))) party.to = now;
-    for (const p of current) if (!guest.parties.some((party) => party.to === undefined && same(p, party))) guest.parties.push({ dn: p.dn, role: p.role, from: now });
-    call.session?.setParties(guest.parties, current.find((p) => p.role === "agent")?.dn ?? null);
-  }
-
-  /** The call's room parties on each side, for the SIPREC streams. */
-  private sidesOf(call: RecordedCall): SiprecSides {
-    const members = [...call.members.values()];
-    return { customers: members.filter((m) => m.leg.role === "customer").map((m) => m.party), agents: members.filter((m) => m.leg.role !== "customer").map((m) => m.party) };
-  }
-
-  /** The call's participants as the SIPREC metadata names them: those on it, then those that left (once each). */
-  private participantsOf(call: RecordedCall): MetadataParticipant[] {
-    const of = (p: { dn: string; role: string }, since: string, until?: string): MetadataParticipant => ({
-      aor: `sip:${p.dn || "anonymous"}@tandem.invalid`,
-      name: p.dn,
-      side: p.role === "customer" ? "customer" : "agent",
-      since,
-      ...(until ? { until } : {}),
-    });
-    const now = [...call.members.values()].map((m) => of(m.leg, m.since));
-    const gone = new Map<string, MetadataParticipant>();
-    for (const p of call.left) {
-      const left = of(p, p.from, p.to);
-      if (!now.some((n) => n.aor === left.aor && n.side === left.side)) gone.set(`${left.side}:${left.aor}`, left);
-    }
-    return [...now, ...gone.values()];
   }
 
   /**
@@ -398,12 +271,6 @@ export class CallRecordings implements RoomSharingOwner, RecordingControl {
     }
     const parties = this.extensions.get(CALL_PARTIES, DEFAULT_CALL_PARTIES);
     void parties?.rebridge(call.connId).catch((err: unknown) => this.log.warn({ err, connId: call.connId }, "giving the recorded call's media back failed; it stays in the room"));
-  }
-
-  private partiesOf(call: RecordedCall): RecordedParty[] {
-    if (call.guest) return call.guest.parties;
-    const now = [...call.members.values()].map((m) => ({ dn: m.leg.dn, role: m.leg.role, from: m.since }));
-    return [...call.left, ...now];
   }
 
   private sessionOf(name: string, connId: string): { call: RecordedCall; session: RecordingSession } {
