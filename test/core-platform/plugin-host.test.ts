@@ -181,11 +181,11 @@ test("a DN option declared twice (by the core or another plugin) is reported", {
   const dir = tempDir(t);
   const raw = configFor(dir, [
     { name: "skills", dnOptions: { skills: { type: "array" } } },
-    { name: "skills-too", dnOptions: { skills: { type: "string" }, presence: { type: "string" } } },
+    { name: "skills-too", dnOptions: { skills: { type: "string" }, transport: { type: "string" } } },
   ]);
   const problems = await problemsOf(raw, dir);
   assert.deepEqual(problems.map((p) => p.message), [
     "plugin skills-too declares DN option skills, which plugin skills already declares",
-    "plugin skills-too declares DN option presence, which the core already declares",
+    "plugin skills-too declares DN option transport, which the core already declares",
   ]);
 });
