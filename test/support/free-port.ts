@@ -3,18 +3,6 @@ import { randomInt } from "node:crypto";
 import { createSocket } from "node:dgram";
 import { createServer, type Server } from "node:net";
 
-function tcpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function udpFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createSocket("udp4");
@@ -23,13 +11,37 @@ function udpFree(port: number): Promise<boolean> {
   });
 }
 
-/** A port free for both TCP and UDP right now (racy by nature, good enough for tests). */
+/**
+ * Single ports come from 12000–13999, below the kernel's ephemeral range (32768–60999) and apart from the RTP
+ * leases: a port the kernel hands out is not safe, since between our probe and the test's bind any socket bound
+ * to port 0 (in this or another test process) can be given it (seen as sipp's "Unable to bind main socket").
+ * Each port is reserved by a TCP listener at port + {@link PORT_LOCK_OFFSET}, held until this process ends (the
+ * kernel frees it however the process ends), so two test processes never get the same port; the port itself is
+ * left unbound for the test.
+ */
+const PORT_FIRST = 12000;
+const PORT_COUNT = 2000;
+const PORT_LOCK_OFFSET = 2000;
+
+function tcpFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen({ port, host: "127.0.0.1", exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+/** A port free for both TCP and UDP, which no other test process gets from here while this one runs. */
 export async function freePort(): Promise<number> {
-  for (let i = 0; i < 20; i++) {
-    const port = await tcpPort();
-    if (await udpFree(port)) return port;
+  const offset = randomInt(0, PORT_COUNT);
+  for (let i = 0; i < PORT_COUNT; i++) {
+    const port = PORT_FIRST + ((offset + i) % PORT_COUNT);
+    const lock = await holdPort(port + PORT_LOCK_OFFSET);
+    if (!lock) continue;
+    if ((await tcpFree(port)) && (await udpFree(port))) return port;
+    await closeAll([lock]);
   }
-  throw new Error("no free port found");
+  throw new Error(`no free port in ${PORT_FIRST}-${PORT_FIRST + PORT_COUNT - 1}`);
 }
 
 /**
@@ -38,7 +50,7 @@ export async function freePort(): Promise<number> {
  * probed free can be probed by two of them at once, and an engine's range is bound pair by pair long after it was
  * chosen. A slot is held by a TCP listener on 127.0.0.1 at the slot's first port: the kernel lets one process
  * listen there at a time and frees it when that process ends however it ends, so leases never go stale. Nothing
- * else in the tests listens on TCP below 32768 (TCP servers take port 0 or {@link freePort}).
+ * else in the tests listens on TCP in 20000–32767 (TCP servers take port 0 or {@link freePort}, which stays below).
  */
 const LEASE_FIRST = 20000;
 const LEASE_SLOT = 64;
@@ -51,15 +63,19 @@ export interface UdpPortBlock {
   release(): Promise<void>;
 }
 
-function holdSlot(slot: number): Promise<Server | undefined> {
+function holdPort(port: number): Promise<Server | undefined> {
   return new Promise((resolve) => {
     const server = createServer();
     server.once("error", () => resolve(undefined));
-    server.listen({ port: LEASE_FIRST + slot * LEASE_SLOT, host: "127.0.0.1", exclusive: true }, () => {
+    server.listen({ port, host: "127.0.0.1", exclusive: true }, () => {
       server.unref();
       resolve(server);
     });
   });
+}
+
+function holdSlot(slot: number): Promise<Server | undefined> {
+  return holdPort(LEASE_FIRST + slot * LEASE_SLOT);
 }
 
 function closeAll(servers: readonly Server[]): Promise<void> {
