@@ -18,61 +18,23 @@ import {
   CALL_PARTIES,
   DEFAULT_CALL_MEDIA_TAKEOVER,
   DEFAULT_CALL_PARTIES,
-  moveLegToParty,
   moveLegsIntoRoom,
-  planRejoin,
-  quietParty,
   type CallMediaEnd,
   type CallMediaTakeover,
   type CallPartyLeg,
   type Extensions,
   type Logger,
-  type McuParty,
-  type McuPartyMode,
-  type McuRoom,
   type MediaRooms,
   type MonitorMode,
   type RoomSharingOwner,
   type SharedCallRoom,
-  type SipLeg,
 } from "@tandem/sdk";
 import type { CallJoiner, SupervisorGone } from "./call-joiner.js";
 import { SupervisionErrors } from "./errors.js";
 import { mcuModeOf } from "./mode-rules.js";
 import type { Monitoring } from "./monitorings.js";
-
-/**
- * Room party ids of the agents a conference adds to a supervised call: known before they join, so a recording
- * that is a guest of the room names them on its agent channel from the start (`SharedCallRoom.joiningAgentPartyIds`).
- */
-const JOINING_AGENT_SEATS = ["agent-seat-2", "agent-seat-3"] as const;
-
-interface SupervisorSeat {
-  readonly supervisorDn: string;
-  readonly ringing: AbortController;
-  leg?: SipLeg;
-  member?: McuParty;
-  onGone: (why: SupervisorGone) => void;
-  /** Set when we end the seat ourselves, so the leg's end is not taken for a hang-up. */
-  leaving: boolean;
-}
-
-interface SupervisedRoom {
-  readonly connId: string;
-  readonly room: McuRoom;
-  /** Room party by leg id, for the call's own legs. */
-  readonly members: Map<string, McuParty>;
-  /** The agent's room party id (what a coaching supervisor whispers to), and the leg now in that seat. */
-  agentPartyId?: string;
-  agentLegId?: string;
-  readonly seats: Map<string, SupervisorSeat>;
-  /** Agents' room party ids now. */
-  readonly agents: () => readonly string[];
-  /** Other features using this room (their end listeners); the room is kept while there are any. */
-  readonly guests: Set<() => void>;
-  /** Set when the room is another owner's: stops listening to its end. */
-  host?: () => void;
-}
+import { moveLeg, quietLegs, rejoinLegs } from "./supervised-legs.js";
+import { JOINING_AGENT_SEATS, dropSeat, seatModeOf, type SupervisedRoom, type SupervisorSeat } from "./supervised-room.js";
 
 export class SupervisedCalls implements CallJoiner, RoomSharingOwner {
   private readonly byConnId = new Map<string, SupervisedRoom>();
@@ -97,7 +59,7 @@ export class SupervisedCalls implements CallJoiner, RoomSharingOwner {
     const room = await this.roomOf(connId, m.supervisorDn);
     room.seats.set(m.supervisorDn, seat);
     try {
-      const member = await room.room.join({ partyId: `supervisor-${m.supervisorDn}`, mode: this.mcuMode(room, m.mode) });
+      const member = await room.room.join({ partyId: `supervisor-${m.supervisorDn}`, mode: seatModeOf(room, m.mode) });
       seat.member = member;
       if (seat.leaving) throw SupervisionErrors.joinFailed(m.supervisorDn, connId, "cancelled while ringing");
       const leg = await this.takeover().ringLeg(connId, m.supervisorDn, { sdp: member.localSdp, ringTimeoutMs: this.ringTimeoutMs, signal: seat.ringing.signal });
@@ -111,12 +73,12 @@ export class SupervisedCalls implements CallJoiner, RoomSharingOwner {
       leg.onOffer(async (offer: string | undefined) => (offer ? member.reoffer(offer) : member.localSdp));
       leg.onEnded(() => {
         if (seat.leaving) return;
-        this.dropSeat(room, seat);
+        dropSeat(room, seat);
         seat.onGone("hung-up");
         this.giveBackIfEmpty(room);
       });
     } catch (err) {
-      this.dropSeat(room, seat);
+      dropSeat(room, seat);
       this.giveBackIfEmpty(room);
       throw err;
     }
@@ -126,7 +88,7 @@ export class SupervisedCalls implements CallJoiner, RoomSharingOwner {
     const room = m.connId ? this.byConnId.get(m.connId) : undefined;
     const member = room?.seats.get(m.supervisorDn)?.member;
     if (!room || !member) return;
-    await member.setMode(this.mcuMode(room, mode));
+    await member.setMode(seatModeOf(room, mode));
   }
 
   async leave(m: Monitoring): Promise<void> {
@@ -135,7 +97,7 @@ export class SupervisedCalls implements CallJoiner, RoomSharingOwner {
     if (!room || !seat) return;
     seat.leaving = true;
     seat.ringing.abort();
-    this.dropSeat(room, seat);
+    dropSeat(room, seat);
     try {
       await seat.leg?.bye();
     } finally {
@@ -150,7 +112,7 @@ export class SupervisedCalls implements CallJoiner, RoomSharingOwner {
     const room = await this.rooms().createRoom({ label: `supervised ${connId}`, needs: { modes: ["speak-listen"], partiesPerRoom: parties.length + 1 } });
     const supervised: SupervisedRoom = { connId, room, members: new Map(), seats: new Map(), guests: new Set(), agents: () => (supervised.agentPartyId ? [supervised.agentPartyId] : []) };
     this.byConnId.set(connId, supervised);
-    await moveLegsIntoRoom(room, parties, (party) => this.moveLeg(supervised, party), () => this.byConnId.delete(connId));
+    await moveLegsIntoRoom(room, parties, (party) => moveLeg(supervised, party), () => this.byConnId.delete(connId));
   }
 
   async left(connId: string, party: CallPartyLeg, remaining: readonly CallPartyLeg[]): Promise<"continue" | "release"> {
@@ -165,10 +127,7 @@ export class SupervisedCalls implements CallJoiner, RoomSharingOwner {
   async lend(connId: string, parties: readonly CallPartyLeg[]): Promise<void> {
     const room = this.byConnId.get(connId);
     if (!room || room.host) return;
-    await Promise.all(parties.map((leg) => {
-      const member = room.members.get(leg.leg.id);
-      return member ? quietParty(member, leg) : undefined;
-    }));
+    await quietLegs(room, parties);
   }
 
   /**
@@ -180,32 +139,7 @@ export class SupervisedCalls implements CallJoiner, RoomSharingOwner {
     const room = this.byConnId.get(connId);
     // The model codes the refusal (TANDEM_ERR_CALL_CONTROL_SIP_FAILED) or bridges the legs directly.
     if (!room || room.host) throw new Error(`supervision carries no room of call ${connId}`);
-    const plan = planRejoin(new Map([...room.members.keys()].map((legId) => [legId, legId === room.agentLegId ? "agent" : "customer"])), parties);
-    const warn = (err: unknown): void => this.log.warn({ err, connId }, "the supervised room could not follow a leg's offerless re-INVITE");
-    const moves: Promise<void>[] = [];
-    for (const leg of plan.back) {
-      const member = room.members.get(leg.leg.id);
-      if (member) moves.push(moveLegToParty(member, leg, warn));
-    }
-    for (const { from, leg } of plan.seated) {
-      const member = room.members.get(from);
-      room.members.delete(from);
-      if (!member) continue;
-      if (from === room.agentLegId) room.agentLegId = leg.leg.id;
-      // A new party under the seat's id (whisper targets name it) on a new port: the leg that had the seat may
-      // still be sending to the old one, and must not be the source the room latches on to.
-      moves.push(member.leave().then(() => this.moveLeg(room, leg, member.id)));
-    }
-    for (const legId of plan.gone) {
-      const member = room.members.get(legId);
-      room.members.delete(legId);
-      void member?.leave().catch((err: unknown) => this.log.warn({ err, connId }, "leaving the supervised room failed"));
-    }
-    for (const leg of plan.joining) {
-      const spare = leg.role === "customer" ? undefined : JOINING_AGENT_SEATS.find((id) => !room.room.parties().includes(id));
-      moves.push(this.moveLeg(room, leg, spare));
-    }
-    await Promise.all(moves);
+    await rejoinLegs(room, parties, this.log);
   }
 
   sharedRoom(connId: string): SharedCallRoom | undefined {
@@ -270,31 +204,6 @@ export class SupervisedCalls implements CallJoiner, RoomSharingOwner {
     this.byConnId.set(shared.connId, room);
     room.host = shared.onEnded(() => this.ended(shared.connId, "released"));
     return room;
-  }
-
-  private async moveLeg(room: SupervisedRoom, party: CallPartyLeg, partyId = party.leg.id): Promise<void> {
-    const member = await room.room.join({ partyId });
-    room.members.set(party.leg.id, member);
-    if (party.role === "agent" && room.agentPartyId === undefined) {
-      room.agentPartyId = member.id;
-      room.agentLegId = party.leg.id;
-    }
-    const { sdp } = await party.leg.reinvite({ sdp: member.localSdp });
-    if (!sdp) throw new Error(`the ${party.role} leg answered the room's offer without SDP`);
-    await member.accept(sdp);
-    party.leg.onOffer(async (offer) => (offer ? member.reoffer(offer) : member.localSdp));
-  }
-
-  private mcuMode(room: SupervisedRoom, mode: MonitorMode): McuPartyMode {
-    if (mode === "mute") return { mode: "listen-only" };
-    if (mode === "coach") return { mode: "whisper", to: [...room.agents()] };
-    return { mode: "speak-listen" };
-  }
-
-  private dropSeat(room: SupervisedRoom, seat: SupervisorSeat): void {
-    if (room.seats.get(seat.supervisorDn) === seat) room.seats.delete(seat.supervisorDn);
-    void seat.member?.leave().catch(() => undefined);
-    seat.member = undefined;
   }
 
   /** No supervisor (nor guest) left on a call that goes on: its media goes back to the model's direct bridge. */
