@@ -5,155 +5,15 @@
  */
 import type { PluginStorage } from "@tandem/sdk";
 import type { DialogRecord } from "../sip/index.js";
-import { CallState, type CallHistoryFilter, type CallOutcome, type CallRecord, type LegRecord } from "./call-types.js";
+import { ALL_DIALOGS, FORGET_CALL_DIALOGS, FORGET_DIALOG, SAVE_DIALOG, toOpenDialog, type DialogParty, type DialogRow, type DialogSlot, type OpenCallDialog } from "./call-dialog-rows.js";
+import { INSERT_LEG, LEGS_OF, UPDATE_LEG, toLeg, type LegRow } from "./call-leg-rows.js";
+import { CALL_BY_CONN_ID, INSERT_CALL, OPEN_CALLS, UPDATE_COLUMNS, historyQuery, toCallRecord, type CallRow, type CallRowUpdate, type NewCallRow } from "./call-rows.js";
+import { CALL_TABLE_MIGRATIONS } from "./call-tables.js";
+import { CallState, type CallHistoryFilter, type CallRecord, type LegRecord } from "./call-types.js";
 
-/** The storage id of the call model: its tables are `calls__<name>`. */
-export const CALL_STORAGE_ID = "calls";
-
-/**
- * The tables the call model made before its storage was namespaced (scope `core.calls`, version 3), renamed in
- * place to the names below when such a database is opened (storage/area-storage.ts).
- */
-export const LEGACY_CALL_TABLES = { scope: "core.calls", tables: { calls: "calls", call_legs: "legs", call_dialogs: "dialogs" } } as const;
-
-// The index names are the ones the first tables had; a database taken over keeps them, so new ones get them too.
-const MIGRATIONS = [
-  {
-    version: 1,
-    up: `
-      CREATE TABLE {{calls}} (
-        conn_id TEXT PRIMARY KEY, state TEXT NOT NULL, outcome TEXT, ani TEXT, dnis TEXT NOT NULL,
-        entry_dn TEXT NOT NULL, agent_dn TEXT, queue TEXT, started_at TEXT NOT NULL, answered_at TEXT,
-        ended_at TEXT, queue_wait_ms INTEGER, released_by TEXT, reject_status INTEGER, user_data TEXT NOT NULL
-      );
-      CREATE INDEX calls_started ON {{calls}} (started_at);
-      CREATE INDEX calls_open ON {{calls}} (ended_at) WHERE ended_at IS NULL;
-      CREATE TABLE {{legs}} (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        conn_id TEXT NOT NULL REFERENCES {{calls}} (conn_id) ON DELETE CASCADE,
-        role TEXT NOT NULL, dn TEXT, sip_call_id TEXT NOT NULL, direction TEXT NOT NULL,
-        started_at TEXT NOT NULL, answered_at TEXT, ended_at TEXT, status INTEGER, ended_by TEXT
-      );
-      CREATE INDEX call_legs_conn ON {{legs}} (conn_id);
-    `,
-  },
-  {
-    // The dialogs of an answered call, so a restart after a crash can send each leg its BYE (dialog-record.ts).
-    version: 2,
-    up: `
-      CREATE TABLE {{dialogs}} (
-        conn_id TEXT NOT NULL REFERENCES {{calls}} (conn_id) ON DELETE CASCADE,
-        role TEXT NOT NULL, dialog TEXT NOT NULL, PRIMARY KEY (conn_id, role)
-      );
-    `,
-  },
-  {
-    // Legs beyond the customer and agent (a consultation's target, a conference's parties): whom a restart tells.
-    version: 3,
-    up: `ALTER TABLE {{dialogs}} ADD COLUMN tell TEXT;`,
-  },
-] as const;
-
-/**
- * The row a leg's dialog is kept under: the call's customer and agent legs by their role, any other leg of the
- * call (a consultation's target, a conference party) by its own Call-ID.
- */
-export type DialogSlot = "customer" | "agent" | `party:${string}`;
-
-/** Whom a restart tells that a party's leg is gone: EventReleased on each DN for the ConnID their desktops know. */
-export interface DialogParty {
-  connId: string;
-  dns: string[];
-}
-
-/** A recorded dialog of a call an earlier process left up. */
-export interface OpenCallDialog {
-  connId: string;
-  role: DialogSlot;
-  dialog: DialogRecord;
-  party?: DialogParty;
-}
-
-/** What a new call row holds. */
-export interface NewCallRow {
-  connId: string;
-  state: CallState;
-  ani: string | undefined;
-  dnis: string;
-  entryDn: string;
-  startedAt: string;
-  userData: Record<string, unknown>;
-}
-
-/** Columns of a call row that change over its life. */
-export interface CallRowUpdate {
-  state?: CallState;
-  outcome?: CallOutcome;
-  agentDn?: string;
-  queue?: string;
-  answeredAt?: string;
-  endedAt?: string;
-  queueWaitMs?: number;
-  releasedBy?: string;
-  rejectStatus?: number;
-  userData?: Record<string, unknown>;
-}
-
-const UPDATE_COLUMNS: Record<keyof CallRowUpdate, string> = {
-  state: "state",
-  outcome: "outcome",
-  agentDn: "agent_dn",
-  queue: "queue",
-  answeredAt: "answered_at",
-  endedAt: "ended_at",
-  queueWaitMs: "queue_wait_ms",
-  releasedBy: "released_by",
-  rejectStatus: "reject_status",
-  userData: "user_data",
-};
-
-interface CallRow {
-  conn_id: string;
-  state: string;
-  outcome: string | null;
-  ani: string | null;
-  dnis: string;
-  entry_dn: string;
-  agent_dn: string | null;
-  queue: string | null;
-  started_at: string;
-  answered_at: string | null;
-  ended_at: string | null;
-  queue_wait_ms: number | null;
-  released_by: string | null;
-  reject_status: number | null;
-  user_data: string;
-}
-
-interface LegRow {
-  id: number;
-  conn_id: string;
-  role: LegRecord["role"];
-  dn: string | null;
-  sip_call_id: string;
-  direction: LegRecord["direction"];
-  started_at: string;
-  answered_at: string | null;
-  ended_at: string | null;
-  status: number | null;
-  ended_by: string | null;
-}
-
-const INSERT_CALL = `INSERT INTO {{calls}} (conn_id, state, ani, dnis, entry_dn, started_at, user_data)
-  VALUES (@connId, @state, @ani, @dnis, @entryDn, @startedAt, @userData)`;
-const INSERT_LEG = `INSERT INTO {{legs}} (conn_id, role, dn, sip_call_id, direction, started_at)
-  VALUES (@connId, @role, @dn, @sipCallId, @direction, @startedAt)`;
-const UPDATE_LEG = `UPDATE {{legs}} SET answered_at = COALESCE(@answeredAt, answered_at), ended_at = COALESCE(@endedAt, ended_at),
-  status = COALESCE(@status, status), ended_by = COALESCE(@endedBy, ended_by) WHERE id = @id`;
-const LEGS_OF = "SELECT * FROM {{legs}} WHERE conn_id = ? ORDER BY id";
-const SAVE_DIALOG = "INSERT OR REPLACE INTO {{dialogs}} (conn_id, role, dialog, tell) VALUES (?, ?, ?, ?)";
-const FORGET_DIALOG = "DELETE FROM {{dialogs}} WHERE conn_id = ? AND role = ?";
-const FORGET_CALL_DIALOGS = "DELETE FROM {{dialogs}} WHERE conn_id = ?";
+export { CALL_STORAGE_ID, LEGACY_CALL_TABLES } from "./call-tables.js";
+export type { DialogParty, DialogSlot, OpenCallDialog } from "./call-dialog-rows.js";
+export type { CallRowUpdate, NewCallRow } from "./call-rows.js";
 
 export class CallStore {
   /** Calls with rows in the dialogs table, so calls that never had one cost no DELETE when they end. */
@@ -165,7 +25,7 @@ export class CallStore {
   private readonly callKey: unknown[] = [null];
 
   constructor(private readonly storage: PluginStorage) {
-    storage.migrate(MIGRATIONS);
+    storage.migrate(CALL_TABLE_MIGRATIONS);
   }
 
   /**
@@ -203,20 +63,12 @@ export class CallStore {
    * left: calls that never ended, and calls closed as lost by a start that died before its BYEs were done.
    */
   leftoverDialogs(): OpenCallDialog[] {
-    const rows = this.storage.all<{ conn_id: string; role: DialogSlot; dialog: string; tell: string | null }>(
-      "SELECT conn_id, role, dialog, tell FROM {{dialogs}} ORDER BY rowid",
-    );
-    return rows.map((row) => ({
-      connId: row.conn_id,
-      role: row.role,
-      dialog: JSON.parse(row.dialog) as DialogRecord,
-      ...(row.tell === null ? {} : { party: JSON.parse(row.tell) as DialogParty }),
-    }));
+    return this.storage.all<DialogRow>(ALL_DIALOGS).map(toOpenDialog);
   }
 
   /** Calls that no end was written for, with their legs (read before `closeOpenAsLost`). */
   openCalls(): CallRecord[] {
-    return this.storage.all<CallRow>("SELECT * FROM {{calls}} WHERE ended_at IS NULL ORDER BY rowid").map((row) => this.toRecord(row));
+    return this.storage.all<CallRow>(OPEN_CALLS).map((row) => this.toRecord(row));
   }
 
   /** Drops the recorded dialogs of these calls (a restart has ended them). */
@@ -283,69 +135,16 @@ export class CallStore {
   }
 
   get(connId: string): CallRecord | undefined {
-    const row = this.storage.get<CallRow>("SELECT * FROM {{calls}} WHERE conn_id = ?", [connId]);
+    const row = this.storage.get<CallRow>(CALL_BY_CONN_ID, [connId]);
     return row ? this.toRecord(row) : undefined;
   }
 
   history(filter: CallHistoryFilter): CallRecord[] {
-    const where: string[] = [];
-    const params: Record<string, unknown> = {};
-    const add = (sql: string, key: string, value: unknown): void => {
-      if (value === undefined) return;
-      where.push(sql);
-      params[key] = value;
-    };
-    add("started_at >= @from", "from", filter.from);
-    add("started_at < @to", "to", filter.to);
-    add("agent_dn = @agentDn", "agentDn", filter.agentDn);
-    add("ani = @ani", "ani", filter.ani);
-    add("dnis = @dnis", "dnis", filter.dnis);
-    add("entry_dn = @entryDn", "entryDn", filter.entryDn);
-    add("outcome = @outcome", "outcome", filter.outcome);
-    params.limit = filter.limit ?? 100;
-    params.offset = filter.offset ?? 0;
-    const sql = `SELECT * FROM {{calls}} ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-      ORDER BY started_at DESC, rowid DESC LIMIT @limit OFFSET @offset`;
+    const { sql, params } = historyQuery(filter);
     return this.storage.all<CallRow>(sql, params).map((row) => this.toRecord(row));
   }
 
   private toRecord(row: CallRow): CallRecord {
-    const legs = this.storage.all<LegRow>(LEGS_OF, [row.conn_id]).map(toLeg);
-    return {
-      connId: row.conn_id,
-      state: row.state as CallState,
-      dnis: row.dnis,
-      entryDn: row.entry_dn,
-      startedAt: row.started_at,
-      userData: JSON.parse(row.user_data) as Record<string, unknown>,
-      legs,
-      ...opt("outcome", row.outcome as CallOutcome | null),
-      ...opt("ani", row.ani),
-      ...opt("agentDn", row.agent_dn),
-      ...opt("queue", row.queue),
-      ...opt("answeredAt", row.answered_at),
-      ...opt("endedAt", row.ended_at),
-      ...opt("queueWaitMs", row.queue_wait_ms),
-      ...opt("releasedBy", row.released_by),
-      ...opt("rejectStatus", row.reject_status),
-    };
+    return toCallRecord(row, this.storage.all<LegRow>(LEGS_OF, [row.conn_id]).map(toLeg));
   }
-}
-
-function toLeg(row: LegRow): LegRecord {
-  return {
-    role: row.role,
-    sipCallId: row.sip_call_id,
-    direction: row.direction,
-    startedAt: row.started_at,
-    ...opt("dn", row.dn),
-    ...opt("answeredAt", row.answered_at),
-    ...opt("endedAt", row.ended_at),
-    ...opt("status", row.status),
-    ...opt("endedBy", row.ended_by),
-  };
-}
-
-function opt<K extends string, V>(key: K, value: V | null | undefined): { [P in K]?: V } {
-  return (value === null || value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
