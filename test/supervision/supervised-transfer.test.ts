@@ -12,6 +12,7 @@
  */
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
+import type { MonitorMode } from "@tandem/sdk";
 import { describeSegments, fractionHearing, toneSegments } from "@tandem/sdk/testing/media";
 import { misheard as heardOtherThan } from "./support/hearing.js";
 import { until } from "../support/until.js";
@@ -19,7 +20,7 @@ import { killAllSipp } from "../support/sipp.js";
 import { sleep, sippOk } from "../desktop-calls/support/desktop-rig.js";
 import type { PartyPhone } from "../conferencing/support/party-phone.js";
 import { SharingOwner } from "./support/sharing-owner.js";
-import { AGENT, AGENT_TONE, CUSTOMER_TONE, routedCallToAgent, startSupervisionRig, startWithAgentAndSupervisor, SUPERVISOR, SUPERVISOR_TONE } from "./support/supervision-rig.js";
+import { AGENT, AGENT_TONE, CUSTOMER_TONE, routedCallToAgent, startSupervisionRig, startWithAgentAndSupervisor, SUPERVISOR, SUPERVISOR_TONE, type SupervisionRig } from "./support/supervision-rig.js";
 
 const CUSTOMER = "5550100";
 const AGENT_2 = "1002";
@@ -29,6 +30,16 @@ const requester = { source: "desktop", principal: "supervisor", supervisor: true
 
 after(() => killAllSipp());
 
+/** Agent 1 calls the customer and the supervisor monitors it in `mode`; resolves with the call once the supervisor is on it. */
+async function monitoredCall(rig: SupervisionRig, mode: MonitorMode): Promise<string> {
+  rig.h.ready(AGENT);
+  const { connId } = await rig.h.model.callControl.makeCall({ dn: AGENT, referenceId: "m1", source: "desktop", destination: CUSTOMER });
+  await rig.waitFor("EventEstablished", (e) => e.connId === connId);
+  await rig.control.monitorNextCall({ dn: SUPERVISOR, agentDn: AGENT, referenceId: "s1", requester, mode });
+  await rig.waitFor("EventPartyAdded", (e) => e.dn === SUPERVISOR && e.connId === connId);
+  return connId;
+}
+
 const misheard = (phone: PartyPhone, fromMs: number, toMs: number, tones: number[]): string | undefined => heardOtherThan(phone, TONES, fromMs, toMs, tones);
 
 test("a monitored call transferred after a consultation: the supervisor hears customer and agent 1, silence while held, then customer and agent 2", { timeout: 180_000 }, async (t) => {
@@ -37,11 +48,7 @@ test("a monitored call transferred after a consultation: the supervisor hears cu
   const agent2 = rig.phones.get(AGENT_2);
   assert.ok(customer && agent2);
   const cc = rig.h.model.callControl;
-  rig.h.ready(AGENT);
-  const { connId } = await cc.makeCall({ dn: AGENT, referenceId: "m1", source: "desktop", destination: CUSTOMER });
-  await rig.waitFor("EventEstablished", (e) => e.connId === connId);
-  await rig.control.monitorNextCall({ dn: SUPERVISOR, agentDn: AGENT, referenceId: "s1", requester, mode: "mute" });
-  await rig.waitFor("EventPartyAdded", (e) => e.dn === SUPERVISOR && e.connId === connId);
+  const connId = await monitoredCall(rig, "mute");
   const joined = performance.now();
   await sleep(1500);
   assert.equal(misheard(supervisor, joined + 300, joined + 1500, [AGENT_TONE, CUSTOMER_TONE]), undefined, "the supervisor hears the customer and agent 1");
@@ -98,11 +105,7 @@ test("a coached call single-step transferred: the coach's whisper goes on to age
   const agent2 = rig.phones.get(AGENT_2);
   assert.ok(customer && agent2);
   const cc = rig.h.model.callControl;
-  rig.h.ready(AGENT);
-  const { connId } = await cc.makeCall({ dn: AGENT, referenceId: "m1", source: "desktop", destination: CUSTOMER });
-  await rig.waitFor("EventEstablished", (e) => e.connId === connId);
-  await rig.control.monitorNextCall({ dn: SUPERVISOR, agentDn: AGENT, referenceId: "s1", requester, mode: "coach" });
-  await rig.waitFor("EventPartyAdded", (e) => e.dn === SUPERVISOR && e.connId === connId);
+  const connId = await monitoredCall(rig, "coach");
   await sleep(500);
   await cc.singleStepTransfer({ dn: AGENT, referenceId: "t1", source: "desktop", connId, destination: AGENT_2 });
   await rig.waitFor("EventEstablished", (e) => e.connId === connId && e.dn === AGENT_2);
@@ -121,11 +124,7 @@ test("a monitored call conferenced with agent 2: the supervision room carries th
   const [agent, supervisor, customer, agent2] = [AGENT, SUPERVISOR, CUSTOMER, AGENT_2].map((dn) => rig.phones.get(dn));
   assert.ok(agent && supervisor && customer && agent2 && rig.conf);
   const cc = rig.h.model.callControl;
-  rig.h.ready(AGENT);
-  const { connId } = await cc.makeCall({ dn: AGENT, referenceId: "m1", source: "desktop", destination: CUSTOMER });
-  await rig.waitFor("EventEstablished", (e) => e.connId === connId);
-  await rig.control.monitorNextCall({ dn: SUPERVISOR, agentDn: AGENT, referenceId: "s1", requester, mode: "mute" });
-  await rig.waitFor("EventPartyAdded", (e) => e.dn === SUPERVISOR && e.connId === connId);
+  const connId = await monitoredCall(rig, "mute");
   const rooms = rig.rooms.health().rooms;
   const consult = await rig.conf.initiateConference({ dn: AGENT, referenceId: "c1", source: "desktop", connId, destination: AGENT_2 });
   await rig.waitFor("EventEstablished", (e) => e.connId === consult.connId && e.dn === AGENT_2);
@@ -147,11 +146,7 @@ test("the last supervisor leaving while the call is held: the retrieve bridges t
   const customer = rig.phones.get(CUSTOMER);
   assert.ok(customer);
   const cc = rig.h.model.callControl;
-  rig.h.ready(AGENT);
-  const { connId } = await cc.makeCall({ dn: AGENT, referenceId: "m1", source: "desktop", destination: CUSTOMER });
-  await rig.waitFor("EventEstablished", (e) => e.connId === connId);
-  await rig.control.monitorNextCall({ dn: SUPERVISOR, agentDn: AGENT, referenceId: "s1", requester, mode: "mute" });
-  await rig.waitFor("EventPartyAdded", (e) => e.dn === SUPERVISOR && e.connId === connId);
+  const connId = await monitoredCall(rig, "mute");
   await cc.holdCall({ dn: AGENT, referenceId: "h1", source: "desktop", connId });
   await rig.control.cancelMonitoring({ dn: SUPERVISOR, referenceId: "c1", requester });
   assert.equal(sippOk(await supervisor.sipp), undefined, "the supervisor's phone got its BYE");
