@@ -45,6 +45,14 @@ async function recordedCall(rig: RecordingRig): Promise<{ connId: string; starte
   return { connId, startedAt: Date.parse(started.ts) };
 }
 
+/** `dn` hangs up the recorded call; once the recording stops and every phone has ended cleanly, its finished file. */
+async function releasedRecording(rig: RecordingRig, connId: string, dn = "1001") {
+  await rig.h.model.callControl.releaseCall({ ...base("r1", dn), connId });
+  await rig.waitFor("EventRecordingStopped", (e) => e.connId === connId);
+  for (const phone of rig.parties.values()) assert.equal(sippOk(await phone.sipp), undefined);
+  return recordedFile(rig, connId);
+}
+
 /** The finished recording of `connId`: its row, and the share of windows holding exactly `tones` on one channel. */
 function recordedFile(rig: RecordingRig, connId: string) {
   const row = rig.index.list({ connId }).recordings[0];
@@ -91,11 +99,7 @@ test("a recorded call transferred after a consultation: customer left; agent 1, 
   assert.ok(fractionHearing(agent2Heard, [CUSTOMER]) >= 0.9, `agent 2 hears the customer: ${describeSegments(toneSegments(agent2Heard))}`);
   const ended = Date.now() - startedAt;
 
-  await cc.releaseCall({ ...base("r1", "1002"), connId });
-  await rig.waitFor("EventRecordingStopped", (e) => e.connId === connId);
-  for (const phone of rig.parties.values()) assert.equal(sippOk(await phone.sipp), undefined);
-
-  const file = recordedFile(rig, connId);
+  const file = await releasedRecording(rig, connId, "1002");
   t.diagnostic(file.lines);
   // The first few hundred ms after each move are the phones' re-INVITEs and their first RTP.
   assert.ok(file.share("left", [CUSTOMER], 500, held - 200) >= 0.9, `customer on the left before the hold: ${file.lines}`);
@@ -125,10 +129,7 @@ test("a recorded call held and retrieved: silence while held, then both phones i
   );
   await sleep(2000);
   const ended = Date.now() - startedAt;
-  await cc.releaseCall({ ...base("r1"), connId });
-  await rig.waitFor("EventRecordingStopped", (e) => e.connId === connId);
-  for (const phone of rig.parties.values()) assert.equal(sippOk(await phone.sipp), undefined);
-  const file = recordedFile(rig, connId);
+  const file = await releasedRecording(rig, connId);
   assert.ok(file.share("left", [], held + 600, retrieving - 200) >= 0.9, `left silent while held: ${file.lines}`);
   assert.ok(file.share("right", [], held + 600, retrieving - 200) >= 0.9, `right silent while held: ${file.lines}`);
   assert.ok(file.share("left", [CUSTOMER], retrieved + 600, ended - 200) >= 0.9, `customer after the retrieve: ${file.lines}`);
@@ -147,10 +148,7 @@ test("a recorded call single-step transferred: the customer on the left, agent 1
   assert.deepEqual(rig.h.dns.agent("1001")?.calls, [], "agent 1 is free");
   await sleep(2000);
   const ended = Date.now() - startedAt;
-  await cc.releaseCall({ ...base("r1", "1002"), connId });
-  await rig.waitFor("EventRecordingStopped", (e) => e.connId === connId);
-  for (const phone of rig.parties.values()) assert.equal(sippOk(await phone.sipp), undefined);
-  const file = recordedFile(rig, connId);
+  const file = await releasedRecording(rig, connId, "1002");
   t.diagnostic(file.lines);
   // The customer is re-INVITEd to its own room party when the target is taken in: each side of that moment.
   assert.ok(file.share("left", [CUSTOMER], 500, asked - 200) >= 0.9, `customer on the left while the target rings: ${file.lines}`);
@@ -179,10 +177,7 @@ test("alternating on a recorded consultation: back with the customer is recorded
   const completed = Date.now() - startedAt;
   await sleep(2000);
   const ended = Date.now() - startedAt;
-  await cc.releaseCall({ ...base("r1", "1002"), connId });
-  await rig.waitFor("EventRecordingStopped", (e) => e.connId === connId);
-  for (const phone of rig.parties.values()) assert.equal(sippOk(await phone.sipp), undefined);
-  const file = recordedFile(rig, connId);
+  const file = await releasedRecording(rig, connId, "1002");
   t.diagnostic(file.lines);
   assert.ok(file.share("left", [CUSTOMER], backAt + 600, awayAt - 200) >= 0.9, `customer recorded while alternated back: ${file.lines}`);
   assert.ok(file.share("right", [AGENT_1], backAt + 600, awayAt - 200) >= 0.9, `agent 1 recorded while alternated back: ${file.lines}`);
@@ -217,10 +212,7 @@ test("a recorded call held with music: the customer hears the music alone, the f
   const retrieved = Date.now() - startedAt;
   await sleep(1500);
   const ended = Date.now() - startedAt;
-  await cc.releaseCall({ ...base("r1"), connId });
-  await rig.waitFor("EventRecordingStopped", (e) => e.connId === connId);
-  for (const phone of rig.parties.values()) assert.equal(sippOk(await phone.sipp), undefined);
-  const file = recordedFile(rig, connId);
+  const file = await releasedRecording(rig, connId);
   t.diagnostic(file.lines);
   assert.ok(file.share("left", [], held + 600, retrieving - 200) >= 0.9, `left silent while held: ${file.lines}`);
   assert.ok(file.share("right", [], held + 600, retrieving - 200) >= 0.9, `right silent while held: ${file.lines}`);
