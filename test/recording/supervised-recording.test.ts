@@ -35,10 +35,14 @@ import {
   startWithAgentAndSupervisor,
   SUPERVISOR,
   SUPERVISOR_TONE,
+  type SupervisionRig,
 } from "../supervision/support/supervision-rig.js";
 
 const TONES = [AGENT_TONE, SUPERVISOR_TONE, CUSTOMER_TONE];
 const requester = { source: "desktop", supervisor: true };
+const AGENT_2 = "1002";
+const AGENT_2_TONE = 400;
+const TONES_WITH_AGENT_2 = [...TONES, AGENT_2_TONE];
 
 after(() => killAllSipp());
 
@@ -56,6 +60,16 @@ async function setup(t: TestContext, more: Record<string, number> = {}, conferen
   t.after(facts.watch(rig.h.bus as EventBus));
   const recordings = new CallRecordings(extensions, () => rig.rooms, facts, { index, files, bus: rig.h.bus, log, minFreeBytes: 0, diskCheckMs: 500 }, log, {} as never, undefined);
   return { rig, agent, supervisor, index, files, recordings };
+}
+
+/** A routed call to the agent, monitored (mute) and then recorded as a guest of the supervision's room. */
+async function monitoredAndRecorded(t: TestContext, rig: SupervisionRig, recordings: CallRecordings) {
+  const { customer, connId } = await routedCallToAgent(t, rig);
+  await rig.control.monitorNextCall({ dn: SUPERVISOR, agentDn: AGENT, referenceId: "s1", requester, mode: "mute" });
+  await rig.waitFor("EventPartyAdded", (e) => e.dn === SUPERVISOR && e.connId === connId);
+  const { recordingId } = await recordings.start({ connId, dn: AGENT, referenceId: "p3013", source: "desktop" });
+  const startedAt = Date.parse((await rig.waitFor("EventRecordingStarted", (e) => e.connId === connId)).ts);
+  return { customer, connId, recordingId, startedAt };
 }
 
 /** The supervision rig with the conferencing plugin, the agent's and the supervisor's phones. */
@@ -136,18 +150,11 @@ test("a supervised call is recorded as a guest of the supervision's room: no re-
 });
 
 test("a supervised call recorded as a guest and transferred: agent 2 on the agent channel and in the row; a later recording too", { timeout: 180_000 }, async (t) => {
-  const AGENT_2 = "1002";
-  const AGENT_2_TONE = 400;
-  const tones = [...TONES, AGENT_2_TONE];
   const { rig, agent, supervisor, index, files, recordings } = await setup(t, { [AGENT_2]: AGENT_2_TONE });
   const agent2 = rig.phones.get(AGENT_2);
   assert.ok(agent2);
   const cc = rig.h.model.callControl;
-  const { customer, connId } = await routedCallToAgent(t, rig);
-  await rig.control.monitorNextCall({ dn: SUPERVISOR, agentDn: AGENT, referenceId: "s1", requester, mode: "mute" });
-  await rig.waitFor("EventPartyAdded", (e) => e.dn === SUPERVISOR && e.connId === connId);
-  const { recordingId } = await recordings.start({ connId, dn: AGENT, referenceId: "p3013", source: "desktop" });
-  const startedAt = Date.parse((await rig.waitFor("EventRecordingStarted", (e) => e.connId === connId)).ts);
+  const { customer, connId, recordingId, startedAt } = await monitoredAndRecorded(t, rig, recordings);
   await sleep(1500);
   const held = Date.now() - startedAt;
   const consult = await cc.initiateTransfer({ dn: AGENT, referenceId: "t1", source: "desktop", connId, destination: AGENT_2 });
@@ -162,7 +169,7 @@ test("a supervised call recorded as a guest and transferred: agent 2 on the agen
   assert.equal(row?.status, "complete");
   assert.deepEqual(row.parties.map((p) => `${p.role}${p.role === "customer" ? "" : `:${p.dn}`}${p.to ? " (left)" : ""}`).sort(), ["agent:1001 (left)", "agent:1002", "customer"]);
   assert.equal(row.agentDn, AGENT_2);
-  const [, right] = analyzeWav(readFileSync(files.pathOf(row.file)), { frequencies: tones }).channels;
+  const [, right] = analyzeWav(readFileSync(files.pathOf(row.file)), { frequencies: TONES_WITH_AGENT_2 }).channels;
   assert.ok(right);
   const lines = describeSegments(right.segments);
   assert.ok(fractionHearing(right.windows, [AGENT_TONE], 500, held - 200) >= 0.9, `agent 1 on the agent channel before the transfer: ${lines}`);
@@ -173,7 +180,7 @@ test("a supervised call recorded as a guest and transferred: agent 2 on the agen
   await recordings.stop({ connId, dn: AGENT_2, referenceId: "p3014b", source: "desktop" });
   const laterRow = index.get(later.recordingId);
   assert.equal(laterRow?.status, "complete");
-  const laterWav = analyzeWav(readFileSync(files.pathOf(laterRow.file)), { frequencies: tones });
+  const laterWav = analyzeWav(readFileSync(files.pathOf(laterRow.file)), { frequencies: TONES_WITH_AGENT_2 });
   const [, laterRight] = laterWav.channels;
   assert.ok(laterRight);
   assert.ok(fractionHearing(laterRight.windows, [AGENT_2_TONE], 300, laterWav.durationMs - 200) >= 0.9, `agent 2 on a recording started after the transfer: ${describeSegments(laterRight.segments)}`);
@@ -183,17 +190,10 @@ test("a supervised call recorded as a guest and transferred: agent 2 on the agen
 });
 
 test("a supervised call recorded as a guest and conferenced: agent 2 on the agent channel beside agent 1, and in the row", { timeout: 180_000 }, async (t) => {
-  const AGENT_2 = "1002";
-  const AGENT_2_TONE = 400;
-  const tones = [...TONES, AGENT_2_TONE];
   const { rig, agent, supervisor, index, files, recordings } = await setup(t, { [AGENT_2]: AGENT_2_TONE }, true);
   const agent2 = rig.phones.get(AGENT_2);
   assert.ok(agent2 && rig.conf);
-  const { customer, connId } = await routedCallToAgent(t, rig);
-  await rig.control.monitorNextCall({ dn: SUPERVISOR, agentDn: AGENT, referenceId: "s1", requester, mode: "mute" });
-  await rig.waitFor("EventPartyAdded", (e) => e.dn === SUPERVISOR && e.connId === connId);
-  const { recordingId } = await recordings.start({ connId, dn: AGENT, referenceId: "p3013", source: "desktop" });
-  const startedAt = Date.parse((await rig.waitFor("EventRecordingStarted", (e) => e.connId === connId)).ts);
+  const { customer, connId, recordingId, startedAt } = await monitoredAndRecorded(t, rig, recordings);
   await sleep(1500);
   const held = Date.now() - startedAt;
   const consult = await rig.conf.initiateConference({ dn: AGENT, referenceId: "c1", source: "desktop", connId, destination: AGENT_2 });
@@ -207,7 +207,7 @@ test("a supervised call recorded as a guest and conferenced: agent 2 on the agen
   const row = index.get(recordingId);
   assert.equal(row?.status, "complete");
   assert.deepEqual(row.parties.map((p) => `${p.role}${p.role === "customer" ? "" : `:${p.dn}`}${p.to ? " (left)" : ""}`).sort(), ["agent:1001", "agent:1002", "customer"]);
-  const [left, right] = analyzeWav(readFileSync(files.pathOf(row.file)), { frequencies: tones }).channels;
+  const [left, right] = analyzeWav(readFileSync(files.pathOf(row.file)), { frequencies: TONES_WITH_AGENT_2 }).channels;
   assert.ok(left && right);
   const lines = `left ${describeSegments(left.segments)} | right ${describeSegments(right.segments)}`;
   t.diagnostic(lines);
