@@ -16,16 +16,9 @@ import type { PartyPhone } from "../conferencing/support/party-phone.js";
 import { killAllSipp } from "../support/sipp.js";
 import { sleep, sippOk } from "../desktop-calls/support/desktop-rig.js";
 import { startRecordingRig } from "./support/recording-rig.js";
-
-const AGENT_1 = 700;
-const AGENT_2 = 1100;
-const CUSTOMER = 400;
-const CUSTOMER_NUMBER = "5550100";
-const TONES = [AGENT_1, AGENT_2, CUSTOMER];
+import { AGENT_1, AGENT_2, base, CUSTOMER, CUSTOMER_NUMBER, TONES } from "./support/recorded-parties.js";
 
 after(() => killAllSipp());
-
-const base = (referenceId: string, dn = "1001") => ({ dn, referenceId, source: "desktop" });
 
 /** Why `phone` did not hear exactly `tones` in ≥ 90 % of the windows of [fromMs, toMs] (performance.now() clock). */
 function misheard(phone: PartyPhone, fromMs: number, toMs: number, tones: number[]): string | undefined {

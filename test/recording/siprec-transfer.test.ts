@@ -14,17 +14,10 @@ import type { PartyPhone } from "../conferencing/support/party-phone.js";
 import { killAllSipp } from "../support/sipp.js";
 import { sleep, sippOk } from "../desktop-calls/support/desktop-rig.js";
 import { startRecordingRig, type RecordingRig } from "./support/recording-rig.js";
+import { AGENT_1, AGENT_2, base, CUSTOMER, CUSTOMER_NUMBER, TONES } from "./support/recorded-parties.js";
 import { startSippSrs, streamFigures, type SippSrs } from "./support/sipp-srs.js";
 
-const AGENT_1 = 700;
-const AGENT_2 = 1100;
-const CUSTOMER = 400;
-const CUSTOMER_NUMBER = "5550100";
-const TONES = [AGENT_1, AGENT_2, CUSTOMER];
-
 after(() => killAllSipp());
-
-const base = (referenceId: string, dn = "1001") => ({ dn, referenceId, source: "desktop" });
 
 /** A call 1001 → customer with a SIPREC session up to `srs` (and a local recording). */
 async function siprecCall(t: TestContext, scenario: string, conferencing: boolean): Promise<{ rig: RecordingRig; srs: SippSrs; connId: string }> {
