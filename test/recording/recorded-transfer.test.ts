@@ -24,17 +24,12 @@ import { until } from "../support/until.js";
 import { unpluggablePlugin, type UnpluggableMcu } from "../conferencing/support/unpluggable-mcu.js";
 import { sleep, sippOk } from "../desktop-calls/support/desktop-rig.js";
 import { startRecordingRig, type RecordingRig } from "./support/recording-rig.js";
+import { AGENT_1, AGENT_2, base, CUSTOMER, CUSTOMER_NUMBER, TONES as PARTY_TONES } from "./support/recorded-parties.js";
 
-const AGENT_1 = 700;
-const AGENT_2 = 1100;
-const CUSTOMER = 400;
-const CUSTOMER_NUMBER = "5550100";
 const MUSIC = 1700;
-const TONES = [AGENT_1, AGENT_2, CUSTOMER, MUSIC];
+const TONES = [...PARTY_TONES, MUSIC];
 
 after(() => killAllSipp());
-
-const base = (referenceId: string, dn = "1001") => ({ dn, referenceId, source: "desktop" });
 
 /** A recorded call 1001 → customer; resolves once the recording runs, with the wall clock of its start. */
 async function recordedCall(rig: RecordingRig): Promise<{ connId: string; startedAt: number }> {
