@@ -43,6 +43,17 @@ async function heldCall(t: import("node:test").TestContext, holdMusic: Record<st
   return { rig, agent, customer, connId, cc: rig.h.model.callControl };
 }
 
+/** Agent 1001, consulted agent 1002 and the customer, with a 3 s tone file as the default hold music. */
+async function consultRig(t: import("node:test").TestContext) {
+  const dir = mkdtempSync(join(tmpdir(), "hold-music-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return startConferenceRig(t, {
+    parties: { "1001": AGENT, "1002": 1100, [CUSTOMER_NUMBER]: CUSTOMER },
+    tones: [MUSIC],
+    conferencing: { holdMusic: { file: toneWav(dir, MUSIC, 3) } },
+  });
+}
+
 test("the held customer hears the agent's configured music, and the agent again after the retrieve", { timeout: 180_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "hold-music-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -57,7 +68,7 @@ test("the held customer hears the agent's configured music, and the agent again 
   // From the hold done, not from the request: its re-INVITE alone can take longer than 500 ms on a loaded machine.
   const held = performance.now();
   assert.deepEqual(rig.h.events.filter((e) => e.referenceId === "h1").map((e) => `${e.name}@${e.dn}`), ["EventHeld@1001"]);
-  // The phone learns its new target from the hold re-INVITE, which may land after the agent's own re-INVITE.
+  // The phone notes its new target when it takes in the hold re-INVITE, which can trail the hold's event.
   await until(() => customer.target() !== agent.party.port, 5000, "the customer's media to go to the music room");
   // Longer than the 3 s file: the music loops.
   await sleep(4500);
@@ -88,13 +99,7 @@ test("without a file of its own the held customer hears the default music (not s
 });
 
 test("a consultation's hold plays the music too; RequestReconnectCall brings the customer back to the agent", { timeout: 180_000 }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), "hold-music-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const rig = await startConferenceRig(t, {
-    parties: { "1001": AGENT, "1002": 1100, [CUSTOMER_NUMBER]: CUSTOMER },
-    tones: [MUSIC],
-    conferencing: { holdMusic: { file: toneWav(dir, MUSIC, 3) } },
-  });
+  const rig = await consultRig(t);
   const [agent, customer] = ["1001", CUSTOMER_NUMBER].map((n) => rig.parties.get(n)) as [PartyPhone, PartyPhone];
   const cc = rig.h.model.callControl;
   const { connId } = await cc.makeCall({ dn: "1001", referenceId: "m1", destination: CUSTOMER_NUMBER });
@@ -117,13 +122,7 @@ test("a consultation's hold plays the music too; RequestReconnectCall brings the
 });
 
 test("RequestAlternateCall puts the customer on the music (not silence) and brings it back to the agent", { timeout: 180_000 }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), "hold-music-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const rig = await startConferenceRig(t, {
-    parties: { "1001": AGENT, "1002": 1100, [CUSTOMER_NUMBER]: CUSTOMER },
-    tones: [MUSIC],
-    conferencing: { holdMusic: { file: toneWav(dir, MUSIC, 3) } },
-  });
+  const rig = await consultRig(t);
   const [agent, target, customer] = ["1001", "1002", CUSTOMER_NUMBER].map((n) => rig.parties.get(n)) as [PartyPhone, PartyPhone, PartyPhone];
   const cc = rig.h.model.callControl;
   const hears = (phone: PartyPhone, from: number, tones: number[]): string | undefined => {
