@@ -67,7 +67,7 @@ export function buildContainer(input: ContainerInput): AwilixContainer<Cradle> {
     checkedPlugins: asValue(input.checkedPlugins),
     createSipStack: asValue(input.createSipStack),
     health: asValue(input.health),
-    db: asFunction((c: Cradle) => openDatabase(c.config.storage.path)).singleton(),
+    db: asFunction((c: Cradle) => openDatabase(c.config.storage.path, { writerThread: c.config.storage.writerThread })).singleton(),
     eventLog: asFunction(
       (c: Cradle) =>
         new EventLog(c.db, { retentionDays: c.config.storage.eventRetentionDays, flushMs: c.config.storage.eventFlushMs, logger: child(c, "events") }),

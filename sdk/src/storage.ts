@@ -33,11 +33,14 @@ export interface PluginStorage {
   /** Runs `fn` in one transaction (rolled back if it throws). */
   transaction<T>(fn: () => T): T;
   /**
-   * A write for a hot path: it joins the current event-loop turn's transaction, which commits when the turn ends,
-   * so a busy turn's many small writes cost one commit. A crash can lose the writes of the turn it interrupts
-   * (never a committed one); call {@link PluginStorage.commitTurn} first when a later write must be durable.
+   * A write for a hot path: queued and made in order with the other queued writes, in one transaction per batch,
+   * by the storage writer thread (or, with `storage.writerThread: false`, in one transaction per event-loop turn),
+   * so a busy turn's many small writes cost one commit, made off the thread that handles SIP. It returns nothing,
+   * since it has not run yet: every other call of this storage (`run`, `get`, `all`, `transaction`) first waits for
+   * the queued writes, so it sees them. A crash can lose the writes not yet committed (never a committed one); call
+   * {@link PluginStorage.commitTurn} first when a later write must be durable.
    */
-  runInTurn(sql: string, params?: SqlParams): RunResult;
-  /** Commits the current turn's writes now (made by any owner), e.g. before a write that must be durable on return. */
+  runInTurn(sql: string, params?: SqlParams): void;
+  /** Commits every queued write now (made by any owner), e.g. before a write that must be durable on return. */
   commitTurn(): void;
 }

@@ -1,7 +1,7 @@
 /** SQL of the event log: one table keyed by seq, batched inserts, range reads, pruning by time. */
 import type Database from "better-sqlite3";
 import type { EventData, EventName, TandemEvent } from "@tandem/sdk";
-import { commitTurnWrites } from "../storage/turn-writes.js";
+import { commitTurnWrites, settleTurnWrites } from "../storage/turn-writes.js";
 
 interface EventRow {
   seq: number;
@@ -71,6 +71,7 @@ export class EventLogStore {
 
   /** Highest seq ever stored, pruned or not (0 for a new database). */
   highestSeq(): number {
+    settleTurnWrites(this.db);
     const max = this.db.prepare("SELECT MAX(seq) AS seq FROM core__events").get() as { seq: number | null };
     const seqRow = this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'core__events'").get() as
       | { seq: number }
@@ -80,18 +81,25 @@ export class EventLogStore {
 
   /** `ts` of the newest stored event (undefined for an empty log). */
   lastTs(): string | undefined {
+    settleTurnWrites(this.db);
     const row = this.db.prepare("SELECT ts FROM core__events ORDER BY seq DESC LIMIT 1").get() as { ts: string } | undefined;
     return row?.ts;
   }
 
-  /** Inserts a batch in one transaction; `data` holds each event's data already as JSON. */
-  write(events: readonly TandemEvent[], data: readonly string[]): void {
-    // Its own transaction, not a part of the turn's record writes: committed when this returns (seqs become visible).
+  /**
+   * Inserts a batch in one transaction; `data` holds each event's data already as JSON. `recordsCommitted`: the
+   * caller runs where every queued record write is committed (`afterTurnWrites`), so there is nothing to wait for.
+   */
+  write(events: readonly TandemEvent[], data: readonly string[], recordsCommitted = false): void {
+    if (recordsCommitted) return this.writeBatch(events, data);
+    // Its own transaction, after the queued record writes are committed (an event never stored before the records it
+    // follows), and committed when this returns (seqs become visible).
     commitTurnWrites(this.db);
     this.writeBatch(events, data);
   }
 
   read(after: number, limit: number): TandemEvent[] {
+    settleTurnWrites(this.db);
     return this.readAfter.all(after, limit).map(toEvent);
   }
 
@@ -100,10 +108,12 @@ export class EventLogStore {
    * range (the log is indexed by time, not by ConnID), so a lookup never scans the whole log.
    */
   readConnectionBetween(connId: string, fromIso: string, toIso: string, limit: number): TandemEvent[] {
+    settleTurnWrites(this.db);
     return this.readConnection.all(fromIso, toIso, connId, limit).map(toEvent);
   }
 
   deleteBefore(cutoffIso: string): number {
+    settleTurnWrites(this.db);
     return this.deleteOld.run(cutoffIso).changes;
   }
 }

@@ -8,6 +8,7 @@
 import type Database from "better-sqlite3";
 import type { Logger, TandemEvent } from "@tandem/sdk";
 import { applyMigrations } from "../storage/migrations.js";
+import { afterTurnWrites } from "../storage/turn-writes.js";
 import { BusErrors } from "./errors.js";
 import { EventLogStore } from "./event-log-store.js";
 
@@ -38,6 +39,8 @@ export class EventLog {
   private committed: number;
   private flushTimer: NodeJS.Timeout | undefined;
   private soonScheduled = false;
+  /** A timed batch waits for the queued record writes (`afterTurnWrites`). */
+  private awaitingRecords = false;
   private readonly pruneTimer: NodeJS.Timeout | undefined;
   private closed = false;
   /** Set while the database refuses writes: the retry timer flushes, `append` no longer tries inline. */
@@ -51,7 +54,10 @@ export class EventLog {
   /** Totals for metrics and the benchmark. */
   readonly stats = { appended: 0, written: 0, batches: 0, failedBatches: 0 };
 
-  constructor(db: Database.Database, private readonly options: EventLogOptions) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly options: EventLogOptions,
+  ) {
     if (!(options.flushMs >= 1)) throw BusErrors.options("flushMs", `expected >= 1, got ${options.flushMs}`);
     if (!(options.retentionDays >= 0)) throw BusErrors.options("retentionDays", `expected >= 0, got ${options.retentionDays}`);
     applyMigrations(db, "core.events", EventLogStore.MIGRATIONS);
@@ -83,7 +89,7 @@ export class EventLog {
     if (this.failing) return; // the retry timer is armed; trying on every append would only add load
     if (this.queue.length >= HARD_BATCH) this.flush();
     else if (this.queue.length >= SOFT_BATCH) this.flushSoon();
-    else this.flushTimer ??= setTimeout(() => this.flush(), this.options.flushMs);
+    else this.flushTimer ??= setTimeout(() => this.flushAfterRecords(), this.options.flushMs);
   }
 
   /** Committed events with `seq > after`, oldest first, at most `limit`; commits the queue first. */
@@ -120,16 +126,22 @@ export class EventLog {
     return this.committed;
   }
 
-  /** Writes the queue in one transaction. On failure the events stay queued for the next attempt. */
-  flush(): void {
+  /**
+   * Writes the queued events up to seq `upTo` (all by default) in one transaction, after the queued record writes
+   * (`recordsCommitted`: the caller knows they are committed). On failure the events stay queued for the next attempt.
+   */
+  flush(upTo = Infinity, recordsCommitted = false): void {
     this.clearFlushTimer();
-    if (this.queue.length === 0) return;
-    const batch = this.queue;
-    const data = this.queueData;
-    this.queue = [];
-    this.queueData = [];
+    let count = this.queue.length;
+    while (count > 0 && (this.queue[count - 1]?.seq ?? 0) > upTo) count--;
+    if (count === 0) return this.rearm();
+    const batch = count === this.queue.length ? this.queue : this.queue.slice(0, count);
+    const data = count === this.queueData.length ? this.queueData : this.queueData.slice(0, count);
+    this.queue = count === this.queue.length ? [] : this.queue.slice(count);
+    this.queueData = count === this.queueData.length ? [] : this.queueData.slice(count);
+    this.rearm();
     try {
-      this.store.write(batch, data);
+      this.store.write(batch, data, recordsCommitted);
       this.committed = batch[batch.length - 1]?.seq ?? this.committed;
       this.stats.written += batch.length;
       this.stats.batches++;
@@ -146,6 +158,7 @@ export class EventLog {
       this.options.logger.error({ err, code: coded.code }, coded.message);
       // Back off (up to 5 s) so a database that stays unwritable does not flood the log.
       const delay = Math.min(MAX_RETRY_MS, this.options.flushMs * 2 ** Math.min(this.failures, 16));
+      this.clearFlushTimer();
       if (!this.closed) this.flushTimer = setTimeout(() => this.flush(), delay);
     }
   }
@@ -183,8 +196,32 @@ export class EventLog {
     this.soonScheduled = true;
     setImmediate(() => {
       this.soonScheduled = false;
-      this.flush();
+      this.flushAfterRecords();
     });
+  }
+
+  /**
+   * The timed batch: the events queued so far are written once the record writes queued before them are committed,
+   * at a moment the storage writer thread is idle, so the main thread never waits on it (`afterTurnWrites`); events
+   * queued meanwhile go in a later batch, since their records may not be committed yet.
+   */
+  private flushAfterRecords(): void {
+    this.clearFlushTimer();
+    if (this.awaitingRecords || this.queue.length === 0) return;
+    this.awaitingRecords = true;
+    const upTo = this.appended;
+    afterTurnWrites(this.db, () => {
+      this.awaitingRecords = false;
+      if (this.failing || this.closed) return;
+      this.flush(upTo, true);
+    });
+  }
+
+  /** Events left queued get a timed batch of their own. */
+  private rearm(): void {
+    if (this.queue.length > 0 && !this.closed && !this.failing && !this.awaitingRecords) {
+      this.flushTimer ??= setTimeout(() => this.flushAfterRecords(), this.options.flushMs);
+    }
   }
 
   private clearFlushTimer(): void {

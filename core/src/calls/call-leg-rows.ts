@@ -16,8 +16,12 @@ export interface LegRow {
   ended_by: string | null;
 }
 
-export const INSERT_LEG = `INSERT INTO {{legs}} (conn_id, role, dn, sip_call_id, direction, started_at)
-  VALUES (@connId, @role, @dn, @sipCallId, @direction, @startedAt)`;
+/** Its id is given: the write is queued (`runInTurn`), and the call model keeps the id to update the row by. */
+export const INSERT_LEG = `INSERT INTO {{legs}} (id, conn_id, role, dn, sip_call_id, direction, started_at)
+  VALUES (@id, @connId, @role, @dn, @sipCallId, @direction, @startedAt)`;
+/** The highest leg id ever given (AUTOINCREMENT remembers it in `sqlite_sequence` even once its row is gone). */
+export const HIGHEST_LEG_ID = `SELECT MAX(COALESCE((SELECT MAX(id) FROM {{legs}}), 0),
+  COALESCE((SELECT seq FROM sqlite_sequence WHERE name = '{{legs}}'), 0)) AS id`;
 export const UPDATE_LEG = `UPDATE {{legs}} SET answered_at = COALESCE(@answeredAt, answered_at), ended_at = COALESCE(@endedAt, ended_at),
   status = COALESCE(@status, status), ended_by = COALESCE(@endedBy, ended_by) WHERE id = @id`;
 export const LEGS_OF = "SELECT * FROM {{legs}} WHERE conn_id = ? ORDER BY id";

@@ -1,12 +1,13 @@
 /**
  * Call records through the SDK's storage, as a plugin keeps its own (tables `calls__calls`, one row per call, and
  * `calls__legs`, one per SIP leg). Rows are written at the few moments that matter (arrival, answer, end) so the
- * SIP path stays cheap, and the writes of one event-loop turn commit together (`PluginStorage.runInTurn`).
+ * SIP path stays cheap, and they are queued writes (`PluginStorage.runInTurn`): made in order, in batches, by the
+ * storage writer thread.
  */
 import type { PluginStorage } from "@tandem/sdk";
 import type { DialogRecord } from "../sip/index.js";
 import { ALL_DIALOGS, FORGET_CALL_DIALOGS, FORGET_DIALOG, SAVE_DIALOG, toOpenDialog, type DialogParty, type DialogRow, type DialogSlot, type OpenCallDialog } from "./call-dialog-rows.js";
-import { INSERT_LEG, LEGS_OF, UPDATE_LEG, toLeg, type LegRow } from "./call-leg-rows.js";
+import { HIGHEST_LEG_ID, INSERT_LEG, LEGS_OF, UPDATE_LEG, toLeg, type LegRow } from "./call-leg-rows.js";
 import { CALL_BY_CONN_ID, INSERT_CALL, OPEN_CALLS, UPDATE_COLUMNS, historyQuery, toCallRecord, type CallRow, type CallRowUpdate, type NewCallRow } from "./call-rows.js";
 import { CALL_TABLE_MIGRATIONS } from "./call-tables.js";
 import { CallState, type CallHistoryFilter, type CallRecord, type LegRecord } from "./call-types.js";
@@ -24,8 +25,12 @@ export class CallStore {
   private readonly dialogKey: unknown[] = [null, null];
   private readonly callKey: unknown[] = [null];
 
+  /** The last leg id given: leg rows are queued writes, so their ids are given here rather than by SQLite. */
+  private lastLegId: number;
+
   constructor(private readonly storage: PluginStorage) {
     storage.migrate(CALL_TABLE_MIGRATIONS);
+    this.lastLegId = storage.get<{ id: number }>(HIGHEST_LEG_ID)?.id ?? 0;
   }
 
   /**
@@ -34,11 +39,11 @@ export class CallStore {
    */
   saveDialog(connId: string, role: DialogSlot, dialog: DialogRecord, party?: DialogParty): void {
     const tell = party ? JSON.stringify(party) : null;
-    // Joins the turn's transaction, committed when the turn ends (setImmediate), with the call row's answer: the
-    // 2xx this dialog follows was handed to the socket before this runs either way, so a commit of its own
-    // only narrowed a window that kill -9 can hit anyway, at the price of a WAL commit per answered leg. Everything
-    // a restart or an observer reads about the answer (the event log commits the turn's writes before its batch,
-    // so EventEstablished is never logged before its dialogs) stays ordered after the commit.
+    // A queued write, committed with the call row's answer: the 2xx this dialog follows was handed to the socket
+    // before this runs either way, so a commit of its own only narrowed a window that kill -9 can hit anyway, at
+    // the price of a WAL commit per answered leg. Everything a restart or an observer reads about the answer (the
+    // event log commits the queued writes before its batch, so EventEstablished is never logged before its
+    // dialogs) stays ordered after the commit.
     const row = this.dialogRow;
     row[0] = connId;
     row[1] = role;
@@ -51,11 +56,10 @@ export class CallStore {
   /** Drops one leg's row (the leg left a call that goes on, or moved to another slot). */
   forgetDialog(connId: string, role: DialogSlot): void {
     if (!this.withDialogs.has(connId)) return;
-    this.storage.commitTurn();
     const key = this.dialogKey;
     key[0] = connId;
     key[1] = role;
-    this.storage.run(FORGET_DIALOG, key);
+    this.storage.runInTurn(FORGET_DIALOG, key);
   }
 
   /**
@@ -92,19 +96,21 @@ export class CallStore {
     if (sets.length === 0) return;
     // Few distinct texts occur; the storage prepares each once.
     this.storage.runInTurn(`UPDATE {{calls}} SET ${sets.join(", ")} WHERE conn_id = @connId`, params);
-    // An ended call has no dialog left to end after a crash.
+    // An ended call has no dialog left to end after a crash. Queued right after the end, so both are in one batch
+    // (one transaction): a restart finds either the call open with its dialogs or ended without them. A kill -9
+    // before that batch commits makes the restart BYE legs whose call had just ended; they answer 481, harmless
+    // (RFC 3261 §12.2.2), and the call is closed as lost, as any call the crash caught.
     if (update.endedAt !== undefined && this.withDialogs.delete(connId)) {
-      // With the end it goes with (committed together): a restart never BYEs a leg whose call has ended.
       this.callKey[0] = connId;
       this.storage.runInTurn(FORGET_CALL_DIALOGS, this.callKey);
-      this.storage.commitTurn();
     }
   }
 
   /** Adds a leg; returns its row id for later updates. */
   addLeg(connId: string, leg: Pick<LegRecord, "role" | "dn" | "sipCallId" | "direction" | "startedAt">): number {
-    const params = { connId, ...leg, dn: leg.dn ?? null };
-    return Number(this.storage.runInTurn(INSERT_LEG, params).lastInsertRowid);
+    const id = ++this.lastLegId;
+    this.storage.runInTurn(INSERT_LEG, { id, connId, ...leg, dn: leg.dn ?? null });
+    return id;
   }
 
   updateLeg(id: number, update: Partial<Pick<LegRecord, "answeredAt" | "endedAt" | "status" | "endedBy">>): void {

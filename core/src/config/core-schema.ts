@@ -118,6 +118,11 @@ const storage: JsonSchema = {
     path: { type: "string", minLength: 1, default: "./data/tandem.sqlite", description: "SQLite file (relative to the config file) or :memory:." },
     eventRetentionDays: { type: "number", exclusiveMinimum: 0, default: 7, description: "Days the event log keeps events." },
     eventFlushMs: { type: "integer", minimum: 1, maximum: 10000, default: 50, description: "How often the event log writes its batch." },
+    writerThread: {
+      type: "boolean",
+      default: true,
+      description: "Call and agent record writes made by a writer thread with its own connection, off the thread that handles SIP (false: on the main thread, one transaction per event-loop turn).",
+    },
   },
   additionalProperties: false,
 };

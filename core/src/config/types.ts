@@ -25,6 +25,8 @@ export interface StorageConfig {
   path: string;
   eventRetentionDays: number;
   eventFlushMs: number;
+  /** Call and agent record writes made by a thread of their own (default) instead of the main thread. */
+  writerThread: boolean;
 }
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";

@@ -4,7 +4,7 @@
 import type Database from "better-sqlite3";
 import type { DnOptions, DnRecord, DnType, WorkMode } from "@tandem/sdk";
 import { applyMigrations } from "../storage/migrations.js";
-import { writeInTurn } from "../storage/turn-writes.js";
+import { settleTurnWrites, writeInTurn } from "../storage/turn-writes.js";
 import type { AgentBlock, AgentState, BaseState } from "./agent-arbiter.js";
 
 const MIGRATIONS = [
@@ -53,7 +53,13 @@ interface AgentRow {
   blocks: string;
 }
 
-/** Prepared statements over the registry tables. */
+const PUT_AGENT = `INSERT OR REPLACE INTO core__agent_states (dn, base, reason_code, work_mode, since, set_by, calls, blocks)
+  VALUES (@dn, @base, @reasonCode, @workMode, @since, @setBy, @calls, @blocks)`;
+
+/**
+ * Prepared statements over the registry tables. Agent state rows are queued record writes (turn-writes.ts); every
+ * other statement first waits for the queued writes, so it reads them and never writes beside the writer thread.
+ */
 export class RegistryStore {
   private readonly stmts;
 
@@ -69,20 +75,18 @@ export class RegistryStore {
       ),
       deleteDn: db.prepare<[string]>("DELETE FROM core__dns WHERE number = ?"),
       allAgents: db.prepare<[], AgentRow>("SELECT * FROM core__agent_states"),
-      putAgent: db.prepare(
-        `INSERT OR REPLACE INTO core__agent_states (dn, base, reason_code, work_mode, since, set_by, calls, blocks)
-         VALUES (@dn, @base, @reasonCode, @workMode, @since, @setBy, @calls, @blocks)`,
-      ),
       deleteAgent: db.prepare<[string]>("DELETE FROM core__agent_states WHERE dn = ?"),
     };
   }
 
   /** Runs `fn` in one transaction. */
   transaction<T>(fn: () => T): T {
+    settleTurnWrites(this.db);
     return this.db.transaction(fn)();
   }
 
   loadDns(): DnRecord[] {
+    settleTurnWrites(this.db);
     return this.stmts.allDns.all().map((row) => ({
       number: row.number,
       type: row.type as DnType,
@@ -94,14 +98,17 @@ export class RegistryStore {
   }
 
   putDn(dn: DnRecord): void {
+    settleTurnWrites(this.db);
     this.stmts.putDn.run({ ...dn, options: JSON.stringify(dn.options) });
   }
 
   deleteDn(number: string): void {
+    settleTurnWrites(this.db);
     this.stmts.deleteDn.run(number);
   }
 
   loadAgents(): AgentState[] {
+    settleTurnWrites(this.db);
     return this.stmts.allAgents.all().map((row) => ({
       dn: row.dn,
       base: row.base as BaseState,
@@ -126,10 +133,11 @@ export class RegistryStore {
       calls: JSON.stringify(state.calls),
       blocks: JSON.stringify(state.blocks),
     };
-    writeInTurn(this.db, () => this.stmts.putAgent.run(row));
+    writeInTurn(this.db, PUT_AGENT, row);
   }
 
   deleteAgent(dn: string): void {
+    settleTurnWrites(this.db);
     this.stmts.deleteAgent.run(dn);
   }
 }

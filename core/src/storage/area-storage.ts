@@ -7,6 +7,7 @@
  */
 import type Database from "better-sqlite3";
 import { StorageErrors } from "./errors.js";
+import { settleTurnWrites } from "./turn-writes.js";
 import { pluginScope, SqlitePluginStorage } from "./plugin-storage.js";
 
 /** Tables an area made under its own scope, before its storage was namespaced. */
@@ -24,6 +25,7 @@ export function openAreaStorage(db: Database.Database, id: string, legacy?: Lega
 }
 
 function takeOver(db: Database.Database, storage: SqlitePluginStorage, legacy: LegacyTables, scope: string): void {
+  settleTurnWrites(db);
   const known = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_migrations'").get();
   const row = known ? (db.prepare("SELECT version FROM _migrations WHERE scope = ?").get(legacy.scope) as { version: number } | undefined) : undefined;
   if (!row) return;

@@ -4,6 +4,7 @@
  */
 import type Database from "better-sqlite3";
 import { StorageErrors } from "./errors.js";
+import { settleTurnWrites } from "./turn-writes.js";
 
 export interface MigrationStep {
   readonly version: number;
@@ -24,6 +25,7 @@ function checkVersions(scope: string, migrations: readonly MigrationStep[]): Mig
 
 /** Applies the steps of `scope` newer than its recorded version; returns the version now applied. */
 export function applyMigrations(db: Database.Database, scope: string, migrations: readonly MigrationStep[]): number {
+  settleTurnWrites(db);
   ensureTable(db);
   const steps = checkVersions(scope, migrations);
   const row = db.prepare("SELECT version FROM _migrations WHERE scope = ?").get(scope) as { version: number } | undefined;

@@ -6,7 +6,7 @@ import type Database from "better-sqlite3";
 import type { Migration, PluginStorage, RunResult, SqlParams } from "@tandem/sdk";
 import { StorageErrors } from "./errors.js";
 import { applyMigrations } from "./migrations.js";
-import { commitTurnWrites, writeInTurn } from "./turn-writes.js";
+import { commitTurnWrites, settleTurnWrites, writeInTurn } from "./turn-writes.js";
 
 const TABLE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
@@ -18,6 +18,8 @@ export function pluginScope(pluginId: string): string {
 export class SqlitePluginStorage implements PluginStorage {
   readonly tablePrefix: string;
   private readonly statements = new Map<string, Database.Statement>();
+  /** The SQL of `runInTurn` writes with table names filled in, by the text the caller gave. */
+  private readonly expanded = new Map<string, string>();
 
   constructor(
     private readonly db: Database.Database,
@@ -32,36 +34,46 @@ export class SqlitePluginStorage implements PluginStorage {
   }
 
   migrate(migrations: readonly Migration[]): void {
+    settleTurnWrites(this.db);
     const steps = migrations.map((m) => ({ version: m.version, up: this.expand(m.up) }));
     applyMigrations(this.db, pluginScope(this.pluginId), steps);
   }
 
-  // Calls pass the statement's own result and spread positional params straight into it: these run on call
-  // hot paths (the call model's records), so they allocate nothing of their own.
+  // Every statement on the main connection first waits for the queued record writes (`runInTurn`), so it sees
+  // them and never writes beside the writer thread.
   run(sql: string, params?: SqlParams): RunResult {
+    settleTurnWrites(this.db);
     const statement = this.prepare(sql);
     if (params === undefined) return statement.run();
     return isPositional(params) ? statement.run(...params) : statement.run(params);
   }
 
   get<T = Record<string, unknown>>(sql: string, params?: SqlParams): T | undefined {
+    settleTurnWrites(this.db);
     const statement = this.prepare(sql);
     if (params === undefined) return statement.get() as T | undefined;
     return (isPositional(params) ? statement.get(...params) : statement.get(params)) as T | undefined;
   }
 
   all<T = Record<string, unknown>>(sql: string, params?: SqlParams): T[] {
+    settleTurnWrites(this.db);
     const statement = this.prepare(sql);
     if (params === undefined) return statement.all() as T[];
     return (isPositional(params) ? statement.all(...params) : statement.all(params)) as T[];
   }
 
   transaction<T>(fn: () => T): T {
+    settleTurnWrites(this.db);
     return this.db.transaction(fn)();
   }
 
-  runInTurn(sql: string, params?: SqlParams): RunResult {
-    return writeInTurn(this.db, () => this.run(sql, params));
+  runInTurn(sql: string, params?: SqlParams): void {
+    let expanded = this.expanded.get(sql);
+    if (expanded === undefined) {
+      expanded = this.expand(sql);
+      this.expanded.set(sql, expanded);
+    }
+    writeInTurn(this.db, expanded, params);
   }
 
   commitTurn(): void {

@@ -42,6 +42,11 @@ export type Build = "src" | "dist";
  * B2BUA's ladder in the same run takes the same count, so the ratio between the two paths compares like with like.
  */
 export const BENCH_SHARDS = Number(process.env.CALLS_BENCH_SHARDS ?? 64);
+/**
+ * Record writes by the storage writer thread (`storage.writerThread`, the production default), or on the main
+ * thread with `CALLS_BENCH_WRITER=inline`, to compare.
+ */
+export const BENCH_WRITER_THREAD = process.env.CALLS_BENCH_WRITER !== "inline";
 
 interface CoreModules {
   sip: typeof SipIndex;
@@ -182,7 +187,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
   });
   await stack.start();
   const dbDir = mkdtempSync(join(tmpdir(), "tandem-calls-bench-"));
-  const db = m.database.openDatabase(join(dbDir, "tandem.db"));
+  const db = m.database.openDatabase(join(dbDir, "tandem.db"), { writerThread: BENCH_WRITER_THREAD });
   const log = new m.eventLog.EventLog(db, { retentionDays: 0, flushMs: 20, logger });
   const bus = new m.eventBus.CoreEventBus(log, logger);
   const registry = new m.dnRegistry.CoreDnRegistry(db, bus, logger);
