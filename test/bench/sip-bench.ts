@@ -90,8 +90,9 @@ export async function b2buaLadder(
   rates: readonly number[] = RATES,
   seconds = SECONDS,
   shards = 16,
+  udpThread = false,
 ): Promise<StepFigures[]> {
-  const t = await startTestStack({ shards });
+  const t = await startTestStack({ shards, udpThread });
   let uasPort = 0;
   const errors: B2buaErrors = { n: 0, kinds: new Map<string, number>() };
   const latencies: number[] = [];

@@ -9,10 +9,10 @@ import { freePort } from "../support/free-port.js";
 import { killAllSipp, runSipp } from "../support/sipp.js";
 import { startTestStack, testSdp, type TestStack } from "../support/test-stack.js";
 
-describe("UDP with 10 % loss", { timeout: 300_000 }, () => {
+for (const udpThread of [false, true]) describe(`UDP with 10 % loss, sockets ${udpThread ? "in their own thread" : "in the SIP thread"}`, { timeout: 300_000 }, () => {
   let t: TestStack;
   before(async () => {
-    t = await startTestStack();
+    t = await startTestStack({ udpThread });
     t.stack.verbs.onInvite(async (invite) => {
       await invite.accept({ sdp: testSdp() });
       return true;

@@ -16,9 +16,9 @@ import { rawTcpClient, rawTcpServer, rawUdpPeer, selfSignedCert, sipRequest, sip
 
 const LOOP = "127.0.0.1";
 
-describe("UDP (RFC 3261 §18.3: one datagram, one message)", { timeout: 300_000 }, () => {
+for (const udpThread of [false, true]) describe(`UDP (RFC 3261 §18.3: one datagram, one message), sockets ${udpThread ? "in their own thread" : "in the SIP thread"}`, { timeout: 300_000 }, () => {
   it("delivers datagrams with their flow, answers on that flow and drops CRLF keep-alives", async (t) => {
-    const l = await startLayer(t, [{ transport: "udp", host: LOOP, port: 0 }]);
+    const l = await startLayer(t, [{ transport: "udp", host: LOOP, port: 0 }], { udpThread });
     const peer = await rawUdpPeer(t);
     peer.socket.send("\r\n\r\n", l.port("udp"), LOOP);
     peer.socket.send(sipRequest("OPTIONS", "z9hG4bKu1", { transport: "UDP" }), l.port("udp"), LOOP);
@@ -35,7 +35,7 @@ describe("UDP (RFC 3261 §18.3: one datagram, one message)", { timeout: 300_000 
   });
 
   it("stamps received/rport (RFC 3581) and the response reaches the real source port, not the Via's", async (t) => {
-    const l = await startLayer(t, [{ transport: "udp", host: LOOP, port: 0 }]);
+    const l = await startLayer(t, [{ transport: "udp", host: LOOP, port: 0 }], { udpThread });
     const peer = await rawUdpPeer(t);
     // sent-by names a host and port we must not use: only the packet's source is reachable.
     peer.socket.send(sipRequest("OPTIONS", "z9hG4bKu3", { via: "SIP/2.0/UDP 10.255.255.1:5999;rport;branch=z9hG4bKu3" }), l.port("udp"), LOOP);
@@ -51,7 +51,7 @@ describe("UDP (RFC 3261 §18.3: one datagram, one message)", { timeout: 300_000 
   });
 
   it("sends to a Target from the listener socket", async (t) => {
-    const l = await startLayer(t, [{ transport: "udp", host: LOOP, port: 0 }]);
+    const l = await startLayer(t, [{ transport: "udp", host: LOOP, port: 0 }], { udpThread });
     const peer = await rawUdpPeer(t);
     const flow = await l.layer.send(sipRequest("OPTIONS", "z9hG4bKu2", { transport: "UDP" }), { transport: "udp", address: LOOP, port: peer.port });
     assert.equal(flow.localPort, l.port("udp"));

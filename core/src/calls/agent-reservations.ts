@@ -8,6 +8,11 @@ import type { CallDetachOptions, DnRegistry, Logger } from "@tandem/sdk";
 export class AgentReservations {
   /** agent DN → ConnID holding it. */
   private readonly held = new Map<string, string>();
+  /**
+   * ConnID → the agent DNs it holds: every call asks at its end (`heldBy`), and a scan of all holds costs as many
+   * steps as calls are up at once.
+   */
+  private readonly byCall = new Map<string, Set<string>>();
   /** agent DN → time (ms since epoch) until which it is not offered routed calls (agent-refusal.ts). */
   private readonly heldOff = new Map<string, number>();
 
@@ -28,6 +33,9 @@ export class AgentReservations {
     if (agent.calls.length > 0) return false;
     if (mode === "routed" && (agent.state !== "Ready" || this.isHeldOff(dn))) return false;
     this.held.set(dn, connId);
+    const mine = this.byCall.get(connId);
+    if (mine) mine.add(dn);
+    else this.byCall.set(connId, new Set([dn]));
     this.dns.attachCall(dn, connId);
     return true;
   }
@@ -58,9 +66,8 @@ export class AgentReservations {
 
   /** Agent DNs `connId` holds (a strategy may reserve more than it uses). */
   heldBy(connId: string): string[] {
-    const out: string[] = [];
-    for (const [dn, holder] of this.held) if (holder === connId) out.push(dn);
-    return out;
+    const mine = this.byCall.get(connId);
+    return mine ? [...mine] : [];
   }
 
   /** Every hold, for the reconciliation sweep. */
@@ -72,6 +79,9 @@ export class AgentReservations {
   release(dn: string, connId: string, options?: CallDetachOptions): void {
     if (this.held.get(dn) !== connId) return;
     this.held.delete(dn);
+    const mine = this.byCall.get(connId);
+    mine?.delete(dn);
+    if (mine?.size === 0) this.byCall.delete(connId);
     try {
       this.dns.detachCall(dn, connId, options);
     } catch (err) {

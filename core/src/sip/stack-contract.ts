@@ -36,6 +36,8 @@ export interface SipConfig {
   udpMtu: number;
   /** Log every SIP message in and out at debug level with its Call-ID. */
   logMessages: boolean;
+  /** UDP listener sockets served by a thread of their own (their system calls off the SIP thread); default false. */
+  udpThread?: boolean;
   /** TCP/TLS connection limits; a missing field takes its schema default (`core-schema.ts`). */
   connections?: Partial<SipConnectionLimits>;
 }

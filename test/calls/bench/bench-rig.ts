@@ -7,7 +7,7 @@
  * under tsx each closure a call keeps costs 5× what it costs in production (about +6 KB per call here).
  *
  * The database is a real file in WAL mode, as in production (`:memory:` hid the cost of each write's commit), and
- * the stack has the production default of 64 shards (`CALLS_BENCH_SHARDS` to compare; the bare B2BUA's ladder takes the same). `CALLS_BENCH_SIP_TRACE=on` installs the SIP trace (default `sipTrace` settings) on the stack, to measure its cost.
+ * the stack has the production default of 256 shards (`CALLS_BENCH_SHARDS` to compare; the bare B2BUA's ladder takes the same). `CALLS_BENCH_SIP_TRACE=on` installs the SIP trace (default `sipTrace` settings) on the stack, to measure its cost.
  * `CALLS_BENCH_LOOP_LIMIT=0.95` adds overload control by the event loop's load (`admission.maxLoopUtilization`,
  * its other limits off: the memory phase holds 1,000 calls from one address), so past the capacity the excess of
  * new INVITEs is refused with 503 and counted (`refused`); without it there is no overload control, as before.
@@ -41,12 +41,17 @@ export type Build = "src" | "dist";
  * SIP shards of the rig's stack: the production default (`sip.shards`), `CALLS_BENCH_SHARDS` to compare. The bare
  * B2BUA's ladder in the same run takes the same count, so the ratio between the two paths compares like with like.
  */
-export const BENCH_SHARDS = Number(process.env.CALLS_BENCH_SHARDS ?? 64);
+export const BENCH_SHARDS = Number(process.env.CALLS_BENCH_SHARDS ?? 256);
 /**
  * Record writes by the storage writer thread (`storage.writerThread`, the production default), or on the main
  * thread with `CALLS_BENCH_WRITER=inline`, to compare.
  */
 export const BENCH_WRITER_THREAD = process.env.CALLS_BENCH_WRITER !== "inline";
+/**
+ * UDP sockets in a thread of their own (`sip.udpThread`, the production default), or in the SIP thread with
+ * `CALLS_BENCH_UDP=inline`, to compare; the bare B2BUA's ladder takes the same.
+ */
+export const BENCH_UDP_THREAD = process.env.CALLS_BENCH_UDP !== "inline";
 
 interface CoreModules {
   sip: typeof SipIndex;
@@ -178,7 +183,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
           config: { maxLoopUtilization: Number(loopLimit), maxCalls: 0, maxWaitingPerDn: 0, maxCallsPerSource: 0 },
         });
   const stack = m.sip.createSipStack({
-    config: loopbackSipConfig(port, { logMessages: false, shards: BENCH_SHARDS }),
+    config: loopbackSipConfig(port, { logMessages: false, shards: BENCH_SHARDS, udpThread: BENCH_UDP_THREAD }),
     logger,
     metrics: noopMetrics,
     isServedDn: (user) => served.has(user),

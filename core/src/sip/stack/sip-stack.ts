@@ -57,6 +57,7 @@ export class SipStackImpl implements SipStack, StackPort {
       listen: config.listen,
       logger: logger.child({ component: "sip-transport" }),
       udpMtu: config.udpMtu,
+      udpThread: config.udpThread === true,
       idleTimeoutMs: limits.idleTimeoutMs,
       messageTimeoutMs: limits.messageTimeoutMs,
       maxConnections: limits.maxPerListener,

@@ -34,22 +34,37 @@ export interface OutgoingPeek {
   route: string;
 }
 
-/** Header names we look at, with their compact forms (RFC 3261 §7.3.3). */
-function headerKind(name: string): 0 | 1 | 2 | 3 | 4 {
-  switch (name) {
-    case "via":
-    case "v":
-      return 1;
-    case "cseq":
-      return 2;
-    case "call-id":
-    case "i":
-      return 3;
-    case "route":
-      return 4;
-    default:
-      return 0;
+/** Header names we look at, with their compact forms (RFC 3261 §7.3.3): 1 Via, 2 CSeq, 3 Call-ID, 4 Route. */
+const KINDS: ReadonlyArray<readonly [name: string, kind: 1 | 2 | 3 | 4]> = [
+  ["via", 1],
+  ["v", 1],
+  ["cseq", 2],
+  ["call-id", 3],
+  ["i", 3],
+  ["route", 4],
+];
+
+function isBlank(code: number): boolean {
+  return code === 32 || code === 9;
+}
+
+/**
+ * The kind of the header named by `text[start, end)`, compared in place, case-insensitively (§7.3.1): it runs for
+ * every header line of every outgoing message, and slicing, trimming and lower-casing each name made three strings
+ * per line.
+ */
+function headerKindAt(text: string, start: number, end: number): 0 | 1 | 2 | 3 | 4 {
+  while (start < end && isBlank(text.charCodeAt(start))) start++;
+  while (end > start && isBlank(text.charCodeAt(end - 1))) end--;
+  const length = end - start;
+  for (const [name, kind] of KINDS) {
+    if (name.length !== length) continue;
+    let i = 0;
+    // ASCII letters differ from their capitals by 0x20; '-' is compared as is.
+    while (i < length && (text.charCodeAt(start + i) | 0x20) === name.charCodeAt(i)) i++;
+    if (i === length) return kind;
   }
+  return 0;
 }
 
 function readStartLine(first: string, out: OutgoingPeek): void {
@@ -112,7 +127,7 @@ export function peekOutgoing(text: string): OutgoingPeek {
     if (lineEnd === pos) break; // empty line: end of headers
     const colon = text.indexOf(":", pos);
     if (colon > pos && colon < lineEnd) {
-      const kind = headerKind(text.slice(pos, colon).trim().toLowerCase());
+      const kind = headerKindAt(text, pos, colon);
       if (kind !== 0) readHeader(kind, text.slice(colon + 1, lineEnd).trim(), out);
     }
     pos = lineEnd + 2;

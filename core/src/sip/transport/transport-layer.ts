@@ -22,7 +22,8 @@ import { peekOutgoing } from "./outgoing-peek.js";
 import { StreamConnection, type ConnectionOwner } from "./stream-connection.js";
 import { DEFAULT_FRAMER_LIMITS, type FramerLimits } from "./stream-framer.js";
 import { StreamListener, connectStream, readTlsMaterial, type TlsClientOptions, type TlsMaterial } from "./stream-listener.js";
-import { UdpEndpoint } from "./udp-endpoint.js";
+import { SOCKET_BUFFER_BYTES, UdpEndpoint } from "./udp-endpoint.js";
+import { UdpThreadEndpoint } from "./udp-thread/udp-thread-endpoint.js";
 import { UdpToTcpMemory, exceedsUdpLimit, isRequestText, rewriteTopViaTransport } from "./udp-size.js";
 
 export type { Flow, Target } from "./flow.js";
@@ -32,6 +33,8 @@ export interface TransportLayerOptions {
   logger: Logger;
   /** Path MTU for §18.1.1 (requests over `udpMtu - 200` bytes go over TCP). */
   udpMtu: number;
+  /** Each UDP listener's socket in a thread of its own (udp-thread/), its system calls off this thread. */
+  udpThread?: boolean;
   /** One SIP message (a datagram, or one framed stream message). Exceptions thrown here are logged and dropped. */
   onMessage(data: Buffer, flow: Flow): void;
   /** A stream was closed because it could not be framed. */
@@ -77,7 +80,7 @@ export interface TransportStats {
 }
 
 export class TransportLayer {
-  private readonly udp: UdpEndpoint[] = [];
+  private readonly udp: Array<UdpEndpoint | UdpThreadEndpoint> = [];
   private readonly streams: StreamListener[] = [];
   private readonly pool: ConnectionPool;
   private readonly limits: FramerLimits;
@@ -120,11 +123,19 @@ export class TransportLayer {
       throw TransportErrors.listen(listen.transport, listen.host, listen.port, (error as Error).message);
     };
     if (listen.transport === "udp") {
-      const endpoint = new UdpEndpoint(listen.host, listen.port, {
-        message: (data, flow) => this.deliver(data, flow),
+      const events = {
+        message: (data: Buffer, flow: Flow) => this.deliver(data, flow),
         keepAlive: () => this.counters.keepAlives++,
-        error: (error) => this.onSocketError(`udp ${endpoint.address}:${endpoint.port}`, error),
-      });
+        error: (error: Error) => this.onSocketError(`udp ${endpoint.address}:${endpoint.port}`, error),
+        threadLost: (reason: string) => {
+          this.counters.socketErrors++;
+          const coded = TransportErrors.socket(`udp ${endpoint.address}:${endpoint.port}`, `${reason}; the socket is bound again in the SIP thread`);
+          this.options.logger.warn({ code: coded.code }, coded.message);
+        },
+      };
+      const endpoint = this.options.udpThread
+        ? new UdpThreadEndpoint(listen.host, listen.port, SOCKET_BUFFER_BYTES, events)
+        : new UdpEndpoint(listen.host, listen.port, events);
       await endpoint.start().catch(fail);
       this.udp.push(endpoint);
       return { transport: "udp", host: endpoint.address, port: endpoint.port };
@@ -219,7 +230,7 @@ export class TransportLayer {
     }
   }
 
-  private udpEndpointFor(to: Flow | Target, address: string): UdpEndpoint {
+  private udpEndpointFor(to: Flow | Target, address: string): UdpEndpoint | UdpThreadEndpoint {
     if (isFlow(to)) {
       const exact = this.udp.find((u) => u.port === to.localPort && u.address === to.localAddress);
       if (exact) return exact;

@@ -8,7 +8,7 @@ import type { Flow } from "./flow.js";
 import { normalizeAddress } from "./stream-connection.js";
 
 /** Larger kernel buffers: a burst of INVITEs must not be dropped before we read it (see sip-stack.md). */
-const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+export const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
 
 export interface UdpEndpointEvents {
   message(data: Buffer, flow: Flow): void;

@@ -5,7 +5,8 @@
  * `drain` is the barrier for everything that must see those writes (a read or a write on the main connection, the
  * event log's batch, a close): it posts what is queued and waits, blocking, until the thread has answered it.
  */
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { spawnWorker } from "../../threads/spawn-worker.js";
 import { StorageErrors } from "../errors.js";
 import { DONE_SLOT, FAILED_SLOT, SHARED_SLOTS, type FromWriter, type ToWriter, type WriteBatch, type WriteParams, type WriterSettings } from "./writer-protocol.js";
 
@@ -23,18 +24,6 @@ export interface WriterHooks {
   failed(failures: ReadonlyArray<{ sql: string; reason: string }>, lost: number): void;
   /** The thread stopped: these writes were not answered and must be made on the main connection, in order. */
   stopped(reason: string, unwritten: QueuedWrite[]): void;
-}
-
-function spawn(settings: WriterSettings): Worker {
-  if (import.meta.url.endsWith(".ts")) {
-    // From source under tsx (tests, benchmarks) the thread needs the TypeScript loader registered in it first; an
-    // eval'd worker resolves bare names from the working directory, so the loader is resolved here.
-    const entry = new URL("./writer-thread.ts", import.meta.url).href;
-    const loader = import.meta.resolve("tsx/esm/api");
-    const boot = `import(${JSON.stringify(loader)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
-    return new Worker(boot, { eval: true, workerData: settings });
-  }
-  return new Worker(new URL("./writer-thread.js", import.meta.url), { workerData: settings });
 }
 
 function copyOf(params: WriteParams): WriteParams {
@@ -62,7 +51,7 @@ export class WriterClient {
     path: string,
     private readonly hooks: WriterHooks,
   ) {
-    this.worker = spawn({ path, shared: this.shared });
+    this.worker = spawnWorker(import.meta.url, "./writer-thread", { path, shared: this.shared } satisfies WriterSettings);
     // The thread never keeps the process alive: a process that ends without closing the database loses what a
     // kill would.
     this.worker.unref();
