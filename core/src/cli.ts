@@ -43,12 +43,14 @@ async function main(): Promise<void> {
     const loaded = readConfigFile(path);
     file = loaded.file;
     server = await createServer(loaded.raw, { configDir: loaded.dir });
-    await server.start();
   } catch (err) {
     report(err, file);
     process.exitCode = 1;
     return;
   }
+  // Installed before the start: the admin API answers before the SIP listeners (and their socket threads) are up,
+  // so a signal can come while the start is still going; it is then honoured once the start settles.
+  const started = server.start();
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
@@ -61,7 +63,8 @@ async function main(): Promise<void> {
       process.stderr.write(`tandem: shutdown took longer than ${deadlineMs / 1000} s (shutdown.deadlineMs); exiting\n`);
       process.exit(1);
     }, deadlineMs + 2_000).unref();
-    server.stop().then(
+    // A start that fails closes what it opened and is reported below; the stop then has nothing left to close.
+    started.catch(() => undefined).then(() => server.stop()).then(
       () => process.exit(0),
       (err: unknown) => {
         report(err, file);
@@ -71,6 +74,16 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
+  try {
+    await started;
+  } catch (err) {
+    if (stopping) return;
+    report(err, file);
+    process.exitCode = 1;
+    // A failed start has closed what it opened (server.ts); the handlers must not keep the process either.
+    process.removeAllListeners("SIGINT");
+    process.removeAllListeners("SIGTERM");
+  }
 }
 
 await main();
