@@ -173,6 +173,7 @@ async function throughput(): Promise<void> {
   console.log(`warm-up: ${warm.uac.successful} of ${WARM_UP_RATE * WARM_UP_SECONDS} calls at ${WARM_UP_RATE}/s`);
   await sleep(1500);
   const warmAnswered = rig.model.history({ outcome: "answered", limit: WARM_UP_RATE * WARM_UP_SECONDS + 10 }).length;
+  rig.latencies.length = 0;
   const calls = RATE * SECONDS;
   const { uac, uas, seconds } = await run(rig, RATE, calls);
   const answered = rig.model.history({ outcome: "answered", limit: calls + warmAnswered + 10 }).length - warmAnswered;
@@ -182,6 +183,9 @@ async function throughput(): Promise<void> {
       `${(answered / offeringSeconds(seconds)).toFixed(0)} answered calls/s`,
   );
   console.log(`  sipp UAC ok ${uac.successful} failed ${uac.failed}; UAS ok ${uas.successful} failed ${uas.failed}; records answered ${answered}`);
+  console.log(
+    `  INVITE in → agent INVITE out p50 ${percentile(rig.latencies, 50).toFixed(2)} ms, p99 ${percentile(rig.latencies, 99).toFixed(2)} ms (${rig.latencies.length} calls)`,
+  );
   if (uas.failed > 0) console.log(`  UAS errors: ${uas.errors.slice(-1500)}`);
   console.log(`  failed calls ${failed} (${((100 * failed) / calls).toFixed(3)} %), of which refused with 503 by overload control ${rig.refused()}`);
   await rig.close();
