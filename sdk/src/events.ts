@@ -121,4 +121,10 @@ export interface EventBus {
    * an event just emitted while the database refuses writes.
    */
   lastSeq(): number;
+  /**
+   * Calls `callback` with the highest committed `seq` once every event up to `seq` is committed, asking the log
+   * to write its queue soon without making the caller wait for the disk (as `lastSeq` does): for a listener that
+   * holds events back on every turn it has some to show. Absent on buses that only offer `lastSeq`.
+   */
+  afterCommit?(seq: number, callback: (committed: number) => void): void;
 }

@@ -4,6 +4,9 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { test } from "node:test";
 import type { TandemEvent } from "@tandem/sdk";
+import { openDatabase } from "../../core/src/storage/database.js";
+import { writeInTurn } from "../../core/src/storage/turn-writes.js";
+import { until } from "../support/until.js";
 import { openCore, quietLogger, tempDir } from "./test-support.js";
 
 const stored = (core: ReturnType<typeof openCore>) =>
@@ -55,6 +58,35 @@ test("a seq is shown only once committed: since() and lastSeq() commit the queue
   assert.equal(core.bus.lastSeq(), 11);
   assert.equal(stored(core), 11, "what lastSeq() returned is in the database");
   assert.deepEqual(core.bus.since(3, 2).map((e) => e.seq), [4, 5]);
+});
+
+test("afterCommit calls back once its event is committed, after the records queued before it, with no timer and no wait", { timeout: 180_000 }, async (t) => {
+  const path = join(tempDir(t), "events.sqlite");
+  const core = openCore(path, { flushMs: 60_000 });
+  t.after(() => core.close());
+  core.db.exec("CREATE TABLE records (v INTEGER)");
+  const reader = openDatabase(path);
+  t.after(() => reader.close());
+  const seen = () => ({
+    events: (reader.prepare("SELECT COUNT(*) AS n FROM core__events").get() as { n: number }).n,
+    records: (reader.prepare("SELECT COUNT(*) AS n FROM records").get() as { n: number }).n,
+  });
+  writeInTurn(core.db, "INSERT INTO records (v) VALUES (?)", [1]);
+  const event = core.bus.emit("EventUserEvent");
+  let atCallback: { events: number; records: number } | undefined;
+  let committed = 0;
+  core.bus.afterCommit(event.seq, (c) => {
+    committed = c;
+    atCallback = seen();
+  });
+  assert.equal(atCallback, undefined, "nothing is committed yet, so no call back at once");
+  assert.deepEqual(seen(), { events: 0, records: 0 }, "and nothing was written while the caller waited");
+  await until(() => atCallback !== undefined, 10_000, "the call back (the timer is a minute away)");
+  assert.equal(committed, event.seq);
+  assert.deepEqual(atCallback, { events: 1, records: 1 }, "the record queued before the event is durable by then too");
+  let again = 0;
+  core.bus.afterCommit(event.seq, (c) => (again = c));
+  assert.equal(again, event.seq, "a seq already committed is called back at once");
 });
 
 test("the flush timer writes a queue nobody read in one batch", { timeout: 180_000 }, async (t) => {

@@ -65,6 +65,11 @@ export class CoreEventBus implements EventBus {
     return this.log.lastSeq();
   }
 
+  /** Calls back once `seq` is committed; the log writes its queue soon, never making this caller wait. */
+  afterCommit(seq: number, callback: (committed: number) => void): void {
+    this.log.afterCommit(seq, callback);
+  }
+
   /** The durable log's counters and queue length (for metrics). */
   logStats(): { pending: number; written: number; batches: number; failedBatches: number } {
     const { written, batches, failedBatches } = this.log.stats;

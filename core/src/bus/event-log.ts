@@ -41,6 +41,8 @@ export class EventLog {
   private soonScheduled = false;
   /** A timed batch waits for the queued record writes (`afterTurnWrites`). */
   private awaitingRecords = false;
+  /** Callers of `afterCommit` waiting for a seq to be committed, in the order they asked. */
+  private commitWaiters: Array<{ seq: number; callback: (committed: number) => void }> = [];
   private readonly pruneTimer: NodeJS.Timeout | undefined;
   private closed = false;
   /** Set while the database refuses writes: the retry timer flushes, `append` no longer tries inline. */
@@ -112,6 +114,17 @@ export class EventLog {
     return this.committed;
   }
 
+  /**
+   * Calls `callback` once every event up to `seq` is committed. The queue is written as soon as the record writes
+   * before it are (`afterTurnWrites`), so a desktop that holds events back until they are durable neither waits
+   * for the timed batch nor makes the SIP thread wait for the disk, as `lastSeq` does.
+   */
+  afterCommit(seq: number, callback: (committed: number) => void): void {
+    if (seq <= this.committed) return callback(this.committed);
+    this.commitWaiters.push({ seq, callback });
+    this.flushAfterRecords();
+  }
+
   /** The highest seq appended, committed or not: where the bus numbers the next event from. */
   lastAppended(): number {
     return this.appended;
@@ -147,6 +160,7 @@ export class EventLog {
       this.stats.batches++;
       this.failing = false;
       this.failures = 0;
+      this.wakeCommitWaiters();
     } catch (err) {
       this.queue = batch.concat(this.queue);
       this.queueData = data.concat(this.queueData);
@@ -215,6 +229,16 @@ export class EventLog {
       if (this.failing || this.closed) return;
       this.flush(upTo, true);
     });
+  }
+
+  private wakeCommitWaiters(): void {
+    if (this.commitWaiters.length === 0) return;
+    const due = this.commitWaiters.filter((w) => w.seq <= this.committed);
+    if (due.length === 0) return;
+    this.commitWaiters = this.commitWaiters.filter((w) => w.seq > this.committed);
+    for (const waiter of due) waiter.callback(this.committed);
+    // Someone still waits for events queued meanwhile: their batch goes now rather than on the timer.
+    if (this.commitWaiters.length > 0) this.flushAfterRecords();
   }
 
   /** Events left queued get a timed batch of their own. */

@@ -36,6 +36,7 @@ function pluginBus(bus: EventBus, id: string): EventBus {
     on: (name, listener) => bus.on(name, listener),
     since: (after, limit) => bus.since(after, limit),
     lastSeq: () => bus.lastSeq(),
+    ...(bus.afterCommit ? { afterCommit: bus.afterCommit.bind(bus) } : {}),
   };
 }
 

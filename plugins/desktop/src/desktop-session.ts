@@ -19,6 +19,8 @@ export interface SessionDeps {
   readonly validator: RequestValidator;
   readonly log: Logger;
   readonly lastSeq: () => number;
+  /** The bus's `afterCommit`, when it has one (see DurableOutbox). */
+  readonly afterCommit?: (seq: number, callback: (committed: number) => void) => void;
   readonly limits: TokenLimits;
 }
 
@@ -34,7 +36,7 @@ export class DesktopSession implements EventSink, Registrations, RequestOrigin {
     readonly defaultAfter: number | undefined,
     private readonly onEnd: (session: DesktopSession) => void,
   ) {
-    this.outbox = new DurableOutbox(deps.lastSeq, (text) => socket.send(text));
+    this.outbox = new DurableOutbox(deps.lastSeq, (text) => socket.send(text), deps.afterCommit);
   }
 
   get registrations(): Registrations {

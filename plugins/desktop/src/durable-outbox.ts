@@ -11,22 +11,27 @@ export class DurableOutbox {
   private readonly queue: Array<{ text: string; seq: number }> = [];
   private scheduled = false;
   private retry: NodeJS.Timeout | undefined;
+  /** Waiting for `afterCommit` to call back. */
+  private waiting = false;
   private closed = false;
 
   /**
    * @param committed commits the log's queue and returns the highest committed seq (`bus.lastSeq()`)
    * @param write puts one message on the wire
+   * @param afterCommit the bus's `afterCommit`, when it has one: the outbox then waits for the commit instead of
+   *   forcing it, so a desktop shown events on every turn never makes the SIP thread wait for the disk
    */
   constructor(
     private readonly committed: () => number,
     private readonly write: (text: string) => void,
+    private readonly afterCommit?: (seq: number, callback: (committed: number) => void) => void,
   ) {}
 
   /** Queues a message; `seq` is the event's seq, 0 for a message that is not a log entry. */
   send(text: string, seq: number): void {
     if (this.closed) return;
     this.queue.push({ text, seq });
-    if (this.scheduled || this.retry) return;
+    if (this.scheduled || this.retry || this.waiting) return;
     // One commit for everything queued in this turn of the event loop (a request's events and its ACK go out
     // together; a burst of SIP messages handled in one turn costs one commit).
     this.scheduled = true;
@@ -45,6 +50,7 @@ export class DurableOutbox {
 
   private flush(): void {
     if (this.closed) return;
+    if (this.afterCommit) return this.flushAfterCommit(this.afterCommit);
     const committed = this.committed();
     let sent = 0;
     for (const message of this.queue) {
@@ -60,5 +66,25 @@ export class DurableOutbox {
       }, RETRY_MS);
       this.retry.unref();
     }
+  }
+
+  /** Writes what the log has committed once it has committed the newest event queued here. */
+  private flushAfterCommit(afterCommit: (seq: number, callback: (committed: number) => void) => void): void {
+    let newest = 0;
+    for (const message of this.queue) newest = Math.max(newest, message.seq);
+    this.waiting = true;
+    afterCommit(newest, (committed) => {
+      this.waiting = false;
+      if (this.closed) return;
+      let sent = 0;
+      for (const message of this.queue) {
+        if (message.seq > committed) break;
+        this.write(message.text);
+        sent++;
+      }
+      this.queue.splice(0, sent);
+      // Queued while this waited: their own wait starts now.
+      if (this.queue.length > 0) this.flush();
+    });
   }
 }

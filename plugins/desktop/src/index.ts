@@ -47,8 +47,9 @@ export default definePlugin<DesktopConfig>({
       callControlProvider: config.callControlProvider,
     });
     const lastSeq = (): number => ctx.bus.lastSeq();
+    const afterCommit = ctx.bus.afterCommit?.bind(ctx.bus);
     const limits = new TokenLimits(config.maxRequestsPerSecond, config.maxSocketsPerToken);
-    registerWebSocket(ctx.http, { auth, validator, fanout, handler, log: ctx.log, lastSeq, sessions, limits });
+    registerWebSocket(ctx.http, { auth, validator, fanout, handler, log: ctx.log, lastSeq, sessions, limits, ...(afterCommit ? { afterCommit } : {}) });
     registerHttp(ctx.http, { auth, validator, handler, bus: ctx.bus, maxMessageBytes: config.maxMessageBytes, limits });
     ctx.onClose(() => {
       for (const session of [...sessions]) session.close(GOING_AWAY, "server shutting down");
