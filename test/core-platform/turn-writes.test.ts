@@ -114,6 +114,22 @@ test("writer thread: a failing write is reported with a code and the rest of its
   assert.match(warning?.message ?? "", /INSERT INTO t/);
 });
 
+test("writer thread: a failure that rolls its batch's transaction back is reported with what it took; later writes go on", { timeout: 180_000 }, async (t) => {
+  const seenWarnings = warnings(t);
+  const { db, other, insert, seen } = open(t, true);
+  t.after(() => (other.close(), db.close()));
+  // Seen by the writer's connection too (not TEMP): as SQLITE_FULL or an I/O error would, it ends the transaction.
+  db.exec("CREATE TRIGGER abort_batch BEFORE INSERT ON t WHEN NEW.v = 666 BEGIN SELECT RAISE(ROLLBACK, 'disk went away'); END");
+  for (const v of [1, 2, 666, 3]) insert(v);
+  commitTurnWrites(db);
+  assert.deepEqual(seen(), [3], "the writes before the failure went with its transaction; the one after it was made");
+  await until(() => seenWarnings.some((w) => w.code === "TANDEM_ERR_STORAGE_WRITE"), 10_000, "a coded warning");
+  assert.match(seenWarnings.find((w) => w.code === "TANDEM_ERR_STORAGE_WRITE")?.message ?? "", /^1 queued record writes failed \(2 more lost with their transaction\): disk went away/);
+  insert(4);
+  commitTurnWrites(db);
+  assert.deepEqual(seen(), [3, 4]);
+});
+
 test("writer thread: a thread that cannot open the database hands its writes to the main thread, none lost", { timeout: 180_000 }, async (t) => {
   const seenWarnings = warnings(t);
   const dir = mkdtempSync(join(tmpdir(), "tandem-turn-"));
