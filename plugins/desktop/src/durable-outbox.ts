@@ -51,14 +51,7 @@ export class DurableOutbox {
   private flush(): void {
     if (this.closed) return;
     if (this.afterCommit) return this.flushAfterCommit(this.afterCommit);
-    const committed = this.committed();
-    let sent = 0;
-    for (const message of this.queue) {
-      if (message.seq > committed) break;
-      this.write(message.text);
-      sent++;
-    }
-    this.queue.splice(0, sent);
+    this.writeUpTo(this.committed());
     if (this.queue.length > 0) {
       this.retry = setTimeout(() => {
         this.retry = undefined;
@@ -66,6 +59,17 @@ export class DurableOutbox {
       }, RETRY_MS);
       this.retry.unref();
     }
+  }
+
+  /** Writes, in order, the messages up to the first event above `committed`. */
+  private writeUpTo(committed: number): void {
+    let sent = 0;
+    for (const message of this.queue) {
+      if (message.seq > committed) break;
+      this.write(message.text);
+      sent++;
+    }
+    this.queue.splice(0, sent);
   }
 
   /** Writes what the log has committed once it has committed the newest event queued here. */
@@ -76,13 +80,7 @@ export class DurableOutbox {
     afterCommit(newest, (committed) => {
       this.waiting = false;
       if (this.closed) return;
-      let sent = 0;
-      for (const message of this.queue) {
-        if (message.seq > committed) break;
-        this.write(message.text);
-        sent++;
-      }
-      this.queue.splice(0, sent);
+      this.writeUpTo(committed);
       // Queued while this waited: their own wait starts now.
       if (this.queue.length > 0) this.flush();
     });
