@@ -150,3 +150,12 @@ test("writer thread: a thread that cannot open the database hands its writes to 
   assert.deepEqual((db.prepare("SELECT v FROM t ORDER BY v").all() as Array<{ v: number }>).map((r) => r.v), [1, 2, 3, 4]);
   await until(() => seenWarnings.some((w) => w.code === "TANDEM_ERR_STORAGE_WRITER_STOPPED"), 10_000, "the fall-back is reported");
 });
+
+test("writer thread: a write after the database closed throws, as any statement on it does, and starts no thread", { timeout: 180_000 }, (t) => {
+  const { db, other, insert, seen } = open(t, true);
+  t.after(() => other.close());
+  insert(1);
+  db.close();
+  assert.throws(() => insert(2), /not open/);
+  assert.deepEqual(seen(), [1]);
+});

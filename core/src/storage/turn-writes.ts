@@ -46,7 +46,8 @@ class TurnWrites {
   }
 
   write(sql: string, params: WriteParams): void {
-    if (this.threaded && !this.db.inTransaction) {
+    // A closed database takes the inline path, which throws as any statement on it does.
+    if (this.threaded && this.db.open && !this.db.inTransaction) {
       this.writer ??= this.startWriter();
       this.writer.write(sql, params);
       return;
