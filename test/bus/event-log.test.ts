@@ -89,6 +89,22 @@ test("afterCommit calls back once its event is committed, after the records queu
   assert.equal(again, event.seq, "a seq already committed is called back at once");
 });
 
+test("a waiter that throws is logged; the batch stays committed once and the other waiters are called", { timeout: 180_000 }, async (t) => {
+  const lines: Array<{ level: string; msg: string }> = [];
+  const core = openCore(join(tempDir(t), "events.sqlite"), { flushMs: 60_000, logger: quietLogger(lines) });
+  t.after(() => core.close());
+  const event = core.bus.emit("EventUserEvent");
+  let called = 0;
+  core.bus.afterCommit(event.seq, () => {
+    throw new Error("desktop gone");
+  });
+  core.bus.afterCommit(event.seq, () => void called++);
+  await until(() => called === 1, 10_000, "the second waiter");
+  assert.ok(lines.some((l) => l.level === "error" && /waiting for a commit threw/.test(l.msg)));
+  assert.equal(core.log.stats.failedBatches, 0, "not taken for a failed batch");
+  assert.equal(stored(core), 1, "stored once");
+});
+
 test("the flush timer writes a queue nobody read in one batch", { timeout: 180_000 }, async (t) => {
   const core = openCore(join(tempDir(t), "events.sqlite"), { flushMs: 30 });
   t.after(() => core.close());

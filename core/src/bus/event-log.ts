@@ -160,7 +160,6 @@ export class EventLog {
       this.stats.batches++;
       this.failing = false;
       this.failures = 0;
-      this.wakeCommitWaiters();
     } catch (err) {
       this.queue = batch.concat(this.queue);
       this.queueData = data.concat(this.queueData);
@@ -174,7 +173,10 @@ export class EventLog {
       const delay = Math.min(MAX_RETRY_MS, this.options.flushMs * 2 ** Math.min(this.failures, 16));
       this.clearFlushTimer();
       if (!this.closed) this.flushTimer = setTimeout(() => this.flush(), delay);
+      return;
     }
+    // After the try: a waiter's failure is its own, never the batch's (which is committed and must not be re-queued).
+    this.wakeCommitWaiters();
   }
 
   /** Deletes events older than the retention; returns how many. */
@@ -236,7 +238,13 @@ export class EventLog {
     const due = this.commitWaiters.filter((w) => w.seq <= this.committed);
     if (due.length === 0) return;
     this.commitWaiters = this.commitWaiters.filter((w) => w.seq > this.committed);
-    for (const waiter of due) waiter.callback(this.committed);
+    for (const waiter of due) {
+      try {
+        waiter.callback(this.committed);
+      } catch (err) {
+        this.options.logger.error({ err, seq: waiter.seq }, "a caller waiting for a commit threw; the others are still called");
+      }
+    }
     // Someone still waits for events queued meanwhile: their batch goes now rather than on the timer.
     if (this.commitWaiters.length > 0) this.flushAfterRecords();
   }
