@@ -21,8 +21,6 @@ import { StorageErrors } from "./errors.js";
 import { WriterClient, type QueuedWrite } from "./writer/writer-client.js";
 import type { WriteParams } from "./writer/writer-protocol.js";
 
-export type { WriteParams } from "./writer/writer-protocol.js";
-
 class TurnWrites {
   /** Inline mode: this object's own transaction is open. */
   private open = false;

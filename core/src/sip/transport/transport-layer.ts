@@ -197,9 +197,9 @@ export class TransportLayer {
       if (moved) return moved;
     }
     const endpoint = this.udpEndpointFor(to, address);
-    const buffer = typeof data === "string" ? Buffer.from(data) : data;
     try {
-      await endpoint.send(buffer, port, address);
+      // Text as is: each endpoint encodes it once, where it puts it (dgram, or the socket thread's batch).
+      await endpoint.send(data, port, address);
     } catch (error) {
       throw TransportErrors.send("udp", address, port, (error as Error).message);
     }

@@ -78,7 +78,7 @@ export class UdpEndpoint {
     });
   }
 
-  send(data: Buffer, port: number, address: string): Promise<void> {
+  send(data: string | Buffer, port: number, address: string): Promise<void> {
     const socket = this.socket;
     if (!socket) return Promise.reject(new Error("UDP socket closed"));
     return new Promise((resolve, reject) => {

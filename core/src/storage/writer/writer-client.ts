@@ -60,15 +60,6 @@ export class WriterClient {
     this.worker.on("exit", () => this.stop("the writer thread exited"));
   }
 
-  get alive(): boolean {
-    return !this.stopped;
-  }
-
-  /** Writes queued and not yet posted, plus batches posted and not answered. */
-  backlog(): number {
-    return this.ops.length / 2 + this.unanswered.reduce((sum, batch) => sum + batch.ops.length / 2, 0);
-  }
-
   write(sql: string, params: WriteParams): void {
     let id = this.ids.get(sql);
     if (id === undefined) {

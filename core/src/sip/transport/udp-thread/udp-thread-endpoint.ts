@@ -33,7 +33,7 @@ export class UdpThreadEndpoint {
   private inline: UdpEndpoint | undefined;
   address = "";
   port = 0;
-  private outgoing: Buffer[] = [];
+  private outgoing: Array<string | Buffer> = [];
   private outAddresses: string[] = [];
   private outPorts: number[] = [];
   private outWaiting: PendingSend[] = [];
@@ -84,7 +84,7 @@ export class UdpThreadEndpoint {
     });
   }
 
-  send(data: Buffer, port: number, address: string): Promise<void> {
+  send(data: string | Buffer, port: number, address: string): Promise<void> {
     if (this.inline) return this.inline.send(data, port, address);
     if (!this.worker || this.stopping) return Promise.reject(new Error("UDP socket closed"));
     return new Promise<void>((resolve, reject) => {

@@ -42,18 +42,21 @@ export type FromUdpThread =
   | { readonly kind: "socket-error"; readonly reason: string }
   | { readonly kind: "stopped" };
 
-/** Packs datagrams into one transferable buffer. */
-export function packDatagrams(datagrams: readonly Uint8Array[], addresses: string[], ports: number[]): DatagramBatch {
+/**
+ * Packs datagrams into one transferable buffer. A message given as text is encoded (UTF-8) straight into it, so it
+ * is not first made a Buffer of its own and then copied.
+ */
+export function packDatagrams(datagrams: ReadonlyArray<string | Uint8Array>, addresses: string[], ports: number[]): DatagramBatch {
+  const lengths = datagrams.map((d) => (typeof d === "string" ? Buffer.byteLength(d) : d.length));
   let total = 0;
-  for (const d of datagrams) total += d.length;
+  for (const length of lengths) total += length;
   const bytes = new ArrayBuffer(total);
-  const view = new Uint8Array(bytes);
-  const lengths: number[] = [];
+  const view = Buffer.from(bytes);
   let offset = 0;
-  for (const d of datagrams) {
-    view.set(d, offset);
-    offset += d.length;
-    lengths.push(d.length);
-  }
+  datagrams.forEach((d, i) => {
+    if (typeof d === "string") view.write(d, offset);
+    else view.set(d, offset);
+    offset += lengths[i] ?? 0;
+  });
   return { bytes, lengths, addresses, ports };
 }
